@@ -1,0 +1,187 @@
+//! Typo-tolerant lookup of compact keys: a trigram index for candidates, then a banded
+//! Damerau (optimal string alignment) distance to confirm.
+//!
+//! Only long keys take part (a one-letter change in a short name is usually another word), and a
+//! change may never touch a digit: `3-methylfentanyl` and `4-methylfentanyl` are different drugs,
+//! not typos of each other.
+
+use std::collections::HashMap;
+
+/// The shortest key that may match with one edit, and with two.
+pub const MIN_LEN_ONE_EDIT: usize = 8;
+pub const MIN_LEN_TWO_EDITS: usize = 12;
+
+/// Edits allowed for a query of this length.
+pub fn max_edits(len: usize) -> usize {
+    if len >= MIN_LEN_TWO_EDITS {
+        2
+    } else if len >= MIN_LEN_ONE_EDIT {
+        1
+    } else {
+        0
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FuzzyIndex {
+    keys: Vec<String>,
+    digits: Vec<String>,
+    postings: HashMap<[u8; 3], Vec<u32>>,
+}
+
+/// Reusable per-thread counters so a query allocates nothing.
+#[derive(Debug, Default)]
+pub struct FuzzyScratch {
+    counts: Vec<u16>,
+    touched: Vec<u32>,
+    row_a: Vec<usize>,
+    row_b: Vec<usize>,
+    row_c: Vec<usize>,
+}
+
+fn digits_of(s: &str) -> String {
+    s.bytes().filter(u8::is_ascii_digit).map(char::from).collect()
+}
+
+fn same_digits(a: &str, digits: &str) -> bool {
+    a.bytes().filter(u8::is_ascii_digit).eq(digits.bytes())
+}
+
+impl FuzzyIndex {
+    /// Adds a key; returns its index. Keys shorter than [`MIN_LEN_ONE_EDIT`] are never found.
+    pub fn add(&mut self, key: &str) -> usize {
+        let idx = self.keys.len();
+        for tri in key.as_bytes().windows(3) {
+            let t = [tri[0], tri[1], tri[2]];
+            let list = self.postings.entry(t).or_default();
+            if list.last() != Some(&(idx as u32)) {
+                list.push(idx as u32);
+            }
+        }
+        self.keys.push(key.to_string());
+        self.digits.push(digits_of(key));
+        idx
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The closest key within the allowed edits of `query`, as `(key index, distance)`.
+    pub fn best(&self, query: &str, scratch: &mut FuzzyScratch) -> Option<(usize, usize)> {
+        let max_d = max_edits(query.len());
+        if max_d == 0 {
+            return None;
+        }
+        if scratch.counts.len() < self.keys.len() {
+            scratch.counts.resize(self.keys.len(), 0);
+        }
+        scratch.touched.clear();
+        for tri in query.as_bytes().windows(3) {
+            if let Some(list) = self.postings.get(&[tri[0], tri[1], tri[2]]) {
+                for &k in list {
+                    let c = &mut scratch.counts[k as usize];
+                    if *c == 0 {
+                        scratch.touched.push(k);
+                    }
+                    *c += 1;
+                }
+            }
+        }
+        let mut best: Option<(usize, usize)> = None;
+        let touched = std::mem::take(&mut scratch.touched);
+        for &k in &touched {
+            let k = k as usize;
+            let shared = std::mem::replace(&mut scratch.counts[k], 0) as usize;
+            let key = &self.keys[k];
+            if key.len().abs_diff(query.len()) > max_d || key.len() < MIN_LEN_ONE_EDIT {
+                continue;
+            }
+            // q-gram lemma: each edit destroys at most 3 trigrams (4 for a transposition).
+            let needed = key.len().max(query.len()).saturating_sub(2 + 4 * max_d);
+            if shared < needed.max(1) || !same_digits(query, &self.digits[k]) {
+                continue;
+            }
+            let limit = best.map_or(max_d, |(_, d)| d.saturating_sub(1)).min(max_edits(key.len()));
+            if let Some(d) = osa_within(query.as_bytes(), key.as_bytes(), limit, scratch) {
+                if d > 0 && best.is_none_or(|(_, bd)| d < bd) {
+                    best = Some((k, d));
+                }
+            }
+        }
+        scratch.touched = touched;
+        best
+    }
+
+    pub fn key(&self, idx: usize) -> &str {
+        &self.keys[idx]
+    }
+}
+
+/// Optimal-string-alignment distance if it is at most `limit` (stops early once every cell of a
+/// row exceeds the limit). Candidates reach here only after the trigram filter, so few do.
+fn osa_within(a: &[u8], b: &[u8], limit: usize, s: &mut FuzzyScratch) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let n = b.len();
+    s.row_a.clear();
+    s.row_a.resize(n + 1, 0); // row i-2
+    s.row_b.clear();
+    s.row_b.extend(0..=n); // row i-1
+    s.row_c.clear();
+    s.row_c.resize(n + 1, 0); // row i
+    for i in 1..=a.len() {
+        s.row_c[0] = i;
+        let mut row_min = i;
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (s.row_b[j - 1] + cost)
+                .min(s.row_b[j] + 1)
+                .min(s.row_c[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(s.row_a[j - 2] + 1);
+            }
+            s.row_c[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut s.row_a, &mut s.row_b);
+        std::mem::swap(&mut s.row_b, &mut s.row_c);
+    }
+    let d = s.row_b[n];
+    (d <= limit).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn osa(a: &str, b: &str) -> Option<usize> {
+        osa_within(a.as_bytes(), b.as_bytes(), 2, &mut FuzzyScratch::default())
+    }
+
+    #[test]
+    fn distance_counts_transpositions_as_one_edit() {
+        assert_eq!(osa("fentanly", "fentanyl"), Some(1));
+        assert_eq!(osa("pseudoephedrin", "pseudoephedrine"), Some(1));
+        assert_eq!(osa("aceticanhidride", "aceticanhydride"), Some(1));
+        assert_eq!(osa("abcdefgh", "abcdefgh"), Some(0));
+        assert_eq!(osa("piperazine", "piperidine"), Some(2));
+        assert_eq!(osa("benzoicacid", "piperidine"), None);
+    }
+
+    #[test]
+    fn index_finds_typos_but_never_changes_digits() {
+        let mut ix = FuzzyIndex::default();
+        let fentanyl = ix.add("fentanyl");
+        let m3 = ix.add("3methylfentanyl");
+        let mut s = FuzzyScratch::default();
+        assert_eq!(ix.best("fentanly", &mut s), Some((fentanyl, 1)));
+        assert_eq!(ix.best("3methylfentanil", &mut s), Some((m3, 1)));
+        assert_eq!(ix.best("4methylfentanyl", &mut s), None);
+        assert_eq!(ix.best("fent", &mut s), None);
+    }
+}

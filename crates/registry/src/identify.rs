@@ -1,0 +1,595 @@
+//! Identification of controlled substances in a trader's free text.
+//!
+//! Three kinds of evidence, strongest first:
+//! 1. **CAS numbers** anywhere in the text, hyphenated or bare, validated by check digit. A bare
+//!    digit run counts only after a `CAS` label or when it is a number the registry knows, so that
+//!    invoice numbers are not read as chemicals.
+//! 2. **Names**: every synonym's compact key (see [`crate::normalize`]) is searched with one
+//!    Aho-Corasick automaton. A hit must cover whole words, except that a stereo prefix (`(±)-`,
+//!    `dl-`) may precede it and salt or hydrate words (`HCl`, `monohydrate`) may follow inside the
+//!    same word. Longer hits win over hits they contain, and a name of a common uncontrolled
+//!    chemical (the lexicon) beats a controlled name inside it.
+//! 3. **Typos**: words no name explains are compared with long synonym keys, at most one or two
+//!    edits away and never changing a digit.
+//!
+//! A name followed by `ester`, `amide` or `nitrile` describes a derivative, not the listed
+//! substance, and is scored down below the default threshold.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::cas::Cas;
+use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
+use crate::model::{Registry, Substance, SynonymKind};
+use crate::normalize::{compact, is_salt_suffix, is_stereo_prefix, Compacted, SALT_WORDS};
+
+/// Candidates scoring below this are not reported by default.
+pub const DEFAULT_THRESHOLD: f32 = 0.70;
+
+/// What made a substance match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedOn {
+    Cas,
+    Name,
+    Synonym,
+    Fuzzy,
+}
+
+/// One identified substance.
+#[derive(Clone, Debug)]
+pub struct SubstanceMatch<'r> {
+    pub substance: &'r Substance,
+    /// Confidence in [0, 1].
+    pub score: f32,
+    pub matched_on: MatchedOn,
+    /// The words of the input (or the CAS number) that matched.
+    pub matched_text: String,
+    /// The form (salt, hydrate, isomer) when a form's own CAS number matched.
+    pub form: Option<&'r str>,
+    /// True when the name is followed by `ester`, `amide` … : a derivative, not the substance.
+    pub derivative: bool,
+}
+
+/// A CAS number found in the text.
+#[derive(Clone, Debug)]
+pub struct CasMention<'r> {
+    pub text: String,
+    /// The parsed number when its format and check digit are right.
+    pub cas: Option<Cas>,
+    /// The registry entry it belongs to, if any.
+    pub substance: Option<&'r Substance>,
+}
+
+/// The result of identifying one text.
+#[derive(Clone, Debug, Default)]
+pub struct Identification<'r> {
+    /// Best first; only those at or above the threshold.
+    pub matches: Vec<SubstanceMatch<'r>>,
+    pub cas_mentions: Vec<CasMention<'r>>,
+    /// A valid CAS number in the text names a different substance than the words do.
+    pub cas_name_conflict: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    Substance(u32, SynonymKind),
+    /// A common uncontrolled chemical: explains its words, identifies nothing.
+    Lexicon,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    start: usize,
+    end: usize,
+    first_word: usize,
+    last_word: usize,
+    pattern: usize,
+}
+
+/// The compiled identification engine over one registry.
+pub struct Identifier<'r> {
+    registry: &'r Registry,
+    automaton: AhoCorasick,
+    /// Per automaton pattern: what its key identifies (several substances may share a key).
+    targets: Vec<Vec<Target>>,
+    keys: Vec<String>,
+    fuzzy: FuzzyIndex,
+    fuzzy_targets: Vec<Vec<u32>>,
+    threshold: f32,
+}
+
+#[derive(Default)]
+struct Scratch {
+    compacted: Compacted,
+    fuzzy: FuzzyScratch,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Words that are never part of a chemical name: skipped by the typo search.
+const NOISE_WORDS: &[&str] = &[
+    "powder", "liquid", "crystal", "crystals", "drum", "drums", "bag", "bags", "bottle", "bottles",
+    "carton", "cartons", "pallet", "pallets", "kg", "kgs", "net", "gross", "weight", "purity",
+    "grade", "technical", "industrial", "pharmaceutical", "pharma", "reagent", "usp", "bp", "ep",
+    "high", "quality", "new", "white", "solid", "solution", "sample", "samples", "free", "shipping",
+    "intermediate", "intermediates", "chemical", "chemicals", "organic", "raw", "material",
+    "materials", "supply", "factory", "price", "packing", "packed", "package", "container", "no",
+];
+
+/// Words after a name that turn it into a derivative.
+const DERIVATIVE_WORDS: &[&str] = &["ester", "esters", "amide", "amides", "nitrile", "anilide"];
+const ALKYL_WORDS: &[&str] = &[
+    "methyl", "ethyl", "propyl", "isopropyl", "butyl", "isobutyl", "secbutyl", "tertbutyl", "tbutyl",
+    "benzyl", "phenyl",
+];
+
+impl<'r> Identifier<'r> {
+    /// Compiles the engine. Takes a few milliseconds; build once and share.
+    pub fn new(registry: &'r Registry) -> Identifier<'r> {
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut fuzzy = FuzzyIndex::default();
+        let mut fuzzy_targets: Vec<Vec<u32>> = Vec::new();
+        let mut fuzzy_by_key: HashMap<String, usize> = HashMap::new();
+        let mut add = |key: String, target: Target| {
+            if key.is_empty() {
+                return;
+            }
+            let idx = *by_key.entry(key.clone()).or_insert_with(|| {
+                keys.push(key.clone());
+                targets.push(Vec::new());
+                keys.len() - 1
+            });
+            targets[idx].push(target);
+        };
+        for (i, s) in registry.substances().iter().enumerate() {
+            for syn in &s.synonyms {
+                let key = compact(&syn.text);
+                if syn.kind != SynonymKind::Abbreviation && key.len() >= crate::fuzzy::MIN_LEN_ONE_EDIT {
+                    let fi = *fuzzy_by_key.entry(key.clone()).or_insert_with(|| {
+                        fuzzy_targets.push(Vec::new());
+                        fuzzy.add(&key)
+                    });
+                    if !fuzzy_targets[fi].contains(&(i as u32)) {
+                        fuzzy_targets[fi].push(i as u32);
+                    }
+                }
+                add(key, Target::Substance(i as u32, syn.kind));
+            }
+        }
+        for name in registry.lexicon() {
+            add(compact(name), Target::Lexicon);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .expect("registry keys form a valid automaton");
+        Identifier {
+            registry,
+            automaton,
+            targets,
+            keys,
+            fuzzy,
+            fuzzy_targets,
+            threshold: DEFAULT_THRESHOLD,
+        }
+    }
+
+    /// The same engine with another reporting threshold.
+    pub fn with_threshold(mut self, threshold: f32) -> Self {
+        self.threshold = threshold;
+        self
+    }
+
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    pub fn registry(&self) -> &'r Registry {
+        self.registry
+    }
+
+    /// Identifies the controlled substances a text describes.
+    pub fn identify(&self, text: &str) -> Identification<'r> {
+        SCRATCH.with(|s| self.identify_with(text, &mut s.borrow_mut()))
+    }
+
+    fn identify_with(&self, text: &str, scratch: &mut Scratch) -> Identification<'r> {
+        let mut best: HashMap<u32, SubstanceMatch<'r>> = HashMap::new();
+        let mut offer = |m: SubstanceMatch<'r>, idx: u32| {
+            best.entry(idx)
+                .and_modify(|old| {
+                    if (m.score, std::cmp::Reverse(m.matched_on))
+                        > (old.score, std::cmp::Reverse(old.matched_on))
+                    {
+                        let corroborated = m.matched_on != old.matched_on;
+                        *old = m.clone();
+                        if corroborated {
+                            old.score = (old.score + 0.01).min(1.0);
+                        }
+                    } else if m.matched_on != old.matched_on && !m.derivative {
+                        old.score = (old.score + 0.01).min(1.0);
+                    }
+                })
+                .or_insert(m);
+        };
+
+        // 1. CAS numbers.
+        let cas_mentions = self.find_cas(text);
+        let mut cas_hits: Vec<u32> = Vec::new();
+        for mention in &cas_mentions {
+            let Some(cas) = mention.cas else { continue };
+            if let Some((idx, form)) = self.registry.cas_index(cas) {
+                let substance = &self.registry.substances()[idx];
+                cas_hits.push(idx as u32);
+                offer(
+                    SubstanceMatch {
+                        substance,
+                        score: 1.0,
+                        matched_on: MatchedOn::Cas,
+                        matched_text: mention.text.clone(),
+                        form: form.map(|f| substance.forms[f].form.as_str()),
+                        derivative: false,
+                    },
+                    idx as u32,
+                );
+            }
+        }
+
+        // 2. Names.
+        let compacted = &mut scratch.compacted;
+        compacted.fill(text);
+        let hits = self.name_hits(compacted);
+        let mut covered = vec![false; compacted.words.len()];
+        let mut name_hits: Vec<u32> = Vec::new();
+        for hit in &hits {
+            covered[hit.first_word..=hit.last_word]
+                .iter_mut()
+                .for_each(|c| *c = true);
+            let derivative = is_derivative(compacted, hit.last_word);
+            let raw = &text[compacted.words[hit.first_word].raw_start
+                ..compacted.words[hit.last_word].raw_end];
+            for target in &self.targets[hit.pattern] {
+                let Target::Substance(idx, kind) = *target else { continue };
+                let mut score = match kind {
+                    SynonymKind::Name => 0.97,
+                    SynonymKind::Street => 0.85,
+                    SynonymKind::Abbreviation => {
+                        if raw.chars().any(|c| c.is_lowercase()) {
+                            0.80
+                        } else {
+                            0.90
+                        }
+                    }
+                    _ => 0.95,
+                };
+                if derivative {
+                    score *= 0.5;
+                }
+                if !derivative {
+                    name_hits.push(idx);
+                }
+                offer(
+                    SubstanceMatch {
+                        substance: &self.registry.substances()[idx as usize],
+                        score,
+                        matched_on: if kind == SynonymKind::Name {
+                            MatchedOn::Name
+                        } else {
+                            MatchedOn::Synonym
+                        },
+                        matched_text: raw.to_string(),
+                        form: None,
+                        derivative,
+                    },
+                    idx,
+                );
+            }
+        }
+
+        // 3. Typos, in words no name explains.
+        self.fuzzy_hits(text, compacted, &covered, &mut scratch.fuzzy, &mut |m, idx| {
+            name_hits.push(idx);
+            offer(m, idx)
+        });
+
+        let cas_name_conflict = !cas_hits.is_empty()
+            && !name_hits.is_empty()
+            && !name_hits.iter().any(|n| cas_hits.contains(n));
+
+        let mut matches: Vec<SubstanceMatch<'r>> = best
+            .into_values()
+            .filter(|m| m.score >= self.threshold)
+            .collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.matched_on.cmp(&b.matched_on))
+                .then_with(|| a.substance.id.cmp(&b.substance.id))
+        });
+        Identification {
+            matches,
+            cas_mentions,
+            cas_name_conflict,
+        }
+    }
+
+    /// Name hits that cover whole words, after longest-wins and lexicon resolution.
+    fn name_hits(&self, c: &Compacted) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(c.text.as_str()) {
+            let (start, end) = (m.start(), m.end());
+            let (Some(first_word), Some(last_word)) = (c.word_at(start), c.word_at(end - 1)) else {
+                continue;
+            };
+            let prefix = &c.text[c.words[first_word].start..start];
+            let suffix = &c.text[end..c.words[last_word].end];
+            if !(prefix.is_empty() || is_stereo_prefix(prefix)) || !is_salt_suffix(suffix) {
+                continue;
+            }
+            hits.push(Hit {
+                start,
+                end,
+                first_word,
+                last_word,
+                pattern: m.pattern().as_usize(),
+            });
+        }
+        // Longest wins: drop a hit whose span lies inside another, longer hit.
+        let contained = |h: &Hit, o: &Hit| {
+            o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
+        };
+        let mut kept: Vec<Hit> = hits
+            .iter()
+            .filter(|h| !hits.iter().any(|o| contained(h, o)))
+            .copied()
+            .collect();
+        // A salt word (`HCl`) right after a name qualifies that name; it is not hydrochloric acid.
+        let snapshot = kept.clone();
+        kept.retain(|h| {
+            let key = &self.keys[h.pattern];
+            !(SALT_WORDS.contains(&key.as_str())
+                && snapshot
+                    .iter()
+                    .any(|o| o.last_word + 1 == h.first_word || o.last_word == h.first_word && o.end <= h.start))
+        });
+        kept
+    }
+
+    fn fuzzy_hits(
+        &self,
+        text: &str,
+        c: &Compacted,
+        covered: &[bool],
+        scratch: &mut FuzzyScratch,
+        offer: &mut dyn FnMut(SubstanceMatch<'r>, u32),
+    ) {
+        if self.fuzzy.is_empty() {
+            return;
+        }
+        let n = c.words.len();
+        let usable = |i: usize| {
+            !covered[i] && {
+                let w = c.span(i, i);
+                !NOISE_WORDS.contains(&w) && w.bytes().any(|b| b.is_ascii_alphabetic())
+            }
+        };
+        for first in 0..n {
+            if !usable(first) {
+                continue;
+            }
+            for last in first..n.min(first + 4) {
+                if !usable(last) {
+                    break;
+                }
+                let span = c.span(first, last);
+                if span.len() > 64 {
+                    break;
+                }
+                let Some((key_idx, distance)) = self.fuzzy.best(span, scratch) else {
+                    continue;
+                };
+                let key_len = self.fuzzy.key(key_idx).len();
+                let score = 0.92 - 1.6 * distance as f32 / key_len as f32;
+                let raw = &text[c.words[first].raw_start..c.words[last].raw_end];
+                for &idx in &self.fuzzy_targets[key_idx] {
+                    offer(
+                        SubstanceMatch {
+                            substance: &self.registry.substances()[idx as usize],
+                            score,
+                            matched_on: MatchedOn::Fuzzy,
+                            matched_text: raw.to_string(),
+                            form: None,
+                            derivative: false,
+                        },
+                        idx,
+                    );
+                }
+            }
+        }
+    }
+
+    /// CAS numbers in the text: `NNNNNNN-NN-N` anywhere, and bare 5–10 digit runs after a CAS
+    /// label or when the registry knows them.
+    fn find_cas(&self, text: &str) -> Vec<CasMention<'r>> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'-') {
+                i += 1;
+            }
+            let mut end = i;
+            while end > start && bytes[end - 1] == b'-' {
+                end -= 1;
+            }
+            if i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                continue; // part of a word such as 4-AP or 2C-B
+            }
+            let run = &text[start..end];
+            let labelled = has_cas_label(&text[..start]);
+            let groups: Vec<&str> = run.split('-').collect();
+            let mention = if groups.len() == 3
+                && (2..=7).contains(&groups[0].len())
+                && groups[1].len() == 2
+                && groups[2].len() == 1
+            {
+                Some(Cas::parse(run).ok())
+            } else if groups.len() == 1 && (5..=10).contains(&run.len()) {
+                match Cas::from_digits(run.as_bytes()) {
+                    Ok(cas) if labelled || self.registry.cas_index(cas).is_some() => Some(Some(cas)),
+                    Err(_) if labelled => Some(None),
+                    _ => None,
+                }
+            } else if labelled {
+                Some(None)
+            } else {
+                None
+            };
+            if let Some(cas) = mention {
+                out.push(CasMention {
+                    text: run.to_string(),
+                    cas,
+                    substance: cas
+                        .and_then(|c| self.registry.by_cas(c))
+                        .map(|(s, _)| s),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// True if the text just before a number labels it as a CAS number (`CAS`, `CAS No.:`, `CAS#`, `CAS RN`).
+fn has_cas_label(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(14)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let trimmed = tail.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    ["cas", "cas no", "casno", "cas rn", "casrn", "cas number", "cas nr", "cas-nr", "cas-no", "cas-rn"]
+        .iter()
+        .any(|l| trimmed.ends_with(l) && {
+            let pre = &trimmed[..trimmed.len() - l.len()];
+            pre.is_empty() || !pre.ends_with(|c: char| c.is_ascii_alphanumeric())
+        })
+        || trimmed.ends_with("no") && tail.contains("cas")
+}
+
+fn is_derivative(c: &Compacted, last_word: usize) -> bool {
+    let next = |k: usize| (last_word + k < c.words.len()).then(|| c.span(last_word + k, last_word + k));
+    match (next(1), next(2)) {
+        (Some(w), _) if DERIVATIVE_WORDS.contains(&w) => true,
+        (Some(w), Some(v)) if ALKYL_WORDS.contains(&w) && DERIVATIVE_WORDS.contains(&v) => true,
+        (Some(w), _) => DERIVATIVE_WORDS
+            .iter()
+            .any(|d| w.strip_suffix(d).is_some_and(|a| ALKYL_WORDS.contains(&a))),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn top(text: &str) -> Option<(String, MatchedOn)> {
+        let ident = Identifier::new(Registry::builtin());
+        ident
+            .identify(text)
+            .matches
+            .first()
+            .map(|m| (m.substance.id.clone(), m.matched_on))
+    }
+
+    #[test]
+    fn identifies_the_issue_examples() {
+        assert_eq!(top("N-Phenethyl-4-piperidone 99%, 25 kg drum"), Some(("npp".into(), MatchedOn::Name)));
+        assert_eq!(top("4-piperidinone, 1-(2-phenylethyl)-").map(|t| t.0), Some("npp".into()));
+        assert_eq!(top("new BMK powder CAS 80532-66-7"), Some(("bmk-methyl-glycidate".into(), MatchedOn::Cas)));
+        assert_eq!(top("Organic intermediate CAS No.: 39742604"), Some(("npp".into(), MatchedOn::Cas)));
+    }
+
+    #[test]
+    fn ordinary_goods_and_close_neighbours_come_back_empty() {
+        for text in [
+            "sodium chloride 99% 25kg bags",
+            "benzoic acid technical grade",
+            "ethyl acetate 180 kg drums",
+            "cotton shirts, men's, knitted",
+            "4-methylpiperidine 98%",
+            "isonipecotic acid",
+            "2-phenylethanol, natural",
+            "piperonyl butoxide 95% technical",
+            "glacial acetic acid",
+        ] {
+            assert_eq!(top(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn salts_stereo_and_typos() {
+        assert_eq!(top("(+)-Pseudoephedrine HCl USP").map(|t| t.0), Some("pseudoephedrine".into()));
+        assert_eq!(top("Ephedrine-HCl").map(|t| t.0), Some("ephedrine".into()));
+        assert_eq!(top("Fentanyl citrate").map(|t| t.0), Some("fentanyl".into()));
+        assert_eq!(top("fentanly powder"), Some(("fentanyl".into(), MatchedOn::Fuzzy)));
+        assert_eq!(top("acetic anhidride 99.5%").map(|t| t.0), Some("acetic-anhydride".into()));
+    }
+
+    #[test]
+    fn hcl_after_a_name_is_a_salt_not_hydrochloric_acid() {
+        let ident = Identifier::new(Registry::builtin());
+        let ids: Vec<String> = ident
+            .identify("Ephedrine HCl 25 kg")
+            .matches
+            .iter()
+            .map(|m| m.substance.id.clone())
+            .collect();
+        assert_eq!(ids, ["ephedrine"]);
+        assert_eq!(top("HCl 32% technical").map(|t| t.0), Some("hydrochloric-acid".into()));
+    }
+
+    #[test]
+    fn conflicting_cas_and_name_are_both_reported() {
+        let ident = Identifier::new(Registry::builtin());
+        let id = ident.identify("Piperonal CAS 39742-60-4");
+        let ids: Vec<&str> = id.matches.iter().map(|m| m.substance.id.as_str()).collect();
+        assert!(ids.contains(&"npp") && ids.contains(&"piperonal"), "{ids:?}");
+        assert!(id.cas_name_conflict);
+    }
+
+    #[test]
+    fn invalid_cas_is_reported_not_matched() {
+        let ident = Identifier::new(Registry::builtin());
+        let id = ident.identify("norfentanyl CAS 1609-66-5");
+        assert_eq!(id.cas_mentions.len(), 1);
+        assert!(id.cas_mentions[0].cas.is_none());
+        assert_eq!(id.matches[0].substance.id, "norfentanyl");
+        assert!(!id.cas_name_conflict);
+    }
+
+    #[test]
+    fn esters_of_a_listed_acid_are_derivatives() {
+        let ident = Identifier::new(Registry::builtin());
+        assert!(ident.identify("phenylacetic acid ethyl ester").matches.is_empty());
+        assert!(ident.identify("Benzeneacetic acid, ethyl ester").matches.is_empty());
+        let listed = ident.identify("BMK glycidic acid methyl ester");
+        assert_eq!(listed.matches[0].substance.id, "bmk-methyl-glycidate");
+    }
+}

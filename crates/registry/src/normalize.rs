@@ -1,0 +1,263 @@
+//! Text normalisation for identification.
+//!
+//! Traders write the same chemical many ways: `N-Phenethyl-4-piperidone`, `N-phenethyl 4-piperidinone`,
+//! `1-(2-PHENYLETHYL)-4-PIPERIDONE`, `(±)-ephedrine HCl`, `α-PVP`. Identification compares
+//! *compact keys*: lower-case ASCII letters and digits only, diacritics removed, Greek letters
+//! spelled out, and a few spelling variants folded (`sulph`→`sulf`, `piperidinone`→`piperidone`).
+//! Word boundaries are kept beside the key, because a name must match whole words: `piperidine`
+//! inside `4-methylpiperidine` is a different chemical.
+
+use unicode_normalization::char::decompose_compatible;
+
+/// Spelling variants folded to one form, applied to each word's compact key.
+/// Order matters: longer patterns first where one contains another.
+const SPELLING: &[(&str, &str)] = &[
+    ("piperidinone", "piperidone"),
+    ("phenylethyl", "phenethyl"),
+    ("sulph", "sulf"),
+    ("aether", "ether"),
+    ("amfetamin", "amphetamin"),
+    ("fentanil", "fentanyl"),
+];
+
+/// Greek letters as chemists spell them in ASCII.
+fn greek(c: char) -> Option<&'static str> {
+    Some(match c {
+        'α' | 'Α' => "alpha",
+        'β' | 'Β' | 'ß' => "beta",
+        'γ' | 'Γ' => "gamma",
+        'δ' | 'Δ' => "delta",
+        'ε' | 'Ε' => "epsilon",
+        'ω' | 'Ω' => "omega",
+        'μ' | 'µ' => "mu",
+        _ => return None,
+    })
+}
+
+/// Appends the compact form of one character to `out`.
+#[inline]
+fn push_compact(c: char, out: &mut String) {
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        }
+        return;
+    }
+    if let Some(g) = greek(c) {
+        out.push_str(g);
+        return;
+    }
+    decompose_compatible(c, |d| {
+        if d.is_ascii_alphanumeric() {
+            out.push(d.to_ascii_lowercase());
+        } else if !d.is_ascii() && d.is_alphanumeric() && !is_combining(d) {
+            // Keep letters of other scripts (CJK, Cyrillic) so that names in them can match.
+            out.extend(d.to_lowercase());
+        }
+    });
+}
+
+fn is_combining(c: char) -> bool {
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// Folds spelling variants in place.
+fn fold_spelling(word: &mut String) {
+    for (from, to) in SPELLING {
+        if word.contains(from) {
+            *word = word.replace(from, to);
+        }
+    }
+}
+
+/// The compact key of a name or word: what identification compares.
+pub fn compact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_compact(c, &mut out);
+    }
+    fold_spelling(&mut out);
+    out
+}
+
+/// A word of the input: its byte span in the raw text and in the compact buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub raw_start: usize,
+    pub raw_end: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The input as one compact buffer with its word boundaries.
+#[derive(Debug, Default)]
+pub struct Compacted {
+    pub text: String,
+    pub words: Vec<Word>,
+}
+
+/// Is `c` at byte `i` of `raw` a word separator? Whitespace always; `,` `;` `:` when followed by
+/// whitespace or the end (so `2,5-dimethoxy` stays one word); `/ | " ' * + =` always.
+fn is_separator(raw: &str, i: usize, c: char) -> bool {
+    if c.is_whitespace() {
+        return true;
+    }
+    match c {
+        '/' | '|' | '"' | '*' | '+' | '=' => true,
+        ',' | ';' | ':' => raw[i + 1..]
+            .chars()
+            .next()
+            .is_none_or(|n| n.is_whitespace() || matches!(n, ',' | ';' | ':')),
+        _ => false,
+    }
+}
+
+impl Compacted {
+    /// Splits `raw` into words and compacts each; words with an empty key (`-`, `%`) are dropped.
+    pub fn new(raw: &str) -> Compacted {
+        let mut out = Compacted {
+            text: String::with_capacity(raw.len() + 8),
+            words: Vec::with_capacity(16),
+        };
+        out.fill(raw);
+        out
+    }
+
+    /// Refills this buffer from `raw`, reusing allocations.
+    pub fn fill(&mut self, raw: &str) {
+        self.text.clear();
+        self.words.clear();
+        let mut word = String::with_capacity(32);
+        let mut start: Option<usize> = None;
+        for (i, c) in raw.char_indices() {
+            if is_separator(raw, i, c) {
+                if let Some(s) = start.take() {
+                    self.push_word(&mut word, s, i);
+                }
+            } else {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                push_compact(c, &mut word);
+            }
+        }
+        if let Some(s) = start {
+            self.push_word(&mut word, s, raw.len());
+        }
+    }
+
+    fn push_word(&mut self, word: &mut String, raw_start: usize, raw_end: usize) {
+        if !word.is_empty() {
+            fold_spelling(word);
+            let start = self.text.len();
+            self.text.push_str(word);
+            self.words.push(Word {
+                raw_start,
+                raw_end,
+                start,
+                end: self.text.len(),
+            });
+        }
+        word.clear();
+    }
+
+    /// The word containing compact byte `pos` (the one starting there, if any).
+    pub fn word_at(&self, pos: usize) -> Option<usize> {
+        let i = self.words.partition_point(|w| w.end <= pos);
+        (i < self.words.len() && self.words[i].start <= pos).then_some(i)
+    }
+
+    /// The compact key of words `from..=to`.
+    pub fn span(&self, from: usize, to: usize) -> &str {
+        &self.text[self.words[from].start..self.words[to].end]
+    }
+}
+
+/// Salt, hydrate and base words that may follow a name without changing what is controlled.
+pub const SALT_WORDS: &[&str] = &[
+    "hcl", "hydrochloride", "dihydrochloride", "hbr", "hydrobromide", "hydroiodide", "sulfate",
+    "hemisulfate", "bisulfate", "phosphate", "citrate", "tartrate", "bitartrate", "maleate",
+    "fumarate", "oxalate", "succinate", "acetate", "mesylate", "tosylate", "nitrate", "salt",
+    "salts", "base", "freebase", "monohydrate", "dihydrate", "trihydrate", "hemihydrate",
+    "hydrate", "anhydrous", "sodium", "potassium", "racemate", "racemic",
+];
+
+/// True if `rest` (a compact string) is made only of salt/hydrate words, e.g. `hclmonohydrate`.
+pub fn is_salt_suffix(rest: &str) -> bool {
+    if rest.is_empty() {
+        return true;
+    }
+    SALT_WORDS
+        .iter()
+        .any(|w| rest.strip_prefix(w).is_some_and(is_salt_suffix))
+}
+
+/// True if `prefix` (compact) is a stereo descriptor that may precede a name: `dl`, `rac`, `1r2s`, `s`.
+pub fn is_stereo_prefix(prefix: &str) -> bool {
+    if matches!(
+        prefix,
+        "d" | "l" | "dl" | "rac" | "cis" | "trans" | "e" | "z" | "erythro" | "threo" | "rs" | "r" | "s"
+    ) {
+        return true;
+    }
+    // Locant-qualified descriptors: (1R,2S) → "1r2s", (2S) → "2s", (αS) → "alphas".
+    let b = prefix.as_bytes();
+    let mut i = 0;
+    let mut groups = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if prefix[i..].starts_with("alpha") {
+            i += 5;
+        } else if prefix[i..].starts_with("beta") {
+            i += 4;
+        }
+        if i < b.len() && (b[i] == b'r' || b[i] == b's') && (i > start || groups > 0 || i == start) {
+            i += 1;
+            if i < b.len() && b[i] == b's' && b[i - 1] == b'r' {
+                i += 1; // "RS"
+            }
+            groups += 1;
+        } else {
+            return false;
+        }
+    }
+    groups > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacts_case_punctuation_greek_and_spelling() {
+        assert_eq!(compact("N-Phenethyl-4-piperidone"), "nphenethyl4piperidone");
+        assert_eq!(compact("1-(2-phenylethyl)-4-piperidinone"), "12phenethyl4piperidone");
+        assert_eq!(compact("α-PVP"), "alphapvp");
+        assert_eq!(compact("Sulphuric acid"), "sulfuricacid");
+        assert_eq!(compact("Éther"), "ether");
+    }
+
+    #[test]
+    fn words_split_on_spaces_and_delimiting_commas_only() {
+        let c = Compacted::new("4-piperidinone, 1-(2-phenylethyl)- 99%, 2,5-dimethoxy");
+        let keys: Vec<&str> = (0..c.words.len()).map(|i| c.span(i, i)).collect();
+        assert_eq!(keys, ["4piperidone", "12phenethyl", "99", "25dimethoxy"]);
+        assert_eq!(c.word_at(0), Some(0));
+        assert_eq!(c.word_at(12), Some(1));
+    }
+
+    #[test]
+    fn salt_and_stereo_affixes() {
+        assert!(is_salt_suffix("hclmonohydrate"));
+        assert!(is_salt_suffix("hydrochloride"));
+        assert!(!is_salt_suffix("methylester"));
+        assert!(is_stereo_prefix("1r2s"));
+        assert!(is_stereo_prefix("dl"));
+        assert!(is_stereo_prefix("2s"));
+        assert!(!is_stereo_prefix("4methyl"));
+        assert!(!is_stereo_prefix("n"));
+    }
+}
