@@ -1,1 +1,60 @@
-fn main(){}
+//! `interdict`: the command-line shell over the Interdict engines.
+//!
+//! This binary parses arguments, reads files, prints, and maps errors to exit codes; the work
+//! itself is done by the engine crates (`interdict-registry`, …), which know nothing of terminals.
+
+mod cli;
+mod cmd;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Exit codes, documented in `interdict --help`.
+pub mod exit {
+    /// Everything ran and every input record was processed.
+    pub const OK: u8 = 0;
+    /// The run completed, but some input records were invalid (each got an error record).
+    pub const PARTIAL: u8 = 1;
+    /// Usage error, unreadable input, a failure that stopped the run, or a command not built yet.
+    pub const ERROR: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose, cli.global.quiet);
+    let ctx = output::Context::new(&cli.global);
+    let result = match &cli.command {
+        Command::Identify(args) => cmd::identify::run(&ctx, args),
+        Command::Substances(args) => cmd::substances::run(&ctx, args),
+        Command::Lists(cli::ListsCommand::Status) => cmd::lists::status(&ctx),
+        other => cmd::not_built(other.name(), other.issue()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INTERDICT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

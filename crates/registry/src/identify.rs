@@ -147,7 +147,21 @@ impl<'r> Identifier<'r> {
                 targets.push(Vec::new());
                 keys.len() - 1
             });
-            targets[idx].push(target);
+            // One target per substance and key: the strongest kind of name wins.
+            let existing = targets[idx].iter_mut().find(|t| match (t, &target) {
+                (Target::Substance(a, _), Target::Substance(b, _)) => a == b,
+                (Target::Lexicon, Target::Lexicon) => true,
+                _ => false,
+            });
+            match (existing, target) {
+                (Some(Target::Substance(_, kind)), Target::Substance(_, new_kind)) => {
+                    if kind_rank(new_kind) > kind_rank(*kind) {
+                        *kind = new_kind;
+                    }
+                }
+                (Some(_), _) => {}
+                (None, t) => targets[idx].push(t),
+            }
         };
         for (i, s) in registry.substances().iter().enumerate() {
             for syn in &s.synonyms {
@@ -469,6 +483,15 @@ impl<'r> Identifier<'r> {
             }
         }
         out
+    }
+}
+
+/// How strongly a kind of name identifies (the preferred name most, street names least).
+fn kind_rank(kind: SynonymKind) -> u8 {
+    match kind {
+        SynonymKind::Name => 3,
+        SynonymKind::Street | SynonymKind::Abbreviation => 1,
+        _ => 2,
     }
 }
 

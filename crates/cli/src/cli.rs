@@ -1,0 +1,264 @@
+//! The command line: every subcommand and option, with the help text users learn from.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Output:
+  On a terminal, results are readable tables. When standard output is a pipe or a file, or with
+  --json, results are JSON Lines (one JSON object per input, in input order).
+
+Exit status:
+  0  everything ran and every input record was processed
+  1  the run completed but some input records were invalid (each has an error record in its place)
+  2  usage error, unreadable input, a failure that stopped the run, or a command not built yet
+
+Examples:
+  interdict identify \"N-Phenethyl-4-piperidone 99%, 25 kg drum\"
+  interdict identify --input goods.txt > matches.jsonl
+  interdict substances show npp
+  interdict screen examples/declarations.csv";
+
+/// Interdict: identify controlled drugs and precursors, screen parties and declarations, share and
+/// warn early.
+#[derive(Parser, Debug)]
+#[command(name = "interdict", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Directory holding Interdict's database (imported lists, ALRs, PENs); created on first use.
+    #[arg(long, global = true, env = "INTERDICT_DATA", default_value = "./interdict-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Write JSON (Lines) even on a terminal.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only errors on standard error.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More logging on standard error (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Identify controlled substances in goods descriptions (names, synonyms, CAS numbers, typos).
+    #[command(after_help = "\
+Each match says which substance, under which control lists, how sure (score in [0,1]) and what
+matched: `cas` (a valid CAS number in the text), `name` (the preferred name), `synonym` (any other
+name, abbreviation, CAS index name) or `fuzzy` (a close spelling). Nothing at or above the threshold
+means no controlled substance was identified.
+
+Examples:
+  interdict identify \"4-piperidinone, 1-(2-phenylethyl)-\"
+  interdict identify --json \"new BMK powder CAS 80532-66-7\"
+  interdict identify --input descriptions.txt > identified.jsonl")]
+    Identify(IdentifyArgs),
+    /// Browse the built-in registry of controlled drugs and precursors.
+    #[command(subcommand)]
+    Substances(SubstancesCommand),
+    /// Classify a structure (SMILES, .smi, .sdf): listed substance, class-wide definitions, analogues.
+    Classify(ClassifyArgs),
+    /// Manage watchlists: import OFAC SDN, UN XML, OpenSanctions FtM or CSV lists; show what is loaded.
+    #[command(subcommand)]
+    Lists(ListsCommand),
+    /// Screen a party name against the loaded watchlists.
+    MatchParty(MatchPartyArgs),
+    /// Score pairs of names with the party-matching engine.
+    CompareNames(CompareNamesArgs),
+    /// Annual legitimate requirements (ALR) for precursors, per importing country.
+    #[command(subcommand)]
+    Alr(ImportCommand),
+    /// Pre-export notifications (PENs).
+    #[command(subcommand)]
+    Pens(ImportCommand),
+    /// Screen declarations (CSV or JSON Lines) into an explained risk assessment per line.
+    Screen(ScreenArgs),
+    /// Run an aberration-detection method on one time series (EARS, Farrington, CUSUM, GLR).
+    Detect(DetectArgs),
+    /// Build weekly series from incident records and emit aberration and first-detection alerts.
+    Alerts(AlertsArgs),
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Identify(_) => "identify",
+            Command::Substances(_) => "substances",
+            Command::Classify(_) => "classify",
+            Command::Lists(_) => "lists",
+            Command::MatchParty(_) => "match-party",
+            Command::CompareNames(_) => "compare-names",
+            Command::Alr(_) => "alr",
+            Command::Pens(_) => "pens",
+            Command::Screen(_) => "screen",
+            Command::Detect(_) => "detect",
+            Command::Alerts(_) => "alerts",
+        }
+    }
+
+    /// The issue that builds this command, for the "not built yet" message.
+    pub fn issue(&self) -> u32 {
+        match self {
+            Command::Identify(_) | Command::Substances(_) => 3,
+            Command::Classify(_) => 4,
+            Command::Lists(_) | Command::MatchParty(_) | Command::CompareNames(_) => 5,
+            Command::Alr(_) | Command::Pens(_) | Command::Screen(_) => 6,
+            Command::Detect(_) | Command::Alerts(_) => 7,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct IdentifyArgs {
+    /// The goods description to identify.
+    #[arg(required_unless_present = "input", conflicts_with = "input")]
+    pub text: Option<String>,
+    /// Read one description per line from FILE (`-` for standard input); write JSON Lines in input order.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Report candidates scoring at least this (0 to 1).
+    #[arg(long, default_value_t = interdict_registry::DEFAULT_THRESHOLD, value_parser = parse_unit)]
+    pub threshold: f32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubstancesCommand {
+    /// List every substance in the registry.
+    List {
+        /// Only substances on this control list (e.g. UN-1988-TABLE-I, US-DEA-LIST-I).
+        #[arg(long, value_name = "LIST")]
+        list: Option<String>,
+    },
+    /// Show everything the registry holds about one substance (by id or CAS number).
+    Show {
+        /// Registry id (e.g. `npp`) or CAS number (e.g. `39742-60-4`).
+        id: String,
+    },
+    /// Search the registry by name, synonym or CAS number.
+    Search {
+        /// Text to search for.
+        text: String,
+    },
+    /// List the control lists the registry knows, with their legal instruments.
+    Lists,
+}
+
+#[derive(Args, Debug)]
+pub struct ClassifyArgs {
+    /// A SMILES string.
+    #[arg(conflicts_with = "input")]
+    pub smiles: Option<String>,
+    /// A `.smi` or `.sdf` file; writes JSON Lines in input order.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// How many similar controlled substances to report.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ListsCommand {
+    /// Import a watchlist as a new versioned snapshot (replaces the list of the same name atomically).
+    Import {
+        /// File format.
+        #[arg(long, value_parser = ["ofac-sdn", "un-xml", "ftm", "csv"])]
+        format: String,
+        /// The list file (for ofac-sdn, sdn.csv; alt.csv and add.csv beside it are read too).
+        path: PathBuf,
+        /// Name of the list (default: from the format).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Show the loaded lists: source, date, checksum, counts.
+    Status,
+}
+
+#[derive(Args, Debug)]
+pub struct MatchPartyArgs {
+    /// The party name.
+    #[arg(conflicts_with = "input")]
+    pub name: Option<String>,
+    /// ISO 3166-1 alpha-2 country of the party, used as a qualifier.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// CSV with columns `name` and optional `country`; writes JSON Lines in input order.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Report matches scoring at least this.
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// At most this many matches per query.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareNamesArgs {
+    /// CSV with columns `name1`, `name2` and optional `schema`.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import records from a CSV file (see the screening documentation for columns).
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ScreenArgs {
+    /// Declarations: CSV or JSON Lines (see shared spec declarations.md).
+    pub file: PathBuf,
+    /// Write JSON Lines results here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Add a watchlist for this run only (CSV of the coalition format).
+    #[arg(long, value_name = "PATH")]
+    pub watchlist: Vec<PathBuf>,
+    /// Add annual legitimate requirements for this run only.
+    #[arg(long, value_name = "FILE")]
+    pub alr: Option<PathBuf>,
+    /// Add pre-export notifications for this run only.
+    #[arg(long, value_name = "FILE")]
+    pub pens: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    /// Method: ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb.
+    #[arg(long)]
+    pub method: String,
+    /// CSV with columns `t`, optional `date`, and `observed`.
+    #[arg(long, short, value_name = "FILE")]
+    pub input: PathBuf,
+    /// 1-based inclusive span to monitor, `A..B`.
+    #[arg(long)]
+    pub range: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AlertsArgs {
+    /// Incident records (CSV: id, date, country, substance, type, quantity).
+    #[arg(long, value_name = "FILE")]
+    pub incidents: PathBuf,
+}
+
+fn parse_unit(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0..=1"))
+    }
+}

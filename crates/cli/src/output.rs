@@ -1,0 +1,103 @@
+//! How results reach the user: readable tables on a terminal, JSON (Lines) otherwise.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::GlobalArgs;
+
+/// What every command needs to know about where its output goes.
+pub struct Context {
+    /// Write JSON (Lines) rather than tables.
+    pub json: bool,
+    pub quiet: bool,
+    pub data_dir: PathBuf,
+    stderr_is_terminal: bool,
+}
+
+impl Context {
+    /// Opens (creating on first use) the data directory's database.
+    pub fn store(&self) -> anyhow::Result<interdict_store::Store> {
+        Ok(interdict_store::Store::open(&self.data_dir)?)
+    }
+
+    pub fn new(global: &GlobalArgs) -> Context {
+        Context {
+            json: global.json || !std::io::stdout().is_terminal(),
+            quiet: global.quiet,
+            data_dir: global.data_dir.clone(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A progress bar over `total` units (bytes of input) on a terminal; hidden otherwise.
+    pub fn progress(&self, total: u64, what: &str) -> ProgressBar {
+        if self.quiet || !self.stderr_is_terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        // Only appear for work that takes more than a moment.
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    }
+}
+
+/// A plain text table: columns padded to their widest cell, no borders (like `cargo tree`).
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str]) -> Table {
+        Table {
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let n = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(n) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let mut line = |cells: &[String]| {
+            let mut s = String::new();
+            for (i, cell) in cells.iter().enumerate().take(n) {
+                if i + 1 == n {
+                    s.push_str(cell);
+                } else {
+                    s.push_str(cell);
+                    s.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count() + 2));
+                }
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        };
+        line(&self.header);
+        for row in &self.rows {
+            line(row);
+        }
+        out
+    }
+}
+
+/// Rounds a score for output so that JSON stays readable and stable.
+pub fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
