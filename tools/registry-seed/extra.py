@@ -161,7 +161,7 @@ EXTRA={
  'pseudoephedrine':['d-pseudoephedrine','isoephedrine'],
  'norephedrine':['PPA','norpseudoephedrine'] and ['phenylpropanolamine hydrochloride'],
  'ergometrine':['ergonovine maleate'],
- 'fentanyl':['fentanil','Propanamide, N-phenyl-N-[1-(2-phenylethyl)-4-piperidinyl]-','sublimaze','fentanyl citrate','China white'],
+ 'fentanyl':['fentanil','Propanamide, N-phenyl-N-[1-(2-phenylethyl)-4-piperidinyl]-','sublimaze','China white'],
  'carfentanil':['carfentanyl','wildnil'],
  'acetylfentanyl':['desmethylfentanyl'],
  'tetrahydrofuranylfentanyl':['tetrahydrofuran fentanyl'],

@@ -34,7 +34,13 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Directory holding Interdict's database (imported lists, ALRs, PENs); created on first use.
-    #[arg(long, global = true, env = "INTERDICT_DATA", default_value = "./interdict-data", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "INTERDICT_DATA",
+        default_value = "./interdict-data",
+        value_name = "DIR"
+    )]
     pub data_dir: PathBuf,
     /// Write JSON (Lines) even on a terminal.
     #[arg(long, global = true)]

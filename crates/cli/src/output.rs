@@ -83,7 +83,10 @@ impl Table {
                     s.push_str(cell);
                 } else {
                     s.push_str(cell);
-                    s.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count() + 2));
+                    s.extend(std::iter::repeat_n(
+                        ' ',
+                        widths[i] - cell.chars().count() + 2,
+                    ));
                 }
             }
             out.push_str(s.trim_end());

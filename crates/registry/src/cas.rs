@@ -135,6 +135,9 @@ mod tests {
         assert!(matches!(Cas::parse("12-34"), Err(CasError::Format(_))));
         assert!(matches!(Cas::parse("abc-de-f"), Err(CasError::Format(_))));
         assert!(matches!(Cas::parse(""), Err(CasError::Format(_))));
-        assert!(matches!(Cas::parse("12345678901"), Err(CasError::Format(_))));
+        assert!(matches!(
+            Cas::parse("12345678901"),
+            Err(CasError::Format(_))
+        ));
     }
 }

@@ -39,8 +39,27 @@ pub struct FuzzyScratch {
     row_c: Vec<usize>,
 }
 
+impl FuzzyScratch {
+    fn begin(&mut self, keys: usize) {
+        if self.counts.len() < keys {
+            self.counts.resize(keys, 0);
+        }
+    }
+
+    /// Resets the counters touched since `begin`.
+    fn end(&mut self) {
+        for &k in &self.touched {
+            self.counts[k as usize] = 0;
+        }
+        self.touched.clear();
+    }
+}
+
 fn digits_of(s: &str) -> String {
-    s.bytes().filter(u8::is_ascii_digit).map(char::from).collect()
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(char::from)
+        .collect()
 }
 
 fn same_digits(a: &str, digits: &str) -> bool {
@@ -63,53 +82,109 @@ impl FuzzyIndex {
         idx
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+    /// The closest key within the allowed edits of `query`, as `(key index, distance)`.
+    #[cfg(test)]
+    pub fn best(&self, query: &str, scratch: &mut FuzzyScratch) -> Option<(usize, usize)> {
+        scratch.begin(self.keys.len());
+        self.count(query.as_bytes(), scratch);
+        let best = self.best_counted(query, scratch);
+        scratch.end();
+        best
     }
 
-    /// The closest key within the allowed edits of `query`, as `(key index, distance)`.
-    pub fn best(&self, query: &str, scratch: &mut FuzzyScratch) -> Option<(usize, usize)> {
-        let max_d = max_edits(query.len());
-        if max_d == 0 {
-            return None;
+    /// Typo matches over runs of whole words of a compact text. `words` are `(start, end)` byte
+    /// spans of consecutive words in `text`; a run may be up to `max_words` long, must start and end
+    /// on a word for which `usable` is true, and must include a word for which `open` is true (one
+    /// no exact name explains). Trigram counts are extended word by word, so each start costs one
+    /// pass over the run. Calls `found(first, last, key, distance)` for each run's best key.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scan_runs(
+        &self,
+        text: &str,
+        words: &[(usize, usize)],
+        usable: &[bool],
+        open: &[bool],
+        max_words: usize,
+        scratch: &mut FuzzyScratch,
+        found: &mut dyn FnMut(usize, usize, usize, usize),
+    ) {
+        let bytes = text.as_bytes();
+        for first in 0..words.len() {
+            if !usable[first] {
+                continue;
+            }
+            scratch.begin(self.keys.len());
+            let start = words[first].0;
+            let mut counted_to = start; // trigrams starting before this offset are counted
+            let mut any_open = false;
+            for last in first..words.len().min(first + max_words) {
+                let end = words[last].1;
+                if end - start > 64 {
+                    break;
+                }
+                any_open |= open[last];
+                if end >= start + 3 {
+                    let upto = end - 2; // trigram start positions < upto
+                    if upto > counted_to {
+                        self.count(&bytes[counted_to..end], scratch);
+                        counted_to = upto;
+                    }
+                }
+                if !usable[last] || !any_open {
+                    continue;
+                }
+                if let Some((k, d)) = self.best_counted(&text[start..end], scratch) {
+                    found(first, last, k, d);
+                }
+            }
+            scratch.end();
         }
-        if scratch.counts.len() < self.keys.len() {
-            scratch.counts.resize(self.keys.len(), 0);
-        }
-        scratch.touched.clear();
-        for tri in query.as_bytes().windows(3) {
+    }
+
+    fn count(&self, bytes: &[u8], scratch: &mut FuzzyScratch) {
+        for tri in bytes.windows(3) {
             if let Some(list) = self.postings.get(&[tri[0], tri[1], tri[2]]) {
                 for &k in list {
                     let c = &mut scratch.counts[k as usize];
                     if *c == 0 {
                         scratch.touched.push(k);
                     }
-                    *c += 1;
+                    *c = c.saturating_add(1);
                 }
             }
         }
+    }
+
+    /// The best key for `query` among those whose trigram counts are in `scratch`.
+    fn best_counted(&self, query: &str, scratch: &mut FuzzyScratch) -> Option<(usize, usize)> {
+        let max_d = max_edits(query.len());
+        if max_d == 0 {
+            return None;
+        }
         let mut best: Option<(usize, usize)> = None;
-        let touched = std::mem::take(&mut scratch.touched);
-        for &k in &touched {
-            let k = k as usize;
-            let shared = std::mem::replace(&mut scratch.counts[k], 0) as usize;
+        for i in 0..scratch.touched.len() {
+            let k = scratch.touched[i] as usize;
+            let shared = scratch.counts[k] as usize;
             let key = &self.keys[k];
-            if key.len().abs_diff(query.len()) > max_d || key.len() < MIN_LEN_ONE_EDIT {
+            let allowed = max_d.min(max_edits(key.len()));
+            if allowed == 0 || key.len().abs_diff(query.len()) > allowed {
                 continue;
             }
             // q-gram lemma: each edit destroys at most 3 trigrams (4 for a transposition).
-            let needed = key.len().max(query.len()).saturating_sub(2 + 4 * max_d);
+            let needed = key.len().max(query.len()).saturating_sub(2 + 4 * allowed);
             if shared < needed.max(1) || !same_digits(query, &self.digits[k]) {
                 continue;
             }
-            let limit = best.map_or(max_d, |(_, d)| d.saturating_sub(1)).min(max_edits(key.len()));
+            let limit = best.map_or(allowed, |(_, d)| d.saturating_sub(1).min(allowed));
+            if best.is_some() && limit == 0 {
+                continue;
+            }
             if let Some(d) = osa_within(query.as_bytes(), key.as_bytes(), limit, scratch) {
                 if d > 0 && best.is_none_or(|(_, bd)| d < bd) {
                     best = Some((k, d));
                 }
             }
         }
-        scratch.touched = touched;
         best
     }
 

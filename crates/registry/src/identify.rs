@@ -102,6 +102,18 @@ pub struct Identifier<'r> {
     threshold: f32,
 }
 
+/// A match in one reading of the text, before matches of the same substance are merged.
+struct Candidate<'r> {
+    idx: u32,
+    /// First and last word of the reading that matched.
+    words: (usize, usize),
+    key_len: usize,
+    fuzzy: bool,
+    /// Byte span in the reading.
+    raw: (usize, usize),
+    m: SubstanceMatch<'r>,
+}
+
 #[derive(Default)]
 struct Scratch {
     compacted: Compacted,
@@ -114,19 +126,77 @@ thread_local! {
 
 /// Words that are never part of a chemical name: skipped by the typo search.
 const NOISE_WORDS: &[&str] = &[
-    "powder", "liquid", "crystal", "crystals", "drum", "drums", "bag", "bags", "bottle", "bottles",
-    "carton", "cartons", "pallet", "pallets", "kg", "kgs", "net", "gross", "weight", "purity",
-    "grade", "technical", "industrial", "pharmaceutical", "pharma", "reagent", "usp", "bp", "ep",
-    "high", "quality", "new", "white", "solid", "solution", "sample", "samples", "free", "shipping",
-    "intermediate", "intermediates", "chemical", "chemicals", "organic", "raw", "material",
-    "materials", "supply", "factory", "price", "packing", "packed", "package", "container", "no",
+    "powder",
+    "liquid",
+    "crystal",
+    "crystals",
+    "drum",
+    "drums",
+    "bag",
+    "bags",
+    "bottle",
+    "bottles",
+    "carton",
+    "cartons",
+    "pallet",
+    "pallets",
+    "kg",
+    "kgs",
+    "net",
+    "gross",
+    "weight",
+    "purity",
+    "grade",
+    "technical",
+    "industrial",
+    "pharmaceutical",
+    "pharma",
+    "reagent",
+    "usp",
+    "bp",
+    "ep",
+    "high",
+    "quality",
+    "new",
+    "white",
+    "solid",
+    "solution",
+    "sample",
+    "samples",
+    "free",
+    "shipping",
+    "intermediate",
+    "intermediates",
+    "chemical",
+    "chemicals",
+    "organic",
+    "raw",
+    "material",
+    "materials",
+    "supply",
+    "factory",
+    "price",
+    "packing",
+    "packed",
+    "package",
+    "container",
+    "no",
 ];
 
 /// Words after a name that turn it into a derivative.
 const DERIVATIVE_WORDS: &[&str] = &["ester", "esters", "amide", "amides", "nitrile", "anilide"];
 const ALKYL_WORDS: &[&str] = &[
-    "methyl", "ethyl", "propyl", "isopropyl", "butyl", "isobutyl", "secbutyl", "tertbutyl", "tbutyl",
-    "benzyl", "phenyl",
+    "methyl",
+    "ethyl",
+    "propyl",
+    "isopropyl",
+    "butyl",
+    "isobutyl",
+    "secbutyl",
+    "tertbutyl",
+    "tbutyl",
+    "benzyl",
+    "phenyl",
 ];
 
 impl<'r> Identifier<'r> {
@@ -166,7 +236,9 @@ impl<'r> Identifier<'r> {
         for (i, s) in registry.substances().iter().enumerate() {
             for syn in &s.synonyms {
                 let key = compact(&syn.text);
-                if syn.kind != SynonymKind::Abbreviation && key.len() >= crate::fuzzy::MIN_LEN_ONE_EDIT {
+                if syn.kind != SynonymKind::Abbreviation
+                    && key.len() >= crate::fuzzy::MIN_LEN_ONE_EDIT
+                {
                     let fi = *fuzzy_by_key.entry(key.clone()).or_insert_with(|| {
                         fuzzy_targets.push(Vec::new());
                         fuzzy.add(&key)
@@ -223,7 +295,7 @@ impl<'r> Identifier<'r> {
                     if (m.score, std::cmp::Reverse(m.matched_on))
                         > (old.score, std::cmp::Reverse(old.matched_on))
                     {
-                        let corroborated = m.matched_on != old.matched_on;
+                        let corroborated = m.matched_on != old.matched_on && !old.derivative;
                         *old = m.clone();
                         if corroborated {
                             old.score = (old.score + 0.01).min(1.0);
@@ -257,62 +329,25 @@ impl<'r> Identifier<'r> {
             }
         }
 
-        // 2. Names.
-        let compacted = &mut scratch.compacted;
-        compacted.fill(text);
-        let hits = self.name_hits(compacted);
-        let mut covered = vec![false; compacted.words.len()];
+        // 2. Names and typos, in the text as written and, for CAS-index style inverted names
+        //    ("4-Piperidinone, 1-(2-phenylethyl)-"), in the text put back in natural order. In the
+        //    text as written, the parent of an inverted name ("4-Piperidinone") is modified by
+        //    what follows the comma, so a hit on the parent alone does not count.
         let mut name_hits: Vec<u32> = Vec::new();
-        for hit in &hits {
-            covered[hit.first_word..=hit.last_word]
-                .iter_mut()
-                .for_each(|c| *c = true);
-            let derivative = is_derivative(compacted, hit.last_word);
-            let raw = &text[compacted.words[hit.first_word].raw_start
-                ..compacted.words[hit.last_word].raw_end];
-            for target in &self.targets[hit.pattern] {
-                let Target::Substance(idx, kind) = *target else { continue };
-                let mut score = match kind {
-                    SynonymKind::Name => 0.97,
-                    SynonymKind::Street => 0.85,
-                    SynonymKind::Abbreviation => {
-                        if raw.chars().any(|c| c.is_lowercase()) {
-                            0.80
-                        } else {
-                            0.90
-                        }
-                    }
-                    _ => 0.95,
-                };
-                if derivative {
-                    score *= 0.5;
+        let inversion = uninverted(text);
+        let mut readings: Vec<(&str, Option<(usize, usize)>)> = vec![(text, inversion.parent)];
+        readings.extend(inversion.variants.iter().map(|v| (v.as_str(), None)));
+        for (reading, parent) in readings {
+            for c in self.read_names(reading, scratch) {
+                if parent.is_some_and(|(s, e)| c.raw.0 >= s && c.raw.1 <= e) {
+                    continue;
                 }
-                if !derivative {
-                    name_hits.push(idx);
+                if !c.m.derivative {
+                    name_hits.push(c.idx);
                 }
-                offer(
-                    SubstanceMatch {
-                        substance: &self.registry.substances()[idx as usize],
-                        score,
-                        matched_on: if kind == SynonymKind::Name {
-                            MatchedOn::Name
-                        } else {
-                            MatchedOn::Synonym
-                        },
-                        matched_text: raw.to_string(),
-                        form: None,
-                        derivative,
-                    },
-                    idx,
-                );
+                offer(c.m, c.idx);
             }
         }
-
-        // 3. Typos, in words no name explains.
-        self.fuzzy_hits(text, compacted, &covered, &mut scratch.fuzzy, &mut |m, idx| {
-            name_hits.push(idx);
-            offer(m, idx)
-        });
 
         let cas_name_conflict = !cas_hits.is_empty()
             && !name_hits.is_empty()
@@ -333,6 +368,148 @@ impl<'r> Identifier<'r> {
             cas_mentions,
             cas_name_conflict,
         }
+    }
+
+    /// Exact and typo name matches in one reading of the text. A typo match over a longer run of
+    /// words replaces exact matches of shorter names inside it: in `para-fluroo isobutyryl
+    /// fentanyl` the drug is the misspelt 4-FIBF, not the `fentanyl` its last word spells.
+    fn read_names(&self, text: &str, scratch: &mut Scratch) -> Vec<Candidate<'r>> {
+        let compacted = &mut scratch.compacted;
+        compacted.fill(text);
+        let c: &Compacted = compacted;
+        let mut out: Vec<Candidate<'r>> = Vec::new();
+        let mut open = vec![true; c.words.len()];
+        for hit in &self.name_hits(c) {
+            open[hit.first_word..=hit.last_word]
+                .iter_mut()
+                .for_each(|o| *o = false);
+            let Some(derivative) =
+                derivative_or_lexicon(&self.targets[hit.pattern], c, hit.last_word)
+            else {
+                continue;
+            };
+            let raw = (
+                c.words[hit.first_word].raw_start,
+                c.words[hit.last_word].raw_end,
+            );
+            for target in &self.targets[hit.pattern] {
+                let Target::Substance(idx, kind) = *target else {
+                    continue;
+                };
+                let mut score = match kind {
+                    SynonymKind::Name => 0.97,
+                    SynonymKind::Street => 0.85,
+                    SynonymKind::Abbreviation => {
+                        if text[raw.0..raw.1].chars().any(|ch| ch.is_lowercase()) {
+                            0.80
+                        } else {
+                            0.90
+                        }
+                    }
+                    _ => 0.95,
+                };
+                if derivative {
+                    score *= 0.5;
+                }
+                out.push(Candidate {
+                    idx,
+                    words: (hit.first_word, hit.last_word),
+                    key_len: hit.end - hit.start,
+                    fuzzy: false,
+                    raw,
+                    m: SubstanceMatch {
+                        substance: &self.registry.substances()[idx as usize],
+                        score,
+                        matched_on: if kind == SynonymKind::Name {
+                            MatchedOn::Name
+                        } else {
+                            MatchedOn::Synonym
+                        },
+                        matched_text: text[raw.0..raw.1].to_string(),
+                        form: None,
+                        derivative,
+                    },
+                });
+            }
+        }
+
+        // Typos: runs of up to six words, at least one of them unexplained by an exact name.
+        if open.iter().any(|&o| o) {
+            let spans: Vec<(usize, usize)> = c.words.iter().map(|w| (w.start, w.end)).collect();
+            let usable: Vec<bool> = (0..c.words.len())
+                .map(|i| {
+                    let w = c.span(i, i);
+                    !NOISE_WORDS.contains(&w)
+                        && !SALT_WORDS.contains(&w)
+                        && w.bytes().any(|b| b.is_ascii_alphabetic())
+                })
+                .collect();
+            let mut typos: Vec<(usize, usize, usize, usize)> = Vec::new();
+            self.fuzzy.scan_runs(
+                &c.text,
+                &spans,
+                &usable,
+                &open,
+                6,
+                &mut scratch.fuzzy,
+                &mut |f, l, k, d| typos.push((f, l, k, d)),
+            );
+            for (first, last, key, distance) in typos {
+                let key_len = self.fuzzy.key(key).len();
+                let mut score = 0.92 - 1.6 * distance as f32 / key_len as f32;
+                let derivative = is_derivative(c, last);
+                if derivative {
+                    score *= 0.5;
+                }
+                let raw = (c.words[first].raw_start, c.words[last].raw_end);
+                for &idx in &self.fuzzy_targets[key] {
+                    out.push(Candidate {
+                        idx,
+                        words: (first, last),
+                        key_len,
+                        fuzzy: true,
+                        raw,
+                        m: SubstanceMatch {
+                            substance: &self.registry.substances()[idx as usize],
+                            score,
+                            matched_on: MatchedOn::Fuzzy,
+                            matched_text: text[raw.0..raw.1].to_string(),
+                            form: None,
+                            derivative,
+                        },
+                    });
+                }
+            }
+        }
+
+        // Longer typo matches replace the shorter exact names inside them, and a salt word
+        // (`HCl`) right after any matched name qualifies it rather than naming an acid.
+        let replaced: Vec<bool> = out
+            .iter()
+            .map(|e| {
+                let salt_qualifier = !e.fuzzy
+                    && e.words.0 == e.words.1
+                    && SALT_WORDS.contains(&c.span(e.words.0, e.words.0))
+                    && out.iter().any(|o| o.words.1 + 1 == e.words.0);
+                salt_qualifier
+                    || !e.fuzzy
+                        && out.iter().any(|f| {
+                            f.fuzzy
+                                && f.idx != e.idx
+                                && !f.m.derivative
+                                && f.words.0 <= e.words.0
+                                && e.words.1 <= f.words.1
+                                && f.words.1 - f.words.0 > e.words.1 - e.words.0
+                                && f.key_len >= e.key_len + 4
+                                && f.m.score >= self.threshold
+                        })
+            })
+            .collect();
+        out.into_iter()
+            .zip(replaced)
+            .filter(|(_, r)| !r)
+            .map(|(c, _)| c)
+            .collect()
     }
 
     /// Name hits that cover whole words, after longest-wins and lexicon resolution.
@@ -370,64 +547,12 @@ impl<'r> Identifier<'r> {
         kept.retain(|h| {
             let key = &self.keys[h.pattern];
             !(SALT_WORDS.contains(&key.as_str())
-                && snapshot
-                    .iter()
-                    .any(|o| o.last_word + 1 == h.first_word || o.last_word == h.first_word && o.end <= h.start))
+                && snapshot.iter().any(|o| {
+                    o.last_word + 1 == h.first_word
+                        || o.last_word == h.first_word && o.end <= h.start
+                }))
         });
         kept
-    }
-
-    fn fuzzy_hits(
-        &self,
-        text: &str,
-        c: &Compacted,
-        covered: &[bool],
-        scratch: &mut FuzzyScratch,
-        offer: &mut dyn FnMut(SubstanceMatch<'r>, u32),
-    ) {
-        if self.fuzzy.is_empty() {
-            return;
-        }
-        let n = c.words.len();
-        let usable = |i: usize| {
-            !covered[i] && {
-                let w = c.span(i, i);
-                !NOISE_WORDS.contains(&w) && w.bytes().any(|b| b.is_ascii_alphabetic())
-            }
-        };
-        for first in 0..n {
-            if !usable(first) {
-                continue;
-            }
-            for last in first..n.min(first + 4) {
-                if !usable(last) {
-                    break;
-                }
-                let span = c.span(first, last);
-                if span.len() > 64 {
-                    break;
-                }
-                let Some((key_idx, distance)) = self.fuzzy.best(span, scratch) else {
-                    continue;
-                };
-                let key_len = self.fuzzy.key(key_idx).len();
-                let score = 0.92 - 1.6 * distance as f32 / key_len as f32;
-                let raw = &text[c.words[first].raw_start..c.words[last].raw_end];
-                for &idx in &self.fuzzy_targets[key_idx] {
-                    offer(
-                        SubstanceMatch {
-                            substance: &self.registry.substances()[idx as usize],
-                            score,
-                            matched_on: MatchedOn::Fuzzy,
-                            matched_text: raw.to_string(),
-                            form: None,
-                            derivative: false,
-                        },
-                        idx,
-                    );
-                }
-            }
-        }
     }
 
     /// CAS numbers in the text: `NNNNNNN-NN-N` anywhere, and bare 5–10 digit runs after a CAS
@@ -463,7 +588,9 @@ impl<'r> Identifier<'r> {
                 Some(Cas::parse(run).ok())
             } else if groups.len() == 1 && (5..=10).contains(&run.len()) {
                 match Cas::from_digits(run.as_bytes()) {
-                    Ok(cas) if labelled || self.registry.cas_index(cas).is_some() => Some(Some(cas)),
+                    Ok(cas) if labelled || self.registry.cas_index(cas).is_some() => {
+                        Some(Some(cas))
+                    }
                     Err(_) if labelled => Some(None),
                     _ => None,
                 }
@@ -476,14 +603,81 @@ impl<'r> Identifier<'r> {
                 out.push(CasMention {
                     text: run.to_string(),
                     cas,
-                    substance: cas
-                        .and_then(|c| self.registry.by_cas(c))
-                        .map(|(s, _)| s),
+                    substance: cas.and_then(|c| self.registry.by_cas(c)).map(|(s, _)| s),
                 });
             }
         }
         out
     }
+}
+
+/// The natural-order readings of a CAS-index style name, and where its parent stands in the text.
+#[derive(Debug, Default)]
+struct Inversion {
+    variants: Vec<String>,
+    /// Byte span of the parent (the part before `, substituent-`) in the text as written.
+    parent: Option<(usize, usize)>,
+}
+
+/// Natural-order readings of CAS-index style names: `4-Piperidinone, 1-(2-phenylethyl)- 99%`
+/// becomes `1-(2-phenylethyl)-4-Piperidinone 99%`. The substituent (a word ending in `-` after
+/// `, `) is attached to the last one, two and three words of the parent before it, since the
+/// parent may be one word (`4-Piperidinone`) or several (`Benzoic acid`). Empty for most texts.
+fn uninverted(text: &str) -> Inversion {
+    let mut out = Inversion::default();
+    if !text.contains(", ") {
+        return out;
+    }
+    let parts: Vec<&str> = text.split(", ").collect();
+    let mut offset = 0;
+    for i in 0..parts.len() - 1 {
+        let part_start = offset;
+        offset += parts[i].len() + 2;
+        let next = parts[i + 1].trim_start();
+        let Some(first) = next.split_whitespace().next() else {
+            continue;
+        };
+        if first.len() < 2 || !first.ends_with('-') {
+            continue;
+        }
+        out.parent = Some((part_start, part_start + parts[i].len()));
+        let rest = next[first.len()..].trim();
+        let head_words: Vec<&str> = parts[i].split_whitespace().collect();
+        for k in 1..=head_words.len().min(3) {
+            let (lead, parent) = head_words.split_at(head_words.len() - k);
+            let mut s = String::with_capacity(text.len() + 4);
+            for p in &parts[..i] {
+                s.push_str(p);
+                s.push_str(", ");
+            }
+            for w in lead {
+                s.push_str(w);
+                s.push(' ');
+            }
+            s.push_str(first);
+            s.push_str(&parent.join(" "));
+            if !rest.is_empty() {
+                s.push(' ');
+                s.push_str(rest);
+            }
+            for p in &parts[i + 2..] {
+                s.push_str(", ");
+                s.push_str(p);
+            }
+            out.variants.push(s);
+        }
+        break;
+    }
+    out
+}
+
+/// For a hit: `None` if it is a lexicon name (an uncontrolled chemical), else whether the words
+/// after it make it a derivative.
+fn derivative_or_lexicon(targets: &[Target], c: &Compacted, last_word: usize) -> Option<bool> {
+    if targets.iter().all(|t| matches!(t, Target::Lexicon)) {
+        return None;
+    }
+    Some(is_derivative(c, last_word))
 }
 
 /// How strongly a kind of name identifies (the preferred name most, street names least).
@@ -507,17 +701,30 @@ fn has_cas_label(before: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     let trimmed = tail.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-    ["cas", "cas no", "casno", "cas rn", "casrn", "cas number", "cas nr", "cas-nr", "cas-no", "cas-rn"]
-        .iter()
-        .any(|l| trimmed.ends_with(l) && {
+    [
+        "cas",
+        "cas no",
+        "casno",
+        "cas rn",
+        "casrn",
+        "cas number",
+        "cas nr",
+        "cas-nr",
+        "cas-no",
+        "cas-rn",
+    ]
+    .iter()
+    .any(|l| {
+        trimmed.ends_with(l) && {
             let pre = &trimmed[..trimmed.len() - l.len()];
             pre.is_empty() || !pre.ends_with(|c: char| c.is_ascii_alphanumeric())
-        })
-        || trimmed.ends_with("no") && tail.contains("cas")
+        }
+    }) || trimmed.ends_with("no") && tail.contains("cas")
 }
 
 fn is_derivative(c: &Compacted, last_word: usize) -> bool {
-    let next = |k: usize| (last_word + k < c.words.len()).then(|| c.span(last_word + k, last_word + k));
+    let next =
+        |k: usize| (last_word + k < c.words.len()).then(|| c.span(last_word + k, last_word + k));
     match (next(1), next(2)) {
         (Some(w), _) if DERIVATIVE_WORDS.contains(&w) => true,
         (Some(w), Some(v)) if ALKYL_WORDS.contains(&w) && DERIVATIVE_WORDS.contains(&v) => true,
@@ -543,10 +750,22 @@ mod tests {
 
     #[test]
     fn identifies_the_issue_examples() {
-        assert_eq!(top("N-Phenethyl-4-piperidone 99%, 25 kg drum"), Some(("npp".into(), MatchedOn::Name)));
-        assert_eq!(top("4-piperidinone, 1-(2-phenylethyl)-").map(|t| t.0), Some("npp".into()));
-        assert_eq!(top("new BMK powder CAS 80532-66-7"), Some(("bmk-methyl-glycidate".into(), MatchedOn::Cas)));
-        assert_eq!(top("Organic intermediate CAS No.: 39742604"), Some(("npp".into(), MatchedOn::Cas)));
+        assert_eq!(
+            top("N-Phenethyl-4-piperidone 99%, 25 kg drum"),
+            Some(("npp".into(), MatchedOn::Name))
+        );
+        assert_eq!(
+            top("4-piperidinone, 1-(2-phenylethyl)-").map(|t| t.0),
+            Some("npp".into())
+        );
+        assert_eq!(
+            top("new BMK powder CAS 80532-66-7"),
+            Some(("bmk-methyl-glycidate".into(), MatchedOn::Cas))
+        );
+        assert_eq!(
+            top("Organic intermediate CAS No.: 39742604"),
+            Some(("npp".into(), MatchedOn::Cas))
+        );
     }
 
     #[test]
@@ -568,11 +787,23 @@ mod tests {
 
     #[test]
     fn salts_stereo_and_typos() {
-        assert_eq!(top("(+)-Pseudoephedrine HCl USP").map(|t| t.0), Some("pseudoephedrine".into()));
+        assert_eq!(
+            top("(+)-Pseudoephedrine HCl USP").map(|t| t.0),
+            Some("pseudoephedrine".into())
+        );
         assert_eq!(top("Ephedrine-HCl").map(|t| t.0), Some("ephedrine".into()));
-        assert_eq!(top("Fentanyl citrate").map(|t| t.0), Some("fentanyl".into()));
-        assert_eq!(top("fentanly powder"), Some(("fentanyl".into(), MatchedOn::Fuzzy)));
-        assert_eq!(top("acetic anhidride 99.5%").map(|t| t.0), Some("acetic-anhydride".into()));
+        assert_eq!(
+            top("Fentanyl citrate").map(|t| t.0),
+            Some("fentanyl".into())
+        );
+        assert_eq!(
+            top("fentanly powder"),
+            Some(("fentanyl".into(), MatchedOn::Fuzzy))
+        );
+        assert_eq!(
+            top("acetic anhidride 99.5%").map(|t| t.0),
+            Some("acetic-anhydride".into())
+        );
     }
 
     #[test]
@@ -585,7 +816,27 @@ mod tests {
             .map(|m| m.substance.id.clone())
             .collect();
         assert_eq!(ids, ["ephedrine"]);
-        assert_eq!(top("HCl 32% technical").map(|t| t.0), Some("hydrochloric-acid".into()));
+        assert_eq!(
+            top("HCl 32% technical").map(|t| t.0),
+            Some("hydrochloric-acid".into())
+        );
+    }
+
+    #[test]
+    fn inverted_cas_index_names_are_read_in_natural_order() {
+        assert_eq!(
+            uninverted("4-Piperidinone, 1-(2-phenylethyl)- 99%").variants[0],
+            "1-(2-phenylethyl)-4-Piperidinone 99%"
+        );
+        assert_eq!(
+            top("Benzoic acid, 2-amino-").map(|t| t.0),
+            Some("anthranilic-acid".into())
+        );
+        assert_eq!(
+            top("Supply 2-Propanone, 1-phenyl-, 25 kg").map(|t| t.0),
+            Some("p-2-p".into())
+        );
+        assert!(uninverted("sodium chloride, 25 kg").variants.is_empty());
     }
 
     #[test]
@@ -593,7 +844,10 @@ mod tests {
         let ident = Identifier::new(Registry::builtin());
         let id = ident.identify("Piperonal CAS 39742-60-4");
         let ids: Vec<&str> = id.matches.iter().map(|m| m.substance.id.as_str()).collect();
-        assert!(ids.contains(&"npp") && ids.contains(&"piperonal"), "{ids:?}");
+        assert!(
+            ids.contains(&"npp") && ids.contains(&"piperonal"),
+            "{ids:?}"
+        );
         assert!(id.cas_name_conflict);
     }
 
@@ -610,8 +864,14 @@ mod tests {
     #[test]
     fn esters_of_a_listed_acid_are_derivatives() {
         let ident = Identifier::new(Registry::builtin());
-        assert!(ident.identify("phenylacetic acid ethyl ester").matches.is_empty());
-        assert!(ident.identify("Benzeneacetic acid, ethyl ester").matches.is_empty());
+        assert!(ident
+            .identify("phenylacetic acid ethyl ester")
+            .matches
+            .is_empty());
+        assert!(ident
+            .identify("Benzeneacetic acid, ethyl ester")
+            .matches
+            .is_empty());
         let listed = ident.identify("BMK glycidic acid methyl ester");
         assert_eq!(listed.matches[0].substance.id, "bmk-methyl-glycidate");
     }

@@ -11,5 +11,9 @@ pub mod model;
 pub mod normalize;
 
 pub use cas::{Cas, CasError};
-pub use identify::{CasMention, Identification, Identifier, MatchedOn, SubstanceMatch, DEFAULT_THRESHOLD};
-pub use model::{Category, Control, ControlList, DataError, Form, Registry, Substance, Synonym, SynonymKind};
+pub use identify::{
+    CasMention, Identification, Identifier, MatchedOn, SubstanceMatch, DEFAULT_THRESHOLD,
+};
+pub use model::{
+    Category, Control, ControlList, DataError, Form, Registry, Substance, Synonym, SynonymKind,
+};

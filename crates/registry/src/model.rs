@@ -179,10 +179,10 @@ pub(crate) const HS_NATIONAL_CSV: &str = include_str!("../../../data/hs_national
 pub(crate) const LISTS_CSV: &str = include_str!("../../../data/lists.csv");
 pub(crate) const LEXICON_CSV: &str = include_str!("../../../data/lexicon.csv");
 
-fn rows(
-    file: &'static str,
-    text: &str,
-) -> Result<Vec<(u64, HashMap<String, String>)>, DataError> {
+/// A data row: its line number and its fields by column name.
+type Row = (u64, HashMap<String, String>);
+
+fn rows(file: &'static str, text: &str) -> Result<Vec<Row>, DataError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -215,11 +215,7 @@ fn field<'a>(
     })
 }
 
-fn cas_field(
-    file: &'static str,
-    line: u64,
-    text: &str,
-) -> Result<Option<Cas>, DataError> {
+fn cas_field(file: &'static str, line: u64, text: &str) -> Result<Option<Cas>, DataError> {
     if text.is_empty() {
         return Ok(None);
     }
@@ -477,9 +473,22 @@ mod tests {
     fn builtin_registry_covers_the_required_lists() {
         let r = Registry::builtin();
         for id in [
-            "npp", "anpp", "4-ap", "1-boc-4-ap", "norfentanyl", "4-piperidone",
-            "1-boc-4-piperidone", "methamphetamine", "amphetamine", "mdma", "ketamine",
-            "tramadol", "fenetylline", "ghb", "fentanyl", "isotonitazene",
+            "npp",
+            "anpp",
+            "4-ap",
+            "1-boc-4-ap",
+            "norfentanyl",
+            "4-piperidone",
+            "1-boc-4-piperidone",
+            "methamphetamine",
+            "amphetamine",
+            "mdma",
+            "ketamine",
+            "tramadol",
+            "fenetylline",
+            "ghb",
+            "fentanyl",
+            "isotonitazene",
         ] {
             assert!(r.get(id).is_some(), "{id} missing");
         }
@@ -491,7 +500,10 @@ mod tests {
             .iter()
             .filter(|s| s.id.contains("glycid") && s.is_table_i())
             .count();
-        assert_eq!(glycidates, 18, "BMK and PMK glycidic acids and their 8 esters each");
+        assert_eq!(
+            glycidates, 18,
+            "BMK and PMK glycidic acids and their 8 esters each"
+        );
     }
 
     #[test]
@@ -508,7 +520,11 @@ mod tests {
     fn every_substance_has_a_name_synonym_and_a_sourced_control() {
         let r = Registry::builtin();
         for s in r.substances() {
-            assert!(s.synonyms.iter().any(|x| x.kind == SynonymKind::Name), "{}", s.id);
+            assert!(
+                s.synonyms.iter().any(|x| x.kind == SynonymKind::Name),
+                "{}",
+                s.id
+            );
             for c in &s.controls {
                 assert!(!c.source.is_empty(), "{} {}", s.id, c.list);
             }

@@ -10,14 +10,12 @@
 use unicode_normalization::char::decompose_compatible;
 
 /// Spelling variants folded to one form, applied to each word's compact key.
-/// Order matters: longer patterns first where one contains another.
+/// Kept few on purpose: every fold also moves misspellings of the folded word one edit further
+/// from their key. Variants of whole names (`phenethyl`/`phenylethyl`) are synonyms in `data/`.
 const SPELLING: &[(&str, &str)] = &[
     ("piperidinone", "piperidone"),
-    ("phenylethyl", "phenethyl"),
     ("sulph", "sulf"),
     ("aether", "ether"),
-    ("amfetamin", "amphetamin"),
-    ("fentanil", "fentanyl"),
 ];
 
 /// Greek letters as chemists spell them in ASCII.
@@ -175,11 +173,39 @@ impl Compacted {
 
 /// Salt, hydrate and base words that may follow a name without changing what is controlled.
 pub const SALT_WORDS: &[&str] = &[
-    "hcl", "hydrochloride", "dihydrochloride", "hbr", "hydrobromide", "hydroiodide", "sulfate",
-    "hemisulfate", "bisulfate", "phosphate", "citrate", "tartrate", "bitartrate", "maleate",
-    "fumarate", "oxalate", "succinate", "acetate", "mesylate", "tosylate", "nitrate", "salt",
-    "salts", "base", "freebase", "monohydrate", "dihydrate", "trihydrate", "hemihydrate",
-    "hydrate", "anhydrous", "sodium", "potassium", "racemate", "racemic",
+    "hcl",
+    "hydrochloride",
+    "dihydrochloride",
+    "hbr",
+    "hydrobromide",
+    "hydroiodide",
+    "sulfate",
+    "hemisulfate",
+    "bisulfate",
+    "phosphate",
+    "citrate",
+    "tartrate",
+    "bitartrate",
+    "maleate",
+    "fumarate",
+    "oxalate",
+    "succinate",
+    "acetate",
+    "mesylate",
+    "tosylate",
+    "nitrate",
+    "salt",
+    "salts",
+    "base",
+    "freebase",
+    "monohydrate",
+    "dihydrate",
+    "trihydrate",
+    "hemihydrate",
+    "hydrate",
+    "anhydrous",
+    "racemate",
+    "racemic",
 ];
 
 /// True if `rest` (a compact string) is made only of salt/hydrate words, e.g. `hclmonohydrate`.
@@ -196,7 +222,18 @@ pub fn is_salt_suffix(rest: &str) -> bool {
 pub fn is_stereo_prefix(prefix: &str) -> bool {
     if matches!(
         prefix,
-        "d" | "l" | "dl" | "rac" | "cis" | "trans" | "e" | "z" | "erythro" | "threo" | "rs" | "r" | "s"
+        "d" | "l"
+            | "dl"
+            | "rac"
+            | "cis"
+            | "trans"
+            | "e"
+            | "z"
+            | "erythro"
+            | "threo"
+            | "rs"
+            | "r"
+            | "s"
     ) {
         return true;
     }
@@ -214,7 +251,8 @@ pub fn is_stereo_prefix(prefix: &str) -> bool {
         } else if prefix[i..].starts_with("beta") {
             i += 4;
         }
-        if i < b.len() && (b[i] == b'r' || b[i] == b's') && (i > start || groups > 0 || i == start) {
+        if i < b.len() && (b[i] == b'r' || b[i] == b's') && (i > start || groups > 0 || i == start)
+        {
             i += 1;
             if i < b.len() && b[i] == b's' && b[i - 1] == b'r' {
                 i += 1; // "RS"
@@ -234,7 +272,10 @@ mod tests {
     #[test]
     fn compacts_case_punctuation_greek_and_spelling() {
         assert_eq!(compact("N-Phenethyl-4-piperidone"), "nphenethyl4piperidone");
-        assert_eq!(compact("1-(2-phenylethyl)-4-piperidinone"), "12phenethyl4piperidone");
+        assert_eq!(
+            compact("1-(2-phenylethyl)-4-piperidinone"),
+            "12phenylethyl4piperidone"
+        );
         assert_eq!(compact("α-PVP"), "alphapvp");
         assert_eq!(compact("Sulphuric acid"), "sulfuricacid");
         assert_eq!(compact("Éther"), "ether");
@@ -244,7 +285,7 @@ mod tests {
     fn words_split_on_spaces_and_delimiting_commas_only() {
         let c = Compacted::new("4-piperidinone, 1-(2-phenylethyl)- 99%, 2,5-dimethoxy");
         let keys: Vec<&str> = (0..c.words.len()).map(|i| c.span(i, i)).collect();
-        assert_eq!(keys, ["4piperidone", "12phenethyl", "99", "25dimethoxy"]);
+        assert_eq!(keys, ["4piperidone", "12phenylethyl", "99", "25dimethoxy"]);
         assert_eq!(c.word_at(0), Some(0));
         assert_eq!(c.word_at(12), Some(1));
     }

@@ -95,9 +95,12 @@ impl Store {
         .map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
         let mut store = Store { path, conn };
         store.migrate()?;
         Ok(store)
@@ -131,7 +134,8 @@ impl Store {
             };
             let tx = self.conn.transaction().map_err(fail)?;
             tx.execute_batch(migration).map_err(fail)?;
-            tx.pragma_update(None, "user_version", version).map_err(fail)?;
+            tx.pragma_update(None, "user_version", version)
+                .map_err(fail)?;
             tx.commit().map_err(fail)?;
             tracing::info!(version, path = %self.path.display(), "migrated data directory");
         }
@@ -140,12 +144,18 @@ impl Store {
 
     /// Runs `work` in one transaction: committed if it returns `Ok`, rolled back otherwise (or if
     /// the process dies part-way), so readers see either the old state or the new one.
-    pub fn write<T, E>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    pub fn write<T, E>(
+        &mut self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<StoreError>,
     {
         let path = self.path.clone();
-        let sql = move |source| StoreError::Sqlite { path: path.clone(), source };
+        let sql = move |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(|e| E::from(sql(e)))?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| E::from(sql(e)))?;
@@ -199,10 +209,16 @@ mod tests {
     fn a_failed_write_leaves_the_previous_state() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let insert = "INSERT INTO imports (kind, name, source, format, checksum, record_count, imported_at)
+        let insert =
+            "INSERT INTO imports (kind, name, source, format, checksum, record_count, imported_at)
                       VALUES ('watchlist', 'x', 'f', 'csv', 'abc', 1, '2026-01-01T00:00:00Z')";
         store
-            .write(|tx| tx.execute(insert, []).map_err(|e| StoreError::Sqlite { path: "t".into(), source: e }))
+            .write(|tx| {
+                tx.execute(insert, []).map_err(|e| StoreError::Sqlite {
+                    path: "t".into(),
+                    source: e,
+                })
+            })
             .unwrap();
         let result: Result<(), StoreError> = store.write(|tx| {
             tx.execute(insert, []).unwrap();

@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn absent_paths_skip_when_not_required() {
-        assert_eq!(locate(Path::new("/nonexistent/interdict"), false, "t"), None);
+        assert_eq!(
+            locate(Path::new("/nonexistent/interdict"), false, "t"),
+            None
+        );
     }
 
     #[test]

@@ -139,14 +139,26 @@ pub fn identification_json(text: &str, id: &Identification<'_>) -> Value {
 fn render(text: &str, id: &Identification<'_>) -> String {
     let mut s = String::new();
     if id.matches.is_empty() {
-        s.push_str(&format!("No controlled substance identified in \"{text}\".\n"));
+        s.push_str(&format!(
+            "No controlled substance identified in \"{text}\".\n"
+        ));
     } else {
-        let mut table = Table::new(&["SCORE", "SUBSTANCE", "CAS", "MATCHED ON", "MATCHED TEXT", "CONTROLS"]);
+        let mut table = Table::new(&[
+            "SCORE",
+            "SUBSTANCE",
+            "CAS",
+            "MATCHED ON",
+            "MATCHED TEXT",
+            "CONTROLS",
+        ]);
         for m in &id.matches {
             table.row(vec![
                 format!("{:.2}", m.score),
                 format!("{} ({})", m.substance.name, m.substance.id),
-                m.substance.cas.map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                m.substance
+                    .cas
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 format!("{:?}", m.matched_on).to_lowercase()
                     + &m.form.map(|f| format!(" ({f})")).unwrap_or_default(),
                 m.matched_text.clone(),
@@ -157,8 +169,13 @@ fn render(text: &str, id: &Identification<'_>) -> String {
     }
     for c in &id.cas_mentions {
         match (c.cas, c.substance) {
-            (None, _) => s.push_str(&format!("note: `{}` looks like a CAS number but is not valid\n", c.text)),
-            (Some(cas), None) => s.push_str(&format!("note: CAS {cas} is not a controlled substance in the registry\n")),
+            (None, _) => s.push_str(&format!(
+                "note: `{}` looks like a CAS number but is not valid\n",
+                c.text
+            )),
+            (Some(cas), None) => s.push_str(&format!(
+                "note: CAS {cas} is not a controlled substance in the registry\n"
+            )),
             _ => {}
         }
     }

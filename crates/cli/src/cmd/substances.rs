@@ -25,16 +25,24 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
             let selected: Vec<&Substance> = registry
                 .substances()
                 .iter()
-                .filter(|s| list.as_ref().is_none_or(|l| s.controls.iter().any(|c| &c.list == l)))
+                .filter(|s| {
+                    list.as_ref()
+                        .is_none_or(|l| s.controls.iter().any(|c| &c.list == l))
+                })
                 .collect();
             print_summaries(ctx, &mut out, &selected, None)?;
         }
         SubstancesCommand::Show { id } => {
-            let substance = registry
-                .get(id)
-                .or_else(|| Cas::parse(id).ok().and_then(|c| registry.by_cas(c)).map(|(s, _)| s));
+            let substance = registry.get(id).or_else(|| {
+                Cas::parse(id)
+                    .ok()
+                    .and_then(|c| registry.by_cas(c))
+                    .map(|(s, _)| s)
+            });
             let Some(s) = substance else {
-                bail!("no substance `{id}` in the registry; try `interdict substances search {id}`");
+                bail!(
+                    "no substance `{id}` in the registry; try `interdict substances search {id}`"
+                );
             };
             if ctx.json {
                 writeln!(out, "{}", serde_json::to_string(s)?)?;
@@ -53,8 +61,10 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
             let needle = interdict_registry::normalize::compact(text);
             if !needle.is_empty() {
                 for s in registry.substances() {
-                    let hit = s.synonyms.iter().any(|y| interdict_registry::normalize::compact(&y.text).contains(&needle))
-                        || s.id.contains(&needle);
+                    let hit =
+                        s.synonyms.iter().any(|y| {
+                            interdict_registry::normalize::compact(&y.text).contains(&needle)
+                        }) || s.id.contains(&needle);
                     if hit && !found.iter().any(|(f, _)| f.id == s.id) {
                         found.push((s, 0.5));
                     }
@@ -71,7 +81,11 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
         SubstancesCommand::Lists => {
             if ctx.json {
                 for l in registry.lists() {
-                    let n = registry.substances().iter().filter(|s| s.controls.iter().any(|c| c.list == l.id)).count();
+                    let n = registry
+                        .substances()
+                        .iter()
+                        .filter(|s| s.controls.iter().any(|c| c.list == l.id))
+                        .count();
                     let mut v = serde_json::to_value(l)?;
                     v["substances"] = json!(n);
                     writeln!(out, "{v}")?;
@@ -79,7 +93,11 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
             } else {
                 let mut t = Table::new(&["LIST", "SUBSTANCES", "INSTRUMENT"]);
                 for l in registry.lists() {
-                    let n = registry.substances().iter().filter(|s| s.controls.iter().any(|c| c.list == l.id)).count();
+                    let n = registry
+                        .substances()
+                        .iter()
+                        .filter(|s| s.controls.iter().any(|c| c.list == l.id))
+                        .count();
                     t.row(vec![l.id.clone(), n.to_string(), l.instrument.clone()]);
                 }
                 out.write_all(t.render().as_bytes())?;
@@ -101,7 +119,12 @@ fn summary_json(s: &Substance) -> Value {
     })
 }
 
-fn print_summaries(ctx: &Context, out: &mut impl Write, subs: &[&Substance], scores: Option<&[f32]>) -> Result<()> {
+fn print_summaries(
+    ctx: &Context,
+    out: &mut impl Write,
+    subs: &[&Substance],
+    scores: Option<&[f32]>,
+) -> Result<()> {
     if ctx.json {
         for (i, s) in subs.iter().enumerate() {
             let mut v = summary_json(s);
@@ -133,10 +156,16 @@ fn render_detail(registry: &Registry, s: &Substance) -> String {
     let opt = |x: Option<String>| x.unwrap_or_else(|| "-".into());
     o.push_str(&format!("{} ({})\n", s.name, s.id));
     o.push_str(&format!("  category    {:?}\n", s.category).to_lowercase());
-    o.push_str(&format!("  CAS RN      {}\n", opt(s.cas.map(|c| c.to_string()))));
+    o.push_str(&format!(
+        "  CAS RN      {}\n",
+        opt(s.cas.map(|c| c.to_string()))
+    ));
     o.push_str(&format!("  HS 2022     {}\n", opt(s.hs2022.clone())));
     for h in &s.hs_national {
-        o.push_str(&format!("  HS {}      {}  ({})\n", h.country, h.code, h.source));
+        o.push_str(&format!(
+            "  HS {}      {}  ({})\n",
+            h.country, h.code, h.source
+        ));
     }
     o.push_str(&format!("  SMILES      {}\n", s.smiles));
     o.push_str(&format!("  InChIKey    {}\n", s.inchikey));
@@ -144,12 +173,19 @@ fn render_detail(registry: &Registry, s: &Substance) -> String {
     o.push_str(&format!("  source      {}\n", s.source));
     o.push_str("Controls:\n");
     for c in &s.controls {
-        let instrument = registry.list(&c.list).map(|l| l.instrument.as_str()).unwrap_or("");
+        let instrument = registry
+            .list(&c.list)
+            .map(|l| l.instrument.as_str())
+            .unwrap_or("");
         o.push_str(&format!(
             "  {:<22} {:<36} since {:<10} {}  [{}]\n",
             c.list,
             c.entry,
-            if c.effective.is_empty() { "-" } else { &c.effective },
+            if c.effective.is_empty() {
+                "-"
+            } else {
+                &c.effective
+            },
             instrument,
             c.basis
         ));
@@ -162,7 +198,11 @@ fn render_detail(registry: &Registry, s: &Substance) -> String {
     }
     o.push_str("Names:\n");
     for y in &s.synonyms {
-        o.push_str(&format!("  {:<13} {}\n", format!("{:?}", y.kind).to_lowercase(), y.text));
+        o.push_str(&format!(
+            "  {:<13} {}\n",
+            format!("{:?}", y.kind).to_lowercase(),
+            y.text
+        ));
     }
     o
 }
