@@ -5,8 +5,6 @@
 //! change may never touch a digit: `3-methylfentanyl` and `4-methylfentanyl` are different drugs,
 //! not typos of each other.
 
-use std::collections::HashMap;
-
 /// The shortest key that may match with one edit, and with two.
 pub const MIN_LEN_ONE_EDIT: usize = 8;
 pub const MIN_LEN_TWO_EDITS: usize = 12;
@@ -22,11 +20,45 @@ pub fn max_edits(len: usize) -> usize {
     }
 }
 
-#[derive(Debug, Default)]
+/// Symbols of the trigram alphabet: `a`–`z`, `0`–`9`, and one for any other byte.
+const SYMBOLS: usize = 37;
+
+fn symbol(b: u8) -> usize {
+    match b {
+        b'a'..=b'z' => (b - b'a') as usize,
+        b'0'..=b'9' => 26 + (b - b'0') as usize,
+        _ => 36,
+    }
+}
+
+fn trigram(t: &[u8]) -> usize {
+    (symbol(t[0]) * SYMBOLS + symbol(t[1])) * SYMBOLS + symbol(t[2])
+}
+
+#[derive(Debug)]
 pub struct FuzzyIndex {
     keys: Vec<String>,
+    lens: Vec<usize>,
     digits: Vec<String>,
-    postings: HashMap<[u8; 3], Vec<u32>>,
+    /// Keys containing each trigram while the index is being built.
+    building: Vec<Vec<u16>>,
+    /// After [`FuzzyIndex::finish`]: the keys of trigram `t` are `flat[offsets[t]..offsets[t + 1]]`.
+    /// Flat and small so that the hot loop hashes nothing and stays in cache.
+    offsets: Vec<u32>,
+    flat: Vec<u16>,
+}
+
+impl Default for FuzzyIndex {
+    fn default() -> Self {
+        FuzzyIndex {
+            keys: Vec::new(),
+            lens: Vec::new(),
+            digits: Vec::new(),
+            building: vec![Vec::new(); SYMBOLS * SYMBOLS * SYMBOLS],
+            offsets: Vec::new(),
+            flat: Vec::new(),
+        }
+    }
 }
 
 /// Reusable per-thread counters so a query allocates nothing.
@@ -34,6 +66,8 @@ pub struct FuzzyIndex {
 pub struct FuzzyScratch {
     counts: Vec<u16>,
     touched: Vec<u32>,
+    /// Keys sharing at least two trigrams with the run: the only ones that can pass the filter.
+    hot: Vec<u32>,
     row_a: Vec<usize>,
     row_b: Vec<usize>,
     row_c: Vec<usize>,
@@ -52,6 +86,7 @@ impl FuzzyScratch {
             self.counts[k as usize] = 0;
         }
         self.touched.clear();
+        self.hot.clear();
     }
 }
 
@@ -67,17 +102,33 @@ fn same_digits(a: &str, digits: &str) -> bool {
 }
 
 impl FuzzyIndex {
+    /// Freezes the postings into the flat table; call once after the last [`FuzzyIndex::add`].
+    pub fn finish(&mut self) {
+        self.offsets = Vec::with_capacity(self.building.len() + 1);
+        self.flat.clear();
+        for list in &self.building {
+            self.offsets.push(self.flat.len() as u32);
+            self.flat.extend_from_slice(list);
+        }
+        self.offsets.push(self.flat.len() as u32);
+        self.building = Vec::new();
+    }
+
     /// Adds a key; returns its index. Keys shorter than [`MIN_LEN_ONE_EDIT`] are never found.
     pub fn add(&mut self, key: &str) -> usize {
         let idx = self.keys.len();
+        assert!(
+            idx < usize::from(u16::MAX),
+            "the typo index holds at most 65535 keys"
+        );
         for tri in key.as_bytes().windows(3) {
-            let t = [tri[0], tri[1], tri[2]];
-            let list = self.postings.entry(t).or_default();
-            if list.last() != Some(&(idx as u32)) {
-                list.push(idx as u32);
+            let list = &mut self.building[trigram(tri)];
+            if list.last() != Some(&(idx as u16)) {
+                list.push(idx as u16);
             }
         }
         self.keys.push(key.to_string());
+        self.lens.push(key.len());
         self.digits.push(digits_of(key));
         idx
     }
@@ -143,14 +194,16 @@ impl FuzzyIndex {
 
     fn count(&self, bytes: &[u8], scratch: &mut FuzzyScratch) {
         for tri in bytes.windows(3) {
-            if let Some(list) = self.postings.get(&[tri[0], tri[1], tri[2]]) {
-                for &k in list {
-                    let c = &mut scratch.counts[k as usize];
-                    if *c == 0 {
-                        scratch.touched.push(k);
-                    }
-                    *c = c.saturating_add(1);
+            let t = trigram(tri);
+            let (from, to) = (self.offsets[t] as usize, self.offsets[t + 1] as usize);
+            for &k in &self.flat[from..to] {
+                let c = &mut scratch.counts[k as usize];
+                match *c {
+                    0 => scratch.touched.push(k as u32),
+                    1 => scratch.hot.push(k as u32),
+                    _ => {}
                 }
+                *c = c.saturating_add(1);
             }
         }
     }
@@ -162,19 +215,23 @@ impl FuzzyIndex {
             return None;
         }
         let mut best: Option<(usize, usize)> = None;
-        for i in 0..scratch.touched.len() {
-            let k = scratch.touched[i] as usize;
-            let shared = scratch.counts[k] as usize;
-            let key = &self.keys[k];
-            let allowed = max_d.min(max_edits(key.len()));
-            if allowed == 0 || key.len().abs_diff(query.len()) > allowed {
+        for i in 0..scratch.hot.len() {
+            let k = scratch.hot[i] as usize;
+            let key_len = self.lens[k];
+            if key_len.abs_diff(query.len()) > max_d {
+                continue;
+            }
+            let allowed = max_d.min(max_edits(key_len));
+            if allowed == 0 || key_len.abs_diff(query.len()) > allowed {
                 continue;
             }
             // q-gram lemma: each edit destroys at most 3 trigrams (4 for a transposition).
-            let needed = key.len().max(query.len()).saturating_sub(2 + 4 * allowed);
-            if shared < needed.max(1) || !same_digits(query, &self.digits[k]) {
+            let shared = scratch.counts[k] as usize;
+            let needed = key_len.max(query.len()).saturating_sub(2 + 4 * allowed);
+            if shared < needed.max(2) || !same_digits(query, &self.digits[k]) {
                 continue;
             }
+            let key = &self.keys[k];
             let limit = best.map_or(allowed, |(_, d)| d.saturating_sub(1).min(allowed));
             if best.is_some() && limit == 0 {
                 continue;
@@ -253,6 +310,7 @@ mod tests {
         let mut ix = FuzzyIndex::default();
         let fentanyl = ix.add("fentanyl");
         let m3 = ix.add("3methylfentanyl");
+        ix.finish();
         let mut s = FuzzyScratch::default();
         assert_eq!(ix.best("fentanly", &mut s), Some((fentanyl, 1)));
         assert_eq!(ix.best("3methylfentanil", &mut s), Some((m3, 1)));

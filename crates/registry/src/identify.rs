@@ -99,6 +99,8 @@ pub struct Identifier<'r> {
     keys: Vec<String>,
     fuzzy: FuzzyIndex,
     fuzzy_targets: Vec<Vec<u32>>,
+    /// Noise and salt words: never the first or last word of a typo run.
+    not_names: std::collections::HashSet<&'static str>,
     threshold: f32,
 }
 
@@ -253,6 +255,7 @@ impl<'r> Identifier<'r> {
         for name in registry.lexicon() {
             add(compact(name), Target::Lexicon);
         }
+        fuzzy.finish();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&keys)
@@ -264,6 +267,7 @@ impl<'r> Identifier<'r> {
             keys,
             fuzzy,
             fuzzy_targets,
+            not_names: NOISE_WORDS.iter().chain(SALT_WORDS).copied().collect(),
             threshold: DEFAULT_THRESHOLD,
         }
     }
@@ -439,9 +443,9 @@ impl<'r> Identifier<'r> {
             let usable: Vec<bool> = (0..c.words.len())
                 .map(|i| {
                     let w = c.span(i, i);
-                    !NOISE_WORDS.contains(&w)
-                        && !SALT_WORDS.contains(&w)
+                    w.len() >= 3
                         && w.bytes().any(|b| b.is_ascii_alphabetic())
+                        && !self.not_names.contains(w)
                 })
                 .collect();
             let mut typos: Vec<(usize, usize, usize, usize)> = Vec::new();

@@ -4,9 +4,10 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 use anyhow::{Context as _, Result};
-use interdict_registry::{Identification, Identifier, Registry};
+use interdict_registry::{Cas, Identification, Identifier, MatchedOn, Registry};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::cli::IdentifyArgs;
 use crate::exit;
@@ -24,7 +25,9 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<u8> {
     let id = identifier.identify(text);
     let mut out = io::stdout().lock();
     if ctx.json {
-        writeln!(out, "{}", identification_json(text, &id))?;
+        let mut buf = Vec::new();
+        write_identification(&mut buf, text, &id);
+        out.write_all(&buf)?;
     } else {
         out.write_all(render(text, &id).as_bytes())?;
     }
@@ -59,25 +62,32 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
             batch.push((line_no, buf));
         }
         if batch.len() == BATCH || (n == 0 && !batch.is_empty()) {
-            let rendered: Vec<(String, bool)> = batch
-                .par_iter()
-                .map(|(line, bytes)| match std::str::from_utf8(bytes) {
-                    Ok(text) => (identification_json(text, &identifier.identify(text)).to_string(), true),
-                    Err(e) => (
-                        json!({
-                            "input": String::from_utf8_lossy(bytes),
-                            "line": line,
-                            "error": {"code": "invalid_utf8", "message": format!("line {line}: not UTF-8 ({e})")},
-                        })
-                        .to_string(),
-                        false,
-                    ),
+            let rendered: Vec<(Vec<u8>, u64)> = batch
+                .par_chunks(256)
+                .map(|chunk| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 160);
+                    let mut bad = 0u64;
+                    for (line, bytes) in chunk {
+                        match std::str::from_utf8(bytes) {
+                            Ok(text) => write_identification(&mut buf, text, &identifier.identify(text)),
+                            Err(e) => {
+                                bad += 1;
+                                let record = json!({
+                                    "input": String::from_utf8_lossy(bytes),
+                                    "line": line,
+                                    "error": {"code": "invalid_utf8", "message": format!("line {line}: not UTF-8 ({e})")},
+                                });
+                                buf.extend_from_slice(record.to_string().as_bytes());
+                                buf.push(b'\n');
+                            }
+                        }
+                    }
+                    (buf, bad)
                 })
                 .collect();
-            for (line, ok) in rendered {
-                bad_lines += u64::from(!ok);
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
+            for (chunk, bad) in rendered {
+                bad_lines += bad;
+                out.write_all(&chunk)?;
             }
             batch.clear();
         }
@@ -94,46 +104,77 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
     Ok(exit::OK)
 }
 
-/// The JSON object for one identified text (the `--input` line format, extended for single texts).
-pub fn identification_json(text: &str, id: &Identification<'_>) -> Value {
-    let matches: Vec<Value> = id
-        .matches
-        .iter()
-        .map(|m| {
-            let mut v = json!({
-                "substance_id": m.substance.id,
-                "name": m.substance.name,
-                "cas": m.substance.cas,
-                "controls": m.substance.control_ids(),
-                "score": round3(m.score),
-                "matched_on": m.matched_on,
-                "matched_text": m.matched_text,
-            });
-            if let Some(form) = m.form {
-                v["form"] = json!(form);
-            }
-            v
-        })
-        .collect();
-    let mut v = json!({"input": text, "matches": matches});
-    if !id.cas_mentions.is_empty() {
-        v["cas_mentions"] = id
-            .cas_mentions
-            .iter()
-            .map(|c| {
-                json!({
-                    "text": c.text,
-                    "valid": c.cas.is_some(),
-                    "cas": c.cas,
-                    "substance_id": c.substance.map(|s| s.id.as_str()),
+/// One identified text as the `--input` line format (extended with CAS mentions and conflicts),
+/// serialised straight from borrowed data: this is on the per-line hot path.
+#[derive(Serialize)]
+pub struct IdentificationJson<'a> {
+    input: &'a str,
+    matches: Vec<MatchJson<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cas_mentions: Vec<CasMentionJson<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cas_name_conflict: bool,
+}
+
+#[derive(Serialize)]
+struct MatchJson<'a> {
+    substance_id: &'a str,
+    name: &'a str,
+    cas: Option<Cas>,
+    controls: Vec<&'a str>,
+    score: f64,
+    matched_on: MatchedOn,
+    matched_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CasMentionJson<'a> {
+    text: &'a str,
+    valid: bool,
+    cas: Option<Cas>,
+    substance_id: Option<&'a str>,
+}
+
+impl<'a> IdentificationJson<'a> {
+    pub fn new(text: &'a str, id: &'a Identification<'_>) -> Self {
+        IdentificationJson {
+            input: text,
+            matches: id
+                .matches
+                .iter()
+                .map(|m| MatchJson {
+                    substance_id: &m.substance.id,
+                    name: &m.substance.name,
+                    cas: m.substance.cas,
+                    controls: m.substance.control_ids(),
+                    score: round3(m.score),
+                    matched_on: m.matched_on,
+                    matched_text: &m.matched_text,
+                    form: m.form,
                 })
-            })
-            .collect();
+                .collect(),
+            cas_mentions: id
+                .cas_mentions
+                .iter()
+                .map(|c| CasMentionJson {
+                    text: &c.text,
+                    valid: c.cas.is_some(),
+                    cas: c.cas,
+                    substance_id: c.substance.map(|s| s.id.as_str()),
+                })
+                .collect(),
+            cas_name_conflict: id.cas_name_conflict,
+        }
     }
-    if id.cas_name_conflict {
-        v["cas_name_conflict"] = json!(true);
-    }
-    v
+}
+
+/// Appends one JSON line for an identified text.
+fn write_identification(buf: &mut Vec<u8>, text: &str, id: &Identification<'_>) {
+    // Serialising borrowed strings and numbers into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *buf, &IdentificationJson::new(text, id));
+    buf.push(b'\n');
 }
 
 fn render(text: &str, id: &Identification<'_>) -> String {
