@@ -1,0 +1,127 @@
+//! End-to-end tests through the `interdict` binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn interdict(args: &[&str], data_dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args(args)
+        .env("INTERDICT_DATA", data_dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs")
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = interdict(&["--help"], dir.path());
+    assert!(top.status.success());
+    for cmd in [
+        "identify", "classify", "substances", "lists", "match-party", "compare-names", "alr", "pens",
+        "screen", "detect", "alerts",
+    ] {
+        let out = interdict(&[cmd, "--help"], dir.path());
+        assert!(out.status.success(), "{cmd} --help failed");
+        assert!(String::from_utf8_lossy(&top.stdout).contains(cmd), "{cmd} missing from --help");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: interdict"), "{cmd}");
+    }
+}
+
+#[test]
+fn commands_not_built_say_so_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = interdict(&["detect", "--method", "ears-c1", "--input", "x.csv"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no fake output");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+}
+
+#[test]
+fn identify_one_text_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = interdict(&["identify", "--json", "Organic intermediate CAS No.: 39742604"], dir.path());
+    assert!(out.status.success());
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["input"], "Organic intermediate CAS No.: 39742604");
+    assert_eq!(v["matches"][0]["substance_id"], "npp");
+    assert_eq!(v["matches"][0]["cas"], "39742-60-4");
+    assert_eq!(v["matches"][0]["matched_on"], "cas");
+    assert_eq!(v["matches"][0]["score"], 1.0);
+    assert!(v["matches"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("UN-1988-TABLE-I")));
+}
+
+#[test]
+fn identify_file_keeps_input_order_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("goods.txt");
+    let mut f = std::fs::File::create(&input).unwrap();
+    f.write_all(b"N-Phenethyl-4-piperidone 99%, 25 kg drum\ncotton shirts\n\xff\xfe broken\r\nPiperonal CAS 39742-60-4\n")
+        .unwrap();
+    drop(f);
+    let out = interdict(&["identify", "--input", input.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1), "a bad line makes the exit status 1");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["matches"][0]["substance_id"], "npp");
+    assert_eq!(lines[1]["input"], "cotton shirts");
+    assert_eq!(lines[1]["matches"], serde_json::json!([]));
+    assert_eq!(lines[2]["error"]["code"], "invalid_utf8");
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[3]["cas_name_conflict"], true);
+}
+
+#[test]
+fn identify_missing_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = interdict(&["identify", "--input", "/nonexistent/goods.txt"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/goods.txt"), "{err}");
+}
+
+#[test]
+fn substances_list_show_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = interdict(&["substances", "list", "--list", "UN-1988-TABLE-I"], dir.path());
+    assert!(list.status.success());
+    assert_eq!(json_lines(&list).len(), 43);
+    let show = interdict(&["substances", "show", "39742-60-4"], dir.path());
+    let v = &json_lines(&show)[0];
+    assert_eq!(v["id"], "npp");
+    assert_eq!(v["hs2022"], "2933.37");
+    let search = interdict(&["substances", "search", "glycidate"], dir.path());
+    assert!(json_lines(&search).len() >= 16);
+    let unknown = interdict(&["substances", "show", "no-such-thing"], dir.path());
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn data_directory_is_created_and_newer_schemas_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = interdict(&["lists", "status"], &data);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.join("interdict.sqlite3").exists());
+    let conn = rusqlite_set_version(&data.join("interdict.sqlite3"), 999);
+    drop(conn);
+    let out = interdict(&["lists", "status"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this build"));
+}
+
+fn rusqlite_set_version(path: &std::path::Path, v: i64) -> interdict_store::rusqlite::Connection {
+    let conn = interdict_store::rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "user_version", v).unwrap();
+    conn
+}
