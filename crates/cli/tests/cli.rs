@@ -25,20 +25,38 @@ fn every_subcommand_has_help() {
     let top = interdict(&["--help"], dir.path());
     assert!(top.status.success());
     for cmd in [
-        "identify", "classify", "substances", "lists", "match-party", "compare-names", "alr", "pens",
-        "screen", "detect", "alerts",
+        "identify",
+        "classify",
+        "substances",
+        "lists",
+        "match-party",
+        "compare-names",
+        "alr",
+        "pens",
+        "screen",
+        "detect",
+        "alerts",
     ] {
         let out = interdict(&[cmd, "--help"], dir.path());
         assert!(out.status.success(), "{cmd} --help failed");
-        assert!(String::from_utf8_lossy(&top.stdout).contains(cmd), "{cmd} missing from --help");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: interdict"), "{cmd}");
+        assert!(
+            String::from_utf8_lossy(&top.stdout).contains(cmd),
+            "{cmd} missing from --help"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage: interdict"),
+            "{cmd}"
+        );
     }
 }
 
 #[test]
 fn commands_not_built_say_so_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let out = interdict(&["detect", "--method", "ears-c1", "--input", "x.csv"], dir.path());
+    let out = interdict(
+        &["detect", "--method", "ears-c1", "--input", "x.csv"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "no fake output");
     assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
@@ -47,7 +65,14 @@ fn commands_not_built_say_so_and_exit_2() {
 #[test]
 fn identify_one_text_as_json() {
     let dir = tempfile::tempdir().unwrap();
-    let out = interdict(&["identify", "--json", "Organic intermediate CAS No.: 39742604"], dir.path());
+    let out = interdict(
+        &[
+            "identify",
+            "--json",
+            "Organic intermediate CAS No.: 39742604",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success());
     let v = &json_lines(&out)[0];
     assert_eq!(v["input"], "Organic intermediate CAS No.: 39742604");
@@ -69,8 +94,15 @@ fn identify_file_keeps_input_order_and_reports_bad_lines() {
     f.write_all(b"N-Phenethyl-4-piperidone 99%, 25 kg drum\ncotton shirts\n\xff\xfe broken\r\nPiperonal CAS 39742-60-4\n")
         .unwrap();
     drop(f);
-    let out = interdict(&["identify", "--input", input.to_str().unwrap()], dir.path());
-    assert_eq!(out.status.code(), Some(1), "a bad line makes the exit status 1");
+    let out = interdict(
+        &["identify", "--input", input.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a bad line makes the exit status 1"
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["matches"][0]["substance_id"], "npp");
@@ -84,7 +116,10 @@ fn identify_file_keeps_input_order_and_reports_bad_lines() {
 #[test]
 fn identify_missing_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = interdict(&["identify", "--input", "/nonexistent/goods.txt"], dir.path());
+    let out = interdict(
+        &["identify", "--input", "/nonexistent/goods.txt"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/goods.txt"), "{err}");
@@ -93,7 +128,10 @@ fn identify_missing_file_is_a_clear_error() {
 #[test]
 fn substances_list_show_and_search() {
     let dir = tempfile::tempdir().unwrap();
-    let list = interdict(&["substances", "list", "--list", "UN-1988-TABLE-I"], dir.path());
+    let list = interdict(
+        &["substances", "list", "--list", "UN-1988-TABLE-I"],
+        dir.path(),
+    );
     assert!(list.status.success());
     assert_eq!(json_lines(&list).len(), 43);
     let show = interdict(&["substances", "show", "39742-60-4"], dir.path());
@@ -111,7 +149,11 @@ fn data_directory_is_created_and_newer_schemas_refused() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let out = interdict(&["lists", "status"], &data);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(data.join("interdict.sqlite3").exists());
     let conn = rusqlite_set_version(&data.join("interdict.sqlite3"), 999);
     drop(conn);
