@@ -31,6 +31,11 @@ fn main() -> ExitCode {
         Command::Identify(args) => cmd::identify::run(&ctx, args),
         Command::Substances(args) => cmd::substances::run(&ctx, args),
         Command::Lists(cli::ListsCommand::Status) => cmd::lists::status(&ctx),
+        Command::Lists(cli::ListsCommand::Import { format, path, name }) => {
+            cmd::lists::import(&ctx, format, path, name.as_deref())
+        }
+        Command::MatchParty(args) => cmd::parties::match_party(&ctx, args),
+        Command::CompareNames(args) => cmd::parties::compare_names(&ctx, args),
         other => cmd::not_built(other.name(), other.issue()),
     };
     match result {

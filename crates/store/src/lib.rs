@@ -33,6 +33,13 @@ const MIGRATIONS: &[&str] = &[
         active INTEGER NOT NULL DEFAULT 1
      );
      CREATE INDEX imports_kind_name ON imports(kind, name, active);",
+    // 2: the records of each snapshot (watchlist entities, ALR rows …), one JSON document each.
+    "CREATE TABLE snapshot_records (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        record_id TEXT NOT NULL,
+        body TEXT NOT NULL
+     );
+     CREATE INDEX snapshot_records_import ON snapshot_records(import_id);",
 ];
 
 /// The schema version this build writes and understands.
@@ -68,6 +75,18 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+}
+
+/// A versioned import: which list, from where, when, with which checksum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub kind: String,
+    pub name: String,
+    pub source: String,
+    pub format: String,
+    pub checksum: String,
+    pub record_count: i64,
+    pub imported_at: String,
 }
 
 /// An open data directory.
@@ -162,6 +181,105 @@ impl Store {
         Ok(value)
     }
 
+    /// Stores `records` (id, JSON body) as the new active snapshot of `meta.kind`/`meta.name`,
+    /// replacing the previous one in the same transaction: readers see the old list or the new one,
+    /// never a mix, and a failure leaves the old one in place.
+    pub fn replace_snapshot(
+        &mut self,
+        meta: &Snapshot,
+        records: &[(String, String)],
+    ) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+            let old: Vec<i64> = {
+                let mut stmt = tx
+                    .prepare("SELECT id FROM imports WHERE kind = ?1 AND name = ?2 AND active = 1")
+                    .map_err(sql)?;
+                let rows = stmt
+                    .query_map([&meta.kind, &meta.name], |r| r.get(0))
+                    .map_err(sql)?;
+                rows.collect::<Result<_, _>>().map_err(sql)?
+            };
+            for id in &old {
+                tx.execute("DELETE FROM snapshot_records WHERE import_id = ?1", [id]).map_err(sql)?;
+                tx.execute("UPDATE imports SET active = 0 WHERE id = ?1", [id]).map_err(sql)?;
+            }
+            tx.execute(
+                "INSERT INTO imports (kind, name, source, format, checksum, record_count, imported_at, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+                rusqlite::params![
+                    meta.kind, meta.name, meta.source, meta.format, meta.checksum,
+                    records.len() as i64, meta.imported_at
+                ],
+            )
+            .map_err(sql)?;
+            let import_id = tx.last_insert_rowid();
+            let mut insert = tx
+                .prepare("INSERT INTO snapshot_records (import_id, record_id, body) VALUES (?1, ?2, ?3)")
+                .map_err(sql)?;
+            for (id, body) in records {
+                insert.execute(rusqlite::params![import_id, id, body]).map_err(sql)?;
+            }
+            Ok(import_id)
+        })
+    }
+
+    /// The active snapshots of a kind, by name.
+    pub fn snapshots(&self, kind: &str) -> Result<Vec<Snapshot>, StoreError> {
+        let sql = |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT kind, name, source, format, checksum, record_count, imported_at FROM imports
+                 WHERE kind = ?1 AND active = 1 ORDER BY name",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([kind], |r| {
+                Ok(Snapshot {
+                    kind: r.get(0)?,
+                    name: r.get(1)?,
+                    source: r.get(2)?,
+                    format: r.get(3)?,
+                    checksum: r.get(4)?,
+                    record_count: r.get(5)?,
+                    imported_at: r.get(6)?,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
+    }
+
+    /// The record bodies of the active snapshots of a kind, grouped by snapshot name.
+    pub fn snapshot_records(&self, kind: &str) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let sql = |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT i.name, r.body FROM snapshot_records r JOIN imports i ON i.id = r.import_id
+                 WHERE i.kind = ?1 AND i.active = 1 ORDER BY i.name, r.rowid",
+            )
+            .map_err(sql)?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        let mut rows = stmt.query([kind]).map_err(sql)?;
+        while let Some(row) = rows.next().map_err(sql)? {
+            let name: String = row.get(0).map_err(sql)?;
+            let body: String = row.get(1).map_err(sql)?;
+            match out.last_mut() {
+                Some((n, bodies)) if *n == name => bodies.push(body),
+                _ => out.push((name, vec![body])),
+            }
+        }
+        Ok(out)
+    }
+
     /// Read access.
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -189,6 +307,40 @@ mod tests {
         drop(store);
         let again = Store::open(dir.path()).unwrap();
         assert_eq!(again.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn snapshots_replace_each_other_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let meta = |checksum: &str| Snapshot {
+            kind: "watchlist".into(),
+            name: "x".into(),
+            source: "f".into(),
+            format: "csv".into(),
+            checksum: checksum.into(),
+            record_count: 0,
+            imported_at: "2026-11-28T00:00:00Z".into(),
+        };
+        store
+            .replace_snapshot(
+                &meta("a"),
+                &[("1".into(), "{}".into()), ("2".into(), "{}".into())],
+            )
+            .unwrap();
+        store
+            .replace_snapshot(&meta("b"), &[("3".into(), "{\"n\":3}".into())])
+            .unwrap();
+        let snaps = store.snapshots("watchlist").unwrap();
+        assert_eq!(snaps.len(), 1);
+        assert_eq!(
+            (snaps[0].checksum.as_str(), snaps[0].record_count),
+            ("b", 1)
+        );
+        assert_eq!(
+            store.snapshot_records("watchlist").unwrap(),
+            vec![("x".to_string(), vec!["{\"n\":3}".to_string()])]
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod identify;
 pub mod lists;
+pub mod parties;
 pub mod substances;
 
 use crate::exit;

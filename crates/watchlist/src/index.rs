@@ -1,0 +1,303 @@
+//! Screening a name against loaded lists without scanning them.
+//!
+//! Every listed name is indexed under its words, their phonetic keys and its letters without
+//! spaces. A query gathers the names sharing a key, ranks them by the rarity of what they share
+//! (inverse document frequency), scores only the best few in full, and keeps the best name per
+//! entity. Keys shared by thousands of names (`company`, `mohammed`) are not used to gather
+//! candidates when rarer keys exist: this is what keeps short and common names from matching
+//! everything, and the query fast.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::model::Entity;
+use crate::names::{NameForm, TokenKind};
+use crate::score::{self, Schema};
+
+/// How many candidate names are scored in full per query.
+const CANDIDATES: usize = 16;
+/// A key shared by more names than this is only used when the query has no rarer key.
+const COMMON_KEY: usize = 2500;
+
+struct IndexedName {
+    entity: u32,
+    form: NameForm,
+}
+
+/// A name to screen.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Query<'a> {
+    pub name: &'a str,
+    /// ISO alpha-2 country of the party, used as a qualifier.
+    pub country: Option<&'a str>,
+    pub schema: Schema,
+}
+
+/// One matching list entry.
+#[derive(Clone, Debug)]
+pub struct PartyMatch<'a> {
+    pub list: &'a str,
+    pub entity: &'a Entity,
+    /// The listed name (primary or alias) that matched best.
+    pub matched_name: &'a str,
+    pub score: f32,
+    pub explanation: String,
+}
+
+/// Entities of one or more lists, indexed for screening.
+#[derive(Default)]
+pub struct Index {
+    lists: Vec<String>,
+    entities: Vec<(u32, Entity)>,
+    names: Vec<IndexedName>,
+    postings: HashMap<String, Vec<u32>>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    weight: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The index keys of a normalised name.
+fn keys(form: &NameForm) -> Vec<(String, f32)> {
+    let mut out: Vec<(String, f32)> = Vec::new();
+    let mut push = |k: String, w: f32| {
+        if !out.iter().any(|(x, _)| *x == k) {
+            out.push((k, w));
+        }
+    };
+    for t in &form.tokens {
+        if t.kind == TokenKind::Form || t.text.len() < 2 && t.kind != TokenKind::Number {
+            continue;
+        }
+        let w = t.kind.weight();
+        push(format!("t:{}", t.text), w);
+        if t.kind == TokenKind::Core && t.phon.len() >= 2 {
+            push(format!("p:{}", t.phon), w * 0.8);
+        }
+    }
+    if form.compact.len() >= 4 {
+        push(format!("c:{}", form.compact), 1.0);
+    }
+    out
+}
+
+impl Index {
+    pub fn new() -> Index {
+        Index::default()
+    }
+
+    /// Adds a list's entities under the list's name.
+    pub fn add_list(&mut self, list: &str, entities: Vec<Entity>) {
+        let list_idx = self.lists.len() as u32;
+        self.lists.push(list.to_string());
+        for e in entities {
+            let entity_idx = self.entities.len() as u32;
+            for name in &e.names {
+                let form = NameForm::new(name);
+                if form.tokens.is_empty() {
+                    continue;
+                }
+                let name_idx = self.names.len() as u32;
+                for (k, _) in keys(&form) {
+                    self.postings.entry(k).or_default().push(name_idx);
+                }
+                self.names.push(IndexedName {
+                    entity: entity_idx,
+                    form,
+                });
+            }
+            self.entities.push((list_idx, e));
+        }
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The entities scoring at least `threshold`, best first, at most `limit`.
+    pub fn search(&self, query: &Query<'_>, threshold: f32, limit: usize) -> Vec<PartyMatch<'_>> {
+        let form = NameForm::new(query.name);
+        if form.tokens.is_empty() || self.names.is_empty() {
+            return Vec::new();
+        }
+        let query_schema = match query.schema {
+            Schema::Unknown
+                if form
+                    .tokens
+                    .iter()
+                    .any(|t| matches!(t.kind, TokenKind::Form | TokenKind::Weak)) =>
+            {
+                Schema::Organization
+            }
+            s => s,
+        };
+        let candidates = SCRATCH.with(|s| self.candidates(&form, &mut s.borrow_mut()));
+
+        // Best name per entity.
+        let mut best: Vec<(u32, u32, f32)> = Vec::with_capacity(candidates.len());
+        for name_idx in candidates {
+            let n = &self.names[name_idx as usize];
+            let entity = &self.entities[n.entity as usize].1;
+            let schema = match entity.schema {
+                Schema::Unknown => query_schema,
+                s => s,
+            };
+            let mut s = score::score(&form, &n.form, schema);
+            s = qualify_by_country(s, query.country, entity);
+            match best.iter_mut().find(|b| b.0 == n.entity) {
+                Some(b) if b.2 < s => *b = (n.entity, name_idx, s),
+                Some(_) => {}
+                None => best.push((n.entity, name_idx, s)),
+            }
+        }
+        best.retain(|b| b.2 >= threshold);
+        best.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        best.truncate(limit);
+        best.into_iter()
+            .map(|(entity_idx, name_idx, s)| {
+                let (list_idx, entity) = &self.entities[entity_idx as usize];
+                let n = &self.names[name_idx as usize];
+                let schema = match entity.schema {
+                    Schema::Unknown => query_schema,
+                    s => s,
+                };
+                let mut explanation = score::compare(&form, &n.form, schema).explanation;
+                if let Some(c) = query.country {
+                    if entity.countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+                        explanation.push_str(&format!("; country {c} agrees"));
+                    } else if !entity.countries.is_empty() {
+                        explanation.push_str(&format!(
+                            "; country {c} not among {}",
+                            entity.countries.join(" ")
+                        ));
+                    }
+                }
+                PartyMatch {
+                    list: &self.lists[*list_idx as usize],
+                    entity,
+                    matched_name: &n.form.original,
+                    score: s,
+                    explanation,
+                }
+            })
+            .collect()
+    }
+
+    /// The names most worth scoring: ranked by the summed rarity of the keys they share.
+    fn candidates(&self, form: &NameForm, s: &mut Scratch) -> Vec<u32> {
+        if s.weight.len() < self.names.len() {
+            s.weight.resize(self.names.len(), 0.0);
+        }
+        let n = self.names.len() as f32;
+        let mut lists: Vec<(&Vec<u32>, f32)> = keys(form)
+            .into_iter()
+            .filter_map(|(k, w)| self.postings.get(&k).map(|p| (p, w)))
+            .collect();
+        let has_rare = lists.iter().any(|(p, _)| p.len() <= COMMON_KEY);
+        if has_rare {
+            lists.retain(|(p, _)| p.len() <= COMMON_KEY);
+        }
+        for (postings, w) in lists {
+            let idf = (1.0 + n / postings.len() as f32).ln() * w;
+            for &name in postings
+                .iter()
+                .take(if has_rare { usize::MAX } else { COMMON_KEY })
+            {
+                let slot = &mut s.weight[name as usize];
+                if *slot == 0.0 {
+                    s.touched.push(name);
+                }
+                *slot += idf;
+            }
+        }
+        let mut ranked: Vec<(f32, u32)> = s
+            .touched
+            .iter()
+            .map(|&i| (s.weight[i as usize], i))
+            .collect();
+        for &i in &s.touched {
+            s.weight[i as usize] = 0.0;
+        }
+        s.touched.clear();
+        if ranked.len() > CANDIDATES {
+            ranked
+                .select_nth_unstable_by(CANDIDATES, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked.truncate(CANDIDATES);
+        }
+        ranked.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+/// A country that agrees nudges the score up; one that the entity is not linked to, down.
+fn qualify_by_country(score: f32, country: Option<&str>, entity: &Entity) -> f32 {
+    match country {
+        Some(c) if !entity.countries.is_empty() => {
+            if entity.countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
+                (score + 0.03).min(1.0)
+            } else {
+                score * 0.92
+            }
+        }
+        _ => score,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, schema: Schema, names: &[&str], countries: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            schema,
+            names: names.iter().map(|s| s.to_string()).collect(),
+            countries: countries.iter().map(|s| s.to_string()).collect(),
+            programs: vec!["SDNTK".into()],
+            notes: String::new(),
+        }
+    }
+
+    #[test]
+    fn finds_variants_and_ignores_unrelated_names() {
+        let mut ix = Index::new();
+        ix.add_list(
+            "test",
+            vec![
+                entity(
+                    "1",
+                    Schema::Organization,
+                    &["Wuhan Yuancheng Gongchuang Technology Co., Ltd."],
+                    &["CN"],
+                ),
+                entity("2", Schema::Person, &["ZHENG, Fujing"], &["CN"]),
+                entity(
+                    "3",
+                    Schema::Organization,
+                    &["Shanghai Fast-Fine Chemicals Co., Ltd."],
+                    &["CN"],
+                ),
+            ],
+        );
+        let q = |name| Query {
+            name,
+            country: None,
+            schema: Schema::Unknown,
+        };
+        let hits = ix.search(&q("WUHAN YUANCHENG GONGCHUANG TECH CO LTD"), 0.7, 5);
+        assert_eq!(hits[0].entity.id, "1");
+        let hits = ix.search(&q("Fujing Zheng"), 0.7, 5);
+        assert_eq!(hits[0].entity.id, "2");
+        assert!(ix.search(&q("Shanghai Trading Company"), 0.7, 5).is_empty());
+        assert!(ix.search(&q("Acme Chemicals Co., Ltd."), 0.7, 5).is_empty());
+    }
+}

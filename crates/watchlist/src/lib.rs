@@ -1,0 +1,21 @@
+//! Watchlists and party-name matching.
+//!
+//! Importers turn the official files (OFAC SDN CSV, UN consolidated XML, OpenSanctions FtM JSON
+//! Lines, the coalition's CSV) into [`Entity`] records; [`Index`] screens names against them.
+//! No storage, HTTP or terminal code here: callers hand in text and get values back.
+
+pub mod countries;
+pub mod import;
+pub mod index;
+pub mod model;
+pub mod names;
+pub mod score;
+
+pub use index::{Index, PartyMatch, Query};
+pub use model::{Entity, ImportError};
+
+pub use names::NameForm;
+pub use score::{compare, Comparison, Schema};
+
+/// Matches scoring at least this are reported by default (the best F1 on nomenklatura's labelled pairs).
+pub const DEFAULT_THRESHOLD: f32 = 0.73;

@@ -1,0 +1,781 @@
+//! Party names reduced to comparable tokens.
+//!
+//! Every script is transliterated to ASCII (`any_ascii`), case and punctuation dropped, and each
+//! token given a kind: a company form (`Co., Ltd.`, `GmbH`, `S.A. de C.V.`, `有限公司`) is reduced
+//! to one form and barely counts; weak words of this trade (`chemical`, `pharmaceutical`,
+//! `trading`, `import and export`) and place names (`Wuhan`, `Hubei`) count less, because
+//! traffickers re-register under new combinations of them; name particles (`al`, `bin`, `van`)
+//! count less; numbers must agree. Each token also gets a phonetic key so that `Scholze`/`Scholz`
+//! and `Mohammed`/`Muhammad` meet in the index.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// What a token contributes to a name's identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenKind {
+    /// A distinctive word: most of the weight.
+    Core,
+    /// A generic word of the trade (`chemical`, `trading`): some weight.
+    Weak,
+    /// A place (`wuhan`, `shanghai`): a qualifier.
+    Place,
+    /// A name particle (`al`, `bin`, `de`): little weight.
+    Particle,
+    /// A company form (`ltd`, `gmbh`): almost none.
+    Form,
+    /// A number: must agree.
+    Number,
+}
+
+impl TokenKind {
+    pub fn weight(self) -> f32 {
+        match self {
+            TokenKind::Core => 1.0,
+            TokenKind::Weak => 0.35,
+            TokenKind::Place => 0.3,
+            TokenKind::Particle => 0.2,
+            TokenKind::Form => 0.05,
+            TokenKind::Number => 0.6,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub kind: TokenKind,
+    /// Phonetic skeleton (see [`phonetic`]).
+    pub phon: String,
+    /// Nickname group (`bill` and `william` share one); 0 for none.
+    pub nick: u16,
+}
+
+/// A normalised name.
+#[derive(Clone, Debug, Default)]
+pub struct NameForm {
+    pub original: String,
+    pub tokens: Vec<Token>,
+    /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
+    pub compact: String,
+}
+
+impl NameForm {
+    pub fn new(name: &str) -> NameForm {
+        let ascii = any_ascii::any_ascii(&uninvert_person(name))
+            .to_ascii_lowercase()
+            .replace('&', " and ");
+        let mut raw: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        let mut prev_digit = None;
+        for ch in ascii.chars() {
+            if ch.is_ascii_alphanumeric() {
+                let digit = ch.is_ascii_digit();
+                if prev_digit.is_some_and(|d| d != digit) && !cur.is_empty() {
+                    raw.push(std::mem::take(&mut cur));
+                }
+                prev_digit = Some(digit);
+                cur.push(ch);
+            } else if ch == '\'' || ch == '`' {
+                // O'Brien, Bank's: an apostrophe joins.
+            } else if ch == '.' && {
+                let last = cur.rsplit('.').next().unwrap_or("");
+                last.len() == 1 && last.as_bytes()[0].is_ascii_alphabetic()
+            } {
+                // A.B.C., L.L.C.: dotted letters form one abbreviation.
+                cur.push('.');
+            } else {
+                if !cur.is_empty() {
+                    raw.push(std::mem::take(&mut cur));
+                }
+                prev_digit = None;
+            }
+        }
+        if !cur.is_empty() {
+            raw.push(cur);
+        }
+        let raw = number_words(join_initialisms(
+            raw.into_iter().flat_map(split_dotted).collect(),
+        ));
+        let lex = lexicon();
+        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
+            if let Some(n) = lex.form_phrase_len(&raw[i..]) {
+                tokens.push(Token {
+                    text: raw[i..i + n].concat(),
+                    kind: TokenKind::Form,
+                    phon: String::new(),
+                    nick: 0,
+                });
+                i += n;
+                continue;
+            }
+            let t = &raw[i];
+            if let Some(n) = roman_value(t) {
+                tokens.push(Token {
+                    text: n.to_string(),
+                    kind: TokenKind::Number,
+                    phon: String::new(),
+                    nick: 0,
+                });
+                i += 1;
+                continue;
+            }
+            let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
+                TokenKind::Number
+            } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len())
+            {
+                TokenKind::Form
+            } else if lex.weak.contains(t.as_str()) {
+                TokenKind::Weak
+            } else if lex.places.contains(t.as_str()) {
+                TokenKind::Place
+            } else if lex.particles.contains(t.as_str()) {
+                TokenKind::Particle
+            } else {
+                TokenKind::Core
+            };
+            tokens.push(Token {
+                phon: phonetic(t),
+                nick: crate::score::nickname_group(t),
+                text: t.clone(),
+                kind,
+            });
+            i += 1;
+        }
+        let compact = tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Form)
+            .map(|t| t.text.as_str())
+            .collect();
+        NameForm {
+            original: name.to_string(),
+            tokens,
+            compact,
+        }
+    }
+
+    /// Total weight of the tokens.
+    pub fn weight(&self) -> f32 {
+        self.tokens.iter().map(|t| t.kind.weight()).sum()
+    }
+
+    pub fn numbers(&self) -> impl Iterator<Item = &str> {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Number)
+            .map(|t| t.text.as_str())
+    }
+
+    pub fn core_count(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Core)
+            .count()
+    }
+}
+
+/// `A.B.C.` arrives as `a.b.c.`-like pieces: a run of single letters joined by dots is one token
+/// (`abc`); anything else with a stray dot is split back.
+fn split_dotted(t: String) -> Vec<String> {
+    if !t.contains('.') {
+        return vec![t];
+    }
+    let parts: Vec<&str> = t.split('.').filter(|p| !p.is_empty()).collect();
+    if parts.len() >= 2 && parts.iter().all(|p| p.len() == 1) {
+        vec![parts.concat()]
+    } else {
+        parts.into_iter().map(str::to_string).collect()
+    }
+}
+
+/// Numbers written as words or ordinals become digits, so that `Brigade Forty-Four` and
+/// `Brigade 44`, `1st` and `First` compare as numbers.
+fn number_words(raw: Vec<String>) -> Vec<String> {
+    fn unit(w: &str) -> Option<u32> {
+        const UNITS: &[&str] = &[
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ];
+        const ORDINALS: &[&str] = &[
+            "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth",
+        ];
+        UNITS
+            .iter()
+            .position(|u| *u == w)
+            .or_else(|| ORDINALS.iter().position(|u| !u.is_empty() && *u == w))
+            .map(|n| n as u32)
+    }
+    fn tens(w: &str) -> Option<u32> {
+        const TENS: &[&str] = &[
+            "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        ];
+        const VALUES: &[u32] = &[20, 30, 40, 40, 50, 60, 70, 80, 90];
+        TENS.iter().position(|t| *t == w).map(|i| VALUES[i])
+    }
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let w = raw[i].as_str();
+        if let Some(t) = tens(w) {
+            let u = raw
+                .get(i + 1)
+                .and_then(|n| unit(n))
+                .filter(|&u| (1..10).contains(&u));
+            out.push((t + u.unwrap_or(0)).to_string());
+            i += 1 + usize::from(u.is_some());
+            continue;
+        }
+        if let Some(u) = unit(w) {
+            out.push(u.to_string());
+        } else if matches!(w, "st" | "nd" | "rd" | "th")
+            && out
+                .last()
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            // `1st`: the suffix of an ordinal already read as a number.
+        } else {
+            out.push(raw[i].clone());
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `ii`, `iv`, `xv`: numbers in names of funds, vessels and branches, as their value.
+fn roman_value(t: &str) -> Option<u32> {
+    if t.len() < 2 || t.len() > 6 || matches!(t, "li" | "xl" | "vi" | "xi" | "il" | "lv") {
+        return None;
+    }
+    let value = |b: u8| match b {
+        b'i' => Some(1),
+        b'v' => Some(5),
+        b'x' => Some(10),
+        _ => None,
+    };
+    let digits: Vec<u32> = t.bytes().map(value).collect::<Option<_>>()?;
+    let mut total = 0;
+    for (k, &d) in digits.iter().enumerate() {
+        if digits.get(k + 1).is_some_and(|&n| n > d) {
+            total -= d as i32;
+        } else {
+            total += d as i32;
+        }
+    }
+    u32::try_from(total).ok().filter(|&v| v > 0)
+}
+
+/// Reads `SURNAME, Given` as `Given SURNAME` (one comma, no company form after it).
+fn uninvert_person(name: &str) -> std::borrow::Cow<'_, str> {
+    let mut parts = name.splitn(3, ',');
+    let (Some(first), Some(second), None) = (parts.next(), parts.next(), parts.next()) else {
+        return name.into();
+    };
+    let second = second.trim();
+    let lower = second.to_ascii_lowercase();
+    let looks_like_form = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| lexicon().forms.contains(w));
+    if second.is_empty() || looks_like_form || first.trim().is_empty() {
+        return name.into();
+    }
+    format!("{} {}", second, first.trim()).into()
+}
+
+/// `p l c` → `plc`, `s a` → `sa`, `l l c` → `llc`: runs of two or more single letters written with
+/// dots or spaces are one abbreviation.
+fn join_initialisms(raw: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, out: &mut Vec<String>| {
+        if run.len() >= 2 && lexicon().forms.contains(run.concat().as_str()) {
+            out.push(run.concat());
+        } else {
+            out.append(run);
+        }
+        run.clear();
+    };
+    for t in raw {
+        if t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic() {
+            run.push(t);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(t);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// A phonetic skeleton: first letter kept, then consonant classes with vowels and `h`/`w`/`y`
+/// dropped and repeats collapsed. `mohammed`, `muhammad`, `mohamed` → `mmd`; `scholz`, `scholze` → `skls`.
+pub fn phonetic(token: &str) -> String {
+    let b = token.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let class = |c: u8| -> u8 {
+        match c {
+            b'b' | b'p' => b'p',
+            b'f' | b'v' => b'f',
+            b'c' | b'k' | b'q' | b'g' | b'j' => b'k',
+            b's' | b'z' | b'x' => b's',
+            b'd' | b't' => b't',
+            b'l' => b'l',
+            b'm' | b'n' => b'm',
+            b'r' => b'r',
+            b'0'..=b'9' => c,
+            _ => 0,
+        }
+    };
+    let mut i = 0;
+    let mut last = 0u8;
+    while i < b.len() {
+        let mut c = b[i];
+        // digraphs
+        if i + 1 < b.len() {
+            match (c, b[i + 1]) {
+                (b'p', b'h') => {
+                    c = b'f';
+                    i += 1;
+                }
+                (b's' | b'c', b'h') => {
+                    c = b's';
+                    i += 1;
+                }
+                (b'k', b'h') | (b'g', b'h') => {
+                    c = b'k';
+                    i += 1;
+                }
+                (b't' | b'd', b'h') => {
+                    c = b't';
+                    i += 1;
+                }
+                _ => {}
+            }
+        }
+        let k = class(c);
+        if out.is_empty() {
+            // Initial vowels vary across transliterations (`Osama`/`Usama`, `Ibrahim`/`Ebrahim`).
+            let first = if k != 0 {
+                k
+            } else if matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') {
+                b'a'
+            } else {
+                c
+            };
+            out.push(first as char);
+            last = k;
+        } else if k != 0 && k != last {
+            out.push(k as char);
+            last = k;
+        } else if k == 0 && !matches!(c, b'h' | b'w' | b'y') {
+            last = 0; // a vowel separates repeats
+        }
+        i += 1;
+    }
+    out
+}
+
+struct Lexicon {
+    forms: HashSet<&'static str>,
+    /// Company forms of several words, as token sequences.
+    form_phrases: Vec<Vec<&'static str>>,
+    weak: HashSet<&'static str>,
+    places: HashSet<&'static str>,
+    particles: HashSet<&'static str>,
+}
+
+impl Lexicon {
+    /// A company form cut short or misspelt at the end of a long name (`compan`, `aktiengeselschaft`).
+    fn is_truncated_form(&self, t: &str, last: bool) -> bool {
+        const LONG_FORMS: &[&str] = &[
+            "company",
+            "corporation",
+            "incorporated",
+            "limited",
+            "aktiengesellschaft",
+            "gesellschaft",
+            "establishment",
+        ];
+        LONG_FORMS.iter().any(|f| {
+            (last && t.len() >= 4 && f.len() > t.len() && f.starts_with(t))
+                || (t.len() >= 8 && strsim::jaro_winkler(t, f) >= 0.95)
+        })
+    }
+
+    fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {
+        self.form_phrases
+            .iter()
+            .filter(|p| p.len() <= tokens.len() && p.iter().zip(tokens).all(|(a, b)| *a == b))
+            .map(|p| p.len())
+            .max()
+    }
+}
+
+fn lexicon() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon {
+        forms: [
+            "co",
+            "company",
+            "companies",
+            "ltd",
+            "limited",
+            "llc",
+            "lc",
+            "inc",
+            "incorporated",
+            "corp",
+            "corporation",
+            "gmbh",
+            "ag",
+            "sa",
+            "sas",
+            "sarl",
+            "srl",
+            "spa",
+            "plc",
+            "pjsc",
+            "jsc",
+            "ojsc",
+            "cjsc",
+            "oao",
+            "ooo",
+            "zao",
+            "pao",
+            "ao",
+            "bv",
+            "nv",
+            "kg",
+            "ohg",
+            "pte",
+            "pty",
+            "pvt",
+            "llp",
+            "lp",
+            "ltda",
+            "cia",
+            "sl",
+            "sdn",
+            "bhd",
+            "tbk",
+            "kft",
+            "oy",
+            "ab",
+            "as",
+            "aps",
+            "doo",
+            "sro",
+            "spol",
+            "cv",
+            "sab",
+            "sapi",
+            "scs",
+            "eurl",
+            "fze",
+            "fzco",
+            "fzc",
+            "fzllc",
+            "wll",
+            "est",
+            "establishment",
+            "aktiengesellschaft",
+            "gesellschaft",
+            "mbh",
+            "kk",
+            "kabushiki",
+            "kaisha",
+            "yugen",
+            "youxiangongsi",
+            "gongsi",
+            "youxian",
+            "zerenyouxiangongsi",
+            "zeren",
+            "jituan",
+            "tov",
+            "pp",
+            "ip",
+            "chp",
+            "ltdco",
+            "coltd",
+        ]
+        .into_iter()
+        .collect(),
+        form_phrases: [
+            "joint stock company",
+            "public joint stock company",
+            "closed joint stock company",
+            "open joint stock company",
+            "limited liability company",
+            "limited liability partnership",
+            "de c v",
+            "de cv",
+            "s de rl",
+            "de rl",
+            "sp z o o",
+            "sp zoo",
+            "co ltd",
+            "company limited",
+            "you xian gong si",
+            "you xian ze ren gong si",
+            "gong si",
+            "ji tuan",
+            "public company limited",
+            "private limited",
+            "pvt ltd",
+            "pte ltd",
+            "sdn bhd",
+            "l l c",
+            "s a",
+            "s r l",
+            "s p a",
+            "sp z oo",
+            "gesellschaft mit beschrankter haftung",
+            "societatea cu raspundere limitata",
+            "aktsionernoe obshchestvo",
+            "obshchestvo s ogranichennoi otvetstvennostiu",
+        ]
+        .into_iter()
+        .map(|p| p.split(' ').collect())
+        .collect(),
+        weak: [
+            "chemical",
+            "chemicals",
+            "chem",
+            "chemistry",
+            "pharmaceutical",
+            "pharmaceuticals",
+            "pharma",
+            "pharm",
+            "biotech",
+            "biotechnology",
+            "bio",
+            "biological",
+            "technology",
+            "technologies",
+            "tech",
+            "trading",
+            "trade",
+            "traders",
+            "import",
+            "export",
+            "imports",
+            "exports",
+            "imp",
+            "exp",
+            "impex",
+            "industrial",
+            "industries",
+            "industry",
+            "international",
+            "intl",
+            "global",
+            "group",
+            "holding",
+            "holdings",
+            "enterprise",
+            "enterprises",
+            "development",
+            "science",
+            "sciences",
+            "scientific",
+            "materials",
+            "material",
+            "products",
+            "product",
+            "new",
+            "medicine",
+            "medical",
+            "health",
+            "healthcare",
+            "supply",
+            "supplies",
+            "services",
+            "service",
+            "solutions",
+            "logistics",
+            "shipping",
+            "and",
+            "the",
+            "of",
+            "for",
+            "general",
+            "commercial",
+            "commerce",
+            "business",
+            "investment",
+            "investments",
+            "manufacturing",
+            "factory",
+            "works",
+            "lab",
+            "labs",
+            "laboratory",
+            "laboratories",
+            "research",
+            "economic",
+            "engineering",
+        ]
+        .into_iter()
+        .collect(),
+        places: [
+            "wuhan",
+            "hubei",
+            "shanghai",
+            "beijing",
+            "guangzhou",
+            "shenzhen",
+            "guangdong",
+            "hebei",
+            "henan",
+            "shandong",
+            "jiangsu",
+            "zhejiang",
+            "tianjin",
+            "chongqing",
+            "sichuan",
+            "chengdu",
+            "hangzhou",
+            "nanjing",
+            "suzhou",
+            "xiamen",
+            "fujian",
+            "anhui",
+            "hunan",
+            "changsha",
+            "shijiazhuang",
+            "jinan",
+            "qingdao",
+            "zhengzhou",
+            "xian",
+            "shaanxi",
+            "shanxi",
+            "hong",
+            "kong",
+            "hongkong",
+            "macau",
+            "china",
+            "chinese",
+            "india",
+            "indian",
+            "mumbai",
+            "delhi",
+            "hyderabad",
+            "gujarat",
+            "mexico",
+            "mexican",
+            "sinaloa",
+            "jalisco",
+            "guadalajara",
+            "culiacan",
+            "tijuana",
+            "usa",
+            "america",
+            "american",
+            "europe",
+            "asia",
+            "london",
+            "dubai",
+            "singapore",
+            "taiwan",
+            "korea",
+            "vietnam",
+            "hanoi",
+            "canada",
+            "toronto",
+            "vancouver",
+            "schweiz",
+            "suisse",
+            "swiss",
+            "deutschland",
+            "germany",
+            "netherlands",
+            "nederland",
+            "france",
+            "uk",
+            "british",
+            "east",
+            "west",
+            "north",
+            "south",
+            "central",
+        ]
+        .into_iter()
+        .collect(),
+        particles: [
+            "al", "el", "bin", "ben", "ibn", "bint", "abu", "um", "umm", "de", "da", "di", "del",
+            "dos", "das", "du", "van", "von", "der", "den", "la", "le", "ul", "ur", "y", "e", "mr",
+            "mrs", "dr", "haji", "hajji", "sheikh", "shaykh", "mullah", "maulvi", "mawlawi",
+            "qari",
+        ]
+        .into_iter()
+        .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(name: &str) -> Vec<(String, TokenKind)> {
+        NameForm::new(name)
+            .tokens
+            .into_iter()
+            .map(|t| (t.text, t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn company_forms_are_reduced() {
+        let k = kinds("Wuhan Yuancheng Gongchuang Technology Co., Ltd.");
+        assert_eq!(k[0], ("wuhan".into(), TokenKind::Place));
+        assert_eq!(k[1].1, TokenKind::Core);
+        assert_eq!(k[3], ("technology".into(), TokenKind::Weak));
+        assert_eq!(k[4], ("coltd".into(), TokenKind::Form));
+        assert_eq!(kinds("Goldman Sachs & Co. L.L.C.").last().unwrap().0, "llc");
+        assert_eq!(
+            kinds("Grupo X S.A. de C.V.")
+                .iter()
+                .filter(|t| t.1 == TokenKind::Form)
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn scripts_are_transliterated() {
+        assert_eq!(NameForm::new("Владимир Путин").compact, "vladimirputin");
+        assert_eq!(
+            NameForm::new("François Hollande").compact,
+            "francoishollande"
+        );
+    }
+
+    #[test]
+    fn phonetic_keys_meet_for_spelling_variants() {
+        assert_eq!(phonetic("mohammed"), phonetic("muhammad"));
+        assert_eq!(phonetic("mohamed"), phonetic("mohammad"));
+        assert_eq!(phonetic("scholz"), phonetic("scholze"));
+        assert_ne!(phonetic("scholz"), phonetic("schulte"));
+    }
+}

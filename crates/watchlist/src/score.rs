@@ -1,0 +1,554 @@
+//! Scoring two names: align their tokens, weigh what matched, explain it.
+//!
+//! Tokens are aligned greedily by similarity (exact, nickname, phonetic, Jaro-Winkler, initial).
+//! Each side's *coverage* is the weighted share of its tokens that found a partner. The score
+//! leans on the shorter name's coverage (a listed name is often longer than the one on a
+//! declaration) but a one-word name must be covered by the other to score high, so short names
+//! do not match everything. Numbers must agree, and two names that each carry a different
+//! qualifier (`ICBC (Asia)` / `ICBC (London)`) are told apart.
+
+use serde::{Deserialize, Serialize};
+
+use crate::names::{NameForm, Token, TokenKind};
+
+/// What kind of party a name belongs to, when known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Schema {
+    Person,
+    Organization,
+    Vessel,
+    Aircraft,
+    #[default]
+    Unknown,
+}
+
+impl Schema {
+    /// From FtM or list vocabulary (`Person`, `Company`, `individual`, `entity`, `vessel` …).
+    pub fn parse(s: &str) -> Schema {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "person" | "individual" => Schema::Person,
+            "company" | "organization" | "organisation" | "legalentity" | "entity"
+            | "publicbody" => Schema::Organization,
+            "vessel" => Schema::Vessel,
+            "aircraft" | "airplane" => Schema::Aircraft,
+            _ => Schema::Unknown,
+        }
+    }
+}
+
+/// A score and the reasons for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub score: f32,
+    pub explanation: String,
+}
+
+const NICKNAMES: &[(&str, &str)] = &[
+    ("ben", "benjamin"),
+    ("bill", "william"),
+    ("will", "william"),
+    ("bob", "robert"),
+    ("rob", "robert"),
+    ("bobby", "robert"),
+    ("dick", "richard"),
+    ("rick", "richard"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("joe", "joseph"),
+    ("tom", "thomas"),
+    ("ted", "theodore"),
+    ("ted", "edward"),
+    ("ed", "edward"),
+    ("eddie", "edward"),
+    ("mike", "michael"),
+    ("dave", "david"),
+    ("dan", "daniel"),
+    ("danny", "daniel"),
+    ("tony", "anthony"),
+    ("chris", "christopher"),
+    ("nick", "nicholas"),
+    ("alex", "alexander"),
+    ("sasha", "alexander"),
+    ("sasha", "aleksandr"),
+    ("andy", "andrew"),
+    ("steve", "steven"),
+    ("steve", "stephen"),
+    ("liz", "elizabeth"),
+    ("beth", "elizabeth"),
+    ("kate", "katherine"),
+    ("kate", "catherine"),
+    ("peggy", "margaret"),
+    ("maggie", "margaret"),
+    ("jack", "john"),
+    ("johnny", "john"),
+    ("hank", "henry"),
+    ("harry", "henry"),
+    ("chuck", "charles"),
+    ("charlie", "charles"),
+    ("sam", "samuel"),
+    ("pat", "patrick"),
+    ("matt", "matthew"),
+    ("greg", "gregory"),
+    ("jon", "jonathan"),
+    ("ken", "kenneth"),
+    ("larry", "lawrence"),
+    ("pete", "peter"),
+    ("ron", "ronald"),
+    ("tim", "timothy"),
+    ("vlad", "vladimir"),
+    ("volodymyr", "vladimir"),
+    ("dima", "dmitry"),
+    ("misha", "mikhail"),
+    ("kolya", "nikolai"),
+    ("sergei", "sergey"),
+    ("yuri", "yury"),
+    ("pepe", "jose"),
+    ("paco", "francisco"),
+    ("pancho", "francisco"),
+    ("chapo", "joaquin"),
+    ("nacho", "ignacio"),
+    ("lupe", "guadalupe"),
+    ("bibi", "benjamin"),
+    ("barry", "barack"),
+    ("intl", "international"),
+    ("int", "international"),
+    ("natl", "national"),
+    ("dept", "department"),
+    ("mfg", "manufacturing"),
+    ("bros", "brothers"),
+    ("assn", "association"),
+];
+
+/// The nickname group of a token (1-based; 0 for none), computed once per token at normalisation.
+pub(crate) fn nickname_group(token: &str) -> u16 {
+    static GROUPS: std::sync::OnceLock<std::collections::HashMap<&'static str, u16>> =
+        std::sync::OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        // Union the pairs into groups: `ted` belongs with both `theodore` and `edward`, so a
+        // token's group is that of its first pair; full names map to their own group.
+        let mut m: std::collections::HashMap<&'static str, u16> = std::collections::HashMap::new();
+        let mut next = 1u16;
+        for &(nick, full) in NICKNAMES {
+            let g = *m.entry(full).or_insert_with(|| {
+                next += 1;
+                next - 1
+            });
+            m.entry(nick).or_insert(g);
+        }
+        m
+    });
+    groups.get(token).copied().unwrap_or(0)
+}
+
+fn nickname(a: &Token, b: &Token) -> bool {
+    (a.nick != 0 && a.nick == b.nick)
+        || NICKNAMES.iter().any(|&(x, y)| {
+            (a.nick != 0 || b.nick != 0)
+                && ((x == a.text && y == b.text) || (x == b.text && y == a.text))
+        })
+}
+
+/// Similarity of two tokens in [0, 1]; 0 when they should not be aligned.
+fn token_similarity(a: &Token, b: &Token) -> f32 {
+    if a.text == b.text {
+        return 1.0;
+    }
+    if a.kind == TokenKind::Number || b.kind == TokenKind::Number {
+        return 0.0;
+    }
+    if a.kind == TokenKind::Form && b.kind == TokenKind::Form {
+        return 0.9; // `Ltd` and `Limited`, `LLC` and `Inc`: the form is not what identifies
+    }
+    if nickname(a, b) {
+        return 0.95;
+    }
+    let (x, y) = (a.text.as_str(), b.text.as_str());
+    if x.len() == 1 || y.len() == 1 {
+        let (short, long) = if x.len() == 1 { (x, y) } else { (y, x) };
+        return if long.len() > 1 && long.starts_with(short) {
+            0.8
+        } else {
+            0.0
+        };
+    }
+    let min_len = x.len().min(y.len());
+    let max_len = x.len().max(y.len());
+    // Edit similarity, squared below full agreement: a near miss (`sancho`/`sanchez`) is weak
+    // evidence, a typo in a long word (`scholze`/`scholz`) stronger. Below 0.6 it is no evidence,
+    // which the length difference alone often proves without computing the distance.
+    if min_len < 3 || (max_len - min_len) * 5 > max_len * 2 {
+        return 0.0;
+    }
+    let budget = max_len * 2 / 5; // edits allowed for similarity >= 0.6
+    let Some(d) = bounded_levenshtein(x.as_bytes(), y.as_bytes(), budget) else {
+        return 0.0;
+    };
+    let edit = 1.0 - d as f32 / max_len as f32;
+    let mut sim = edit * edit;
+    if d == 1 && min_len >= 5 {
+        sim = sim.max(0.9); // one typo in a longer word
+    }
+    if a.phon == b.phon && min_len >= 4 && edit >= 0.5 {
+        sim = sim.max(0.85); // `mohammed`/`muhammad`, `osama`/`usama`
+    }
+    sim
+}
+
+/// Levenshtein distance over bytes if it is at most `limit` (rows abandoned once they exceed it).
+/// Names are short, so the rows live on the stack.
+pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    if b.len() >= 64 {
+        let d = strsim::levenshtein(
+            std::str::from_utf8(a).unwrap_or_default(),
+            std::str::from_utf8(b).unwrap_or_default(),
+        );
+        return (d <= limit).then_some(d);
+    }
+    let mut prev = [0u8; 65];
+    let mut cur = [0u8; 65];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j as u8;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = (i + 1).min(255) as u8;
+        let mut row_min = cur[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let v = (prev[j] + u8::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+            cur[j + 1] = v;
+            row_min = row_min.min(v);
+        }
+        if usize::from(row_min) > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = usize::from(prev[b.len()]);
+    (d <= limit).then_some(d)
+}
+
+/// Compares two names. `schema` tunes how much extra words on the longer name matter.
+pub fn compare(a: &NameForm, b: &NameForm, schema: Schema) -> Comparison {
+    compare_impl(a, b, schema, true)
+}
+
+/// The score alone, without building the explanation (the screening hot path).
+pub fn score(a: &NameForm, b: &NameForm, schema: Schema) -> f32 {
+    compare_impl(a, b, schema, false).score
+}
+
+fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Comparison {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
+        return Comparison {
+            score: 0.0,
+            explanation: "empty name".into(),
+        };
+    }
+    // Greedy alignment by descending similarity.
+    let mut pairs: Vec<(f32, usize, usize)> = Vec::with_capacity(a.tokens.len() * b.tokens.len());
+    for (i, ta) in a.tokens.iter().enumerate() {
+        for (j, tb) in b.tokens.iter().enumerate() {
+            let s = token_similarity(ta, tb);
+            if s > 0.0 {
+                pairs.push((s, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let mut used_a = vec![false; a.tokens.len()];
+    let mut used_b = vec![false; b.tokens.len()];
+    let mut matched: Vec<(f32, usize, usize)> = Vec::new();
+    for (s, i, j) in pairs {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            matched.push((s, i, j));
+        }
+    }
+    // An acronym on one side (`PLA`, `JC`, `US`) may stand for a run of unmatched words on the other.
+    let mut acronyms: Vec<(usize, std::ops::Range<usize>, bool)> = Vec::new();
+    for (short, long, used_s, used_l, a_is_short) in [
+        (a, b, &used_a, &used_b, true),
+        (b, a, &used_b, &used_a, false),
+    ] {
+        for (i, t) in short.tokens.iter().enumerate() {
+            if used_s[i] || !(2..=5).contains(&t.text.len()) || t.kind == TokenKind::Number {
+                continue;
+            }
+            let letters = t.text.as_bytes();
+            let words: Vec<usize> = (0..long.tokens.len())
+                .filter(|&j| {
+                    !used_l[j]
+                        && !matches!(long.tokens[j].kind, TokenKind::Form | TokenKind::Particle)
+                })
+                .collect();
+            for start in 0..words.len() {
+                let run = &words[start..];
+                if run.len() >= letters.len()
+                    && run[..letters.len()]
+                        .windows(2)
+                        .all(|w| w[1] == w[0] + 1 || long.tokens[w[0] + 1].kind == TokenKind::Weak)
+                    && run[..letters.len()]
+                        .iter()
+                        .zip(letters)
+                        .all(|(&j, &l)| long.tokens[j].text.as_bytes()[0] == l)
+                {
+                    acronyms.push((i, run[0]..run[letters.len() - 1] + 1, a_is_short));
+                    break;
+                }
+            }
+        }
+    }
+    for (i, range, a_is_short) in acronyms {
+        let (ua, ub) = if a_is_short {
+            (&mut used_a, &mut used_b)
+        } else {
+            (&mut used_b, &mut used_a)
+        };
+        if ua[i] || range.clone().any(|j| ub[j]) {
+            continue;
+        }
+        ua[i] = true;
+        for j in range.clone() {
+            ub[j] = true;
+        }
+        let j = range.start;
+        matched.push(if a_is_short { (0.9, i, j) } else { (0.9, j, i) });
+        // The other words of the expansion count as matched too.
+        for k in range.skip(1) {
+            matched.push(if a_is_short {
+                (0.9, usize::MAX, k)
+            } else {
+                (0.9, k, usize::MAX)
+            });
+        }
+    }
+
+    let weight = |t: &Token| {
+        if t.kind == TokenKind::Core && t.text.len() == 1 {
+            0.5 // an initial
+        } else {
+            t.kind.weight()
+        }
+    };
+    let (wa, wb): (f32, f32) = (
+        a.tokens.iter().map(weight).sum(),
+        b.tokens.iter().map(weight).sum(),
+    );
+    let got_a: f32 = matched
+        .iter()
+        .filter(|m| m.1 != usize::MAX)
+        .map(|&(s, i, _)| s * weight(&a.tokens[i]))
+        .sum();
+    let got_b: f32 = matched
+        .iter()
+        .filter(|m| m.2 != usize::MAX)
+        .map(|&(s, _, j)| s * weight(&b.tokens[j]))
+        .sum();
+    matched.retain(|m| m.1 != usize::MAX && m.2 != usize::MAX);
+    let (cov_a, cov_b) = (got_a / wa, got_b / wb);
+    let (short, long, short_name) = if wa <= wb {
+        (cov_a, cov_b, a)
+    } else {
+        (cov_b, cov_a, b)
+    };
+
+    // How much the longer name's unmatched words count against the match.
+    let lean = match (schema, short_name.core_count()) {
+        (_, 0 | 1) => 0.45,
+        (Schema::Organization | Schema::Vessel | Schema::Aircraft, _) => 0.55,
+        _ => 0.8,
+    };
+    let mut score = short * (lean + (1.0 - lean) * long);
+
+    // Persons: the same words in another order are often another person (`Salman bin Muhammad` /
+    // `Muhammad bin Salman`); an inverted `SURNAME, Given` was already put back in order.
+    let mut notes: Vec<String> = Vec::new();
+    if schema != Schema::Organization {
+        let mut order: Vec<(usize, usize)> = matched
+            .iter()
+            .filter(|&&(_, i, _)| a.tokens[i].kind == TokenKind::Core)
+            .map(|&(_, i, j)| (i, j))
+            .collect();
+        order.sort();
+        let inversions = order
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, j))| order[k + 1..].iter().filter(|&&(_, j2)| j2 < j).count())
+            .sum::<usize>();
+        if inversions > 0 {
+            // Around `bin`/`ibn` the order is the genealogy: swapped, it is another person.
+            let patronymic = [a, b].iter().any(|n| {
+                n.tokens
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "bin" | "ibn" | "bint" | "ben" | "binti"))
+            });
+            // A two-word name read in the other order is the usual `SURNAME Given` / `Given SURNAME`.
+            let reversal = order.len() == 2 && inversions == 1;
+            let per_swap: f32 = if patronymic {
+                0.75
+            } else if reversal {
+                0.96
+            } else {
+                0.88
+            };
+            score *= per_swap.powi(inversions.min(4) as i32);
+            notes.push(format!("words in another order ({inversions} swaps)"));
+        }
+    }
+
+    // Written together or apart (`Xi Jinping` / `XiJinping`, `Abdulhai` / `Abdul Hai`).
+    if a.compact.len() >= 6 && a.compact == b.compact && score < 0.97 {
+        score = 0.97;
+        notes.push("same letters when spaces are ignored".into());
+    } else if a.compact.len() >= 8 && b.compact.len() >= 8 && score < 0.855 {
+        let max_len = a.compact.len().max(b.compact.len());
+        if let Some(d) =
+            bounded_levenshtein(a.compact.as_bytes(), b.compact.as_bytes(), max_len / 10)
+        {
+            let sim = 1.0 - d as f32 / max_len as f32;
+            if sim * 0.95 > score {
+                score = sim * 0.95;
+                notes.push(format!(
+                    "{:.0}% the same letters when spaces are ignored",
+                    sim * 100.0
+                ));
+            }
+        }
+    }
+
+    // Numbers must agree.
+    let na: Vec<&str> = a.numbers().collect();
+    let nb: Vec<&str> = b.numbers().collect();
+    if na.is_empty() != nb.is_empty() && schema == Schema::Organization {
+        score *= 0.9;
+        notes.push("a number on one side only".into());
+    }
+    if !na.is_empty() && !nb.is_empty() && na != nb {
+        // Otherwise-equal names with other numbers are related entities (series, vessels of a
+        // fleet): worth a review at most, never a confident match.
+        score = (score * 0.8).min(0.7);
+        notes.push(format!(
+            "numbers differ ({} / {})",
+            na.join(" "),
+            nb.join(" ")
+        ));
+    }
+
+    // Both names carry a qualifier the other lacks: different branches or different people.
+    let unmatched_distinct = |name: &NameForm, used: &[bool]| {
+        name.tokens
+            .iter()
+            .zip(used)
+            .any(|(t, &u)| !u && matches!(t.kind, TokenKind::Core | TokenKind::Place))
+    };
+    if unmatched_distinct(a, &used_a) && unmatched_distinct(b, &used_b) {
+        score *= 0.88;
+        notes.push("each name has words the other lacks".into());
+    }
+
+    if !explain {
+        return Comparison {
+            score: score.clamp(0.0, 1.0),
+            explanation: String::new(),
+        };
+    }
+    let mut parts: Vec<String> = matched
+        .iter()
+        .filter(|&&(_, i, _)| a.tokens[i].kind != TokenKind::Form)
+        .map(|&(s, i, j)| {
+            let (x, y) = (&a.tokens[i].text, &b.tokens[j].text);
+            if x == y {
+                x.clone()
+            } else {
+                format!("{x}~{y} ({s:.2})")
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push("no words in common".into());
+    }
+    let mut explanation = format!("matched: {}", parts.join(", "));
+    for side in [(a, &used_a), (b, &used_b)] {
+        let missing: Vec<&str> = side
+            .0
+            .tokens
+            .iter()
+            .zip(side.1.iter())
+            .filter(|(t, &u)| !u && t.kind != TokenKind::Form)
+            .map(|(t, _)| t.text.as_str())
+            .collect();
+        if !missing.is_empty() {
+            explanation.push_str(&format!(
+                "; only in \"{}\": {}",
+                side.0.original,
+                missing.join(" ")
+            ));
+        }
+    }
+    for n in notes {
+        explanation.push_str("; ");
+        explanation.push_str(&n);
+    }
+    Comparison {
+        score: score.clamp(0.0, 1.0),
+        explanation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(a: &str, b: &str, schema: Schema) -> f32 {
+        compare(&NameForm::new(a), &NameForm::new(b), schema).score
+    }
+
+    #[test]
+    fn spelling_variants_match_and_different_people_do_not() {
+        assert!(s("Olaf Scholze", "Olaf Scholz", Schema::Person) > 0.85);
+        assert!(s("Octavian Scholz", "Olaf Scholz", Schema::Person) < 0.7);
+        assert!(s("Ben Netanyahu", "Benjamin Netanyahu", Schema::Person) > 0.85);
+        assert!(s("Sergey Ivanov", "Sergey Viktorovich LAVROV", Schema::Person) < 0.6);
+        assert!(s("WALIJAN", "WALIJAN ABDUL GHAFOOR HAQQANI", Schema::Person) < 0.7);
+        assert!(
+            s(
+                "AKHTAR MANSOUR",
+                "AKHTAR MOHAMMAD MANSOUR SHAH MOHAMMED",
+                Schema::Person
+            ) > 0.8
+        );
+    }
+
+    #[test]
+    fn company_forms_and_numbers() {
+        assert!(
+            s(
+                "Goldman Sachs & Co. L.L.C.",
+                "Goldman Sachs & Co. LLC",
+                Schema::Organization
+            ) > 0.95
+        );
+        assert!(s("AT&T Inc.", "AT and T Inc.", Schema::Organization) > 0.95);
+        assert!(
+            s(
+                "Volkswagen Aktiengesellschaft",
+                "Siemens Aktiengesellschaft",
+                Schema::Organization
+            ) < 0.3
+        );
+        assert!(s("Trust 2004-1", "Trust 2004-2", Schema::Organization) < crate::DEFAULT_THRESHOLD);
+        assert!(
+            s(
+                "ICBC (Asia) Limited",
+                "ICBC (London) plc",
+                Schema::Organization
+            ) < 0.75
+        );
+    }
+}
