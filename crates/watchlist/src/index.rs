@@ -7,8 +7,8 @@
 //! candidates when rarer keys exist: this is what keeps short and common names from matching
 //! everything, and the query fast.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::model::Entity;
 use crate::names::{NameForm, TokenKind};

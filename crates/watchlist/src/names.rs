@@ -8,7 +8,7 @@
 //! count less; numbers must agree. Each token also gets a phonetic key so that `Scholze`/`Scholz`
 //! and `Mohammed`/`Muhammad` meet in the index.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 /// What a token contributes to a name's identity.
@@ -400,6 +400,8 @@ struct Lexicon {
     forms: HashSet<&'static str>,
     /// Company forms of several words, as token sequences.
     form_phrases: Vec<Vec<&'static str>>,
+    /// First words of `form_phrases`, so most tokens are ruled out with one lookup.
+    phrase_starts: HashSet<&'static str>,
     weak: HashSet<&'static str>,
     places: HashSet<&'static str>,
     particles: HashSet<&'static str>,
@@ -419,11 +421,16 @@ impl Lexicon {
         ];
         LONG_FORMS.iter().any(|f| {
             (last && t.len() >= 4 && f.len() > t.len() && f.starts_with(t))
-                || (t.len() >= 8 && strsim::jaro_winkler(t, f) >= 0.95)
+                || (t.len() >= 8
+                    && t.as_bytes()[0] == f.as_bytes()[0]
+                    && crate::score::bounded_levenshtein(t.as_bytes(), f.as_bytes(), 1).is_some())
         })
     }
 
     fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {
+        if !self.phrase_starts.contains(tokens[0].as_str()) {
+            return None;
+        }
         self.form_phrases
             .iter()
             .filter(|p| p.len() <= tokens.len() && p.iter().zip(tokens).all(|(a, b)| *a == b))
@@ -434,7 +441,16 @@ impl Lexicon {
 
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(|| Lexicon {
+    L.get_or_init(|| {
+        let mut lex = lexicon_tables();
+        lex.phrase_starts = lex.form_phrases.iter().map(|p| p[0]).collect();
+        lex
+    })
+}
+
+fn lexicon_tables() -> Lexicon {
+    Lexicon {
+        phrase_starts: HashSet::default(),
         forms: [
             "co",
             "company",
@@ -730,7 +746,7 @@ fn lexicon() -> &'static Lexicon {
         ]
         .into_iter()
         .collect(),
-    })
+    }
 }
 
 #[cfg(test)]
