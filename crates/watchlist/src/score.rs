@@ -174,6 +174,15 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
     }
     let min_len = x.len().min(y.len());
     let max_len = x.len().max(y.len());
+    // An abbreviation by truncation: `tech`/`technology`, `chem`/`chemicals`, `pharma`/`pharmaceutical`.
+    let long_is_generic = if x.len() > y.len() { a.kind } else { b.kind } == TokenKind::Weak;
+    if min_len >= 4
+        && max_len > min_len + 2
+        && long_is_generic
+        && (x.starts_with(y) || y.starts_with(x))
+    {
+        return 0.85;
+    }
     // Edit similarity, squared below full agreement: a near miss (`sancho`/`sanchez`) is weak
     // evidence, a typo in a long word (`scholze`/`scholz`) stronger. Below 0.6 it is no evidence,
     // which the length difference alone often proves without computing the distance.
@@ -185,7 +194,7 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
         return 0.0;
     };
     let edit = 1.0 - d as f32 / max_len as f32;
-    let mut sim = edit * edit;
+    let mut sim = edit * edit.sqrt();
     if d == 1 && min_len >= 5 {
         sim = sim.max(0.9); // one typo in a longer word
     }
