@@ -233,11 +233,12 @@ impl FuzzyIndex {
             }
             let key = &self.keys[k];
             let limit = best.map_or(allowed, |(_, d)| d.saturating_sub(1).min(allowed));
-            if best.is_some() && limit == 0 {
-                continue;
-            }
             if let Some(d) = osa_within(query.as_bytes(), key.as_bytes(), limit, scratch) {
-                if d > 0 && best.is_none_or(|(_, bd)| d < bd) {
+                if d == 0 {
+                    // The run is a name exactly: exact matching decided about it already.
+                    return None;
+                }
+                if best.is_none_or(|(_, bd)| d < bd) {
                     best = Some((k, d));
                 }
             }

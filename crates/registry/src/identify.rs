@@ -50,8 +50,12 @@ pub struct SubstanceMatch<'r> {
     pub matched_text: String,
     /// The form (salt, hydrate, isomer) when a form's own CAS number matched.
     pub form: Option<&'r str>,
-    /// True when the name is followed by `ester`, `amide` … : a derivative, not the substance.
+    /// True when the text names a relative of the substance rather than the substance itself:
+    /// followed by `ester`, `amide` …, protected (`1-Cbz-4-piperidone`) or substituted
+    /// (`chloroisobutyryl fentanyl`). Such matches are scored down below the default threshold.
     pub derivative: bool,
+    /// How the named chemical relates to the substance, in words, when `derivative` is true.
+    pub relation: Option<String>,
 }
 
 /// A CAS number found in the text.
@@ -72,6 +76,11 @@ pub struct Identification<'r> {
     pub cas_mentions: Vec<CasMention<'r>>,
     /// A valid CAS number in the text names a different substance than the words do.
     pub cas_name_conflict: bool,
+    /// Relatives of controlled substances named in the text (esters, protected or substituted
+    /// forms), whatever their score: the raw material for designer-precursor and analogue flags.
+    pub related: Vec<SubstanceMatch<'r>>,
+    /// Names built on a class stem (`…nitazene`) that no listed substance explains: `(class, text)`.
+    pub class_names: Vec<(&'static str, String)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -79,6 +88,8 @@ enum Target {
     Substance(u32, SynonymKind),
     /// A common uncontrolled chemical: explains its words, identifies nothing.
     Lexicon,
+    /// The stem of a class of controlled drugs (`nitazene`): names an analogue, not a substance.
+    ClassStem(&'static str),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -88,6 +99,14 @@ struct Hit {
     first_word: usize,
     last_word: usize,
     pattern: usize,
+    /// Set when a protecting group or substituent is fused to the front of the name.
+    relation: Option<Relation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Relation {
+    Protected,
+    Substituted,
 }
 
 /// The compiled identification engine over one registry.
@@ -185,6 +204,61 @@ const NOISE_WORDS: &[&str] = &[
     "no",
 ];
 
+/// Classes whose members have substituted relatives worth flagging (analogues, designer precursors).
+const ANALOG_FAMILIES: &[&str] = &[
+    "fentanyl-analogue",
+    "nitazene",
+    "synthetic-opioid",
+    "ats",
+    "fentanyl-precursor",
+];
+
+/// Stems that name members of a class of controlled drugs even when the member is not listed.
+const CLASS_STEMS: &[(&str, &str)] = &[
+    ("nitazene", "nitazene"),
+    ("nitazepyne", "nitazene"),
+    ("nitazepipne", "nitazene"),
+    ("fentanil", "fentanyl-analogue"),
+];
+
+/// Protecting groups put on amines by chemists (and by traffickers to dodge a listing).
+const PROTECTING_GROUPS: &[&str] = &[
+    "boc",
+    "tertbutoxycarbonyl",
+    "cbz",
+    "benzyloxycarbonyl",
+    "fmoc",
+    "acetyl",
+    "trifluoroacetyl",
+    "benzyl",
+    "benzoyl",
+    "tosyl",
+    "trityl",
+    "formyl",
+];
+
+/// Endings of substituent names (`chloro`, `methoxy`, `isobutyryl`).
+const SUBSTITUENT_ENDINGS: &[&str] = &[
+    "yl", "oxy", "fluoro", "chloro", "bromo", "iodo", "nitro", "amino", "hydroxy", "thio", "para",
+    "meta", "ortho", "nor", "des", "iso", "dehydro", "cyclo", "hydro", "oxo", "keto",
+];
+
+/// `1boc`, `nboc`, `boc` → the protecting group.
+fn protecting_group(prefix: &str) -> Option<&'static str> {
+    let p = prefix.trim_start_matches(|c: char| c.is_ascii_digit());
+    let p = p
+        .strip_prefix('n')
+        .filter(|rest| PROTECTING_GROUPS.contains(rest))
+        .unwrap_or(p);
+    PROTECTING_GROUPS.iter().copied().find(|g| *g == p)
+}
+
+fn substituent_like(prefix: &str) -> bool {
+    prefix.len() >= 2
+        && prefix.bytes().any(|b| b.is_ascii_alphabetic())
+        && SUBSTITUENT_ENDINGS.iter().any(|e| prefix.ends_with(e))
+}
+
 /// Words after a name that turn it into a derivative.
 const DERIVATIVE_WORDS: &[&str] = &["ester", "esters", "amide", "amides", "nitrile", "anilide"];
 const ALKYL_WORDS: &[&str] = &[
@@ -254,6 +328,9 @@ impl<'r> Identifier<'r> {
         }
         for name in registry.lexicon() {
             add(compact(name), Target::Lexicon);
+        }
+        for (stem, class) in CLASS_STEMS {
+            add(stem.to_string(), Target::ClassStem(class));
         }
         fuzzy.finish();
         let automaton = AhoCorasickBuilder::new()
@@ -327,6 +404,7 @@ impl<'r> Identifier<'r> {
                         matched_text: mention.text.clone(),
                         form: form.map(|f| substance.forms[f].form.as_str()),
                         derivative: false,
+                        relation: None,
                     },
                     idx as u32,
                 );
@@ -341,17 +419,30 @@ impl<'r> Identifier<'r> {
         let inversion = uninverted(text);
         let mut readings: Vec<(&str, Option<(usize, usize)>)> = vec![(text, inversion.parent)];
         readings.extend(inversion.variants.iter().map(|v| (v.as_str(), None)));
+        let mut related: Vec<SubstanceMatch<'r>> = Vec::new();
+        let mut class_names: Vec<(&'static str, String)> = Vec::new();
         for (reading, parent) in readings {
-            for c in self.read_names(reading, scratch) {
+            for c in self.read_names(reading, scratch, &mut class_names) {
                 if parent.is_some_and(|(s, e)| c.raw.0 >= s && c.raw.1 <= e) {
                     continue;
                 }
-                if !c.m.derivative {
-                    name_hits.push(c.idx);
+                if c.m.derivative {
+                    match related
+                        .iter_mut()
+                        .find(|r| r.substance.id == c.m.substance.id)
+                    {
+                        Some(r) if r.score < c.m.score => *r = c.m,
+                        Some(_) => {}
+                        None => related.push(c.m),
+                    }
+                    continue;
                 }
+                name_hits.push(c.idx);
                 offer(c.m, c.idx);
             }
         }
+        class_names.sort();
+        class_names.dedup();
 
         let cas_name_conflict = !cas_hits.is_empty()
             && !name_hits.is_empty()
@@ -367,73 +458,128 @@ impl<'r> Identifier<'r> {
                 .then(a.matched_on.cmp(&b.matched_on))
                 .then_with(|| a.substance.id.cmp(&b.substance.id))
         });
+        // A relative already identified as a listed substance in its own right is not a relative.
+        related.retain(|r| !matches.iter().any(|m| m.substance.id == r.substance.id));
         Identification {
             matches,
             cas_mentions,
             cas_name_conflict,
+            related,
+            class_names,
         }
     }
 
     /// Exact and typo name matches in one reading of the text. A typo match over a longer run of
     /// words replaces exact matches of shorter names inside it: in `para-fluroo isobutyryl
     /// fentanyl` the drug is the misspelt 4-FIBF, not the `fentanyl` its last word spells.
-    fn read_names(&self, text: &str, scratch: &mut Scratch) -> Vec<Candidate<'r>> {
+    fn read_names(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        class_names: &mut Vec<(&'static str, String)>,
+    ) -> Vec<Candidate<'r>> {
         let compacted = &mut scratch.compacted;
         compacted.fill(text);
         let c: &Compacted = compacted;
         let mut out: Vec<Candidate<'r>> = Vec::new();
         let mut open = vec![true; c.words.len()];
-        for hit in &self.name_hits(c) {
-            open[hit.first_word..=hit.last_word]
-                .iter_mut()
-                .for_each(|o| *o = false);
-            let Some(derivative) =
-                derivative_or_lexicon(&self.targets[hit.pattern], c, hit.last_word)
-            else {
+        let hits = self.name_hits(c);
+        for hit in &hits {
+            if hit.relation.is_none() {
+                open[hit.first_word..=hit.last_word]
+                    .iter_mut()
+                    .for_each(|o| *o = false);
+            }
+        }
+        for hit in &hits {
+            let targets = &self.targets[hit.pattern];
+            if targets.iter().all(|t| matches!(t, Target::Lexicon)) {
                 continue;
+            }
+            let mut first_word = hit.first_word;
+            let mut relation: Option<String> = match hit.relation {
+                Some(Relation::Protected) => {
+                    let prefix = &c.text[c.words[hit.first_word].start..hit.start];
+                    Some(format!(
+                        "{}-protected form",
+                        protecting_group(prefix).unwrap_or(prefix)
+                    ))
+                }
+                Some(Relation::Substituted) => Some(format!(
+                    "substituted form ({})",
+                    &c.text[c.words[hit.first_word].start..hit.start]
+                )),
+                None => None,
             };
+            // A substituent written as a word of its own before a drug or precursor name
+            // (`para-chloroisobutyryl fentanyl`) makes another chemical of the same family.
+            if relation.is_none() && hit.first_word > 0 && open[hit.first_word - 1] {
+                let prev = c.span(hit.first_word - 1, hit.first_word - 1);
+                let family = targets.iter().any(|t| match t {
+                    Target::Substance(i, _) => self.registry.substances()[*i as usize]
+                        .classes
+                        .iter()
+                        .any(|k| ANALOG_FAMILIES.contains(&k.as_str())),
+                    _ => false,
+                });
+                if family && substituent_like(prev) && protecting_group(prev).is_none() {
+                    relation = Some(format!("substituted form ({prev})"));
+                    first_word -= 1;
+                }
+            }
+            if relation.is_none() {
+                relation = derivative_words(c, hit.last_word).map(|w| format!("{w} of"));
+            }
             let raw = (
-                c.words[hit.first_word].raw_start,
+                c.words[first_word].raw_start,
                 c.words[hit.last_word].raw_end,
             );
-            for target in &self.targets[hit.pattern] {
-                let Target::Substance(idx, kind) = *target else {
-                    continue;
-                };
-                let mut score = match kind {
-                    SynonymKind::Name => 0.97,
-                    SynonymKind::Street => 0.85,
-                    SynonymKind::Abbreviation => {
-                        if text[raw.0..raw.1].chars().any(|ch| ch.is_lowercase()) {
-                            0.80
-                        } else {
-                            0.90
+            for target in targets {
+                match *target {
+                    Target::ClassStem(class) => {
+                        if hit.relation.is_some() {
+                            class_names.push((class, text[raw.0..raw.1].to_string()));
                         }
                     }
-                    _ => 0.95,
-                };
-                if derivative {
-                    score *= 0.5;
+                    Target::Lexicon => {}
+                    Target::Substance(idx, kind) => {
+                        let mut score = match kind {
+                            SynonymKind::Name => 0.97,
+                            SynonymKind::Street => 0.85,
+                            SynonymKind::Abbreviation => {
+                                if text[raw.0..raw.1].chars().any(|ch| ch.is_lowercase()) {
+                                    0.80
+                                } else {
+                                    0.90
+                                }
+                            }
+                            _ => 0.95,
+                        };
+                        if relation.is_some() {
+                            score *= 0.5;
+                        }
+                        out.push(Candidate {
+                            idx,
+                            words: (first_word, hit.last_word),
+                            key_len: hit.end - hit.start,
+                            fuzzy: false,
+                            raw,
+                            m: SubstanceMatch {
+                                substance: &self.registry.substances()[idx as usize],
+                                score,
+                                matched_on: if kind == SynonymKind::Name {
+                                    MatchedOn::Name
+                                } else {
+                                    MatchedOn::Synonym
+                                },
+                                matched_text: text[raw.0..raw.1].to_string(),
+                                form: None,
+                                derivative: relation.is_some(),
+                                relation: relation.clone(),
+                            },
+                        });
+                    }
                 }
-                out.push(Candidate {
-                    idx,
-                    words: (hit.first_word, hit.last_word),
-                    key_len: hit.end - hit.start,
-                    fuzzy: false,
-                    raw,
-                    m: SubstanceMatch {
-                        substance: &self.registry.substances()[idx as usize],
-                        score,
-                        matched_on: if kind == SynonymKind::Name {
-                            MatchedOn::Name
-                        } else {
-                            MatchedOn::Synonym
-                        },
-                        matched_text: text[raw.0..raw.1].to_string(),
-                        form: None,
-                        derivative,
-                    },
-                });
             }
         }
 
@@ -461,7 +607,8 @@ impl<'r> Identifier<'r> {
             for (first, last, key, distance) in typos {
                 let key_len = self.fuzzy.key(key).len();
                 let mut score = 0.92 - 1.6 * distance as f32 / key_len as f32;
-                let derivative = is_derivative(c, last);
+                let relation = derivative_words(c, last).map(|w| format!("{w} of"));
+                let derivative = relation.is_some();
                 if derivative {
                     score *= 0.5;
                 }
@@ -480,6 +627,7 @@ impl<'r> Identifier<'r> {
                             matched_text: text[raw.0..raw.1].to_string(),
                             form: None,
                             derivative,
+                            relation: relation.clone(),
                         },
                     });
                 }
@@ -526,20 +674,35 @@ impl<'r> Identifier<'r> {
             };
             let prefix = &c.text[c.words[first_word].start..start];
             let suffix = &c.text[end..c.words[last_word].end];
-            if !(prefix.is_empty() || is_stereo_prefix(prefix)) || !is_salt_suffix(suffix) {
+            if !is_salt_suffix(suffix) {
                 continue;
             }
+            let relation = if prefix.is_empty() || is_stereo_prefix(prefix) {
+                None
+            } else if protecting_group(prefix).is_some() {
+                Some(Relation::Protected)
+            } else if substituent_like(prefix) {
+                Some(Relation::Substituted)
+            } else {
+                continue;
+            };
             hits.push(Hit {
                 start,
                 end,
                 first_word,
                 last_word,
                 pattern: m.pattern().as_usize(),
+                relation,
             });
         }
-        // Longest wins: drop a hit whose span lies inside another, longer hit.
+        // Longest wins: drop a hit whose span lies inside another, longer hit. A hit with a fused
+        // prefix (`1cbz` + `4piperidone`) yields to any whole-word name covering the same word.
         let contained = |h: &Hit, o: &Hit| {
-            o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
+            (o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start))
+                || (h.relation.is_some()
+                    && o.relation.is_none()
+                    && o.first_word <= h.first_word
+                    && h.last_word <= o.last_word)
         };
         let mut kept: Vec<Hit> = hits
             .iter()
@@ -675,15 +838,6 @@ fn uninverted(text: &str) -> Inversion {
     out
 }
 
-/// For a hit: `None` if it is a lexicon name (an uncontrolled chemical), else whether the words
-/// after it make it a derivative.
-fn derivative_or_lexicon(targets: &[Target], c: &Compacted, last_word: usize) -> Option<bool> {
-    if targets.iter().all(|t| matches!(t, Target::Lexicon)) {
-        return None;
-    }
-    Some(is_derivative(c, last_word))
-}
-
 /// How strongly a kind of name identifies (the preferred name most, street names least).
 fn kind_rank(kind: SynonymKind) -> u8 {
     match kind {
@@ -726,16 +880,20 @@ fn has_cas_label(before: &str) -> bool {
     }) || trimmed.ends_with("no") && tail.contains("cas")
 }
 
-fn is_derivative(c: &Compacted, last_word: usize) -> bool {
+/// The words after a name that make it a derivative (`ethyl ester`, `amide`), if any.
+fn derivative_words(c: &Compacted, last_word: usize) -> Option<String> {
     let next =
         |k: usize| (last_word + k < c.words.len()).then(|| c.span(last_word + k, last_word + k));
     match (next(1), next(2)) {
-        (Some(w), _) if DERIVATIVE_WORDS.contains(&w) => true,
-        (Some(w), Some(v)) if ALKYL_WORDS.contains(&w) && DERIVATIVE_WORDS.contains(&v) => true,
+        (Some(w), _) if DERIVATIVE_WORDS.contains(&w) => Some(w.to_string()),
+        (Some(w), Some(v)) if ALKYL_WORDS.contains(&w) && DERIVATIVE_WORDS.contains(&v) => {
+            Some(format!("{w} {v}"))
+        }
         (Some(w), _) => DERIVATIVE_WORDS
             .iter()
-            .any(|d| w.strip_suffix(d).is_some_and(|a| ALKYL_WORDS.contains(&a))),
-        _ => false,
+            .find(|d| w.strip_suffix(*d).is_some_and(|a| ALKYL_WORDS.contains(&a)))
+            .map(|_| w.to_string()),
+        _ => None,
     }
 }
 
@@ -863,6 +1021,33 @@ mod tests {
         assert!(id.cas_mentions[0].cas.is_none());
         assert_eq!(id.matches[0].substance.id, "norfentanyl");
         assert!(!id.cas_name_conflict);
+    }
+
+    #[test]
+    fn relatives_of_controlled_substances_are_reported_apart() {
+        let ident = Identifier::new(Registry::builtin());
+        let r = ident.identify("1-Cbz-4-piperidone 98%");
+        assert!(r.matches.is_empty());
+        assert_eq!(r.related[0].substance.id, "4-piperidone");
+        assert_eq!(r.related[0].relation.as_deref(), Some("cbz-protected form"));
+        let r = ident.identify("para-chloroisobutyryl fentanyl HCl");
+        assert!(r.matches.is_empty(), "{:?}", r.matches);
+        assert!(r.related[0]
+            .substance
+            .classes
+            .contains(&"fentanyl-analogue".to_string()));
+        let r = ident.identify("N-benzyl-4-anilinopiperidine");
+        assert_eq!(r.related[0].substance.id, "4-ap");
+        let r = ident.identify("ethyleneoxynitazene powder");
+        assert_eq!(r.class_names[0].0, "nitazene");
+        let r = ident.identify("phenylacetic acid ethyl ester");
+        assert_eq!(r.related[0].relation.as_deref(), Some("ethyl ester of"));
+        // Listed protected forms stay listed; uncontrolled neighbours stay clean.
+        assert_eq!(
+            ident.identify("1-Boc-4-piperidone").matches[0].substance.id,
+            "1-boc-4-piperidone"
+        );
+        assert!(ident.identify("4-methylpiperidine").related.is_empty());
     }
 
     #[test]

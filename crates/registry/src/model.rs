@@ -107,6 +107,8 @@ pub struct Substance {
     pub synonyms: Vec<Synonym>,
     pub forms: Vec<Form>,
     pub controls: Vec<Control>,
+    /// Substance classes used for route risk and analogue reasoning (`fentanyl-precursor`, `nitazene`).
+    pub classes: Vec<String>,
 }
 
 impl Substance {
@@ -178,6 +180,7 @@ pub(crate) const FORMS_CSV: &str = include_str!("../../../data/forms.csv");
 pub(crate) const HS_NATIONAL_CSV: &str = include_str!("../../../data/hs_national.csv");
 pub(crate) const LISTS_CSV: &str = include_str!("../../../data/lists.csv");
 pub(crate) const LEXICON_CSV: &str = include_str!("../../../data/lexicon.csv");
+pub(crate) const CLASSES_CSV: &str = include_str!("../../../data/classes.csv");
 
 /// A data row: its line number and its fields by column name.
 type Row = (u64, HashMap<String, String>);
@@ -245,6 +248,7 @@ impl Registry {
             hs_national: HS_NATIONAL_CSV,
             lists: LISTS_CSV,
             lexicon: LEXICON_CSV,
+            classes: CLASSES_CSV,
         })
     }
 
@@ -282,6 +286,7 @@ impl Registry {
                 synonyms: Vec::new(),
                 forms: Vec::new(),
                 controls: Vec::new(),
+                classes: Vec::new(),
             };
             if by_id.insert(id.clone(), substances.len()).is_some() {
                 return Err(DataError::Invalid {
@@ -396,6 +401,15 @@ impl Registry {
             });
         }
 
+        const K: &str = "data/classes.csv";
+        for (line, row) in rows(K, files.classes)? {
+            let idx = lookup(K, line, field(K, line, &row, "substance_id")?)?;
+            let class = field(K, line, &row, "class")?.to_string();
+            if !substances[idx].classes.contains(&class) {
+                substances[idx].classes.push(class);
+            }
+        }
+
         const X: &str = "data/lexicon.csv";
         let mut lexicon = Vec::new();
         for (line, row) in rows(X, files.lexicon)? {
@@ -463,6 +477,7 @@ pub struct DataFiles<'a> {
     pub hs_national: &'a str,
     pub lists: &'a str,
     pub lexicon: &'a str,
+    pub classes: &'a str,
 }
 
 #[cfg(test)]
@@ -542,6 +557,7 @@ mod tests {
             hs_national: "substance_id,country,code,source\n",
             lists: "id,name,jurisdiction,instrument,url\n",
             lexicon: "name,note\n",
+            classes: "substance_id,class,source\n",
         };
         let err = Registry::load(&files).unwrap_err().to_string();
         assert!(err.contains("data/substances.csv, line 2"), "{err}");
