@@ -1,0 +1,558 @@
+//! Declarations as `shared/spec/declarations.md` defines them: fields, validation, and readers for
+//! CSV and JSON Lines that yield one record (or one error naming the field) per line of input.
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::BufRead;
+
+use interdict_watchlist::countries::is_iso2;
+
+use crate::date::Date;
+
+/// Units a quantity may be declared in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Kg,
+    G,
+    T,
+    L,
+    Ml,
+    Units,
+}
+
+impl Unit {
+    fn parse(s: &str) -> Option<Unit> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "kg" => Unit::Kg,
+            "g" => Unit::G,
+            "t" => Unit::T,
+            "l" => Unit::L,
+            "ml" => Unit::Ml,
+            "units" => Unit::Units,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Kg => "kg",
+            Unit::G => "g",
+            Unit::T => "t",
+            Unit::L => "l",
+            Unit::Ml => "ml",
+            Unit::Units => "units",
+        }
+    }
+}
+
+/// One validated line of goods.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declaration {
+    pub id: String,
+    /// 1-based line (CSV: physical line of the record; JSON Lines: line number).
+    pub line: u64,
+    pub date: Date,
+    pub exporter_name: String,
+    pub exporter_country: String,
+    pub exporter_address: Option<String>,
+    pub importer_name: String,
+    pub importer_country: String,
+    pub importer_address: Option<String>,
+    pub consignee_name: Option<String>,
+    pub notify_party: Option<String>,
+    pub goods_description: String,
+    /// Digits only (`29333790` from `2933.37.90`).
+    pub hs_code: Option<String>,
+    /// As declared.
+    pub cas_number: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit: Unit,
+    pub transit_countries: Vec<String>,
+    pub port_of_loading: Option<String>,
+    pub port_of_discharge: Option<String>,
+    pub pen_reference: Option<String>,
+}
+
+impl Declaration {
+    /// The quantity in kilograms, when it can be known. Litres are taken at density 1 (said so in
+    /// the evidence of any flag that uses it); `units` cannot be weighed.
+    pub fn quantity_kg(&self) -> Option<f64> {
+        let q = self.quantity?;
+        match self.unit {
+            Unit::Kg | Unit::L => Some(q),
+            Unit::G | Unit::Ml => Some(q / 1000.0),
+            Unit::T => Some(q * 1000.0),
+            Unit::Units => None,
+        }
+    }
+}
+
+/// A line that could not be read: which line, which declaration (if its id was readable), why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordError {
+    pub line: u64,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// The spec's field names, in spec order.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "date",
+    "exporter_name",
+    "exporter_country",
+    "exporter_address",
+    "importer_name",
+    "importer_country",
+    "importer_address",
+    "consignee_name",
+    "notify_party",
+    "goods_description",
+    "hs_code",
+    "cas_number",
+    "quantity",
+    "unit",
+    "transit_countries",
+    "port_of_loading",
+    "port_of_discharge",
+    "pen_reference",
+];
+
+/// A record's fields before validation: field name → text (absent when empty).
+pub type RawRecord = Vec<(String, String)>;
+
+fn get<'a>(raw: &'a RawRecord, name: &str) -> Option<&'a str> {
+    raw.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// Validates a raw record into a declaration, naming the first bad field.
+pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> {
+    let id = get(raw, "id").map(str::to_string);
+    let err = |message: String| RecordError {
+        line,
+        id: id.clone(),
+        message,
+    };
+    let required = |name: &str| -> Result<String, RecordError> {
+        get(raw, name)
+            .map(str::to_string)
+            .ok_or_else(|| err(format!("line {line}: required field `{name}` is missing")))
+    };
+    let country = |name: &str, v: &str| -> Result<String, RecordError> {
+        let up = v.trim().to_ascii_uppercase();
+        if is_iso2(&up) {
+            Ok(up)
+        } else {
+            Err(err(format!(
+                "line {line}, field {name}: `{v}` is not an ISO 3166-1 alpha-2 country code"
+            )))
+        }
+    };
+    let locode = |name: &str| -> Result<Option<String>, RecordError> {
+        match get(raw, name) {
+            None => Ok(None),
+            Some(v) => {
+                let compact: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                let ok = compact.len() == 5
+                    && is_iso2(&compact[..2])
+                    && compact[2..].bytes().all(|b| b.is_ascii_alphanumeric());
+                if ok {
+                    Ok(Some(compact))
+                } else {
+                    Err(err(format!(
+                        "line {line}, field {name}: `{v}` is not a UN/LOCODE (e.g. CNSHA)"
+                    )))
+                }
+            }
+        }
+    };
+    let id_value = required("id")?;
+    let date_text = required("date")?;
+    let date = Date::parse(&date_text).map_err(|e| err(format!("line {line}, field date: {e}")))?;
+    let exporter_name = required("exporter_name")?;
+    let exporter_country = country("exporter_country", &required("exporter_country")?)?;
+    let importer_name = required("importer_name")?;
+    let importer_country = country("importer_country", &required("importer_country")?)?;
+    let goods_description = required("goods_description")?;
+    let hs_code = match get(raw, "hs_code") {
+        None => None,
+        Some(v) => {
+            let digits: String = v
+                .chars()
+                .filter(|c| !matches!(c, '.' | ' ' | '-'))
+                .collect();
+            if (4..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+                Some(digits)
+            } else {
+                return Err(err(format!(
+                    "line {line}, field hs_code: `{v}` is not an HS code of 4-10 digits"
+                )));
+            }
+        }
+    };
+    let quantity = match get(raw, "quantity") {
+        None => None,
+        Some(v) => match v.replace('_', "").parse::<f64>() {
+            Ok(q) if q.is_finite() && q >= 0.0 => Some(q),
+            _ => {
+                return Err(err(format!(
+                    "line {line}, field quantity: `{v}` is not a non-negative number"
+                )))
+            }
+        },
+    };
+    let unit = match get(raw, "unit") {
+        None => Unit::Kg,
+        Some(v) => Unit::parse(v).ok_or_else(|| {
+            err(format!(
+                "line {line}, field unit: `{v}` is not one of kg, g, t, l, ml, units"
+            ))
+        })?,
+    };
+    let mut transit_countries = Vec::new();
+    if let Some(v) = get(raw, "transit_countries") {
+        for c in v.split([';', ',']).map(str::trim).filter(|c| !c.is_empty()) {
+            transit_countries.push(country("transit_countries", c)?);
+        }
+    }
+    Ok(Declaration {
+        id: id_value,
+        line,
+        date,
+        exporter_name,
+        exporter_country,
+        exporter_address: get(raw, "exporter_address").map(str::to_string),
+        importer_name,
+        importer_country,
+        importer_address: get(raw, "importer_address").map(str::to_string),
+        consignee_name: get(raw, "consignee_name").map(str::to_string),
+        notify_party: get(raw, "notify_party").map(str::to_string),
+        goods_description,
+        hs_code,
+        cas_number: get(raw, "cas_number").map(str::to_string),
+        quantity,
+        unit,
+        transit_countries,
+        port_of_loading: locode("port_of_loading")?,
+        port_of_discharge: locode("port_of_discharge")?,
+        pen_reference: get(raw, "pen_reference").map(str::to_string),
+    })
+}
+
+/// Input formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    JsonLines,
+}
+
+impl InputFormat {
+    /// By file extension, else by the first non-blank byte (`{` means JSON Lines).
+    pub fn detect(path_name: &str, first_bytes: &[u8]) -> InputFormat {
+        let lower = path_name.to_ascii_lowercase();
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
+            return InputFormat::JsonLines;
+        }
+        if lower.ends_with(".csv") {
+            return InputFormat::Csv;
+        }
+        match first_bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => InputFormat::JsonLines,
+            _ => InputFormat::Csv,
+        }
+    }
+}
+
+/// What a reader yields for each line of input.
+pub type Item = Result<Declaration, RecordError>;
+
+/// Reads declarations one by one, in constant memory (only the set of ids seen is kept, to
+/// reject duplicates). Unknown fields are collected once for a single warning.
+pub struct DeclarationReader<R: BufRead> {
+    inner: Inner<R>,
+    seen_ids: HashSet<String>,
+    /// Fields not in the spec, seen anywhere in the input.
+    pub unknown_fields: BTreeSet<String>,
+}
+
+enum Inner<R: BufRead> {
+    Csv {
+        reader: csv::Reader<R>,
+        headers: Vec<String>,
+        header_error: Option<String>,
+    },
+    Json {
+        reader: R,
+        line: u64,
+    },
+}
+
+impl<R: BufRead> DeclarationReader<R> {
+    pub fn new(reader: R, format: InputFormat) -> DeclarationReader<R> {
+        let mut unknown_fields = BTreeSet::new();
+        let inner = match format {
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+                let (headers, header_error) = match reader.headers() {
+                    Ok(h) => (
+                        h.iter()
+                            .map(|x| x.trim().trim_start_matches('\u{feff}').to_string())
+                            .collect::<Vec<_>>(),
+                        None,
+                    ),
+                    Err(e) => (Vec::new(), Some(format!("line 1: unreadable header ({e})"))),
+                };
+                for h in &headers {
+                    if !FIELDS.contains(&h.as_str()) {
+                        unknown_fields.insert(h.clone());
+                    }
+                }
+                Inner::Csv {
+                    reader,
+                    headers,
+                    header_error,
+                }
+            }
+            InputFormat::JsonLines => Inner::Json { reader, line: 0 },
+        };
+        DeclarationReader {
+            inner,
+            seen_ids: HashSet::new(),
+            unknown_fields,
+        }
+    }
+
+    fn check_unique(&mut self, item: Item) -> Item {
+        match item {
+            Ok(d) => {
+                if self.seen_ids.insert(d.id.clone()) {
+                    Ok(d)
+                } else {
+                    Err(RecordError {
+                        line: d.line,
+                        id: Some(d.id.clone()),
+                        message: format!(
+                            "line {}, field id: `{}` already used earlier in this file",
+                            d.line, d.id
+                        ),
+                    })
+                }
+            }
+            e => e,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for DeclarationReader<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        let item = match &mut self.inner {
+            Inner::Csv {
+                reader,
+                headers,
+                header_error,
+            } => {
+                if let Some(e) = header_error.take() {
+                    return Some(Err(RecordError {
+                        line: 1,
+                        id: None,
+                        message: e,
+                    }));
+                }
+                let mut record = csv::StringRecord::new();
+                match reader.read_record(&mut record) {
+                    Ok(false) => return None,
+                    Ok(true) => {
+                        let line = record.position().map_or(0, |p| p.line());
+                        if record.len() != headers.len() {
+                            Err(RecordError {
+                                line,
+                                id: None,
+                                message: format!(
+                                    "line {line}: {} fields where the header has {}",
+                                    record.len(),
+                                    headers.len()
+                                ),
+                            })
+                        } else {
+                            let raw: RawRecord = headers
+                                .iter()
+                                .cloned()
+                                .zip(record.iter().map(str::to_string))
+                                .collect();
+                            validate(&raw, line)
+                        }
+                    }
+                    Err(e) => {
+                        let line = e.position().map_or(0, |p| p.line());
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            return Some(Err(RecordError {
+                                line,
+                                id: None,
+                                message: format!("read error: {e}"),
+                            }));
+                        }
+                        Err(RecordError {
+                            line,
+                            id: None,
+                            message: format!("line {line}: {e}"),
+                        })
+                    }
+                }
+            }
+            Inner::Json { reader, line } => {
+                let mut buf = Vec::new();
+                loop {
+                    buf.clear();
+                    match reader.read_until(b'\n', &mut buf) {
+                        Ok(0) => return None,
+                        Ok(_) => {
+                            *line += 1;
+                            if buf.iter().all(u8::is_ascii_whitespace) {
+                                continue;
+                            }
+                            break;
+                        }
+                        Err(e) => {
+                            return Some(Err(RecordError {
+                                line: *line + 1,
+                                id: None,
+                                message: format!("read error: {e}"),
+                            }))
+                        }
+                    }
+                }
+                let line = *line;
+                match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&buf) {
+                    Err(e) => Err(RecordError {
+                        line,
+                        id: None,
+                        message: format!("line {line}: not a JSON object ({e})"),
+                    }),
+                    Ok(obj) => {
+                        let mut raw: RawRecord = Vec::with_capacity(obj.len());
+                        let mut bad: Option<String> = None;
+                        for (k, v) in obj {
+                            if !FIELDS.contains(&k.as_str()) {
+                                self.unknown_fields.insert(k.clone());
+                            }
+                            let text = match v {
+                                serde_json::Value::Null => String::new(),
+                                serde_json::Value::String(s) => s,
+                                serde_json::Value::Number(n) => n.to_string(),
+                                serde_json::Value::Bool(b) => b.to_string(),
+                                serde_json::Value::Array(a) => {
+                                    let parts: Vec<String> = a
+                                        .into_iter()
+                                        .map(|x| match x {
+                                            serde_json::Value::String(s) => s,
+                                            other => other.to_string(),
+                                        })
+                                        .collect();
+                                    parts.join(";")
+                                }
+                                serde_json::Value::Object(_) => {
+                                    bad.get_or_insert(format!("line {line}, field {k}: an object where a value was expected"));
+                                    String::new()
+                                }
+                            };
+                            raw.push((k, text));
+                        }
+                        match bad {
+                            Some(message) => Err(RecordError {
+                                line,
+                                id: get(&raw, "id").map(str::to_string),
+                                message,
+                            }),
+                            None => validate(&raw, line),
+                        }
+                    }
+                }
+            }
+        };
+        Some(self.check_unique(item))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "id,date,exporter_name,exporter_country,importer_name,importer_country,goods_description,hs_code,quantity,unit,transit_countries,port_of_loading,extra\n";
+
+    fn read(text: &str, format: InputFormat) -> (Vec<Item>, BTreeSet<String>) {
+        let mut r = DeclarationReader::new(text.as_bytes(), format);
+        let items: Vec<Item> = r.by_ref().collect();
+        (items, r.unknown_fields)
+    }
+
+    #[test]
+    fn csv_records_validate_and_errors_name_the_field() {
+        let text = format!(
+            "{HEADER}D-1,2025-03-01,A Co,CN,B Co,MX,NPP,2933.37,25,kg,US;GT,CNSHA,x\n\
+             D-2,2025-02-30,A Co,CN,B Co,MX,NPP,,,,,,\n\
+             D-3,2025-03-01,A Co,ZZ,B Co,MX,NPP,,,,,,\n\
+             D-4,2025-03-01,A Co,CN,B Co,MX,NPP,,lots,,,,\n\
+             D-1,2025-03-01,A Co,CN,B Co,MX,NPP,,,,,,\n\
+             D-6,2025-03-01,A Co,CN,,MX,NPP,,,,,,\n"
+        );
+        let (items, unknown) = read(&text, InputFormat::Csv);
+        let d = items[0].as_ref().unwrap();
+        assert_eq!(
+            (
+                d.hs_code.as_deref(),
+                d.quantity_kg(),
+                d.transit_countries.len()
+            ),
+            (Some("293337"), Some(25.0), 2)
+        );
+        let msg = |i: usize| items[i].as_ref().unwrap_err().message.clone();
+        assert!(msg(1).contains("line 3, field date"), "{}", msg(1));
+        assert!(msg(2).contains("field exporter_country"), "{}", msg(2));
+        assert!(msg(3).contains("field quantity"), "{}", msg(3));
+        assert!(msg(4).contains("already used"), "{}", msg(4));
+        assert!(msg(5).contains("`importer_name` is missing"), "{}", msg(5));
+        assert_eq!(unknown.into_iter().collect::<Vec<_>>(), ["extra"]);
+    }
+
+    #[test]
+    fn json_lines_accept_arrays_numbers_and_report_bad_lines() {
+        let text = r#"{"id":"J-1","date":"2025-03-01","exporter_name":"A","exporter_country":"cn","importer_name":"B","importer_country":"MX","goods_description":"NPP","quantity":2.5,"unit":"t","transit_countries":["US","GT"]}
+not json
+{"id":"J-3","date":"2025-03-01"}
+"#;
+        let (items, _) = read(text, InputFormat::JsonLines);
+        let d = items[0].as_ref().unwrap();
+        assert_eq!(
+            (d.exporter_country.as_str(), d.quantity_kg()),
+            ("CN", Some(2500.0))
+        );
+        assert!(items[1]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .starts_with("line 2: not a JSON object"));
+        assert!(items[2]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("exporter_name"));
+    }
+
+    #[test]
+    fn format_detection() {
+        assert_eq!(InputFormat::detect("x.jsonl", b""), InputFormat::JsonLines);
+        assert_eq!(
+            InputFormat::detect("x.txt", b"  {\"id\""),
+            InputFormat::JsonLines
+        );
+        assert_eq!(InputFormat::detect("x", b"id,date"), InputFormat::Csv);
+    }
+}
