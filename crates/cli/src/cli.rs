@@ -79,10 +79,10 @@ Examples:
     MatchParty(MatchPartyArgs),
     /// Score pairs of names with the party-matching engine.
     CompareNames(CompareNamesArgs),
-    /// Annual legitimate requirements (ALR) for precursors, per importing country.
+    /// Annual legitimate requirements (ALR) for precursors, per importing country and year.
     #[command(subcommand)]
     Alr(ImportCommand),
-    /// Pre-export notifications (PENs).
+    /// Pre-export notifications (PENs) on file, until the notification workflow exists.
     #[command(subcommand)]
     Pens(ImportCommand),
     /// Screen declarations (CSV or JSON Lines) into an explained risk assessment per line.
@@ -215,29 +215,61 @@ pub struct CompareNamesArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// Import records from a CSV file (see the screening documentation for columns).
+    /// Import records from a CSV file, replacing the previous set atomically.
+    ///
+    /// ALR columns: country, cas, year, quantity_kg.
+    /// PEN columns: reference, date, exporter_country, importer_country, exporter_name,
+    /// importer_name, cas, quantity_kg, status (pending, no_objection, objection, withdrawn),
+    /// valid_until.
     Import {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Show what is loaded.
+    Status,
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "\
+Each declaration gets a risk score (0-100), a level (none, low, medium, high, critical) and flags
+with evidence: CONTROLLED_PRECURSOR, CONTROLLED_DRUG, CLASS_ANALOG, DESIGNER_PRECURSOR, HS_MISMATCH,
+CAS_INVALID, CAS_NAME_CONFLICT, VAGUE_DESCRIPTION, WATCHLIST_PARTY, ALR_EXCEEDED, NO_PEN,
+TABLETING_MACHINE, ROUTE_RISK. The format is shared/spec/declarations.md.
+
+Context comes from the data directory (`interdict lists import`, `alr import`, `pens import`) and,
+for this run only, from --watchlist, --alr, --pens, --route-risk.
+
+Examples:
+  interdict screen examples/declarations.csv --watchlist examples/watchlist.csv \\
+      --alr examples/alr.csv --pens examples/pens.csv --route-risk examples/route_risk.csv
+  interdict screen day.jsonl --out results.jsonl --record")]
 pub struct ScreenArgs {
-    /// Declarations: CSV or JSON Lines (see shared spec declarations.md).
+    /// Declarations: CSV or JSON Lines (by extension, else sniffed); `-` for standard input.
     pub file: PathBuf,
     /// Write JSON Lines results here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Add a watchlist for this run only (CSV of the coalition format).
+    /// Add a watchlist for this run only (coalition CSV; .xml is read as UN XML, .json/.jsonl as FtM).
     #[arg(long, value_name = "PATH")]
     pub watchlist: Vec<PathBuf>,
-    /// Add annual legitimate requirements for this run only.
+    /// Add annual legitimate requirements for this run only (CSV: country, cas, year, quantity_kg).
     #[arg(long, value_name = "FILE")]
     pub alr: Option<PathBuf>,
-    /// Add pre-export notifications for this run only.
+    /// Add pre-export notifications for this run only (CSV, see `interdict pens import --help`).
     #[arg(long, value_name = "FILE")]
     pub pens: Option<PathBuf>,
+    /// High-risk countries and ports per substance class (CSV: class, kind, code, reason).
+    #[arg(long, value_name = "FILE")]
+    pub route_risk: Option<PathBuf>,
+    /// Override flag weights (CSV: code, weight).
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Importing countries that require a PEN for Table II exports too (comma-separated ISO codes).
+    #[arg(long, value_name = "CC,CC", value_delimiter = ',')]
+    pub pen_table_ii: Vec<String>,
+    /// Record the screened imports in the data directory, so later runs count them towards ALRs.
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[derive(Args, Debug)]

@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         }
         Command::MatchParty(args) => cmd::parties::match_party(&ctx, args),
         Command::CompareNames(args) => cmd::parties::compare_names(&ctx, args),
+        Command::Screen(args) => cmd::screen::screen(&ctx, args),
+        Command::Alr(c) => cmd::screen::context_import(&ctx, "alr", c),
+        Command::Pens(c) => cmd::screen::context_import(&ctx, "pens", c),
         other => cmd::not_built(other.name(), other.issue()),
     };
     match result {

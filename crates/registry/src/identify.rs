@@ -271,6 +271,17 @@ const ALKYL_WORDS: &[&str] = &[
     "secbutyl",
     "tertbutyl",
     "tbutyl",
+    "pentyl",
+    "amyl",
+    "isoamyl",
+    "isopentyl",
+    "neopentyl",
+    "hexyl",
+    "heptyl",
+    "octyl",
+    "allyl",
+    "vinyl",
+    "cyclohexyl",
     "benzyl",
     "phenyl",
 ];
@@ -312,7 +323,12 @@ impl<'r> Identifier<'r> {
         for (i, s) in registry.substances().iter().enumerate() {
             for syn in &s.synonyms {
                 let key = compact(&syn.text);
+                // Street forms like `Methoxyacetyl-F` are one letter from their stem: exact only.
+                let letter_suffix = syn.text.len() > 2
+                    && syn.text.as_bytes()[syn.text.len() - 2] == b'-'
+                    && syn.text.as_bytes()[syn.text.len() - 1].is_ascii_uppercase();
                 if syn.kind != SynonymKind::Abbreviation
+                    && !letter_suffix
                     && key.len() >= crate::fuzzy::MIN_LEN_ONE_EDIT
                 {
                     let fi = *fuzzy_by_key.entry(key.clone()).or_insert_with(|| {

@@ -316,6 +316,7 @@ impl<'a> Screener<'a> {
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
 
         // CAS and description disagree.
+        let mut cas_conflict = false;
         let name_ids: Vec<&str> = ident
             .matches
             .iter()
@@ -324,25 +325,35 @@ impl<'a> Screener<'a> {
             .collect();
         if let Some(cas) = declared_cas {
             let cas_substance = self.registry.by_cas(cas).map(|(s, _)| s);
-            let disagree = match cas_substance {
-                Some(s) => !name_ids.is_empty() && !name_ids.contains(&s.id.as_str()),
-                None => !name_ids.is_empty(),
+            let (disagree, severity) = match cas_substance {
+                // A controlled CAS under a description that names something else: the classic cover.
+                Some(s) => {
+                    let named_other = (!name_ids.is_empty() && !name_ids.contains(&s.id.as_str()))
+                        || (name_ids.is_empty()
+                            && ident.related.is_empty()
+                            && names_a_chemical(&d.goods_description));
+                    (named_other, Severity::High)
+                }
+                // A CAS the registry does not know (perhaps an unlisted salt) under a controlled name.
+                None => (!name_ids.is_empty(), Severity::Medium),
             };
             if disagree {
+                cas_conflict = true;
                 flags.push(Flag {
                     code: "CAS_NAME_CONFLICT",
-                    severity: Severity::High,
+                    severity,
                     message: format!(
-                        "declared CAS {cas} is {} but the description names {}",
-                        cas_substance.map_or("not a controlled substance".to_string(), |s| s.name.clone()),
-                        name_ids.join(", ")
+                        "declared CAS {cas} is {} but the description says \"{}\"",
+                        cas_substance.map_or("not a controlled substance or a known form of one".to_string(), |s| s.name.clone()),
+                        d.goods_description
                     ),
                     evidence: json!({"cas_number": cas.to_string(), "cas_substance": cas_substance.map(|s| &s.id),
-                                     "description_substances": name_ids}),
-                    strength: 1.0,
+                                     "description_substances": name_ids, "goods_description": d.goods_description}),
+                    strength: if severity == Severity::High { 1.0 } else { 0.6 },
                 });
             }
         } else if ident.cas_name_conflict {
+            cas_conflict = true;
             let cas_ids: Vec<&str> = ident
                 .cas_mentions
                 .iter()
@@ -432,22 +443,32 @@ impl<'a> Screener<'a> {
             goods_classes.push(class.to_string());
         }
 
-        // HS code against the identified substances.
-        if let Some(hs) = &d.hs_code {
-            for (s, _, _) in &found {
-                let Some(expected) = &s.hs2022 else { continue };
-                let expected: String = expected.chars().filter(char::is_ascii_digit).collect();
-                let n = if hs.len() >= 6 { 6 } else { 4 };
-                if expected.len() >= n && hs[..n] != expected[..n] {
-                    flags.push(Flag {
-                        code: "HS_MISMATCH",
-                        severity: Severity::Medium,
-                        message: format!("{} belongs under HS {}, declared under {}", s.name, s.hs2022.as_deref().unwrap_or(""), hs),
-                        evidence: json!({"declared": hs, "expected_hs2022": s.hs2022, "substance_id": s.id,
-                                         "national_codes": s.hs_national.iter().map(|h| json!({"country": h.country, "code": h.code})).collect::<Vec<_>>()}),
-                        strength: 1.0,
-                    });
-                }
+        // HS code against the identified substances: it must fit at least one of them. Under a
+        // CAS/name conflict the code was chosen for the words, so it says nothing more.
+        if let (Some(hs), false) = (&d.hs_code, cas_conflict) {
+            let expected: Vec<(&Substance, String)> = found
+                .iter()
+                .filter_map(|(s, _, _)| {
+                    s.hs2022.as_ref().map(|h| {
+                        (
+                            *s,
+                            h.chars().filter(char::is_ascii_digit).collect::<String>(),
+                        )
+                    })
+                })
+                .collect();
+            let n = if hs.len() >= 6 { 6 } else { 4 };
+            let fits = |e: &String| e.len() >= n && hs[..n] == e[..n];
+            if !expected.is_empty() && !expected.iter().any(|(_, e)| fits(e)) {
+                let (s, _) = expected[0];
+                flags.push(Flag {
+                    code: "HS_MISMATCH",
+                    severity: Severity::Medium,
+                    message: format!("{} belongs under HS {}, declared under {}", s.name, s.hs2022.as_deref().unwrap_or(""), hs),
+                    evidence: json!({"declared": hs, "expected_hs2022": s.hs2022, "substance_id": s.id,
+                                     "national_codes": s.hs_national.iter().map(|h| json!({"country": h.country, "code": h.code})).collect::<Vec<_>>()}),
+                    strength: 1.0,
+                });
             }
         }
 
@@ -529,7 +550,15 @@ impl<'a> Screener<'a> {
 
         // Pre-export notification.
         let kg = d.quantity_kg();
-        for (s, _, _) in &found {
+        // Under a CAS/name conflict, the words say what the trader claims to ship: check the PEN
+        // against that claim (the conflict itself is already flagged).
+        let pen_subjects: Vec<&(&Substance, f64, String)> = found
+            .iter()
+            .filter(|(s, _, _)| {
+                !cas_conflict || name_ids.is_empty() || name_ids.contains(&s.id.as_str())
+            })
+            .collect();
+        for (s, _, _) in pen_subjects {
             let needs_pen = s.is_table_i()
                 || (s.is_table_ii()
                     && self
@@ -563,12 +592,12 @@ impl<'a> Screener<'a> {
         let mut route_hits: Vec<Value> = Vec::new();
         if !goods_classes.is_empty() {
             for rule in &self.ctx.route_risk {
-                let applies = rule.class == "*" || goods_classes.iter().any(|c| *c == rule.class);
+                let applies = rule.class == "*" || goods_classes.contains(&rule.class);
                 if !applies {
                     continue;
                 }
                 let hit = match rule.kind.as_str() {
-                    "country" => d.transit_countries.iter().any(|c| *c == rule.code),
+                    "country" => d.transit_countries.contains(&rule.code),
                     _ => [&d.port_of_loading, &d.port_of_discharge]
                         .iter()
                         .any(|p| p.as_deref() == Some(rule.code.as_str())),
@@ -922,6 +951,21 @@ const GENERIC_WORDS: &[&str] = &[
     "packing",
 ];
 
+/// Endings of chemical names (`benzoic acid`, `sodium benzoate`, `toluene`, `ethanol`).
+const CHEMICAL_ENDINGS: &[&str] = &[
+    "ic", "ate", "ide", "ine", "one", "ol", "ene", "ane", "yl", "ite", "ium", "ose", "oxide",
+    "ether", "ester", "amine", "amide",
+];
+
+/// Whether a description names some chemical (controlled or not), beyond generic words.
+fn names_a_chemical(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 4 && !GENERIC_WORDS.contains(w))
+        .any(|w| CHEMICAL_ENDINGS.iter().any(|e| w.ends_with(e)) || w == "acid")
+}
+
 /// A description with nothing but generic words, for goods that are chemicals.
 fn is_generic(description: &str, chemical_chapter: bool) -> bool {
     let lower = description.to_ascii_lowercase();
@@ -1001,11 +1045,11 @@ fn tableting_machine(description: &str) -> Option<String> {
             return Some(phrase(i, (i + 1).min(words.len() - 1)));
         }
         if SUBJECT.contains(w) {
-            for j in i.saturating_sub(3)..(i + 4).min(words.len()) {
-                if j != i && MACHINE.contains(&words[j]) {
-                    // "tablet computer", "pill box" are not presses; a press or tooling word is needed.
-                    return Some(phrase(i, j));
-                }
+            let lo = i.saturating_sub(3);
+            let mut near = words[lo..(i + 4).min(words.len())].iter().enumerate();
+            // "tablet computer", "pill box" are not presses; a press or tooling word is needed.
+            if let Some((k, _)) = near.find(|(k, x)| lo + k != i && MACHINE.contains(x)) {
+                return Some(phrase(i, lo + k));
             }
         }
         if MODELS.contains(w)

@@ -19,11 +19,10 @@ pub struct ContextError {
     pub reason: String,
 }
 
-fn rows(
-    file: &str,
-    text: &str,
-    required: &[&str],
-) -> Result<Vec<(u64, HashMap<String, String>)>, ContextError> {
+/// A CSV row by line number, fields by lower-cased column name.
+type Row = (u64, HashMap<String, String>);
+
+fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextError> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -207,16 +206,17 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
                     r["quantity_kg"]
                 ))
             })?;
-        let status =
-            match r["status"].to_ascii_lowercase().as_str() {
-                "pending" => PenStatus::Pending,
-                "no_objection" => PenStatus::NoObjection,
-                "objection" => PenStatus::Objection,
-                "withdrawn" => PenStatus::Withdrawn,
-                other => return Err(bad(format!(
+        let status = match r["status"].to_ascii_lowercase().as_str() {
+            "pending" => PenStatus::Pending,
+            "no_objection" => PenStatus::NoObjection,
+            "objection" => PenStatus::Objection,
+            "withdrawn" => PenStatus::Withdrawn,
+            other => {
+                return Err(bad(format!(
                     "field status: `{other}` is not pending, no_objection, objection or withdrawn"
-                ))),
-            };
+                )))
+            }
+        };
         out.push(Pen {
             reference: r["reference"].clone(),
             date: date.to_string(),

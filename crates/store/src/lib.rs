@@ -40,6 +40,12 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
      );
      CREATE INDEX snapshot_records_import ON snapshot_records(import_id);",
+    // 3: imports recorded by screening runs, for annual-legitimate-requirement totals.
+    "CREATE TABLE alr_ledger (
+        declaration_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,            -- the ledger entry as JSON
+        recorded_at TEXT NOT NULL
+     );",
 ];
 
 /// The schema version this build writes and understands.
@@ -278,6 +284,41 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Records screened imports (id, JSON body); an id recorded before is left as it was, so
+    /// screening the same file twice does not count its imports twice.
+    pub fn record_ledger(
+        &mut self,
+        entries: &[(String, String)],
+        recorded_at: &str,
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+            let mut stmt = tx
+                .prepare("INSERT OR IGNORE INTO alr_ledger (declaration_id, body, recorded_at) VALUES (?1, ?2, ?3)")
+                .map_err(sql)?;
+            let mut n = 0;
+            for (id, body) in entries {
+                n += stmt.execute(rusqlite::params![id, body, recorded_at]).map_err(sql)?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Every recorded import (JSON bodies), oldest first.
+    pub fn ledger(&self) -> Result<Vec<String>, StoreError> {
+        let sql = |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM alr_ledger ORDER BY rowid")
+            .map_err(sql)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
+        rows.collect::<Result<_, _>>().map_err(sql)
     }
 
     /// Read access.

@@ -3,6 +3,7 @@
 pub mod identify;
 pub mod lists;
 pub mod parties;
+pub mod screen;
 pub mod substances;
 
 use crate::exit;

@@ -1,0 +1,380 @@
+//! `interdict screen`, `interdict alr`, `interdict pens`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context as _, Result};
+use interdict_registry::Registry;
+use interdict_screen::context::{parse_alr, parse_pens, parse_route_risk, AlrRow, Pen};
+use interdict_screen::{
+    AlrLedger, Assessment, Context as ScreenContext, DeclarationReader, InputFormat, LedgerEntry,
+    Level, RecordError, Screener,
+};
+use interdict_store::Snapshot;
+use interdict_watchlist::import::Format;
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::cli::{ImportCommand, ScreenArgs};
+use crate::exit;
+use crate::output::{Context, Table};
+
+/// Declarations assessed in parallel per batch; the ALR totals are applied in input order.
+const BATCH: usize = 4096;
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// `interdict alr import|status` and `interdict pens import|status`.
+pub fn context_import(ctx: &Context, kind: &'static str, cmd: &ImportCommand) -> Result<u8> {
+    match cmd {
+        ImportCommand::Import { file } => {
+            let text = read_text(file)?;
+            let name = file.display().to_string();
+            let records: Vec<(String, String)> = match kind {
+                "alr" => parse_alr(&name, &text)?
+                    .iter()
+                    .map(|r| {
+                        Ok((
+                            format!("{}:{}:{}", r.country, r.cas, r.year),
+                            serde_json::to_string(r)?,
+                        ))
+                    })
+                    .collect::<Result<_>>()?,
+                _ => parse_pens(&name, &text)?
+                    .iter()
+                    .map(|p| Ok((p.reference.clone(), serde_json::to_string(p)?)))
+                    .collect::<Result<_>>()?,
+            };
+            let mut store = ctx.store()?;
+            use sha2::Digest;
+            let checksum = sha2::Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            store.replace_snapshot(
+                &Snapshot {
+                    kind: kind.into(),
+                    name: kind.into(),
+                    source: name.clone(),
+                    format: "csv".into(),
+                    checksum,
+                    record_count: records.len() as i64,
+                    imported_at: crate::output::now_rfc3339(),
+                },
+                &records,
+            )?;
+            if !ctx.quiet {
+                eprintln!("imported {} {kind} records from {name}", records.len());
+            }
+            Ok(exit::OK)
+        }
+        ImportCommand::Status => {
+            let store = ctx.store()?;
+            for s in store.snapshots(kind)? {
+                println!(
+                    "{}",
+                    json!({"kind": kind, "records": s.record_count, "source": s.source, "imported_at": s.imported_at, "checksum": s.checksum})
+                );
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn watchlist_format(path: &Path) -> Format {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".xml") {
+        Format::UnXml
+    } else if name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+        Format::Ftm
+    } else if name.ends_with("sdn.csv") {
+        Format::OfacSdn
+    } else {
+        Format::Csv
+    }
+}
+
+pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let store = ctx.store()?;
+
+    // Context: the data directory, then this run's files.
+    let mut index = super::lists::load_index(ctx)?;
+    for path in &args.watchlist {
+        let format = watchlist_format(path);
+        let (entities, _) = super::lists::parse_list(format, path)
+            .with_context(|| format!("--watchlist {}", path.display()))?;
+        index.add_list(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            entities,
+        );
+    }
+    let mut sctx = ScreenContext::default();
+    for body in store
+        .snapshot_records("alr")?
+        .into_iter()
+        .flat_map(|(_, b)| b)
+    {
+        sctx.alr.push(
+            serde_json::from_str::<AlrRow>(&body)
+                .context("ALR records in the data directory are corrupt")?,
+        );
+    }
+    for body in store
+        .snapshot_records("pens")?
+        .into_iter()
+        .flat_map(|(_, b)| b)
+    {
+        sctx.pens.push(
+            serde_json::from_str::<Pen>(&body)
+                .context("PEN records in the data directory are corrupt")?,
+        );
+    }
+    if let Some(p) = &args.alr {
+        sctx.alr
+            .extend(parse_alr(&p.display().to_string(), &read_text(p)?)?);
+    }
+    if let Some(p) = &args.pens {
+        sctx.pens
+            .extend(parse_pens(&p.display().to_string(), &read_text(p)?)?);
+    }
+    if let Some(p) = &args.route_risk {
+        sctx.route_risk = parse_route_risk(&p.display().to_string(), &read_text(p)?)?;
+    }
+    if let Some(p) = &args.weights {
+        sctx.weights
+            .parse_overrides(&p.display().to_string(), &read_text(p)?)?;
+    }
+    for c in &args.pen_table_ii {
+        let c = c.trim().to_ascii_uppercase();
+        if !interdict_watchlist::countries::is_iso2(&c) {
+            bail!("--pen-table-ii: `{c}` is not an ISO 3166-1 alpha-2 code");
+        }
+        sctx.pen_table_ii_countries.push(c);
+    }
+    let recorded: Vec<LedgerEntry> = store
+        .ledger()?
+        .iter()
+        .map(|b| serde_json::from_str(b))
+        .collect::<Result<_, _>>()
+        .context("the ALR ledger in the data directory is corrupt")?;
+    drop(store);
+    let mut ledger = AlrLedger::new(recorded);
+    let watchlist = (index.entity_count() > 0).then_some(&index);
+    let screener = Screener::new(Registry::builtin(), watchlist, sctx);
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        entities = index.entity_count(),
+        "screening context loaded"
+    );
+
+    // Input.
+    let (reader, size): (Box<dyn Read>, u64) = if args.file.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), 0)
+    } else {
+        let f = File::open(&args.file)
+            .with_context(|| format!("cannot open {}", args.file.display()))?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(f), size)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader
+        .fill_buf()
+        .context("reading the declarations")?
+        .to_vec();
+    let format = InputFormat::detect(&args.file.to_string_lossy(), &head);
+    let counter = CountingReader {
+        inner: reader,
+        count: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
+    };
+    let consumed = counter.count.clone();
+    let mut declarations = DeclarationReader::new(BufReader::new(counter), format);
+
+    // Output: JSON Lines to --out or a pipe; a table on a terminal.
+    let table_mode = args.out.is_none() && !ctx.json && io::stdout().is_terminal();
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let mut table = Table::new(&["ID", "LEVEL", "SCORE", "FLAGS"]);
+    let bar = ctx.progress(size, "screening");
+    let mut summary = Summary::default();
+    let mut warned_unknown = false;
+    loop {
+        let batch: Vec<Result<interdict_screen::Declaration, RecordError>> =
+            declarations.by_ref().take(BATCH).collect();
+        if !warned_unknown && !declarations.unknown_fields.is_empty() {
+            warned_unknown = true;
+            let names: Vec<&str> = declarations
+                .unknown_fields
+                .iter()
+                .map(String::as_str)
+                .collect();
+            tracing::warn!(
+                "ignoring fields not in the declaration format: {}",
+                names.join(", ")
+            );
+            eprintln!(
+                "warning: ignoring fields not in the declaration format: {}",
+                names.join(", ")
+            );
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let prepared: Vec<Option<interdict_screen::Prepared>> = batch
+            .par_iter()
+            .map(|item| item.as_ref().ok().map(|d| screener.prepare(d)))
+            .collect();
+        for (item, prep) in batch.iter().zip(prepared) {
+            match (item, prep) {
+                (Ok(_), Some(p)) => {
+                    let a = screener.finish(p, &mut ledger);
+                    summary.add(&a);
+                    if table_mode {
+                        let flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
+                        table.row(vec![
+                            a.id.clone(),
+                            a.risk.level.as_str().into(),
+                            a.risk.score.to_string(),
+                            flags.join(" "),
+                        ]);
+                    } else {
+                        serde_json::to_writer(&mut out, &a)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                (Err(e), _) => {
+                    summary.errors += 1;
+                    if table_mode {
+                        table.row(vec![
+                            e.id.clone().unwrap_or_else(|| format!("line {}", e.line)),
+                            "error".into(),
+                            "-".into(),
+                            e.message.clone(),
+                        ]);
+                    } else {
+                        serde_json::to_writer(
+                            &mut out,
+                            &json!({"id": e.id, "line": e.line, "error": {"code": "invalid_record", "message": e.message}}),
+                        )?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                (Ok(_), None) => unreachable!("every valid declaration is prepared"),
+            }
+        }
+        bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
+    }
+    bar.finish_and_clear();
+    if table_mode {
+        out.write_all(table.render().as_bytes())?;
+    }
+    out.flush()?;
+    drop(out);
+
+    if args.record && !ledger.new_entries.is_empty() {
+        let entries: Vec<(String, String)> = ledger
+            .new_entries
+            .iter()
+            .map(|e| Ok((e.declaration_id.clone(), serde_json::to_string(e)?)))
+            .collect::<Result<_>>()?;
+        let n = ctx
+            .store()?
+            .record_ledger(&entries, &crate::output::now_rfc3339())?;
+        if !ctx.quiet {
+            eprintln!(
+                "recorded {n} imports in {} for later ALR totals",
+                ctx.data_dir.display()
+            );
+        }
+    }
+    if !ctx.quiet {
+        eprint!("{}", summary.render(started.elapsed()));
+    }
+    Ok(if summary.errors > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+/// Counts bytes read, for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[derive(Default)]
+struct Summary {
+    screened: u64,
+    errors: u64,
+    by_level: BTreeMap<Level, u64>,
+    by_flag: BTreeMap<&'static str, u64>,
+}
+
+impl Summary {
+    fn add(&mut self, a: &Assessment) {
+        self.screened += 1;
+        *self.by_level.entry(a.risk.level).or_default() += 1;
+        let mut seen: Vec<&str> = Vec::new();
+        for f in &a.flags {
+            if !seen.contains(&f.code) {
+                seen.push(f.code);
+                *self.by_flag.entry(f.code).or_default() += 1;
+            }
+        }
+    }
+
+    fn render(&self, elapsed: std::time::Duration) -> String {
+        let mut s = format!(
+            "screened {} declarations in {:.2} s; {} could not be read\n",
+            self.screened,
+            elapsed.as_secs_f64(),
+            self.errors
+        );
+        let levels: Vec<String> = [
+            Level::Critical,
+            Level::High,
+            Level::Medium,
+            Level::Low,
+            Level::None,
+        ]
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l.as_str(),
+                self.by_level.get(l).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+        s.push_str(&format!("levels: {}\n", levels.join(", ")));
+        if !self.by_flag.is_empty() {
+            let flags: Vec<String> = interdict_screen::FLAG_CODES
+                .iter()
+                .filter_map(|c| self.by_flag.get(c).map(|n| format!("{c} {n}")))
+                .collect();
+            s.push_str(&format!("flags: {}\n", flags.join(", ")));
+        }
+        s
+    }
+}
