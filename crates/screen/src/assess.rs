@@ -148,7 +148,7 @@ pub struct Screener<'a> {
 }
 
 /// Caches hold the results of pure functions; past this size they are emptied.
-const CACHE_LIMIT: usize = 200_000;
+const CACHE_LIMIT: usize = 50_000;
 
 fn cached<K: std::hash::Hash + Eq + Clone, V>(
     cache: &RwLock<HashMap<K, Arc<V>>>,

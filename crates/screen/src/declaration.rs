@@ -269,6 +269,14 @@ impl InputFormat {
     }
 }
 
+/// Ids checked for duplicates per file; past this many the check stops (and says so), so that
+/// memory does not grow with the input.
+pub const ID_CHECK_LIMIT: usize = 4_000_000;
+
+/// A fixed-key hasher: the same id always hashes the same, within and across runs.
+const ID_HASHER: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher> =
+    std::hash::BuildHasherDefault::new();
+
 /// What a reader yields for each line of input.
 pub type Item = Result<Declaration, RecordError>;
 
@@ -276,7 +284,10 @@ pub type Item = Result<Declaration, RecordError>;
 /// reject duplicates). Unknown fields are collected once for a single warning.
 pub struct DeclarationReader<R: BufRead> {
     inner: Inner<R>,
-    seen_ids: HashSet<String>,
+    /// 64-bit hashes of the ids seen, up to [`ID_CHECK_LIMIT`]: memory stays bounded on any input.
+    seen_ids: HashSet<u64>,
+    /// Set once more ids were read than are checked for duplicates.
+    pub id_check_exhausted: bool,
     /// Fields not in the spec, seen anywhere in the input.
     pub unknown_fields: BTreeSet<String>,
 }
@@ -324,6 +335,7 @@ impl<R: BufRead> DeclarationReader<R> {
         DeclarationReader {
             inner,
             seen_ids: HashSet::new(),
+            id_check_exhausted: false,
             unknown_fields,
         }
     }
@@ -331,7 +343,15 @@ impl<R: BufRead> DeclarationReader<R> {
     fn check_unique(&mut self, item: Item) -> Item {
         match item {
             Ok(d) => {
-                if self.seen_ids.insert(d.id.clone()) {
+                use std::hash::{BuildHasher, Hash, Hasher};
+                let mut h = ID_HASHER.build_hasher();
+                d.id.hash(&mut h);
+                let key = h.finish();
+                if self.seen_ids.len() >= ID_CHECK_LIMIT && !self.seen_ids.contains(&key) {
+                    self.id_check_exhausted = true;
+                    return Ok(d);
+                }
+                if self.seen_ids.insert(key) {
                     Ok(d)
                 } else {
                     Err(RecordError {

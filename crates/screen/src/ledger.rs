@@ -26,14 +26,18 @@ pub struct AlrLedger {
     /// Quantities by key and date: recorded ones first, then this run's.
     totals: HashMap<Key, BTreeMap<Date, f64>>,
     recorded_ids: HashSet<String>,
-    /// This run's imports, to be recorded when asked.
+    /// This run's imports, kept only when they are to be recorded (memory stays bounded otherwise).
     pub new_entries: Vec<LedgerEntry>,
+    keep_new_entries: bool,
 }
 
 impl AlrLedger {
     /// Starts from the imports earlier runs recorded. Entries with unreadable dates are skipped.
-    pub fn new(recorded: Vec<LedgerEntry>) -> AlrLedger {
-        let mut ledger = AlrLedger::default();
+    pub fn new(recorded: Vec<LedgerEntry>, keep_new_entries: bool) -> AlrLedger {
+        let mut ledger = AlrLedger {
+            keep_new_entries,
+            ..AlrLedger::default()
+        };
         for e in recorded {
             let Ok(date) = Date::parse(&e.date) else {
                 continue;
@@ -68,6 +72,9 @@ impl AlrLedger {
             .or_default()
             .entry(date)
             .or_default() += quantity_kg;
+        if !self.keep_new_entries {
+            return;
+        }
         self.new_entries.push(LedgerEntry {
             declaration_id: id.to_string(),
             country: country.to_string(),

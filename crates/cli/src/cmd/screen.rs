@@ -166,7 +166,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         .collect::<Result<_, _>>()
         .context("the ALR ledger in the data directory is corrupt")?;
     drop(store);
-    let mut ledger = AlrLedger::new(recorded);
+    let mut ledger = AlrLedger::new(recorded, args.record);
     let watchlist = (index.entity_count() > 0).then_some(&index);
     let screener = Screener::new(Registry::builtin(), watchlist, sctx);
     tracing::info!(
@@ -276,6 +276,12 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
     }
     bar.finish_and_clear();
+    if declarations.id_check_exhausted {
+        eprintln!(
+            "warning: only the first {} ids were checked for duplicates",
+            interdict_screen::declaration::ID_CHECK_LIMIT
+        );
+    }
     if table_mode {
         out.write_all(table.render().as_bytes())?;
     }
