@@ -343,10 +343,8 @@ impl<R: BufRead> DeclarationReader<R> {
     fn check_unique(&mut self, item: Item) -> Item {
         match item {
             Ok(d) => {
-                use std::hash::{BuildHasher, Hash, Hasher};
-                let mut h = ID_HASHER.build_hasher();
-                d.id.hash(&mut h);
-                let key = h.finish();
+                use std::hash::BuildHasher;
+                let key = ID_HASHER.hash_one(&d.id);
                 if self.seen_ids.len() >= ID_CHECK_LIMIT && !self.seen_ids.contains(&key) {
                     self.id_check_exhausted = true;
                     return Ok(d);
