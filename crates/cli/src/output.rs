@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::GlobalArgs;
 
@@ -31,21 +31,59 @@ impl Context {
         }
     }
 
-    /// A progress bar over `total` units (bytes of input) on a terminal; hidden otherwise.
-    pub fn progress(&self, total: u64, what: &str) -> ProgressBar {
-        if self.quiet || !self.stderr_is_terminal {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::new(total);
+    /// A progress bar over `total` units (bytes or records) on a terminal; it stays hidden for
+    /// work that finishes within a second, and always when output is not a terminal.
+    pub fn progress(&self, total: u64, what: &str) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
         bar.set_message(what.to_string());
-        // Only appear for work that takes more than a moment.
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        bar
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+            can_show: !self.quiet && self.stderr_is_terminal && total > 0,
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+/// A progress bar that appears only once the work has run for a second.
+pub struct Progress {
+    bar: ProgressBar,
+    started: std::time::Instant,
+    can_show: bool,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn reveal(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.can_show
+            && !self.shown.load(Relaxed)
+            && self.started.elapsed() > std::time::Duration::from_secs(1)
+        {
+            self.shown.store(true, Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+    }
+
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+        self.reveal();
+    }
+
+    pub fn set_position(&self, n: u64) {
+        self.bar.set_position(n);
+        self.reveal();
+    }
+
+    pub fn finish_and_clear(&self) {
+        self.bar.finish_and_clear();
     }
 }
 

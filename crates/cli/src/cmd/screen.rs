@@ -205,7 +205,8 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let mut table = Table::new(&["ID", "LEVEL", "SCORE", "FLAGS"]);
+    // On a terminal: the flagged declarations, riskiest first.
+    let mut table_rows: Vec<(u32, u64, Vec<String>)> = Vec::new();
     let bar = ctx.progress(size, "screening");
     let mut summary = Summary::default();
     let mut warned_unknown = false;
@@ -219,10 +220,6 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                 .iter()
                 .map(String::as_str)
                 .collect();
-            tracing::warn!(
-                "ignoring fields not in the declaration format: {}",
-                names.join(", ")
-            );
             eprintln!(
                 "warning: ignoring fields not in the declaration format: {}",
                 names.join(", ")
@@ -237,17 +234,23 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
             .collect();
         for (item, prep) in batch.iter().zip(prepared) {
             match (item, prep) {
-                (Ok(_), Some(p)) => {
+                (Ok(d), Some(p)) => {
                     let a = screener.finish(p, &mut ledger);
                     summary.add(&a);
                     if table_mode {
-                        let flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
-                        table.row(vec![
-                            a.id.clone(),
-                            a.risk.level.as_str().into(),
-                            a.risk.score.to_string(),
-                            flags.join(" "),
-                        ]);
+                        if a.risk.level != Level::None {
+                            let mut flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
+                            flags.dedup();
+                            let goods: String = d.goods_description.chars().take(40).collect();
+                            let row = vec![
+                                a.id.clone(),
+                                a.risk.level.as_str().into(),
+                                a.risk.score.to_string(),
+                                flags.join(" "),
+                                goods,
+                            ];
+                            table_rows.push((a.risk.score, d.line, row));
+                        }
                     } else {
                         serde_json::to_writer(&mut out, &a)?;
                         out.write_all(b"\n")?;
@@ -256,12 +259,14 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                 (Err(e), _) => {
                     summary.errors += 1;
                     if table_mode {
-                        table.row(vec![
+                        let row = vec![
                             e.id.clone().unwrap_or_else(|| format!("line {}", e.line)),
                             "error".into(),
                             "-".into(),
                             e.message.clone(),
-                        ]);
+                            String::new(),
+                        ];
+                        table_rows.push((101, e.line, row));
                     } else {
                         serde_json::to_writer(
                             &mut out,
@@ -283,7 +288,16 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         );
     }
     if table_mode {
+        table_rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut table = Table::new(&["ID", "LEVEL", "SCORE", "FLAGS", "GOODS"]);
+        for (_, _, row) in table_rows {
+            table.row(row);
+        }
         out.write_all(table.render().as_bytes())?;
+        let none = summary.by_level.get(&Level::None).copied().unwrap_or(0);
+        if none > 0 {
+            writeln!(out, "({none} declarations rated none are not listed; --json or --out gives every result)")?;
+        }
     }
     out.flush()?;
     drop(out);
