@@ -273,16 +273,63 @@ pub struct ScreenArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "\
+Reproduces R surveillance 1.20.3: same alarms, same upper bounds. Built: ears-c1, ears-c2, ears-c3
+(earsC) and cusum (standard, anscombe, anscombe2nd, rossi, pearsonNegBin, none). Not built yet:
+farrington, glr-pois, glr-nb.
+
+Output (standard output): CSV `t,observed,upperbound,alarm` for the monitored points, NA where the
+package gives NA.
+
+Examples:
+  interdict detect --method ears-c3 --input weekly.csv --min-sigma 0.5
+  interdict detect --method cusum --input weekly.csv --range 105..312 --k 1.04 --h 2.26 --trans rossi")]
 pub struct DetectArgs {
     /// Method: ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb.
     #[arg(long)]
     pub method: String,
-    /// CSV with columns `t`, optional `date`, and `observed`.
+    /// CSV with columns `t` (1-based index), optional `date` (YYYY-MM-DD) and `observed`.
     #[arg(long, short, value_name = "FILE")]
     pub input: PathBuf,
-    /// 1-based inclusive span to monitor, `A..B`.
-    #[arg(long)]
+    /// 1-based inclusive span to monitor, `A..B` (default: all monitorable points).
+    #[arg(long, value_name = "A..B")]
     pub range: Option<String>,
+    /// EARS: baseline window length (default 7).
+    #[arg(long)]
+    pub baseline: Option<usize>,
+    /// EARS: significance level (default 0.001 for C1/C2, 0.025 for C3); GLR: overdispersion.
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// EARS: lower limit of the standard deviation (default 0).
+    #[arg(long)]
+    pub min_sigma: Option<f64>,
+    /// CUSUM: reference value (default 1.04).
+    #[arg(long)]
+    pub k: Option<f64>,
+    /// CUSUM: decision boundary (default 2.26).
+    #[arg(long)]
+    pub h: Option<f64>,
+    /// CUSUM: expected count (default: mean of the points before the range).
+    #[arg(long)]
+    pub m: Option<f64>,
+    /// CUSUM: standardisation: standard, anscombe, anscombe2nd, rossi, pearsonNegBin, none.
+    #[arg(long)]
+    pub trans: Option<String>,
+    /// Farrington: years back.
+    #[arg(long)]
+    pub b: Option<usize>,
+    /// Farrington: half-window in weeks.
+    #[arg(long)]
+    pub w: Option<usize>,
+    /// GLR: in-control ARL threshold c.ARL.
+    #[arg(long)]
+    pub c_arl: Option<f64>,
+    /// GLR: fixed change size (likelihood-ratio instead of generalized likelihood-ratio).
+    #[arg(long)]
+    pub theta: Option<f64>,
+    /// GLR: in-control mean.
+    #[arg(long)]
+    pub mu0: Option<f64>,
 }
 
 #[derive(Args, Debug)]

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::screen(&ctx, args),
         Command::Alr(c) => cmd::screen::context_import(&ctx, "alr", c),
         Command::Pens(c) => cmd::screen::context_import(&ctx, "pens", c),
+        Command::Detect(args) => cmd::detect::run(&ctx, args),
         other => cmd::not_built(other.name(), other.issue()),
     };
     match result {

@@ -53,13 +53,16 @@ fn every_subcommand_has_help() {
 #[test]
 fn commands_not_built_say_so_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let out = interdict(
-        &["detect", "--method", "ears-c1", "--input", "x.csv"],
-        dir.path(),
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "no fake output");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    for args in [
+        &["alerts", "--incidents", "x.csv"][..],
+        &["detect", "--method", "farrington", "--input", "x.csv"][..],
+        &["classify", "CCC"][..],
+    ] {
+        let out = interdict(args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "no fake output");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    }
 }
 
 #[test]
@@ -166,4 +169,56 @@ fn rusqlite_set_version(path: &std::path::Path, v: i64) -> interdict_store::rusq
     let conn = interdict_store::rusqlite::Connection::open(path).unwrap();
     conn.pragma_update(None, "user_version", v).unwrap();
     conn
+}
+
+#[test]
+fn detect_reproduces_the_r_reference_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ews/tests/fixtures");
+    let series = fixtures.join("series/shadar.csv");
+    let out = interdict(
+        &[
+            "detect",
+            "--method",
+            "ears-c2",
+            "--input",
+            series.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let want = std::fs::read_to_string(fixtures.join("ears_c2_shadar.csv")).unwrap();
+    let want: Vec<&str> = want.lines().collect();
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got[0], "t,observed,upperbound,alarm");
+    for (g, w) in got.iter().zip(&want).skip(1) {
+        let (g, w): (Vec<&str>, Vec<&str>) = (g.split(',').collect(), w.split(',').collect());
+        assert_eq!((g[0], g[1], g[3]), (w[0], w[1], w[3]));
+        if w[2] != "NA" {
+            let (a, b): (f64, f64) = (g[2].parse().unwrap(), w[2].parse().unwrap());
+            assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "t,observed\n1,3\n3,4\n").unwrap();
+    let out = interdict(
+        &[
+            "detect",
+            "--method",
+            "ears-c1",
+            "--input",
+            bad.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3, field t"));
 }
