@@ -333,10 +333,40 @@ pub struct DetectArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "\
+Incidents (seizures, overdoses, drug-checking results) are counted per ISO week, per substance and
+per class (fentanyl-analogue, nitazene, …), in each country and coalition-wide (region ALL). The
+detector runs over every series; a rise that lasts several weeks is one alert. A substance or class
+seen for the first time in a region (from --since on) is a first detection. The substance column
+may hold a CAS number, a name the registry identifies, or any other name or SMILES (kept as is).
+
+Output: JSON Lines, most urgent first: {\"rank\", \"kind\", \"substance\", \"region\", \"week\",
+\"observed\", \"expected\", \"upperbound\", \"method\", \"explanation\"}.")]
 pub struct AlertsArgs {
     /// Incident records (CSV: id, date, country, substance, type, quantity).
     #[arg(long, value_name = "FILE")]
     pub incidents: PathBuf,
+    /// Detector: ears-c1, ears-c2, ears-c3 or cusum (farrington is not built yet).
+    #[arg(long, default_value = "ears-c2")]
+    pub method: String,
+    /// Report from this date on (YYYY-MM-DD); earlier weeks are history. Default: the last 12 weeks.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// EARS baseline weeks.
+    #[arg(long, default_value_t = 7)]
+    pub baseline: usize,
+    /// EARS lower limit of the standard deviation (sparse counts need one).
+    #[arg(long, default_value_t = 0.5)]
+    pub min_sigma: f64,
+    /// EARS significance level.
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// CUSUM reference value.
+    #[arg(long, default_value_t = 1.04)]
+    pub k: f64,
+    /// CUSUM decision boundary.
+    #[arg(long, default_value_t = 2.26)]
+    pub h: f64,
 }
 
 fn parse_unit(s: &str) -> Result<f32, String> {

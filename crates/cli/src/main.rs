@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Alr(c) => cmd::screen::context_import(&ctx, "alr", c),
         Command::Pens(c) => cmd::screen::context_import(&ctx, "pens", c),
         Command::Detect(args) => cmd::detect::run(&ctx, args),
+        Command::Alerts(args) => cmd::alerts::run(&ctx, args),
         other => cmd::not_built(other.name(), other.issue()),
     };
     match result {

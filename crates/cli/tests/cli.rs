@@ -54,7 +54,7 @@ fn every_subcommand_has_help() {
 fn commands_not_built_say_so_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
-        &["alerts", "--incidents", "x.csv"][..],
+        &["alerts", "--incidents", "x.csv", "--method", "farrington"][..],
         &["detect", "--method", "farrington", "--input", "x.csv"][..],
         &["classify", "CCC"][..],
     ] {
@@ -221,4 +221,55 @@ fn detect_reproduces_the_r_reference_output() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3, field t"));
+}
+
+#[test]
+fn alerts_on_the_example_incident_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let incidents =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/incidents.csv");
+    let out = interdict(
+        &["alerts", "--incidents", incidents.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let alerts = json_lines(&out);
+    let has = |kind: &str, substance: &str, region: &str| {
+        alerts
+            .iter()
+            .any(|a| a["kind"] == kind && a["substance"] == substance && a["region"] == region)
+    };
+    assert!(has("first_detection", "name:xylazine", "CA"));
+    assert!(has("first_detection", "name:xylazine", "ALL"));
+    assert!(has(
+        "first_detection",
+        "name:parachloroisobutyrylfentanyl",
+        "US"
+    ));
+    assert!(has("first_detection", "protonitazepyne", "GB"));
+    assert!(has("aberration", "isotonitazene", "GB"));
+    assert!(has("aberration", "fenetylline", "JO"));
+    assert!(
+        !has("first_detection", "fentanyl", "US"),
+        "long-standing substances are history"
+    );
+    // Deduplicated: one alert per substance, region and kind (a persisting rise is one episode).
+    let mut keys: Vec<String> = alerts
+        .iter()
+        .map(|a| format!("{}|{}|{}", a["kind"], a["substance"], a["region"]))
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
+    // Ranked: ranks are 1..n in order, and the planted surge comes before the one-week blips.
+    for (i, a) in alerts.iter().enumerate() {
+        assert_eq!(a["rank"], i as u64 + 1);
+        assert!(!a["explanation"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(alerts[0]["substance"], "fenetylline");
 }

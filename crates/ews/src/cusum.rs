@@ -118,6 +118,7 @@ pub fn cusum(y: &[f64], c: &CusumControl) -> Result<Vec<Point>, EwsError> {
             t,
             observed: x,
             upperbound: upper,
+            expected: m,
             alarm,
         });
         s_prev = s;

@@ -117,6 +117,7 @@ pub fn ears(y: &[f64], method: EarsMethod, control: &EarsControl) -> Result<Vec<
                     t,
                     observed: y[t - 1],
                     upperbound: upper,
+                    expected: m,
                     alarm: r_gt(y[t - 1], upper),
                 });
             }
@@ -130,12 +131,13 @@ pub fn ears(y: &[f64], method: EarsMethod, control: &EarsControl) -> Result<Vec<
             for t in range.0..=range.1 {
                 let lag2 = r_max(0.0, c2(t - 2) - 1.0);
                 let lag1 = r_max(0.0, c2(t - 1) - 1.0);
-                let (_, s) = mean_sd(reference(y, t, baseline, 3));
+                let (m, s) = mean_sd(reference(y, t, baseline, 3));
                 let upper = r_max(0.0, y[t - 1] + r_max(s, min_sigma) * (z - (lag2 + lag1)));
                 out.push(Point {
                     t,
                     observed: y[t - 1],
                     upperbound: upper,
+                    expected: m,
                     alarm: r_gt(y[t - 1], upper),
                 });
             }

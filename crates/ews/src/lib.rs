@@ -9,6 +9,7 @@
 //! R semantics are kept where they differ from Rust's: `pmax`/`max` propagate NaN (Rust's
 //! `f64::max` would drop it), and a NaN upper bound gives an NA alarm.
 
+pub mod alerts;
 pub mod cusum;
 pub mod ears;
 
@@ -23,6 +24,8 @@ pub struct Point {
     pub observed: f64,
     /// NaN where the package gives NA or NaN.
     pub upperbound: f64,
+    /// What the method expected (EARS: the baseline mean; CUSUM: m). Not part of R's output.
+    pub expected: f64,
     /// `None` where the package gives NA.
     pub alarm: Option<bool>,
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each turns arguments into engine calls and engine results into output.
 
+pub mod alerts;
 pub mod detect;
 pub mod identify;
 pub mod lists;

@@ -1,0 +1,188 @@
+//! `interdict alerts`: aberration and first-detection alerts from incident records.
+
+use std::io::{self, BufWriter, Write};
+
+use anyhow::{bail, Context as _, Result};
+use interdict_ews::alerts::{alerts, days_from_civil, AlertKind, Detector, Incident};
+use interdict_ews::{EarsControl, EarsMethod, Transform};
+use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
+use serde_json::json;
+
+use crate::cli::AlertsArgs;
+use crate::exit;
+use crate::output::Context;
+
+fn day_of(text: &str) -> Result<i64, String> {
+    let d = interdict_screen::Date::parse(text)?;
+    Ok(days_from_civil(
+        d.year,
+        u32::from(d.month),
+        u32::from(d.day),
+    ))
+}
+
+pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
+    let detector = match args.method.as_str() {
+        "ears-c1" | "ears-c2" | "ears-c3" => {
+            let m = match args.method.as_str() {
+                "ears-c1" => EarsMethod::C1,
+                "ears-c2" => EarsMethod::C2,
+                _ => EarsMethod::C3,
+            };
+            Detector::Ears(
+                m,
+                EarsControl {
+                    baseline: args.baseline,
+                    min_sigma: args.min_sigma,
+                    alpha: args.alpha,
+                    range: None,
+                },
+            )
+        }
+        "cusum" => Detector::Cusum {
+            k: args.k,
+            h: args.h,
+            trans: Transform::Standard,
+        },
+        "farrington" | "glr-pois" | "glr-nb" => {
+            eprintln!("interdict alerts --method {}: not built yet (tracked in issue #7); use ears-c1, ears-c2, ears-c3 or cusum", args.method);
+            return Ok(exit::ERROR);
+        }
+        other => bail!("unknown --method `{other}`"),
+    };
+    let since = args
+        .since
+        .as_deref()
+        .map(day_of)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
+
+    let registry = Registry::builtin();
+    let identifier = Identifier::new(registry);
+    let mut reader = csv::Reader::from_path(&args.incidents)
+        .with_context(|| format!("cannot open {}", args.incidents.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}, line 1: unreadable header", args.incidents.display()))?
+        .clone();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
+    let (Some(dc), Some(cc), Some(sc)) = (col("date"), col("country"), col("substance")) else {
+        bail!(
+            "{}, line 1: columns date, country and substance are required",
+            args.incidents.display()
+        );
+    };
+    let mut incidents = Vec::new();
+    let mut bad = 0u64;
+    for (i, rec) in reader.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                bad += 1;
+                eprintln!("{}, line {line}: {e}", args.incidents.display());
+                continue;
+            }
+        };
+        let field = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
+        let day = match day_of(&field(dc)) {
+            Ok(d) => d,
+            Err(e) => {
+                bad += 1;
+                eprintln!("{}, line {line}, field date: {e}", args.incidents.display());
+                continue;
+            }
+        };
+        let country = field(cc).to_ascii_uppercase();
+        if !interdict_watchlist::countries::is_iso2(&country) {
+            bad += 1;
+            eprintln!(
+                "{}, line {line}, field country: `{country}` is not an ISO alpha-2 code",
+                args.incidents.display()
+            );
+            continue;
+        }
+        let text = field(sc);
+        if text.is_empty() {
+            bad += 1;
+            eprintln!(
+                "{}, line {line}, field substance: empty",
+                args.incidents.display()
+            );
+            continue;
+        }
+        // A CAS number, a name the registry knows, a relative of a listed substance, or as written.
+        let (key, name, classes) =
+            if let Some((s, _)) = Cas::parse(&text).ok().and_then(|c| registry.by_cas(c)) {
+                (s.id.clone(), s.name.clone(), s.classes.clone())
+            } else {
+                let id = identifier.identify(&text);
+                if let Some(m) = id.matches.first() {
+                    (
+                        m.substance.id.clone(),
+                        m.substance.name.clone(),
+                        m.substance.classes.clone(),
+                    )
+                } else if let Some(r) = id.related.first() {
+                    let classes: Vec<String> = r
+                        .substance
+                        .classes
+                        .iter()
+                        .filter(|c| !c.ends_with("precursor"))
+                        .cloned()
+                        .collect();
+                    (format!("name:{}", compact(&text)), text.clone(), classes)
+                } else if let Some((class, _)) = id.class_names.first() {
+                    (
+                        format!("name:{}", compact(&text)),
+                        text.clone(),
+                        vec![class.to_string()],
+                    )
+                } else if let Ok(cas) = Cas::parse(&text) {
+                    (format!("cas:{cas}"), text.clone(), Vec::new())
+                } else {
+                    (format!("name:{}", compact(&text)), text.clone(), Vec::new())
+                }
+            };
+        incidents.push(Incident {
+            day,
+            country,
+            substance: key,
+            substance_name: name,
+            classes,
+        });
+    }
+    let found = alerts(&incidents, &detector, since)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    for (rank, a) in found.iter().enumerate() {
+        let num = |x: f64| {
+            if x.is_nan() {
+                serde_json::Value::Null
+            } else {
+                json!((x * 1000.0).round() / 1000.0)
+            }
+        };
+        writeln!(
+            out,
+            "{}",
+            json!({"rank": rank + 1, "kind": if a.kind == AlertKind::Aberration { "aberration" } else { "first_detection" },
+                   "substance": a.substance, "substance_name": a.substance_name, "region": a.region, "week": a.week,
+                   "observed": a.observed, "expected": num(a.expected), "upperbound": num(a.upperbound),
+                   "method": a.method, "explanation": a.explanation})
+        )?;
+    }
+    out.flush()?;
+    if !ctx.quiet {
+        eprintln!(
+            "{} incidents, {} alerts; {} records could not be read",
+            incidents.len(),
+            found.len(),
+            bad
+        );
+    }
+    Ok(if bad > 0 { exit::PARTIAL } else { exit::OK })
+}
