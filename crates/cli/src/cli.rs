@@ -88,7 +88,7 @@ Examples:
     /// Screen declarations (CSV or JSON Lines) into an explained risk assessment per line.
     Screen(ScreenArgs),
     /// Run an aberration-detection method on one time series (EARS, Farrington, CUSUM, GLR).
-    Detect(DetectArgs),
+    Detect(Box<DetectArgs>),
     /// Build weekly series from incident records and emit aberration and first-detection alerts.
     Alerts(AlertsArgs),
 }
@@ -275,14 +275,17 @@ pub struct ScreenArgs {
 #[derive(Args, Debug)]
 #[command(after_help = "\
 Reproduces R surveillance 1.20.3: same alarms, same upper bounds. Built: ears-c1, ears-c2, ears-c3
-(earsC) and cusum (standard, anscombe, anscombe2nd, rossi, pearsonNegBin, none). Not built yet:
-farrington, glr-pois, glr-nb.
+(earsC), farrington (farringtonFlexible, Farrington and Noufaily settings; a `date` column makes the
+reference weeks calendar years back) and cusum (standard, anscombe, anscombe2nd, rossi,
+pearsonNegBin, none). Not built yet: glr-pois, glr-nb.
 
 Output (standard output): CSV `t,observed,upperbound,alarm` for the monitored points, NA where the
 package gives NA.
 
 Examples:
   interdict detect --method ears-c3 --input weekly.csv --min-sigma 0.5
+  interdict detect --method farrington --input weekly.csv --no-periods 10 --past-weeks-not-included 26 \\
+      --threshold-method nbPlugin --p-threshold-trend 1
   interdict detect --method cusum --input weekly.csv --range 105..312 --k 1.04 --h 2.26 --trans rossi")]
 pub struct DetectArgs {
     /// Method: ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb.
@@ -315,12 +318,39 @@ pub struct DetectArgs {
     /// CUSUM: standardisation: standard, anscombe, anscombe2nd, rossi, pearsonNegBin, none.
     #[arg(long)]
     pub trans: Option<String>,
-    /// Farrington: years back.
+    /// Farrington: years back (default 5).
     #[arg(long)]
     pub b: Option<usize>,
-    /// Farrington: half-window in weeks.
+    /// Farrington: half-window in weeks (default 3).
     #[arg(long)]
     pub w: Option<usize>,
+    /// Farrington: reweight outlying baseline weeks (true/false, default true).
+    #[arg(long)]
+    pub reweight: Option<bool>,
+    /// Farrington: Anscombe residual above which a week is down-weighted (default 2.58).
+    #[arg(long)]
+    pub weights_threshold: Option<f64>,
+    /// Farrington: p-value below which the time trend is kept (default 0.05).
+    #[arg(long)]
+    pub p_threshold_trend: Option<f64>,
+    /// Farrington: fit no time trend at all.
+    #[arg(long)]
+    pub no_trend: bool,
+    /// Farrington: `C,P` — alarms need at least C cases in the last P weeks (default 5,4).
+    #[arg(long, value_name = "C,P")]
+    pub limit54: Option<String>,
+    /// Farrington: number of seasonal periods (Noufaily: 10; default 1).
+    #[arg(long)]
+    pub no_periods: Option<usize>,
+    /// Farrington: most recent weeks left out of the baseline (default w; Noufaily: 26).
+    #[arg(long)]
+    pub past_weeks_not_included: Option<usize>,
+    /// Farrington: threshold method delta, nbPlugin or muan (default delta).
+    #[arg(long)]
+    pub threshold_method: Option<String>,
+    /// Farrington: power transformation 2/3, 1/2 or none (default 2/3).
+    #[arg(long)]
+    pub powertrans: Option<String>,
     /// GLR: in-control ARL threshold c.ARL.
     #[arg(long)]
     pub c_arl: Option<f64>,

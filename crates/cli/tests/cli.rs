@@ -55,7 +55,7 @@ fn commands_not_built_say_so_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
         &["alerts", "--incidents", "x.csv", "--method", "farrington"][..],
-        &["detect", "--method", "farrington", "--input", "x.csv"][..],
+        &["detect", "--method", "glr-nb", "--input", "x.csv"][..],
         &["classify", "CCC"][..],
     ] {
         let out = interdict(args, dir.path());

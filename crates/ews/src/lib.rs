@@ -12,9 +12,12 @@
 pub mod alerts;
 pub mod cusum;
 pub mod ears;
+pub mod farrington;
+mod glm;
 
 pub use cusum::{cusum, CusumControl, Transform};
 pub use ears::{ears, EarsControl, EarsMethod};
+pub use farrington::{farrington, FarringtonControl, PowerTransform, ThresholdMethod};
 
 /// One monitored time point.
 #[derive(Clone, Copy, Debug, PartialEq)]

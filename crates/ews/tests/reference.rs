@@ -5,18 +5,41 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use interdict_ews::{cusum, ears, CusumControl, EarsControl, EarsMethod, Point, Transform};
+use interdict_ews::{
+    cusum, ears, farrington, CusumControl, EarsControl, EarsMethod, FarringtonControl, Point,
+    PowerTransform, ThresholdMethod, Transform,
+};
 
 fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
 }
 
-fn series(name: &str) -> Vec<f64> {
+/// The observed counts and, for dated series, the day numbers of the weeks.
+fn series_with_dates(name: &str) -> (Vec<f64>, Option<Vec<i64>>) {
     let mut r =
         csv::Reader::from_path(fixtures().join("series").join(format!("{name}.csv"))).unwrap();
-    r.records()
-        .map(|x| x.unwrap()[1].parse().unwrap())
-        .collect()
+    let headers = r.headers().unwrap().clone();
+    let oc = headers.iter().position(|h| h == "observed").unwrap();
+    let dc = headers.iter().position(|h| h == "date");
+    let mut y = Vec::new();
+    let mut d = Vec::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        y.push(rec[oc].parse().unwrap());
+        if let Some(dc) = dc {
+            let parts: Vec<u32> = rec[dc].split('-').map(|p| p.parse().unwrap()).collect();
+            d.push(interdict_ews::alerts::days_from_civil(
+                parts[0] as i32,
+                parts[1],
+                parts[2],
+            ));
+        }
+    }
+    (y, dc.map(|_| d))
+}
+
+fn series(name: &str) -> Vec<f64> {
+    series_with_dates(name).0
 }
 
 fn params(text: &str) -> HashMap<String, String> {
@@ -67,6 +90,35 @@ fn every_reference_case_agrees_with_r() {
                 };
                 cusum(&y, &control).unwrap()
             }
+            "farrington" => {
+                let (y, dates) = series_with_dates(dataset);
+                let limit: Vec<&str> = p["limit54"].split(':').collect();
+                let control = FarringtonControl {
+                    range: range(&p).unwrap(),
+                    b: p["b"].parse().unwrap(),
+                    w: p["w"].parse().unwrap(),
+                    reweight: p["reweight"] == "TRUE",
+                    weights_threshold: p["weights_threshold"].parse().unwrap(),
+                    trend: p["trend"] == "TRUE",
+                    p_threshold_trend: p["p_threshold_trend"].parse().unwrap(),
+                    no_periods: p["no_periods"].parse().unwrap(),
+                    past_weeks_not_included: p["past_weeks_not_included"].parse().unwrap(),
+                    threshold_method: match p["threshold_method"].as_str() {
+                        "delta" => ThresholdMethod::Delta,
+                        "nbPlugin" => ThresholdMethod::NbPlugin,
+                        _ => ThresholdMethod::Muan,
+                    },
+                    alpha: p["alpha"].parse().unwrap(),
+                    powertrans: match p["powertrans"].as_str() {
+                        "2/3" => PowerTransform::TwoThirds,
+                        "1/2" => PowerTransform::Half,
+                        _ => PowerTransform::None,
+                    },
+                    limit54: (limit[0].parse().unwrap(), limit[1].parse().unwrap()),
+                };
+                let dates = if p["dated"] == "TRUE" { dates } else { None };
+                farrington(&y, dates.as_deref(), &control).unwrap()
+            }
             other => panic!("unknown method {other}"),
         };
         let mut want = csv::Reader::from_path(fixtures().join(format!("{name}.csv"))).unwrap();
@@ -97,9 +149,14 @@ fn every_reference_case_agrees_with_r() {
                 "1" => Some(true),
                 _ => Some(false),
             };
-            assert_eq!(g.alarm, wa, "{name} t={}: alarm", g.t);
+            assert_eq!(
+                g.alarm, wa,
+                "{name} t={}: alarm (upperbound {} vs R {})",
+                g.t, g.upperbound, &w[2]
+            );
         }
         checked += 1;
+        eprintln!("{name}: {} points agree", got.len());
     }
     assert!(checked >= 40, "{checked} cases");
 }

@@ -1,16 +1,27 @@
-//! `interdict detect`: one aberration-detection method over one series.
+//! `interdict detect`: one aberration-detection method over one series, or many in parallel.
 
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
-use interdict_ews::{cusum, ears, CusumControl, EarsControl, EarsMethod, Point, Transform};
+use interdict_ews::{
+    cusum, ears, farrington, CusumControl, EarsControl, EarsMethod, FarringtonControl, Point,
+    PowerTransform, ThresholdMethod, Transform,
+};
 
 use crate::cli::DetectArgs;
 use crate::exit;
 use crate::output::Context;
 
-/// Reads `t, [date,] observed`, checking that `t` runs 1, 2, 3, … and counts are numbers.
-fn read_series(path: &std::path::Path) -> Result<Vec<f64>> {
+/// One series of the input.
+struct Series {
+    id: Option<String>,
+    y: Vec<f64>,
+    dates: Option<Vec<i64>>,
+}
+
+/// Reads `[series,] t, [date,] observed`, checking that `t` runs 1, 2, 3, … within each series and
+/// that counts are numbers. Without a `series` column the file is one series.
+fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
     let mut r =
         csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
     let headers = r
@@ -28,32 +39,52 @@ fn read_series(path: &std::path::Path) -> Result<Vec<f64>> {
             path.display()
         );
     };
-    let dc = col("date");
-    let mut y = Vec::new();
+    let (dc, sc) = (col("date"), col("series"));
+    let mut all: Vec<Series> = Vec::new();
+    let mut seen: std::collections::HashSet<Option<String>> = std::collections::HashSet::new();
+    let mut days: Vec<Vec<i64>> = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
         let rec = rec.with_context(|| format!("{}, line {line}", path.display()))?;
-        let t: usize = rec
-            .get(tc)
-            .unwrap_or("")
-            .trim()
-            .parse()
-            .ok()
-            .filter(|&t| t == y.len() + 1)
-            .with_context(|| {
-                format!(
-                    "{}, line {line}, field t: expected {}",
+        let id = sc.map(|c| rec.get(c).unwrap_or("").trim().to_string());
+        if all.last().is_none_or(|s| s.id != id) {
+            if !seen.insert(id.clone()) {
+                bail!(
+                    "{}, line {line}, field series: rows of series `{}` must be contiguous",
                     path.display(),
-                    y.len() + 1
-                )
-            })?;
-        let _ = t;
+                    id.unwrap_or_default()
+                );
+            }
+            all.push(Series {
+                id: id.clone(),
+                y: Vec::new(),
+                dates: None,
+            });
+            days.push(Vec::new());
+        }
+        let (series, series_days) = (
+            all.last_mut().expect("pushed"),
+            days.last_mut().expect("pushed"),
+        );
+        let expected = series.y.len() + 1;
+        let t_text = rec.get(tc).unwrap_or("").trim();
+        if t_text.parse::<usize>().ok() != Some(expected) {
+            bail!(
+                "{}, line {line}, field t: expected {expected}, found `{t_text}`",
+                path.display()
+            );
+        }
         if let Some(dc) = dc {
             let d = rec.get(dc).unwrap_or("").trim();
             if !d.is_empty() {
-                interdict_screen::Date::parse(d).map_err(|e| {
+                let date = interdict_screen::Date::parse(d).map_err(|e| {
                     anyhow::anyhow!("{}, line {line}, field date: {e}", path.display())
                 })?;
+                series_days.push(interdict_ews::alerts::days_from_civil(
+                    date.year,
+                    u32::from(date.month),
+                    u32::from(date.day),
+                ));
             }
         }
         let v = rec.get(oc).unwrap_or("").trim();
@@ -67,12 +98,17 @@ fn read_series(path: &std::path::Path) -> Result<Vec<f64>> {
                     path.display()
                 )
             })?;
-        y.push(obs);
+        series.y.push(obs);
     }
-    if y.is_empty() {
+    if all.is_empty() {
         bail!("{}: no observations", path.display());
     }
-    Ok(y)
+    for (s, d) in all.iter_mut().zip(days) {
+        if d.len() == s.y.len() {
+            s.dates = Some(d);
+        }
+    }
+    Ok(all)
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize)> {
@@ -100,15 +136,16 @@ fn fmt(x: f64) -> String {
 
 pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
     let method = args.method.as_str();
-    if matches!(method, "farrington" | "glr-pois" | "glr-nb") {
+    if matches!(method, "glr-pois" | "glr-nb") {
         eprintln!(
-            "interdict detect --method {method}: not built yet (tracked in issue #7); built: ears-c1, ears-c2, ears-c3, cusum"
+            "interdict detect --method {method}: not built yet (tracked in issue #7); built: ears-c1, ears-c2, ears-c3, farrington, cusum"
         );
         return Ok(exit::ERROR);
     }
-    let y = read_series(&args.input)?;
+    let all = read_series(&args.input)?;
     let range = args.range.as_deref().map(parse_range).transpose()?;
-    let points: Vec<Point> = match method {
+    let run_one = |y: &[f64], dates: Option<&[i64]>| -> Result<Vec<Point>> {
+        Ok(match method {
         "ears-c1" | "ears-c2" | "ears-c3" => {
             let m = match method {
                 "ears-c1" => EarsMethod::C1,
@@ -121,7 +158,41 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
                 alpha: args.alpha,
                 range,
             };
-            ears(&y, m, &control)?
+            ears(y, m, &control)?
+        }
+        "farrington" => {
+            let b = args.b.unwrap_or(5);
+            let w = args.w.unwrap_or(3);
+            let mut c = FarringtonControl::defaults(range.unwrap_or((52 * b + w + 1, y.len())));
+            c.b = b;
+            c.w = w;
+            c.reweight = args.reweight.unwrap_or(true);
+            c.weights_threshold = args.weights_threshold.unwrap_or(2.58);
+            c.p_threshold_trend = args.p_threshold_trend.unwrap_or(0.05);
+            c.trend = !args.no_trend;
+            c.no_periods = args.no_periods.unwrap_or(1);
+            c.past_weeks_not_included = args.past_weeks_not_included.unwrap_or(w);
+            c.alpha = args.alpha.unwrap_or(0.05);
+            c.threshold_method = match args.threshold_method.as_deref().unwrap_or("delta") {
+                "delta" => ThresholdMethod::Delta,
+                "nbPlugin" => ThresholdMethod::NbPlugin,
+                "muan" => ThresholdMethod::Muan,
+                other => bail!("--threshold-method `{other}`: expected delta, nbPlugin or muan"),
+            };
+            c.powertrans = match args.powertrans.as_deref().unwrap_or("2/3") {
+                "2/3" => PowerTransform::TwoThirds,
+                "1/2" => PowerTransform::Half,
+                "none" => PowerTransform::None,
+                other => bail!("--powertrans `{other}`: expected 2/3, 1/2 or none"),
+            };
+            if let Some(l) = &args.limit54 {
+                let (a, b) = l.split_once(',').with_context(|| format!("--limit54 `{l}`: expected C,P"))?;
+                c.limit54 = (
+                    a.trim().parse().with_context(|| format!("--limit54 `{l}`: `{a}` is not a number"))?,
+                    b.trim().parse().with_context(|| format!("--limit54 `{l}`: `{b}` is not a number"))?,
+                );
+            }
+            farrington(y, dates, &c)?
         }
         "cusum" => {
             let trans = match args.trans.as_deref() {
@@ -134,27 +205,51 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
                 Some(r) => r,
                 None => bail!("cusum needs --range A..B (the points before A estimate the expected count)"),
             };
-            cusum(&y, &CusumControl { range, k: args.k.unwrap_or(1.04), h: args.h.unwrap_or(2.26), m: args.m, trans, alpha: args.alpha })?
+            cusum(y, &CusumControl { range, k: args.k.unwrap_or(1.04), h: args.h.unwrap_or(2.26), m: args.m, trans, alpha: args.alpha })?
         }
         other => bail!("unknown --method `{other}` (ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb)"),
+    })
     };
+    use rayon::prelude::*;
+    let results: Vec<Result<Vec<Point>>> = all
+        .par_iter()
+        .map(|s| run_one(&s.y, s.dates.as_deref()))
+        .collect();
     let mut out = BufWriter::new(io::stdout().lock());
-    writeln!(out, "t,observed,upperbound,alarm")?;
-    for p in points {
-        let alarm = match p.alarm {
-            None => "NA",
-            Some(true) => "1",
-            Some(false) => "0",
+    let batch = all.len() > 1 || all[0].id.is_some();
+    writeln!(
+        out,
+        "{}t,observed,upperbound,alarm",
+        if batch { "series," } else { "" }
+    )?;
+    let mut failed = 0;
+    for (s, result) in all.iter().zip(results) {
+        let points = match result {
+            Ok(p) => p,
+            Err(e) if batch => {
+                failed += 1;
+                eprintln!("series {}: {e:#}", s.id.clone().unwrap_or_default());
+                continue;
+            }
+            Err(e) => return Err(e),
         };
-        writeln!(
-            out,
-            "{},{},{},{}",
-            p.t,
-            fmt(p.observed),
-            fmt(p.upperbound),
-            alarm
-        )?;
+        let prefix = s.id.as_ref().map(|i| format!("{i},")).unwrap_or_default();
+        for p in points {
+            let alarm = match p.alarm {
+                None => "NA",
+                Some(true) => "1",
+                Some(false) => "0",
+            };
+            writeln!(
+                out,
+                "{prefix}{},{},{},{}",
+                p.t,
+                fmt(p.observed),
+                fmt(p.upperbound),
+                alarm
+            )?;
+        }
     }
     out.flush()?;
-    Ok(exit::OK)
+    Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
 }
