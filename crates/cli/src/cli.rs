@@ -276,8 +276,12 @@ pub struct ScreenArgs {
 #[command(after_help = "\
 Reproduces R surveillance 1.20.3: same alarms, same upper bounds. Built: ears-c1, ears-c2, ears-c3
 (earsC), farrington (farringtonFlexible, Farrington and Noufaily settings; a `date` column makes the
-reference weeks calendar years back) and cusum (standard, anscombe, anscombe2nd, rossi,
-pearsonNegBin, none). Not built yet: glr-pois, glr-nb.
+reference weeks calendar years back), cusum (standard, anscombe, anscombe2nd, rossi, pearsonNegBin,
+none) and glr-pois (glrnb with alpha 0: GLR, or LR with --theta; restarts after an alarm; the
+upper bound column is the statistic). Not built yet: glr-nb.
+
+With a `series` column the file holds many series; they are processed in parallel and the output
+gains a leading `series` column.
 
 Output (standard output): CSV `t,observed,upperbound,alarm` for the monitored points, NA where the
 package gives NA.
@@ -376,7 +380,8 @@ pub struct AlertsArgs {
     /// Incident records (CSV: id, date, country, substance, type, quantity).
     #[arg(long, value_name = "FILE")]
     pub incidents: PathBuf,
-    /// Detector: ears-c1, ears-c2, ears-c3 or cusum (farrington is not built yet).
+    /// Detector: ears-c1, ears-c2, ears-c3, cusum, farrington (Noufaily settings, needs a year of
+    /// history per series) or glr-pois.
     #[arg(long, default_value = "ears-c2")]
     pub method: String,
     /// Report from this date on (YYYY-MM-DD); earlier weeks are history. Default: the last 12 weeks.

@@ -54,8 +54,8 @@ fn every_subcommand_has_help() {
 fn commands_not_built_say_so_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
-        &["alerts", "--incidents", "x.csv", "--method", "farrington"][..],
         &["detect", "--method", "glr-nb", "--input", "x.csv"][..],
+        &["alerts", "--incidents", "x.csv", "--method", "glr-nb"][..],
         &["classify", "CCC"][..],
     ] {
         let out = interdict(args, dir.path());

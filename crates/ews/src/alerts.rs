@@ -6,7 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{cusum, ears, CusumControl, EarsControl, EarsMethod, EwsError, Transform};
+use crate::{
+    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, EwsError,
+    FarringtonControl, GlrControl, Transform,
+};
 
 /// A calendar day as days since 1970-01-01 (proleptic Gregorian).
 pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
@@ -70,6 +73,11 @@ pub enum Detector {
         h: f64,
         trans: Transform,
     },
+    /// Farrington/Noufaily; `b` is lowered to the years of history a series has (series with
+    /// less than a year before the monitored weeks are skipped).
+    Farrington(FarringtonControl),
+    /// Poisson GLR; the in-control mean is fitted to the weeks before the monitored ones.
+    GlrPois(GlrControl),
 }
 
 impl Detector {
@@ -77,6 +85,8 @@ impl Detector {
         match self {
             Detector::Ears(m, _) => format!("ears-{}", format!("{m:?}").to_lowercase()),
             Detector::Cusum { .. } => "cusum".into(),
+            Detector::Farrington(_) => "farrington".into(),
+            Detector::GlrPois(_) => "glr-pois".into(),
         }
     }
 }
@@ -199,6 +209,36 @@ pub fn alerts(
                     },
                 )?
             }
+            Detector::Farrington(template) => {
+                let w = template.w;
+                let b = template.b.min(y.len().saturating_sub(w + 1) / 52);
+                if b == 0 {
+                    continue;
+                }
+                let from = monitor_from.max(52 * b + w + 1);
+                if from > y.len() {
+                    continue;
+                }
+                let control = FarringtonControl {
+                    range: (from, y.len()),
+                    b,
+                    ..template.clone()
+                };
+                farrington(y, None, &control)?
+            }
+            Detector::GlrPois(template) => {
+                let from = monitor_from.max(2 * template.harmonics + 3);
+                if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
+                    continue;
+                }
+                glr_pois(
+                    y,
+                    &GlrControl {
+                        range: (from, y.len()),
+                        ..template.clone()
+                    },
+                )?
+            }
             Detector::Cusum { k, h, trans } => {
                 let from = monitor_from.max(2);
                 if from > y.len() {
@@ -253,10 +293,11 @@ pub fn alerts(
                 upperbound: p0.upperbound,
                 method: detector.name(),
                 explanation: format!(
-                    "{name} {scope}: {} incident(s) in week {} against {:.1} expected (threshold {:.2}, {}); the rise lasted {} week(s), peaking at {}",
+                    "{name} {scope}: {} incident(s) in week {} against {:.1} expected ({} {:.2}, {}); the rise lasted {} week(s), peaking at {}",
                     p0.observed,
                     iso_week_label(monday),
                     p0.expected,
+                    if matches!(detector, Detector::GlrPois(_)) { "likelihood-ratio statistic" } else { "threshold" },
                     p0.upperbound,
                     detector.name(),
                     episode.len(),

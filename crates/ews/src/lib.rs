@@ -2,9 +2,9 @@
 //! (`shared/docs/ews-methods.md`): same alarms, same upper bounds. An engine crate: series in,
 //! results out; no files, no terminal.
 //!
-//! Built so far: EARS C1, C2, C3 (`earsC`) and CUSUM with the package's transformations
-//! (`cusum`). Farrington/Noufaily (`farringtonFlexible`) and the likelihood-ratio CUSUM (`glrnb`)
-//! are not built yet.
+//! Built: EARS C1, C2, C3 (`earsC`), Farrington and the Noufaily improvements
+//! (`farringtonFlexible`), CUSUM with the package's transformations (`cusum`) and the Poisson
+//! likelihood-ratio charts (`glrnb` with alpha 0). Not built yet: the negative-binomial GLR.
 //!
 //! R semantics are kept where they differ from Rust's: `pmax`/`max` propagate NaN (Rust's
 //! `f64::max` would drop it), and a NaN upper bound gives an NA alarm.
@@ -14,10 +14,12 @@ pub mod cusum;
 pub mod ears;
 pub mod farrington;
 mod glm;
+pub mod glr;
 
 pub use cusum::{cusum, CusumControl, Transform};
 pub use ears::{ears, EarsControl, EarsMethod};
 pub use farrington::{farrington, FarringtonControl, PowerTransform, ThresholdMethod};
+pub use glr::{glr_pois, GlrControl};
 
 /// One monitored time point.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use interdict_ews::{
-    cusum, ears, farrington, CusumControl, EarsControl, EarsMethod, FarringtonControl, Point,
-    PowerTransform, ThresholdMethod, Transform,
+    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, FarringtonControl,
+    GlrControl, Point, PowerTransform, ThresholdMethod, Transform,
 };
 
 fn fixtures() -> &'static Path {
@@ -118,6 +118,13 @@ fn every_reference_case_agrees_with_r() {
                 };
                 let dates = if p["dated"] == "TRUE" { dates } else { None };
                 farrington(&y, dates.as_deref(), &control).unwrap()
+            }
+            "glr-pois" => {
+                let mut control = GlrControl::defaults(range(&p).unwrap());
+                control.c_arl = p["c_arl"].parse().unwrap();
+                control.mu0 = p.get("mu0").map(|m| m.parse().unwrap());
+                control.theta = p.get("theta").map(|m| m.parse().unwrap());
+                glr_pois(&y, &control).unwrap()
             }
             other => panic!("unknown method {other}"),
         };

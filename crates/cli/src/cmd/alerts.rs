@@ -4,7 +4,9 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
 use interdict_ews::alerts::{alerts, days_from_civil, AlertKind, Detector, Incident};
-use interdict_ews::{EarsControl, EarsMethod, Transform};
+use interdict_ews::{
+    EarsControl, EarsMethod, FarringtonControl, GlrControl, ThresholdMethod, Transform,
+};
 use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
 use serde_json::json;
 
@@ -44,8 +46,18 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
             h: args.h,
             trans: Transform::Standard,
         },
-        "farrington" | "glr-pois" | "glr-nb" => {
-            eprintln!("interdict alerts --method {}: not built yet (tracked in issue #7); use ears-c1, ears-c2, ears-c3 or cusum", args.method);
+        "farrington" => {
+            // The Noufaily settings: fewer false alarms than the original Farrington.
+            let mut c = FarringtonControl::defaults((1, 1));
+            c.no_periods = 10;
+            c.past_weeks_not_included = 26;
+            c.p_threshold_trend = 1.0;
+            c.threshold_method = ThresholdMethod::NbPlugin;
+            Detector::Farrington(c)
+        }
+        "glr-pois" => Detector::GlrPois(GlrControl::defaults((1, 1))),
+        "glr-nb" => {
+            eprintln!("interdict alerts --method glr-nb: not built yet (tracked in issue #7); use ears-c1, ears-c2, ears-c3, cusum, farrington or glr-pois");
             return Ok(exit::ERROR);
         }
         other => bail!("unknown --method `{other}`"),

@@ -4,8 +4,8 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
 use interdict_ews::{
-    cusum, ears, farrington, CusumControl, EarsControl, EarsMethod, FarringtonControl, Point,
-    PowerTransform, ThresholdMethod, Transform,
+    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, FarringtonControl,
+    GlrControl, Point, PowerTransform, ThresholdMethod, Transform,
 };
 
 use crate::cli::DetectArgs;
@@ -136,9 +136,9 @@ fn fmt(x: f64) -> String {
 
 pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
     let method = args.method.as_str();
-    if matches!(method, "glr-pois" | "glr-nb") {
+    if method == "glr-nb" {
         eprintln!(
-            "interdict detect --method {method}: not built yet (tracked in issue #7); built: ears-c1, ears-c2, ears-c3, farrington, cusum"
+            "interdict detect --method {method}: not built yet (tracked in issue #7); built: ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois"
         );
         return Ok(exit::ERROR);
     }
@@ -193,6 +193,19 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
                 );
             }
             farrington(y, dates, &c)?
+        }
+        "glr-pois" => {
+            let Some(range) = range else {
+                bail!("glr-pois needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
+            };
+            if args.alpha.is_some_and(|a| a != 0.0) {
+                bail!("glr-pois is the Poisson chart (alpha 0); the negative binomial chart (glr-nb) is not built yet");
+            }
+            let mut c = GlrControl::defaults(range);
+            c.c_arl = args.c_arl.unwrap_or(5.0);
+            c.mu0 = args.mu0;
+            c.theta = args.theta;
+            glr_pois(y, &c)?
         }
         "cusum" => {
             let trans = match args.trans.as_deref() {

@@ -1,0 +1,145 @@
+//! Poisson likelihood-ratio CUSUMs as `surveillance::glrnb` with `alpha = 0` computes them:
+//! the generalized LR (change size estimated) or, with a fixed `theta`, the LR chart. After an
+//! alarm the chart restarts from the next week, as the package does; the upper bound is the
+//! statistic itself (`ret = "value"`). The in-control means come from the caller or, as in the
+//! package, from a Poisson GLM with one seasonal harmonic fitted to the weeks before the range.
+
+use crate::{check_range, glm, EwsError, Point};
+
+/// `glrnb` control arguments (Poisson).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlrControl {
+    pub range: (usize, usize),
+    /// Alarm threshold (`c.ARL`); default 5.
+    pub c_arl: f64,
+    /// In-control mean: one value for every week, or `None` to estimate it.
+    pub mu0: Option<f64>,
+    /// Fixed change on the log scale (LR chart); `None` for the GLR chart.
+    pub theta: Option<f64>,
+    /// Harmonics of the in-control model (`mu0 = list(S = …)`); default 1.
+    pub harmonics: usize,
+    /// Linear trend in the in-control model; default false.
+    pub trend: bool,
+}
+
+impl GlrControl {
+    pub fn defaults(range: (usize, usize)) -> GlrControl {
+        GlrControl {
+            range,
+            c_arl: 5.0,
+            mu0: None,
+            theta: None,
+            harmonics: 1,
+            trend: false,
+        }
+    }
+}
+
+/// The package's in-control means: a Poisson GLM on weeks 1..range.0-1, predicted over the range.
+fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
+    let train = c.range.0 - 1;
+    let p = 1 + usize::from(c.trend) + 2 * c.harmonics;
+    if train <= p {
+        return Err(EwsError::TooShort {
+            method: "GLR",
+            needed: p + 1,
+            first: c.range.0,
+            available: train,
+        });
+    }
+    let row = |t: f64| {
+        let mut r = vec![1.0];
+        if c.trend {
+            r.push(t);
+        }
+        for s in 1..=c.harmonics {
+            let a = 2.0 * s as f64 * std::f64::consts::PI / 52.0 * t;
+            r.push(a.cos());
+            r.push(a.sin());
+        }
+        r
+    };
+    let x: Vec<Vec<f64>> = (1..=train).map(|t| row(t as f64)).collect();
+    let fit = glm::fit(&x, &y[..train], &vec![1.0; train]);
+    Ok((c.range.0..=c.range.1)
+        .map(|t| {
+            row(t as f64)
+                .iter()
+                .zip(&fit.coefficients)
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                .exp()
+        })
+        .collect())
+}
+
+/// One run of the chart over `x` from its start: the statistics up to the first alarm (inclusive)
+/// and whether it alarmed.
+fn run_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
+    let mut values = Vec::with_capacity(x.len());
+    match c.theta {
+        Some(kappa) => {
+            let mut s = 0.0f64;
+            for (xi, mi) in x.iter().zip(mu0) {
+                s = (s + kappa * xi + (1.0 - kappa.exp()) * mi).max(0.0);
+                values.push(s);
+                if s > c.c_arl {
+                    return (values, true);
+                }
+            }
+        }
+        None => {
+            for n in 0..x.len() {
+                // max over change points k ≤ n of the profile log-likelihood ratio.
+                let (mut sum_x, mut sum_mu) = (0.0, 0.0);
+                let mut best = -1e99f64;
+                for k in (0..=n).rev() {
+                    sum_x += x[k];
+                    sum_mu += mu0[k];
+                    let kappa = (sum_x / sum_mu).ln().max(0.0);
+                    let llr = kappa * sum_x + (1.0 - kappa.exp()) * sum_mu;
+                    best = best.max(llr);
+                }
+                values.push(best);
+                if best >= c.c_arl {
+                    return (values, true);
+                }
+            }
+        }
+    }
+    (values, false)
+}
+
+pub fn glr_pois(y: &[f64], c: &GlrControl) -> Result<Vec<Point>, EwsError> {
+    check_range(c.range, y.len())?;
+    if c.theta == Some(1.0) {
+        return Err(EwsError::Parameter {
+            name: "theta",
+            reason: "theta has to be larger than 1".into(),
+        });
+    }
+    let mu0 = match c.mu0 {
+        Some(m) => vec![m; c.range.1 - c.range.0 + 1],
+        None => estimate_mu0(y, c)?,
+    };
+    let x = &y[c.range.0 - 1..c.range.1];
+    let mut out = Vec::with_capacity(x.len());
+    let mut start = 0;
+    while start < x.len() {
+        let (values, alarmed) = run_chart(&x[start..], &mu0[start..], c);
+        let last = values.len() - 1;
+        for (i, v) in values.iter().enumerate() {
+            let t = c.range.0 + start + i;
+            let upper = if v.is_nan() || *v < 0.0 { 0.0 } else { *v };
+            out.push(Point {
+                t,
+                observed: x[start + i],
+                upperbound: upper,
+                expected: mu0[start + i],
+                alarm: Some(alarmed && i == last),
+            });
+        }
+        start += values.len();
+    }
+    Ok(out)
+}
