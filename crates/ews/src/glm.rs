@@ -90,19 +90,57 @@ pub fn quad_form(r: &[f64], p: usize, x: &[f64]) -> f64 {
     solve_rt(r, p, x).iter().map(|u| u * u).sum()
 }
 
-fn deviance(y: &[f64], mu: &[f64], prior: &[f64]) -> f64 {
-    y.iter()
-        .zip(mu)
-        .zip(prior)
-        .map(|((&y, &m), &w)| 2.0 * w * (if y > 0.0 { y * (y / m).ln() } else { 0.0 } - (y - m)))
-        .sum()
+/// The error distribution (log link in both cases).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Family {
+    /// Poisson and quasi-Poisson: variance μ.
+    Poisson,
+    /// Negative binomial with known `theta` (R's `MASS::negative.binomial(theta)`): variance μ + μ²/θ.
+    NegBin(f64),
 }
 
-/// Fits log E[y] = Xβ with prior weights (`x` is n rows of p columns).
+impl Family {
+    fn variance(self, mu: f64) -> f64 {
+        match self {
+            Family::Poisson => mu,
+            Family::NegBin(theta) => mu + mu * mu / theta,
+        }
+    }
+
+    fn start(self, y: f64) -> f64 {
+        match self {
+            Family::Poisson => y + 0.1,
+            Family::NegBin(_) => y + if y == 0.0 { 1.0 / 6.0 } else { 0.0 },
+        }
+    }
+
+    fn deviance(self, y: &[f64], mu: &[f64], prior: &[f64]) -> f64 {
+        y.iter()
+            .zip(mu)
+            .zip(prior)
+            .map(|((&y, &m), &w)| match self {
+                Family::Poisson => {
+                    2.0 * w * (if y > 0.0 { y * (y / m).ln() } else { 0.0 } - (y - m))
+                }
+                Family::NegBin(th) => {
+                    2.0 * w * (y * (y.max(1.0) / m).ln() - (y + th) * ((y + th) / (m + th)).ln())
+                }
+            })
+            .sum()
+    }
+}
+
+/// Fits log E[y] = Xβ with prior weights (`x` is n rows of p columns), Poisson family.
 pub fn fit(x: &[Vec<f64>], y: &[f64], prior: &[f64]) -> Fit {
+    fit_family(x, y, prior, Family::Poisson)
+}
+
+/// Fits log E[y] = Xβ with prior weights for the given family.
+pub fn fit_family(x: &[Vec<f64>], y: &[f64], prior: &[f64], family: Family) -> Fit {
+    let deviance = |y: &[f64], mu: &[f64], prior: &[f64]| family.deviance(y, mu, prior);
     let n = y.len();
     let p = x.first().map_or(0, Vec::len);
-    let mut mu: Vec<f64> = y.iter().map(|v| v + 0.1).collect();
+    let mut mu: Vec<f64> = y.iter().map(|&v| family.start(v)).collect();
     let mut eta: Vec<f64> = mu.iter().map(|m| m.ln()).collect();
     let mut dev_old = deviance(y, &mu, prior);
     let mut converged = false;
@@ -113,8 +151,9 @@ pub fn fit(x: &[Vec<f64>], y: &[f64], prior: &[f64]) -> Fit {
         let mut w2 = vec![0.0; n];
         let mut z = vec![0.0; n];
         for i in 0..n {
-            w[i] = (prior[i] * mu[i]).sqrt();
-            w2[i] = prior[i] * mu[i];
+            // Working weight: prior × (dμ/dη)² / V(μ) = prior × μ² / V(μ).
+            w2[i] = prior[i] * mu[i] * mu[i] / family.variance(mu[i]);
+            w[i] = w2[i].sqrt();
             z[i] = eta[i] + (y[i] - mu[i]) / mu[i];
         }
         let (b, rr) = wls(x, &w2, &z, p);

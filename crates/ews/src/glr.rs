@@ -1,4 +1,5 @@
-//! Poisson likelihood-ratio CUSUMs as `surveillance::glrnb` with `alpha = 0` computes them:
+//! Likelihood-ratio CUSUMs as `surveillance::glrnb` computes them — Poisson (`alpha = 0`) and,
+//! with a given `alpha`, negative binomial:
 //! the generalized LR (change size estimated) or, with a fixed `theta`, the LR chart. After an
 //! alarm the chart restarts from the next week, as the package does; the upper bound is the
 //! statistic itself (`ret = "value"`). The in-control means come from the caller or, as in the
@@ -20,6 +21,8 @@ pub struct GlrControl {
     pub harmonics: usize,
     /// Linear trend in the in-control model; default false.
     pub trend: bool,
+    /// Negative-binomial overdispersion (`alpha`); 0 for the Poisson chart.
+    pub alpha: f64,
 }
 
 impl GlrControl {
@@ -31,6 +34,7 @@ impl GlrControl {
             theta: None,
             harmonics: 1,
             trend: false,
+            alpha: 0.0,
         }
     }
 }
@@ -60,7 +64,12 @@ fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
         r
     };
     let x: Vec<Vec<f64>> = (1..=train).map(|t| row(t as f64)).collect();
-    let fit = glm::fit(&x, &y[..train], &vec![1.0; train]);
+    let family = if c.alpha > 0.0 {
+        glm::Family::NegBin(1.0 / c.alpha)
+    } else {
+        glm::Family::Poisson
+    };
+    let fit = glm::fit_family(&x, &y[..train], &vec![1.0; train], family);
     Ok((c.range.0..=c.range.1)
         .map(|t| {
             row(t as f64)
@@ -77,6 +86,9 @@ fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
 /// and whether it alarmed.
 fn run_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
     let mut values = Vec::with_capacity(x.len());
+    if c.alpha > 0.0 {
+        return run_nb_chart(x, mu0, c);
+    }
     match c.theta {
         Some(kappa) => {
             let mut s = 0.0f64;
@@ -105,6 +117,57 @@ fn run_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
                     return (values, true);
                 }
             }
+        }
+    }
+    (values, false)
+}
+
+/// The negative-binomial charts (Höhle and Paul 2008): the LR chart for a known change `theta`,
+/// or the GLR chart whose change is estimated by Newton steps for every possible change point
+/// (k = 0..n, each starting from the previous estimate, as the package does).
+fn run_nb_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
+    let alpha = c.alpha;
+    let term = |kappa: f64, xi: f64, mi: f64| {
+        kappa * xi
+            + (xi + 1.0 / alpha) * ((1.0 + alpha * mi) / (1.0 + alpha * mi * kappa.exp())).ln()
+    };
+    let mut values = Vec::with_capacity(x.len());
+    if let Some(kappa) = c.theta {
+        let mut s = 0.0f64;
+        for (xi, mi) in x.iter().zip(mu0) {
+            s = (s + term(kappa, *xi, *mi)).max(0.0);
+            values.push(s);
+            if s > c.c_arl {
+                return (values, true);
+            }
+        }
+        return (values, false);
+    }
+    for n in 0..x.len() {
+        let mut best = -1e99f64;
+        let mut kappa_ml = 0.5;
+        for k in 0..=n {
+            let (mut old, mut new) = (0.4f64, kappa_ml);
+            let mut iter = 0;
+            while new > -18.0 && (new - old).abs() > 1e-6 && iter < 1000 {
+                iter += 1;
+                old = new;
+                let e = old.exp();
+                let (mut score, mut fisher) = (0.0, 0.0);
+                for i in k..=n {
+                    let d = 1.0 + alpha * e * mu0[i];
+                    score += (x[i] - e * mu0[i]) / d;
+                    fisher += mu0[i] * (alpha * x[i] + 1.0) / (d * d);
+                }
+                new = old + score / (e * fisher);
+            }
+            kappa_ml = new.max(0.0);
+            let lnk: f64 = (k..=n).map(|i| term(kappa_ml, x[i], mu0[i])).sum();
+            best = best.max(lnk);
+        }
+        values.push(best);
+        if best >= c.c_arl {
+            return (values, true);
         }
     }
     (values, false)

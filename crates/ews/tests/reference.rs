@@ -119,8 +119,9 @@ fn every_reference_case_agrees_with_r() {
                 let dates = if p["dated"] == "TRUE" { dates } else { None };
                 farrington(&y, dates.as_deref(), &control).unwrap()
             }
-            "glr-pois" => {
+            "glr-pois" | "glr-nb" => {
                 let mut control = GlrControl::defaults(range(&p).unwrap());
+                control.alpha = p.get("alpha").map_or(0.0, |a| a.parse().unwrap());
                 control.c_arl = p["c_arl"].parse().unwrap();
                 control.mu0 = p.get("mu0").map(|m| m.parse().unwrap());
                 control.theta = p.get("theta").map(|m| m.parse().unwrap());

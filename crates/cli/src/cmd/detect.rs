@@ -136,9 +136,9 @@ fn fmt(x: f64) -> String {
 
 pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
     let method = args.method.as_str();
-    if method == "glr-nb" {
+    if method == "glr-nb" && args.alpha.is_none_or(|a| a <= 0.0) {
         eprintln!(
-            "interdict detect --method {method}: not built yet (tracked in issue #7); built: ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois"
+            "interdict detect --method glr-nb without --alpha: not built yet (tracked in issue #7) — the package then estimates alpha with MASS::glm.nb; give --alpha, or use ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois"
         );
         return Ok(exit::ERROR);
     }
@@ -194,14 +194,17 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
             }
             farrington(y, dates, &c)?
         }
-        "glr-pois" => {
+        "glr-pois" | "glr-nb" => {
             let Some(range) = range else {
                 bail!("glr-pois needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
             };
-            if args.alpha.is_some_and(|a| a != 0.0) {
-                bail!("glr-pois is the Poisson chart (alpha 0); the negative binomial chart (glr-nb) is not built yet");
+            if method == "glr-pois" && args.alpha.is_some_and(|a| a != 0.0) {
+                bail!("glr-pois is the Poisson chart (alpha 0); use glr-nb with --alpha for the negative binomial chart");
             }
             let mut c = GlrControl::defaults(range);
+            if method == "glr-nb" {
+                c.alpha = args.alpha.unwrap_or(0.0);
+            }
             c.c_arl = args.c_arl.unwrap_or(5.0);
             c.mu0 = args.mu0;
             c.theta = args.theta;
