@@ -1,23 +1,9 @@
 //! End-to-end tests through the `interdict` binary.
 
+mod common;
+
+use common::{interdict, json_lines};
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn interdict(args: &[&str], data_dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .args(args)
-        .env("INTERDICT_DATA", data_dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
 
 #[test]
 fn every_subcommand_has_help() {

@@ -1,22 +1,8 @@
 //! End-to-end: watchlist import, screening of party names, comparison of name pairs.
 
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn interdict(args: &[&str], data_dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .args(args)
-        .env("INTERDICT_DATA", data_dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
+use common::{interdict, json_lines};
 
 const LIST: &str = "name,aliases,country,type,reference,notes
 Hubei Amarvel Biotech Co. Ltd.,Amarvel Biotech;AMARVEL,CN,company,W-001,fentanyl precursors

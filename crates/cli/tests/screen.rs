@@ -1,29 +1,11 @@
 //! End-to-end screening of the bundled examples: every planted flag is raised, nothing else is,
 //! ordinary trade comes out `none`, and bad lines get error records in place.
 
+mod common;
+
+use common::{interdict, json_lines, root};
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Output, Stdio};
-
-fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn interdict(args: &[&str], data_dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .args(args)
-        .current_dir(root())
-        .env("INTERDICT_DATA", data_dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect()
-}
+use std::process::Command;
 
 const EXAMPLE_ARGS: &[&str] = &[
     "screen",

@@ -63,6 +63,13 @@ fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextEr
     Ok(out)
 }
 
+/// A finite number ≥ 0, or `None`.
+fn non_negative(text: &str) -> Option<f64> {
+    text.parse()
+        .ok()
+        .filter(|q: &f64| q.is_finite() && *q >= 0.0)
+}
+
 /// The key a quantity of a substance is counted under: the registry id when the CAS is known
 /// (so that a salt's CAS counts towards its base), else the CAS itself.
 pub fn substance_key(registry: &Registry, cas: Cas) -> String {
@@ -103,16 +110,12 @@ pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
             .ok()
             .filter(|y| (1900..=2200).contains(y))
             .ok_or_else(|| bad(format!("field year: `{}` is not a year", r["year"])))?;
-        let quantity_kg: f64 = r["quantity_kg"]
-            .parse()
-            .ok()
-            .filter(|q: &f64| q.is_finite() && *q >= 0.0)
-            .ok_or_else(|| {
-                bad(format!(
-                    "field quantity_kg: `{}` is not a non-negative number",
-                    r["quantity_kg"]
-                ))
-            })?;
+        let quantity_kg = non_negative(&r["quantity_kg"]).ok_or_else(|| {
+            bad(format!(
+                "field quantity_kg: `{}` is not a non-negative number",
+                r["quantity_kg"]
+            ))
+        })?;
         out.push(AlrRow {
             country,
             cas: cas.to_string(),
@@ -196,16 +199,12 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
         let exporter_country = country("exporter_country")?;
         let importer_country = country("importer_country")?;
         let cas = Cas::parse(&r["cas"]).map_err(|e| bad(format!("field cas: {e}")))?;
-        let quantity_kg: f64 = r["quantity_kg"]
-            .parse()
-            .ok()
-            .filter(|q: &f64| q.is_finite() && *q >= 0.0)
-            .ok_or_else(|| {
-                bad(format!(
-                    "field quantity_kg: `{}` is not a non-negative number",
-                    r["quantity_kg"]
-                ))
-            })?;
+        let quantity_kg = non_negative(&r["quantity_kg"]).ok_or_else(|| {
+            bad(format!(
+                "field quantity_kg: `{}` is not a non-negative number",
+                r["quantity_kg"]
+            ))
+        })?;
         let status = match r["status"].to_ascii_lowercase().as_str() {
             "pending" => PenStatus::Pending,
             "no_objection" => PenStatus::NoObjection,
