@@ -81,11 +81,7 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
         SubstancesCommand::Lists => {
             if ctx.json {
                 for l in registry.lists() {
-                    let n = registry
-                        .substances()
-                        .iter()
-                        .filter(|s| s.controls.iter().any(|c| c.list == l.id))
-                        .count();
+                    let n = members(registry, &l.id);
                     let mut v = serde_json::to_value(l)?;
                     v["substances"] = json!(n);
                     writeln!(out, "{v}")?;
@@ -93,11 +89,7 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
             } else {
                 let mut t = Table::new(&["LIST", "SUBSTANCES", "INSTRUMENT"]);
                 for l in registry.lists() {
-                    let n = registry
-                        .substances()
-                        .iter()
-                        .filter(|s| s.controls.iter().any(|c| c.list == l.id))
-                        .count();
+                    let n = members(registry, &l.id);
                     t.row(vec![l.id.clone(), n.to_string(), l.instrument.clone()]);
                 }
                 out.write_all(t.render().as_bytes())?;
@@ -105,6 +97,15 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// How many substances a control list holds.
+fn members(registry: &Registry, list: &str) -> usize {
+    registry
+        .substances()
+        .iter()
+        .filter(|s| s.controls.iter().any(|c| c.list == list))
+        .count()
 }
 
 fn summary_json(s: &Substance) -> Value {
