@@ -278,8 +278,8 @@ Reproduces R surveillance 1.20.3: same alarms, same upper bounds. Built: ears-c1
 (earsC), farrington (farringtonFlexible, Farrington and Noufaily settings; a `date` column makes the
 reference weeks calendar years back), cusum (standard, anscombe, anscombe2nd, rossi, pearsonNegBin,
 none) and glr-pois (glrnb with alpha 0: GLR, or LR with --theta; restarts after an alarm; the
-upper bound column is the statistic) and glr-nb with a given --alpha (negative binomial GLR/LR).
-Not built yet: glr-nb with alpha estimated (the package's MASS::glm.nb default).
+upper bound column is the statistic) and glr-nb (negative binomial; without --alpha, alpha is
+estimated as the package does, with MASS::glm.nb on the weeks before the range).
 
 With a `series` column the file holds many series; they are processed in parallel and the output
 gains a leading `series` column.

@@ -76,7 +76,8 @@ pub enum Detector {
     /// Farrington/Noufaily; `b` is lowered to the years of history a series has (series with
     /// less than a year before the monitored weeks are skipped).
     Farrington(FarringtonControl),
-    /// Poisson GLR; the in-control mean is fitted to the weeks before the monitored ones.
+    /// GLR chart (Poisson, or negative binomial with alpha given or estimated per series); the
+    /// in-control mean is fitted to the weeks before the monitored ones.
     GlrPois(GlrControl),
 }
 
@@ -86,6 +87,7 @@ impl Detector {
             Detector::Ears(m, _) => format!("ears-{}", format!("{m:?}").to_lowercase()),
             Detector::Cusum { .. } => "cusum".into(),
             Detector::Farrington(_) => "farrington".into(),
+            Detector::GlrPois(c) if c.estimate_alpha || c.alpha > 0.0 => "glr-nb".into(),
             Detector::GlrPois(_) => "glr-pois".into(),
         }
     }

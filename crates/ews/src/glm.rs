@@ -137,11 +137,28 @@ pub fn fit(x: &[Vec<f64>], y: &[f64], prior: &[f64]) -> Fit {
 
 /// Fits log E[y] = Xβ with prior weights for the given family.
 pub fn fit_family(x: &[Vec<f64>], y: &[f64], prior: &[f64], family: Family) -> Fit {
+    fit_from(x, y, prior, family, None)
+}
+
+/// As [`fit_family`], starting from given linear predictors (R's `etastart`).
+pub fn fit_from(
+    x: &[Vec<f64>],
+    y: &[f64],
+    prior: &[f64],
+    family: Family,
+    eta_start: Option<&[f64]>,
+) -> Fit {
     let deviance = |y: &[f64], mu: &[f64], prior: &[f64]| family.deviance(y, mu, prior);
     let n = y.len();
     let p = x.first().map_or(0, Vec::len);
-    let mut mu: Vec<f64> = y.iter().map(|&v| family.start(v)).collect();
-    let mut eta: Vec<f64> = mu.iter().map(|m| m.ln()).collect();
+    let (mut mu, mut eta): (Vec<f64>, Vec<f64>) = match eta_start {
+        Some(e) => (e.iter().map(|v| v.exp()).collect(), e.to_vec()),
+        None => {
+            let mu: Vec<f64> = y.iter().map(|&v| family.start(v)).collect();
+            let eta = mu.iter().map(|m| m.ln()).collect();
+            (mu, eta)
+        }
+    };
     let mut dev_old = deviance(y, &mu, prior);
     let mut converged = false;
     let mut w = vec![0.0; n];
@@ -209,4 +226,82 @@ impl Fit {
             })
             .collect()
     }
+}
+
+/// `MASS::theta.ml`: Newton steps for the negative-binomial size given the means (at most
+/// `limit − 1` steps, tolerance ε^¼ as in MASS).
+fn theta_ml(y: &[f64], mu: &[f64], limit: usize) -> f64 {
+    use special::Gamma;
+    let n = y.len() as f64;
+    let mut t0 = n / y
+        .iter()
+        .zip(mu)
+        .map(|(y, m)| (y / m - 1.0).powi(2))
+        .sum::<f64>();
+    let eps = f64::EPSILON.powf(0.25);
+    let mut del = 1.0f64;
+    let mut it = 0;
+    loop {
+        it += 1;
+        if it >= limit || del.abs() <= eps {
+            break;
+        }
+        t0 = t0.abs();
+        let (mut score, mut info) = (0.0, 0.0);
+        for (&y, &m) in y.iter().zip(mu) {
+            score += (t0 + y).digamma() - t0.digamma() + t0.ln() + 1.0
+                - (t0 + m).ln()
+                - (y + t0) / (m + t0);
+            info += -(t0 + y).trigamma() + t0.trigamma() - 1.0 / t0 + 2.0 / (m + t0)
+                - (y + t0) / (m + t0).powi(2);
+        }
+        del = score / info;
+        t0 += del;
+    }
+    t0.max(0.0)
+}
+
+/// `MASS::glm.nb` log-likelihood.
+fn nb_loglik(theta: f64, mu: &[f64], y: &[f64]) -> f64 {
+    use statrs::function::gamma::ln_gamma;
+    y.iter()
+        .zip(mu)
+        .map(|(&y, &m)| {
+            ln_gamma(theta + y) - ln_gamma(theta) - ln_gamma(y + 1.0)
+                + theta * theta.ln()
+                + y * (m + if y == 0.0 { 1.0 } else { 0.0 }).ln()
+                - (theta + y) * (theta + m).ln()
+        })
+        .sum()
+}
+
+/// `MASS::glm.nb` with its defaults (epsilon 1e-8, 25 iterations): a Poisson fit, then fits of the
+/// negative binomial alternating with the ML estimate of its size θ (computed, as in MASS, from
+/// the means before each refit). Returns the last fit and θ.
+pub fn glm_nb(x: &[Vec<f64>], y: &[f64]) -> (Fit, f64) {
+    let ones = vec![1.0; y.len()];
+    let mut fit = fit(x, y, &ones);
+    let mut mu = fit.mu.clone();
+    let mut theta = theta_ml(y, &mu, 25);
+    let d1 = (2.0 * fit.df_residual.max(1.0)).sqrt();
+    let d2 = 1.0;
+    let mut del = 1.0f64;
+    let mut lm = nb_loglik(theta, &mu, y);
+    let mut lm0 = lm + 2.0 * d1;
+    let mut iter = 0;
+    loop {
+        iter += 1;
+        if iter > 25 || (lm0 - lm).abs() / d1 + del.abs() / d2 <= 1e-8 {
+            break;
+        }
+        let eta: Vec<f64> = mu.iter().map(|m| m.ln()).collect();
+        fit = fit_from(x, y, &ones, Family::NegBin(theta), Some(&eta));
+        let t0 = theta;
+        theta = theta_ml(y, &mu, 25);
+        mu = fit.mu.clone();
+        del = t0 - theta;
+        lm0 = lm;
+        lm = nb_loglik(theta, &mu, y);
+    }
+    (fit, theta)
 }

@@ -23,6 +23,9 @@ pub struct GlrControl {
     pub trend: bool,
     /// Negative-binomial overdispersion (`alpha`); 0 for the Poisson chart.
     pub alpha: f64,
+    /// Estimate `alpha` (as 1/θ of `MASS::glm.nb` on the weeks before the range) instead: the
+    /// package's default when `alpha` is not given.
+    pub estimate_alpha: bool,
 }
 
 impl GlrControl {
@@ -35,12 +38,14 @@ impl GlrControl {
             harmonics: 1,
             trend: false,
             alpha: 0.0,
+            estimate_alpha: false,
         }
     }
 }
 
-/// The package's in-control means: a Poisson GLM on weeks 1..range.0-1, predicted over the range.
-fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
+/// The package's in-control means: a GLM on weeks 1..range.0-1 (Poisson, negative binomial with
+/// the given alpha, or `glm.nb` when alpha is to be estimated), predicted over the range; and alpha.
+fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<(Vec<f64>, f64), EwsError> {
     let train = c.range.0 - 1;
     let p = 1 + usize::from(c.trend) + 2 * c.harmonics;
     if train <= p {
@@ -64,13 +69,21 @@ fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
         r
     };
     let x: Vec<Vec<f64>> = (1..=train).map(|t| row(t as f64)).collect();
-    let family = if c.alpha > 0.0 {
-        glm::Family::NegBin(1.0 / c.alpha)
+    let (fit, alpha) = if c.estimate_alpha {
+        let (fit, theta) = glm::glm_nb(&x, &y[..train]);
+        (fit, 1.0 / theta)
     } else {
-        glm::Family::Poisson
+        let family = if c.alpha > 0.0 {
+            glm::Family::NegBin(1.0 / c.alpha)
+        } else {
+            glm::Family::Poisson
+        };
+        (
+            glm::fit_family(&x, &y[..train], &vec![1.0; train], family),
+            c.alpha,
+        )
     };
-    let fit = glm::fit_family(&x, &y[..train], &vec![1.0; train], family);
-    Ok((c.range.0..=c.range.1)
+    let mu0 = (c.range.0..=c.range.1)
         .map(|t| {
             row(t as f64)
                 .iter()
@@ -79,7 +92,8 @@ fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<Vec<f64>, EwsError> {
                 .sum::<f64>()
                 .exp()
         })
-        .collect())
+        .collect();
+    Ok((mu0, alpha))
 }
 
 /// One run of the chart over `x` from its start: the statistics up to the first alarm (inclusive)
@@ -181,10 +195,17 @@ pub fn glr_pois(y: &[f64], c: &GlrControl) -> Result<Vec<Point>, EwsError> {
             reason: "theta has to be larger than 1".into(),
         });
     }
-    let mu0 = match c.mu0 {
-        Some(m) => vec![m; c.range.1 - c.range.0 + 1],
+    let (mu0, alpha) = match c.mu0 {
+        Some(m) if !c.estimate_alpha => (vec![m; c.range.1 - c.range.0 + 1], c.alpha),
+        Some(_) => {
+            return Err(EwsError::Parameter {
+                name: "mu0",
+                reason: "alpha can only be estimated together with mu0".into(),
+            })
+        }
         None => estimate_mu0(y, c)?,
     };
+    let c = &GlrControl { alpha, ..c.clone() };
     let x = &y[c.range.0 - 1..c.range.1];
     let mut out = Vec::with_capacity(x.len());
     let mut start = 0;

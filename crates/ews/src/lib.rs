@@ -4,7 +4,8 @@
 //!
 //! Built: EARS C1, C2, C3 (`earsC`), Farrington and the Noufaily improvements
 //! (`farringtonFlexible`), CUSUM with the package's transformations (`cusum`) and the Poisson
-//! likelihood-ratio charts (`glrnb` with alpha 0). Not built yet: the negative-binomial GLR.
+//! and negative-binomial likelihood-ratio charts (`glrnb`, alpha given or estimated by
+//! `MASS::glm.nb`).
 //!
 //! R semantics are kept where they differ from Rust's: `pmax`/`max` propagate NaN (Rust's
 //! `f64::max` would drop it), and a NaN upper bound gives an NA alarm.

@@ -121,7 +121,11 @@ fn every_reference_case_agrees_with_r() {
             }
             "glr-pois" | "glr-nb" => {
                 let mut control = GlrControl::defaults(range(&p).unwrap());
-                control.alpha = p.get("alpha").map_or(0.0, |a| a.parse().unwrap());
+                match p.get("alpha").map(String::as_str) {
+                    Some("estimate") => control.estimate_alpha = true,
+                    Some(a) => control.alpha = a.parse().unwrap(),
+                    None => {}
+                }
                 control.c_arl = p["c_arl"].parse().unwrap();
                 control.mu0 = p.get("mu0").map(|m| m.parse().unwrap());
                 control.theta = p.get("theta").map(|m| m.parse().unwrap());

@@ -56,10 +56,11 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
             Detector::Farrington(c)
         }
         "glr-pois" => Detector::GlrPois(GlrControl::defaults((1, 1))),
-        "glr-nb" => {
-            eprintln!("interdict alerts --method glr-nb: not built yet (tracked in issue #7); use ears-c1, ears-c2, ears-c3, cusum, farrington or glr-pois");
-            return Ok(exit::ERROR);
-        }
+        // The package's default: alpha = 1/θ of MASS::glm.nb, estimated per series.
+        "glr-nb" => Detector::GlrPois(GlrControl {
+            estimate_alpha: true,
+            ..GlrControl::defaults((1, 1))
+        }),
         other => bail!("unknown --method `{other}`"),
     };
     let since = args

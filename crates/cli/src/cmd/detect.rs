@@ -136,12 +136,6 @@ fn fmt(x: f64) -> String {
 
 pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
     let method = args.method.as_str();
-    if method == "glr-nb" && args.alpha.is_none_or(|a| a <= 0.0) {
-        eprintln!(
-            "interdict detect --method glr-nb without --alpha: not built yet (tracked in issue #7) — the package then estimates alpha with MASS::glm.nb; give --alpha, or use ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois"
-        );
-        return Ok(exit::ERROR);
-    }
     let all = read_series(&args.input)?;
     let range = args.range.as_deref().map(parse_range).transpose()?;
     let run_one = |y: &[f64], dates: Option<&[i64]>| -> Result<Vec<Point>> {
@@ -203,7 +197,12 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
             }
             let mut c = GlrControl::defaults(range);
             if method == "glr-nb" {
-                c.alpha = args.alpha.unwrap_or(0.0);
+                match args.alpha {
+                    Some(a) if a > 0.0 => c.alpha = a,
+                    Some(a) => bail!("--alpha {a}: the negative binomial chart needs alpha > 0 (or no --alpha to estimate it)"),
+                    // The package's default: alpha = 1/θ of MASS::glm.nb on the weeks before the range.
+                    None => c.estimate_alpha = true,
+                }
             }
             c.c_arl = args.c_arl.unwrap_or(5.0);
             c.mu0 = args.mu0;
