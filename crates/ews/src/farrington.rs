@@ -138,7 +138,8 @@ fn fit_flexible(
     let design = |trend: bool| -> Vec<Vec<f64>> {
         (0..y.len())
             .map(|i| {
-                let mut row = vec![1.0];
+                let mut row = Vec::with_capacity(1 + usize::from(trend) + levels.len());
+                row.push(1.0);
                 if trend {
                     row.push(wtime[i]);
                 }
