@@ -78,17 +78,17 @@ pub enum Detector {
     Farrington(FarringtonControl),
     /// GLR chart (Poisson, or negative binomial with alpha given or estimated per series); the
     /// in-control mean is fitted to the weeks before the monitored ones.
-    GlrPois(GlrControl),
+    Glr(GlrControl),
 }
 
 impl Detector {
     pub fn name(&self) -> String {
         match self {
-            Detector::Ears(m, _) => format!("ears-{}", format!("{m:?}").to_lowercase()),
+            Detector::Ears(m, _) => m.cli_name().into(),
             Detector::Cusum { .. } => "cusum".into(),
             Detector::Farrington(_) => "farrington".into(),
-            Detector::GlrPois(c) if c.estimate_alpha || c.alpha > 0.0 => "glr-nb".into(),
-            Detector::GlrPois(_) => "glr-pois".into(),
+            Detector::Glr(c) if c.estimate_alpha || c.alpha > 0.0 => "glr-nb".into(),
+            Detector::Glr(_) => "glr-pois".into(),
         }
     }
 }
@@ -228,7 +228,7 @@ pub fn alerts(
                 };
                 farrington(y, None, &control)?
             }
-            Detector::GlrPois(template) => {
+            Detector::Glr(template) => {
                 let from = monitor_from.max(2 * template.harmonics + 3);
                 if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
                     continue;
@@ -299,7 +299,7 @@ pub fn alerts(
                     p0.observed,
                     iso_week_label(monday),
                     p0.expected,
-                    if matches!(detector, Detector::GlrPois(_)) { "likelihood-ratio statistic" } else { "threshold" },
+                    if matches!(detector, Detector::Glr(_)) { "likelihood-ratio statistic" } else { "threshold" },
                     p0.upperbound,
                     detector.name(),
                     episode.len(),

@@ -12,6 +12,25 @@ pub enum EarsMethod {
 }
 
 impl EarsMethod {
+    /// The method from its command-line name (`ears-c1`, `ears-c2`, `ears-c3`).
+    pub fn parse(name: &str) -> Option<EarsMethod> {
+        Some(match name {
+            "ears-c1" => EarsMethod::C1,
+            "ears-c2" => EarsMethod::C2,
+            "ears-c3" => EarsMethod::C3,
+            _ => return None,
+        })
+    }
+
+    /// The command-line name, as [`EarsMethod::parse`] reads it.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            EarsMethod::C1 => "ears-c1",
+            EarsMethod::C2 => "ears-c2",
+            EarsMethod::C3 => "ears-c3",
+        }
+    }
+
     /// How far back the method looks from the monitored point.
     fn max_lag(self, baseline: usize) -> usize {
         match self {

@@ -66,11 +66,7 @@ fn every_reference_case_agrees_with_r() {
         let y = series(dataset);
         let got: Vec<Point> = match method {
             "ears-c1" | "ears-c2" | "ears-c3" => {
-                let m = match method {
-                    "ears-c1" => EarsMethod::C1,
-                    "ears-c2" => EarsMethod::C2,
-                    _ => EarsMethod::C3,
-                };
+                let m = EarsMethod::parse(method).expect("an EARS method");
                 let control = EarsControl {
                     baseline: p["baseline"].parse().unwrap(),
                     min_sigma: p["min_sigma"].parse().unwrap(),

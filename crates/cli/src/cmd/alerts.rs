@@ -25,11 +25,9 @@ fn day_of(text: &str) -> Result<i64, String> {
 
 pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
     let detector = match args.method.as_str() {
-        "ears-c1" | "ears-c2" | "ears-c3" => {
-            let m = match args.method.as_str() {
-                "ears-c1" => EarsMethod::C1,
-                "ears-c2" => EarsMethod::C2,
-                _ => EarsMethod::C3,
+        name if name.starts_with("ears-") => {
+            let Some(m) = EarsMethod::parse(name) else {
+                bail!("unknown --method `{name}`")
             };
             Detector::Ears(
                 m,
@@ -55,9 +53,9 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
             c.threshold_method = ThresholdMethod::NbPlugin;
             Detector::Farrington(c)
         }
-        "glr-pois" => Detector::GlrPois(GlrControl::defaults((1, 1))),
+        "glr-pois" => Detector::Glr(GlrControl::defaults((1, 1))),
         // The package's default: alpha = 1/θ of MASS::glm.nb, estimated per series.
-        "glr-nb" => Detector::GlrPois(GlrControl {
+        "glr-nb" => Detector::Glr(GlrControl {
             estimate_alpha: true,
             ..GlrControl::defaults((1, 1))
         }),

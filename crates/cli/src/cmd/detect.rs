@@ -140,11 +140,9 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
     let range = args.range.as_deref().map(parse_range).transpose()?;
     let run_one = |y: &[f64], dates: Option<&[i64]>| -> Result<Vec<Point>> {
         Ok(match method {
-        "ears-c1" | "ears-c2" | "ears-c3" => {
-            let m = match method {
-                "ears-c1" => EarsMethod::C1,
-                "ears-c2" => EarsMethod::C2,
-                _ => EarsMethod::C3,
+        name if name.starts_with("ears-") => {
+            let Some(m) = EarsMethod::parse(name) else {
+                bail!("unknown --method `{name}` (ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb)")
             };
             let control = EarsControl {
                 baseline: args.baseline.unwrap_or(7),
