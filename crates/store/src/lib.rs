@@ -109,10 +109,7 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        let sql = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(&path);
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -135,10 +132,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|source| StoreError::Sqlite {
-                path: self.path.clone(),
-                source,
-            })
+            .map_err(sql_error(&self.path))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -176,11 +170,7 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let path = self.path.clone();
-        let sql = move |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let tx = self.conn.transaction().map_err(|e| E::from(sql(e)))?;
         let value = work(&tx)?;
         tx.commit().map_err(|e| E::from(sql(e)))?;
@@ -197,7 +187,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let path = self.path.clone();
         self.write(|tx| {
-            let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+            let sql = sql_error(&path);
             let old: Vec<i64> = {
                 let mut stmt = tx
                     .prepare("SELECT id FROM imports WHERE kind = ?1 AND name = ?2 AND active = 1")
@@ -233,10 +223,7 @@ impl Store {
 
     /// The active snapshots of a kind, by name.
     pub fn snapshots(&self, kind: &str) -> Result<Vec<Snapshot>, StoreError> {
-        let sql = |source| StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let mut stmt = self
             .conn
             .prepare(
@@ -262,10 +249,7 @@ impl Store {
 
     /// The record bodies of the active snapshots of a kind, grouped by snapshot name.
     pub fn snapshot_records(&self, kind: &str) -> Result<Vec<(String, Vec<String>)>, StoreError> {
-        let sql = |source| StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let mut stmt = self
             .conn
             .prepare(
@@ -295,7 +279,7 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let path = self.path.clone();
         self.write(|tx| {
-            let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+            let sql = sql_error(&path);
             let mut stmt = tx
                 .prepare("INSERT OR IGNORE INTO alr_ledger (declaration_id, body, recorded_at) VALUES (?1, ?2, ?3)")
                 .map_err(sql)?;
@@ -309,10 +293,7 @@ impl Store {
 
     /// Every recorded import (JSON bodies), oldest first.
     pub fn ledger(&self) -> Result<Vec<String>, StoreError> {
-        let sql = |source| StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let mut stmt = self
             .conn
             .prepare("SELECT body FROM alr_ledger ORDER BY rowid")
@@ -328,6 +309,14 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// Maps a SQLite error to one that names the database file.
+fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
