@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, EwsError,
+    cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, EwsError,
     FarringtonControl, GlrControl, Transform,
 };
 
@@ -233,7 +233,7 @@ pub fn alerts(
                 if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
                     continue;
                 }
-                glr_pois(
+                glrnb(
                     y,
                     &GlrControl {
                         range: (from, y.len()),

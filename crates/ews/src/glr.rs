@@ -99,38 +99,49 @@ fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<(Vec<f64>, f64), EwsError> 
 /// One run of the chart over `x` from its start: the statistics up to the first alarm (inclusive)
 /// and whether it alarmed.
 fn run_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
-    let mut values = Vec::with_capacity(x.len());
     if c.alpha > 0.0 {
         return run_nb_chart(x, mu0, c);
     }
-    match c.theta {
-        Some(kappa) => {
-            let mut s = 0.0f64;
-            for (xi, mi) in x.iter().zip(mu0) {
-                s = (s + kappa * xi + (1.0 - kappa.exp()) * mi).max(0.0);
-                values.push(s);
-                if s > c.c_arl {
-                    return (values, true);
-                }
-            }
+    if let Some(kappa) = c.theta {
+        return run_lr_chart(x, mu0, c.c_arl, |xi, mi| {
+            kappa * xi + (1.0 - kappa.exp()) * mi
+        });
+    }
+    let mut values = Vec::with_capacity(x.len());
+    for n in 0..x.len() {
+        // max over change points k ≤ n of the profile log-likelihood ratio.
+        let (mut sum_x, mut sum_mu) = (0.0, 0.0);
+        let mut best = -1e99f64;
+        for k in (0..=n).rev() {
+            sum_x += x[k];
+            sum_mu += mu0[k];
+            let kappa = (sum_x / sum_mu).ln().max(0.0);
+            let llr = kappa * sum_x + (1.0 - kappa.exp()) * sum_mu;
+            best = best.max(llr);
         }
-        None => {
-            for n in 0..x.len() {
-                // max over change points k ≤ n of the profile log-likelihood ratio.
-                let (mut sum_x, mut sum_mu) = (0.0, 0.0);
-                let mut best = -1e99f64;
-                for k in (0..=n).rev() {
-                    sum_x += x[k];
-                    sum_mu += mu0[k];
-                    let kappa = (sum_x / sum_mu).ln().max(0.0);
-                    let llr = kappa * sum_x + (1.0 - kappa.exp()) * sum_mu;
-                    best = best.max(llr);
-                }
-                values.push(best);
-                if best >= c.c_arl {
-                    return (values, true);
-                }
-            }
+        values.push(best);
+        if best >= c.c_arl {
+            return (values, true);
+        }
+    }
+    (values, false)
+}
+
+/// The LR chart for a known change: the CUSUM of the log-likelihood ratios `llr(x, μ0)`, kept at
+/// or above 0; it alarms when the sum exceeds `c_arl` (strictly, as the package does).
+fn run_lr_chart(
+    x: &[f64],
+    mu0: &[f64],
+    c_arl: f64,
+    llr: impl Fn(f64, f64) -> f64,
+) -> (Vec<f64>, bool) {
+    let mut values = Vec::with_capacity(x.len());
+    let mut s = 0.0f64;
+    for (&xi, &mi) in x.iter().zip(mu0) {
+        s = (s + llr(xi, mi)).max(0.0);
+        values.push(s);
+        if s > c_arl {
+            return (values, true);
         }
     }
     (values, false)
@@ -145,18 +156,10 @@ fn run_nb_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
         kappa * xi
             + (xi + 1.0 / alpha) * ((1.0 + alpha * mi) / (1.0 + alpha * mi * kappa.exp())).ln()
     };
-    let mut values = Vec::with_capacity(x.len());
     if let Some(kappa) = c.theta {
-        let mut s = 0.0f64;
-        for (xi, mi) in x.iter().zip(mu0) {
-            s = (s + term(kappa, *xi, *mi)).max(0.0);
-            values.push(s);
-            if s > c.c_arl {
-                return (values, true);
-            }
-        }
-        return (values, false);
+        return run_lr_chart(x, mu0, c.c_arl, |xi, mi| term(kappa, xi, mi));
     }
+    let mut values = Vec::with_capacity(x.len());
     for n in 0..x.len() {
         let mut best = -1e99f64;
         let mut kappa_ml = 0.5;
@@ -187,7 +190,7 @@ fn run_nb_chart(x: &[f64], mu0: &[f64], c: &GlrControl) -> (Vec<f64>, bool) {
     (values, false)
 }
 
-pub fn glr_pois(y: &[f64], c: &GlrControl) -> Result<Vec<Point>, EwsError> {
+pub fn glrnb(y: &[f64], c: &GlrControl) -> Result<Vec<Point>, EwsError> {
     check_range(c.range, y.len())?;
     if c.theta == Some(1.0) {
         return Err(EwsError::Parameter {

@@ -20,7 +20,7 @@ pub mod glr;
 pub use cusum::{cusum, CusumControl, Transform};
 pub use ears::{ears, EarsControl, EarsMethod};
 pub use farrington::{farrington, FarringtonControl, PowerTransform, ThresholdMethod};
-pub use glr::{glr_pois, GlrControl};
+pub use glr::{glrnb, GlrControl};
 
 /// One monitored time point.
 #[derive(Clone, Copy, Debug, PartialEq)]

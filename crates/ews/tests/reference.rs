@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use interdict_ews::{
-    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, FarringtonControl,
+    cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, FarringtonControl,
     GlrControl, Point, PowerTransform, ThresholdMethod, Transform,
 };
 
@@ -125,7 +125,7 @@ fn every_reference_case_agrees_with_r() {
                 control.c_arl = p["c_arl"].parse().unwrap();
                 control.mu0 = p.get("mu0").map(|m| m.parse().unwrap());
                 control.theta = p.get("theta").map(|m| m.parse().unwrap());
-                glr_pois(&y, &control).unwrap()
+                glrnb(&y, &control).unwrap()
             }
             other => panic!("unknown method {other}"),
         };

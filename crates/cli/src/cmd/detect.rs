@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
 use interdict_ews::{
-    cusum, ears, farrington, glr_pois, CusumControl, EarsControl, EarsMethod, FarringtonControl,
+    cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, FarringtonControl,
     GlrControl, Point, PowerTransform, ThresholdMethod, Transform,
 };
 
@@ -205,7 +205,7 @@ pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
             c.c_arl = args.c_arl.unwrap_or(5.0);
             c.mu0 = args.mu0;
             c.theta = args.theta;
-            glr_pois(y, &c)?
+            glrnb(y, &c)?
         }
         "cusum" => {
             let trans = match args.trans.as_deref() {
