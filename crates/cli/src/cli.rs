@@ -93,35 +93,6 @@ Examples:
     Alerts(AlertsArgs),
 }
 
-impl Command {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::Identify(_) => "identify",
-            Command::Substances(_) => "substances",
-            Command::Classify(_) => "classify",
-            Command::Lists(_) => "lists",
-            Command::MatchParty(_) => "match-party",
-            Command::CompareNames(_) => "compare-names",
-            Command::Alr(_) => "alr",
-            Command::Pens(_) => "pens",
-            Command::Screen(_) => "screen",
-            Command::Detect(_) => "detect",
-            Command::Alerts(_) => "alerts",
-        }
-    }
-
-    /// The issue that builds this command, for the "not built yet" message.
-    pub fn issue(&self) -> u32 {
-        match self {
-            Command::Identify(_) | Command::Substances(_) => 3,
-            Command::Classify(_) => 4,
-            Command::Lists(_) | Command::MatchParty(_) | Command::CompareNames(_) => 5,
-            Command::Alr(_) | Command::Pens(_) | Command::Screen(_) => 6,
-            Command::Detect(_) | Command::Alerts(_) => 7,
-        }
-    }
-}
-
 #[derive(Args, Debug)]
 pub struct IdentifyArgs {
     /// The goods description to identify.
@@ -158,16 +129,57 @@ pub enum SubstancesCommand {
 }
 
 #[derive(Args, Debug)]
+#[command(after_long_help = "\
+Each structure is standardised (largest organic fragment, neutralised), then:
+  listed      exact lookup in the registry (canonical SMILES, stereo-free skeleton, InChIKey);
+              a stereoisomer counts when the listing covers isomers or names no stereo
+  classes     class-wide legal definitions, with the clauses that apply and the atoms that
+              satisfy them: us-frs (21 U.S.C. 812(c) Sch. I(e), HALT Fentanyl Act 2025),
+              cn-fentanyl-2019 (China, 1 May 2019), uk-nitazene-2025 (SI 2024/1361, clauses
+              (i)-(ii); later clauses were not retrieved, so structures needing them are
+              reported under not_covered, never as inside)
+  not_covered definitions whose parent skeleton is present but whose text excludes the
+              structure, and why (e.g. benzyl in place of phenethyl)
+  similar     nearest listed structures by Morgan fingerprint (radius 2, 2048 bits) Tanimoto
+  designer_precursor_of
+              listed substances one or two backwards steps away: ester hydrolysis, removal of
+              Boc/Cbz/Fmoc/acetyl/trifluoroacetyl/formyl/benzyl from nitrogen, acid halide
+              hydrolysis, alcohol oxidation
+
+Examples:
+  interdict classify 'O=C(c1ccco1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1'
+  interdict classify --json 'CCOc1ccc(Cc2nc3ccccc3n2CCN2CCCC2)cc1'
+  interdict classify --input seized.sdf > results.jsonl
+
+With --input, output is JSON Lines in input order; a structure that cannot be read becomes
+{\"input\", \"line\", \"error\": {\"code\", \"message\"}} in its place and the run goes on
+(exit 1 at the end).")]
 pub struct ClassifyArgs {
     /// A SMILES string.
-    #[arg(conflicts_with = "input")]
+    #[arg(conflicts_with = "input", required_unless_present = "input")]
     pub smiles: Option<String>,
-    /// A `.smi` or `.sdf` file; writes JSON Lines in input order.
+    /// A `.smi` file (SMILES, optional name after whitespace) or `.sdf`/`.mol` file (V2000 or
+    /// V3000); `-` reads SMILES lines from standard input. Writes JSON Lines in input order.
     #[arg(long, short, value_name = "FILE")]
     pub input: Option<PathBuf>,
     /// How many similar controlled substances to report.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 3)]
     pub top: usize,
+    /// Report similar substances only at or above this Tanimoto similarity (0 to 1).
+    #[arg(long, default_value_t = 0.3, value_parser = parse_unit_f64)]
+    pub min_similarity: f64,
+    /// Skip the InChIKey (the slowest step; `inchikey` is then null and lookup uses SMILES only).
+    #[arg(long)]
+    pub no_inchikey: bool,
+}
+
+fn parse_unit_f64(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0 and 1"))
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Command::Pens(c) => cmd::screen::context_import(&ctx, "pens", c),
         Command::Detect(args) => cmd::detect::run(&ctx, args),
         Command::Alerts(args) => cmd::alerts::run(&ctx, args),
-        other => cmd::not_built(other.name(), other.issue()),
+        Command::Classify(args) => cmd::classify::run(&ctx, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

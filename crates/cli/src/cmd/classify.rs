@@ -1,0 +1,178 @@
+//! `interdict classify`: listed substance, class-wide definitions, similar and designer precursors
+//! from a structure.
+
+use std::io::{self, Read, Write};
+
+use anyhow::{Context as _, Result};
+use interdict_registry::Registry;
+use interdict_structure::{
+    input::{is_sdf_path, RawRecord},
+    read_sdf, read_smi, Classification, Engine, Options,
+};
+use serde_json::json;
+
+use crate::cli::ClassifyArgs;
+use crate::exit;
+use crate::output::{write_ordered, Context, Table};
+
+pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
+    let options = Options {
+        top_k: args.top,
+        min_similarity: args.min_similarity,
+        inchikey: !args.no_inchikey,
+    };
+    let engine =
+        Engine::new(Registry::builtin(), options).context("preparing the registry's structures")?;
+    if let Some(path) = &args.input {
+        return run_file(ctx, &engine, path);
+    }
+    let smiles = args.smiles.as_deref().unwrap_or_default();
+    let mut out = io::stdout().lock();
+    match engine.classify_smiles(smiles) {
+        Ok(c) => {
+            if ctx.json {
+                let mut buf = Vec::new();
+                write_json(&mut buf, &c);
+                out.write_all(&buf)?;
+            } else {
+                out.write_all(render(&c).as_bytes())?;
+            }
+            Ok(exit::OK)
+        }
+        Err(e) => {
+            if ctx.json {
+                let record =
+                    json!({"input": smiles, "error": {"code": e.code(), "message": e.to_string()}});
+                writeln!(out, "{record}")?;
+            }
+            eprintln!("error: {e}");
+            Ok(exit::ERROR)
+        }
+    }
+}
+
+fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8> {
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        io::stdin()
+            .lock()
+            .read_to_string(&mut text)
+            .context("reading standard input")?;
+    } else {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot open {}", path.display()))?;
+        text = String::from_utf8_lossy(&bytes).into_owned();
+    }
+    let records = if is_sdf_path(path) {
+        read_sdf(&text)
+    } else {
+        read_smi(&text)
+    };
+    let bar = ctx.progress(records.len() as u64, "classifying");
+    let failures = std::sync::atomic::AtomicU64::new(0);
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    write_ordered(
+        &mut out,
+        &records,
+        |record: &RawRecord, buf: &mut Vec<u8>| {
+            match engine.classify_record(record) {
+                Ok(c) => write_json(buf, &c),
+                Err(e) => {
+                    failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let record = json!({
+                        "input": record.label(),
+                        "name": record.name,
+                        "line": record.line,
+                        "error": {"code": e.code(), "message": format!("line {}: {e}", record.line)},
+                    });
+                    buf.extend_from_slice(record.to_string().as_bytes());
+                    buf.push(b'\n');
+                }
+            }
+            bar.inc(1);
+        },
+    )?;
+    out.flush()?;
+    bar.finish_and_clear();
+    let failed = failures.into_inner();
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} structures could not be read; each has an error record",
+            records.len()
+        );
+        return Ok(exit::PARTIAL);
+    }
+    Ok(exit::OK)
+}
+
+fn write_json(buf: &mut Vec<u8>, c: &Classification) {
+    // Serialising owned strings and numbers into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *buf, c);
+    buf.push(b'\n');
+}
+
+fn render(c: &Classification) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("Structure  {}\n", c.canonical_smiles));
+    if let Some(key) = &c.inchikey {
+        s.push_str(&format!("InChIKey   {key}\n"));
+    }
+    for note in &c.standardization {
+        s.push_str(&format!("Standardised: {note}\n"));
+    }
+    s.push('\n');
+    if c.listed.is_empty() {
+        s.push_str("Listed: no listed substance has this structure.\n");
+    } else {
+        let mut t = Table::new(&["LISTED", "CAS", "MATCH", "CONTROLS"]);
+        for l in &c.listed {
+            t.row(vec![
+                format!("{} ({})", l.name, l.substance_id),
+                l.cas.clone().unwrap_or_default(),
+                l.match_kind.to_string(),
+                l.controls
+                    .iter()
+                    .map(|c| c.list.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s.push('\n');
+    if c.classes.is_empty() {
+        s.push_str("Class definitions: inside none.\n");
+    }
+    for m in &c.classes {
+        s.push_str(&format!(
+            "INSIDE {} — clauses {}\n  {}\n",
+            m.definition,
+            m.clauses.join(", "),
+            m.explanation
+        ));
+    }
+    for n in &c.not_covered {
+        s.push_str(&format!("OUTSIDE {}\n  {}\n", n.definition, n.reason));
+    }
+    if !c.designer_precursor_of.is_empty() {
+        s.push('\n');
+        for p in &c.designer_precursor_of {
+            s.push_str(&format!(
+                "DESIGNER PRECURSOR of {} ({}): {}\n",
+                p.name, p.substance_id, p.explanation
+            ));
+        }
+    }
+    if !c.similar.is_empty() {
+        s.push('\n');
+        let mut t = Table::new(&["SIMILAR", "TANIMOTO"]);
+        for m in &c.similar {
+            t.row(vec![
+                format!("{} ({})", m.name, m.substance_id),
+                format!("{:.3}", m.similarity),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s
+}

@@ -1,0 +1,148 @@
+//! Class-wide legal definitions, each next to its legal text and citation.
+//!
+//! A definition answers with the clauses that apply and the atoms that satisfy each clause, or,
+//! when the structure has the definition's parent skeleton but a modification the text does not
+//! allow, with the reason it is outside (a near miss a regulator will want to see explained).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::graph::Graph;
+
+pub mod fentanyl;
+pub mod nitazene;
+
+/// One class-wide definition: identifier, title and where its text comes from.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Definition {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub jurisdiction: &'static str,
+    pub citation: &'static str,
+}
+
+pub const US_FRS: Definition = Definition {
+    id: "us-frs",
+    title: "fentanyl-related substances",
+    jurisdiction: "US",
+    citation: "21 U.S.C. 812(c) Schedule I(e), added by the HALT Fentanyl Act, Public Law 119-26 (16 July 2025)",
+};
+
+pub const CN_FENTANYL_2019: Definition = Definition {
+    id: "cn-fentanyl-2019",
+    title: "fentanyl-class substances (芬太尼类物质)",
+    jurisdiction: "CN",
+    citation: "MPS/NHC/NMPA joint announcement on the class-wide control of fentanyl substances, effective 1 May 2019",
+};
+
+pub const UK_NITAZENE_2025: Definition = Definition {
+    id: "uk-nitazene-2025",
+    title: "2-benzylbenzimidazole opioids (nitazenes), generic definition",
+    jurisdiction: "UK",
+    citation: "Misuse of Drugs Act 1971 (Amendment) (No. 2) Order 2024, SI 2024/1361, art. 2(3): Sch. 2 Pt 1 para 1(ea), in force 15 January 2025",
+};
+
+pub const DEFINITIONS: [Definition; 3] = [US_FRS, CN_FENTANYL_2019, UK_NITAZENE_2025];
+
+/// A structure inside a definition.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassMatch {
+    pub definition: &'static str,
+    pub clauses: Vec<String>,
+    pub explanation: String,
+    /// Clause → the atoms (0-based, in the standardised structure's order) that satisfy it.
+    pub atoms: BTreeMap<String, Vec<usize>>,
+    pub citation: &'static str,
+}
+
+/// A structure with the definition's parent skeleton that is nonetheless outside it (or cannot be
+/// decided from the text that is known), and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotCovered {
+    pub definition: &'static str,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Inside(ClassMatch),
+    Outside(NotCovered),
+    /// The parent skeleton is not there: the definition has nothing to say.
+    NoSkeleton,
+}
+
+/// Every definition applied to one standardised structure.
+pub fn assess(g: &Graph) -> (Vec<ClassMatch>, Vec<NotCovered>) {
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for outcome in [
+        fentanyl::assess_us(g),
+        fentanyl::assess_cn(g),
+        nitazene::assess_uk(g),
+    ] {
+        match outcome {
+            Outcome::Inside(m) => inside.push(m),
+            Outcome::Outside(n) => outside.push(n),
+            Outcome::NoSkeleton => {}
+        }
+    }
+    (inside, outside)
+}
+
+/// Collects clause → atoms and the sentences that explain them, in clause order.
+#[derive(Default)]
+pub(crate) struct Findings {
+    atoms: BTreeMap<String, Vec<usize>>,
+    sentences: Vec<(String, String)>,
+}
+
+impl Findings {
+    pub(crate) fn add(&mut self, clause: &str, atoms: &[usize], sentence: String) {
+        let entry = self.atoms.entry(clause.to_string()).or_default();
+        entry.extend_from_slice(atoms);
+        entry.sort_unstable();
+        entry.dedup();
+        self.sentences.push((clause.to_string(), sentence));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.atoms.is_empty()
+    }
+
+    pub(crate) fn into_match(self, def: &Definition, preamble: &str) -> ClassMatch {
+        let clauses: Vec<String> = self.atoms.keys().cloned().collect();
+        let mut sentences = self.sentences;
+        sentences.sort_by(|a, b| a.0.cmp(&b.0));
+        let body: Vec<String> = sentences
+            .into_iter()
+            .map(|(clause, s)| format!("({clause}) {s}"))
+            .collect();
+        ClassMatch {
+            definition: def.id,
+            clauses,
+            explanation: format!(
+                "{preamble} Inside the {} definition of {} ({}): {}.",
+                def.jurisdiction,
+                def.title,
+                def.citation,
+                body.join("; ")
+            ),
+            atoms: self.atoms,
+            citation: def.citation,
+        }
+    }
+}
+
+pub(crate) fn outside(def: &Definition, reason: String) -> Outcome {
+    Outcome::Outside(NotCovered {
+        definition: def.id,
+        reason,
+    })
+}
+
+/// Atom indices for a sentence: 0-based, as in the `atoms` field and in RDKit.
+pub(crate) fn atom_list(atoms: &[usize]) -> String {
+    let numbers: Vec<String> = atoms.iter().map(|a| a.to_string()).collect();
+    format!("atoms {}", numbers.join(","))
+}

@@ -1,0 +1,354 @@
+//! The classification of one structure against the registry: listed, classes, similar, precursors.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use interdict_registry::Registry;
+
+use crate::chem::{ChemError, Fingerprint, Structure};
+use crate::classes::{self, ClassMatch, NotCovered};
+use crate::input::{RawRecord, RawText};
+use crate::precursor;
+use crate::standardize::standardize;
+
+/// Structures above this many atoms are refused (polymers, proteins): nothing on the lists is near.
+pub const MAX_ATOMS: usize = 1000;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How many nearest listed substances to report.
+    pub top_k: usize,
+    /// Only report neighbours at or above this Tanimoto similarity.
+    pub min_similarity: f64,
+    /// Compute the InChIKey (the slowest step by far).
+    pub inchikey: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            top_k: 3,
+            min_similarity: 0.3,
+            inchikey: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlRef {
+    pub list: String,
+    pub entry: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub substance_id: String,
+    pub name: String,
+    pub cas: Option<String>,
+    pub controls: Vec<ControlRef>,
+    /// `exact` (same structure, stereo included), `stereoisomer` (same connectivity; the listing
+    /// covers isomers or does not specify stereo), or `inchikey` (same InChIKey, different drawing).
+    #[serde(rename = "match")]
+    pub match_kind: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Similar {
+    pub substance_id: String,
+    pub name: String,
+    pub similarity: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecursorRelation {
+    pub substance_id: String,
+    pub name: String,
+    pub cas: Option<String>,
+    /// E.g. "N-Boc-protected form of", "ester of", or two steps joined by " / ".
+    pub relation: String,
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Classification {
+    pub input: String,
+    pub name: Option<String>,
+    pub canonical_smiles: String,
+    pub inchikey: Option<String>,
+    pub standardization: Vec<String>,
+    pub listed: Vec<Listed>,
+    pub classes: Vec<ClassMatch>,
+    pub not_covered: Vec<NotCovered>,
+    pub similar: Vec<Similar>,
+    pub designer_precursor_of: Vec<PrecursorRelation>,
+}
+
+/// A registry substance prepared for structure lookups.
+struct Entry {
+    id: String,
+    name: String,
+    cas: Option<String>,
+    controls: Vec<ControlRef>,
+    isomeric: String,
+    inchikey: String,
+    covers_isomers: bool,
+    fingerprint: Fingerprint,
+}
+
+pub struct Engine {
+    entries: Vec<Entry>,
+    by_skeleton: FxHashMap<String, Vec<usize>>,
+    by_inchikey: FxHashMap<String, usize>,
+    formula_keys: FxHashSet<Vec<(u8, u16)>>,
+    options: Options,
+}
+
+/// A registry structure the toolkit could not read (a data bug; reported, not fatal).
+#[derive(Debug, thiserror::Error)]
+#[error("registry substance {id}: {source}")]
+pub struct RegistryStructureError {
+    pub id: String,
+    pub source: ChemError,
+}
+
+impl Engine {
+    pub fn new(registry: &Registry, options: Options) -> Result<Engine, RegistryStructureError> {
+        let mut entries = Vec::new();
+        let mut by_skeleton: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut by_inchikey = FxHashMap::default();
+        let mut formula_keys = FxHashSet::default();
+        for s in registry.substances() {
+            if s.smiles.is_empty() || !s.smiles.chars().any(|c| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            let prepared = (|| {
+                let std = standardize(Structure::from_smiles(&s.smiles)?)?;
+                let isomeric = std.structure.canonical_smiles(true)?;
+                let skeleton = std.structure.canonical_smiles(false)?;
+                let fingerprint = std.structure.morgan()?;
+                Ok::<_, ChemError>((std.graph.formula_key(), isomeric, skeleton, fingerprint))
+            })()
+            .map_err(|source| RegistryStructureError {
+                id: s.id.clone(),
+                source,
+            })?;
+            let (formula, isomeric, skeleton, fingerprint) = prepared;
+            let idx = entries.len();
+            formula_keys.insert(formula);
+            by_skeleton.entry(skeleton).or_default().push(idx);
+            if !s.inchikey.is_empty() {
+                by_inchikey.insert(s.inchikey.clone(), idx);
+            }
+            entries.push(Entry {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                cas: s.cas.map(|c| c.to_string()),
+                controls: s
+                    .controls
+                    .iter()
+                    .map(|c| ControlRef {
+                        list: c.list.clone(),
+                        entry: c.entry.clone(),
+                    })
+                    .collect(),
+                isomeric,
+                inchikey: s.inchikey.clone(),
+                covers_isomers: s.covers.contains("isomer"),
+                fingerprint,
+            });
+        }
+        Ok(Engine {
+            entries,
+            by_skeleton,
+            by_inchikey,
+            formula_keys,
+            options,
+        })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Number of registry structures the engine knows.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Parse and classify one raw record.
+    pub fn classify_record(&self, record: &RawRecord) -> Result<Classification, ChemError> {
+        let structure = match &record.text {
+            RawText::Smiles(s) => Structure::from_smiles(s)?,
+            RawText::Molblock(b) => Structure::from_molblock(b)?,
+        };
+        self.classify(structure, record.label(), record.name.clone())
+    }
+
+    pub fn classify_smiles(&self, smiles: &str) -> Result<Classification, ChemError> {
+        self.classify(Structure::from_smiles(smiles)?, smiles.to_string(), None)
+    }
+
+    pub fn classify(
+        &self,
+        structure: Structure,
+        input: String,
+        name: Option<String>,
+    ) -> Result<Classification, ChemError> {
+        let std = standardize(structure)?;
+        if std.graph.len() > MAX_ATOMS {
+            return Err(ChemError::Toolkit(format!(
+                "{} atoms after standardisation; structures above {MAX_ATOMS} atoms are not classified",
+                std.graph.len()
+            )));
+        }
+        let canonical = std.structure.canonical_smiles(true)?;
+        let skeleton = std.structure.canonical_smiles(false)?;
+        let inchikey = if self.options.inchikey {
+            Some(std.structure.inchikey()?)
+        } else {
+            None
+        };
+        let listed = self.listed(&canonical, &skeleton, inchikey.as_deref());
+        let (classes, not_covered) = classes::assess(&std.graph);
+        let fingerprint = std.structure.morgan()?;
+        let similar = self.similar(&fingerprint);
+        let designer_precursor_of = if listed.is_empty() && classes.is_empty() {
+            self.designer_precursor(&std.graph)
+        } else {
+            Vec::new()
+        };
+        Ok(Classification {
+            input,
+            name,
+            canonical_smiles: canonical,
+            inchikey,
+            standardization: std.notes,
+            listed,
+            classes,
+            not_covered,
+            similar,
+            designer_precursor_of,
+        })
+    }
+
+    fn listed(&self, canonical: &str, skeleton: &str, inchikey: Option<&str>) -> Vec<Listed> {
+        let mut out: Vec<Listed> = Vec::new();
+        let mut push = |e: &Entry, kind: &'static str| {
+            if out.iter().any(|l| l.substance_id == e.id) {
+                return;
+            }
+            out.push(Listed {
+                substance_id: e.id.clone(),
+                name: e.name.clone(),
+                cas: e.cas.clone(),
+                controls: e.controls.clone(),
+                match_kind: kind,
+            });
+        };
+        if let Some(indices) = self.by_skeleton.get(skeleton) {
+            for &i in indices {
+                let e = &self.entries[i];
+                if e.isomeric == canonical {
+                    push(e, "exact");
+                }
+            }
+            for &i in indices {
+                let e = &self.entries[i];
+                // The listing covers every stereoisomer, or it names the substance without stereo.
+                if e.isomeric != canonical && (e.covers_isomers || e.isomeric == skeleton) {
+                    push(e, "stereoisomer");
+                }
+            }
+        }
+        if let Some(key) = inchikey {
+            if let Some(&i) = self.by_inchikey.get(key) {
+                push(&self.entries[i], "inchikey");
+            }
+            // Same connectivity layer: a stereoisomer of an isomer-covering listing.
+            for e in &self.entries {
+                if e.covers_isomers
+                    && e.inchikey.len() >= 14
+                    && key.len() >= 14
+                    && e.inchikey[..14] == key[..14]
+                {
+                    push(e, "stereoisomer");
+                }
+            }
+        }
+        out
+    }
+
+    fn similar(&self, fp: &Fingerprint) -> Vec<Similar> {
+        let mut scored: Vec<(f64, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (fp.tanimoto(&e.fingerprint), i))
+            .filter(|&(s, _)| s >= self.options.min_similarity)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(self.options.top_k);
+        scored
+            .into_iter()
+            .map(|(s, i)| Similar {
+                substance_id: self.entries[i].id.clone(),
+                name: self.entries[i].name.clone(),
+                similarity: (s * 1000.0).round() / 1000.0,
+            })
+            .collect()
+    }
+
+    fn designer_precursor(&self, g: &crate::graph::Graph) -> Vec<PrecursorRelation> {
+        let mut out: Vec<PrecursorRelation> = Vec::new();
+        let mut tried: FxHashSet<String> = FxHashSet::default();
+        for candidate in precursor::candidates(g) {
+            if !self.formula_keys.contains(&candidate.formula_key()) {
+                continue;
+            }
+            let smiles = candidate.smiles();
+            if !tried.insert(smiles.clone()) {
+                continue;
+            }
+            let Ok(skeleton) =
+                Structure::from_smiles(&smiles).and_then(|s| s.canonical_smiles(false))
+            else {
+                continue;
+            };
+            let Some(indices) = self.by_skeleton.get(&skeleton) else {
+                continue;
+            };
+            for &i in indices {
+                let e = &self.entries[i];
+                if out.iter().any(|r| r.substance_id == e.id) {
+                    continue;
+                }
+                let relation = candidate.steps.join(" / ");
+                out.push(PrecursorRelation {
+                    substance_id: e.id.clone(),
+                    name: e.name.clone(),
+                    cas: e.cas.clone(),
+                    explanation: format!(
+                        "Not itself listed, but {} listed {}{}: undoing {} gives {skeleton}.",
+                        candidate.steps.join(", then "),
+                        e.name,
+                        e.cas
+                            .as_deref()
+                            .map(|c| format!(" (CAS {c})"))
+                            .unwrap_or_default(),
+                        if candidate.steps.len() == 1 {
+                            "that step"
+                        } else {
+                            "those two steps"
+                        },
+                    ),
+                    relation,
+                });
+            }
+        }
+        out
+    }
+}

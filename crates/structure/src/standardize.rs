@@ -1,0 +1,125 @@
+//! Standardisation before identification: keep the largest organic fragment, neutralise.
+//!
+//! Seized material and shipping documents come as salts and hydrates (fentanyl citrate,
+//! methamphetamine hydrochloride, a sodium glycidate); the legal lists control the parent "and its
+//! salts". So identification works on the parent: the largest fragment that contains carbon
+//! (by heavy atoms, then by hydrogens), with acids and protonated bases neutralised where a neutral
+//! form exists. Charges that cannot be removed (quaternary nitrogen, nitro, N-oxides) stay, and a
+//! zwitterion keeps as many anions as it has fixed cations. Every change is recorded in words.
+
+use crate::chem::{element_symbol, ChemError, Structure};
+use crate::graph::{Graph, C, H, N, O, S};
+
+pub struct Standardized {
+    pub structure: Structure,
+    pub graph: Graph,
+    /// What was done, in words (empty when the input was already a single neutral parent).
+    pub notes: Vec<String>,
+}
+
+pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
+    let graph = input.graph()?;
+    let mut notes = Vec::new();
+    let (structure, graph) = {
+        let components = graph.components();
+        if components.len() > 1 {
+            let chosen = choose_parent(&graph, &components);
+            let removed: Vec<String> = components
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != chosen)
+                .map(|(_, c)| input.fragment_smiles(c).unwrap_or_else(|_| "?".into()))
+                .collect();
+            notes.push(format!(
+                "kept the largest organic fragment; removed {}",
+                removed.join(", ")
+            ));
+            let smiles = input.fragment_smiles(&components[chosen])?;
+            let parent = Structure::from_smiles(&smiles)?;
+            let g = parent.graph()?;
+            (parent, g)
+        } else {
+            (input, graph)
+        }
+    };
+    match neutralise(&graph) {
+        None => Ok(Standardized {
+            structure,
+            graph,
+            notes,
+        }),
+        Some((edited, changes)) => {
+            let keep = vec![true; edited.len()];
+            let neutral = Structure::from_smiles(&edited.to_smiles(&keep))?;
+            let g = neutral.graph()?;
+            notes.push(format!(
+                "neutralised {} (stereo descriptors are not carried through neutralisation)",
+                changes.join(", ")
+            ));
+            Ok(Standardized {
+                structure: neutral,
+                graph: g,
+                notes,
+            })
+        }
+    }
+}
+
+fn choose_parent(g: &Graph, components: &[Vec<usize>]) -> usize {
+    let score = |c: &Vec<usize>| {
+        let organic = c.iter().any(|&a| g.z(a) == C);
+        let heavy = c.iter().filter(|&&a| g.z(a) != H).count();
+        let hydrogens: usize = c.iter().map(|&a| g.atoms[a].hydrogens as usize).sum();
+        (organic, heavy, hydrogens)
+    };
+    let mut best = 0;
+    for (i, c) in components.iter().enumerate().skip(1) {
+        if score(c) > score(&components[best]) {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The neutral form, if any charge could be removed, and the changes in words.
+fn neutralise(g: &Graph) -> Option<(Graph, Vec<String>)> {
+    let next_to_opposite =
+        |a: usize, sign: i8| g.neighbors(a).any(|n| g.atoms[n].charge.signum() == -sign);
+    let mut atoms = g.atoms.clone();
+    let mut changes = Vec::new();
+    // Cations that cannot be neutralised (no hydrogen to lose) keep a matching anion.
+    let fixed_cations: i32 = g
+        .atoms
+        .iter()
+        .enumerate()
+        .filter(|&(a, atom)| atom.charge > 0 && (atom.hydrogens == 0 || next_to_opposite(a, 1)))
+        .map(|(_, atom)| i32::from(atom.charge))
+        .sum();
+    let mut anions_to_keep = fixed_cations;
+    for (a, atom) in g.atoms.iter().enumerate() {
+        if atom.charge == 1
+            && atom.hydrogens > 0
+            && matches!(atom.z, N | O | S | 15)
+            && !next_to_opposite(a, 1)
+        {
+            atoms[a].charge = 0;
+            atoms[a].hydrogens -= 1;
+            changes.push(format!("{}+ at atom {a}", element_symbol(atom.z)));
+        }
+    }
+    for (a, atom) in g.atoms.iter().enumerate() {
+        if atom.charge == -1 && matches!(atom.z, O | S | N | C) && !next_to_opposite(a, -1) {
+            if anions_to_keep > 0 {
+                anions_to_keep -= 1;
+                continue;
+            }
+            atoms[a].charge = 0;
+            atoms[a].hydrogens += 1;
+            changes.push(format!("{}- at atom {a}", element_symbol(atom.z)));
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    Some((Graph::new(atoms, g.bonds.clone(), g.rings.clone()), changes))
+}
