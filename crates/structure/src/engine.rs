@@ -14,6 +14,8 @@ use crate::standardize::standardize;
 /// Structures above this many atoms are refused (polymers, proteins): nothing on the lists is near.
 pub const MAX_ATOMS: usize = 1000;
 
+const ACID_OF_LISTED_ESTER: &str = "the acid of the listed ester";
+
 #[derive(Clone, Debug)]
 pub struct Options {
     /// How many nearest listed substances to report.
@@ -100,7 +102,18 @@ pub struct Engine {
     by_skeleton: FxHashMap<String, Vec<usize>>,
     by_inchikey: FxHashMap<String, usize>,
     formula_keys: FxHashSet<Vec<(u8, u16)>>,
+    /// Skeletons of the acids of listed esters (MAPA → 2-phenylacetoacetic acid): another ester of
+    /// the same acid is a designer precursor too.
+    acid_of_listed_ester: FxHashMap<String, usize>,
     options: Options,
+}
+
+/// Designer-precursor targets: organic substances of at least six heavy atoms. Below that sit the
+/// general solvents and reagents (acetone, MEK, ether, methylamine), for which "one step away"
+/// would flag every alcohol and amide in commerce.
+fn is_designer_target(g: &crate::graph::Graph) -> bool {
+    let heavy = g.atoms.iter().filter(|a| a.z != crate::graph::H).count();
+    heavy >= 6 && g.atoms.iter().any(|a| a.z == crate::graph::C)
 }
 
 /// A registry structure the toolkit could not read (a data bug; reported, not fatal).
@@ -117,6 +130,7 @@ impl Engine {
         let mut by_skeleton: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         let mut by_inchikey = FxHashMap::default();
         let mut formula_keys = FxHashSet::default();
+        let mut acid_of_listed_ester = FxHashMap::default();
         for s in registry.substances() {
             if s.smiles.is_empty() || !s.smiles.chars().any(|c| c.is_ascii_alphabetic()) {
                 continue;
@@ -126,15 +140,50 @@ impl Engine {
                 let isomeric = std.structure.canonical_smiles(true)?;
                 let skeleton = std.structure.canonical_smiles(false)?;
                 let fingerprint = std.structure.morgan()?;
-                Ok::<_, ChemError>((std.graph.formula_key(), isomeric, skeleton, fingerprint))
+                let mut acids = Vec::new();
+                let target = is_designer_target(&std.graph);
+                if target {
+                    let heavy = std
+                        .graph
+                        .formula_key()
+                        .iter()
+                        .map(|&(_, n)| usize::from(n))
+                        .sum::<usize>();
+                    for c in precursor::candidates(&std.graph) {
+                        // Only where the acid is most of the ester (MAPA's acid, not cocaine's
+                        // benzoic acid): otherwise every simple acid would point at a drug.
+                        let kept = c
+                            .formula_key()
+                            .iter()
+                            .map(|&(_, n)| usize::from(n))
+                            .sum::<usize>();
+                        if c.steps == ["ester of"] && kept * 3 >= heavy * 2 {
+                            let acid = Structure::from_smiles(&c.smiles())?;
+                            acids.push((c.formula_key(), acid.canonical_smiles(false)?));
+                        }
+                    }
+                }
+                Ok::<_, ChemError>((
+                    target.then(|| std.graph.formula_key()),
+                    isomeric,
+                    skeleton,
+                    fingerprint,
+                    acids,
+                ))
             })()
             .map_err(|source| RegistryStructureError {
                 id: s.id.clone(),
                 source,
             })?;
-            let (formula, isomeric, skeleton, fingerprint) = prepared;
+            let (formula, isomeric, skeleton, fingerprint, acids) = prepared;
             let idx = entries.len();
-            formula_keys.insert(formula);
+            if let Some(formula) = formula {
+                formula_keys.insert(formula);
+            }
+            for (formula, acid) in acids {
+                formula_keys.insert(formula);
+                acid_of_listed_ester.entry(acid).or_insert(idx);
+            }
             by_skeleton.entry(skeleton).or_default().push(idx);
             if !s.inchikey.is_empty() {
                 by_inchikey.insert(s.inchikey.clone(), idx);
@@ -162,6 +211,7 @@ impl Engine {
             by_skeleton,
             by_inchikey,
             formula_keys,
+            acid_of_listed_ester,
             options,
         })
     }
@@ -216,7 +266,7 @@ impl Engine {
         let (classes, not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
-        let designer_precursor_of = if listed.is_empty() && classes.is_empty() {
+        let designer_precursor_of = if listed.is_empty() {
             self.designer_precursor(&std.graph)
         } else {
             Vec::new()
@@ -305,7 +355,8 @@ impl Engine {
     fn designer_precursor(&self, g: &crate::graph::Graph) -> Vec<PrecursorRelation> {
         let mut out: Vec<PrecursorRelation> = Vec::new();
         let mut tried: FxHashSet<String> = FxHashSet::default();
-        for candidate in precursor::candidates(g) {
+        let origin = precursor::Candidate::origin(g);
+        for candidate in std::iter::once(origin).chain(precursor::candidates(g)) {
             if !self.formula_keys.contains(&candidate.formula_key()) {
                 continue;
             }
@@ -318,36 +369,64 @@ impl Engine {
             else {
                 continue;
             };
-            let Some(indices) = self.by_skeleton.get(&skeleton) else {
-                continue;
-            };
-            for &i in indices {
+            let mut hits: Vec<(usize, bool)> = Vec::new();
+            if !candidate.steps.is_empty() {
+                if let Some(indices) = self.by_skeleton.get(&skeleton) {
+                    hits.extend(indices.iter().map(|&i| (i, false)));
+                }
+            }
+            if let Some(&i) = self.acid_of_listed_ester.get(&skeleton) {
+                hits.push((i, true));
+            }
+            for (i, via_acid) in hits {
                 let e = &self.entries[i];
                 if out.iter().any(|r| r.substance_id == e.id) {
                     continue;
                 }
-                let relation = candidate.steps.join(" / ");
+                let mut steps: Vec<&str> = candidate.steps.clone();
+                if via_acid {
+                    steps.push(ACID_OF_LISTED_ESTER);
+                }
+                let relation = steps.join(" ");
+                let undone = if candidate.steps.is_empty() {
+                    "the structure is".to_string()
+                } else {
+                    format!(
+                        "undoing {} gives",
+                        if candidate.steps.len() == 1 {
+                            "that step"
+                        } else {
+                            "those two steps"
+                        }
+                    )
+                };
                 out.push(PrecursorRelation {
                     substance_id: e.id.clone(),
                     name: e.name.clone(),
                     cas: e.cas.clone(),
                     explanation: format!(
-                        "Not itself listed, but {} listed {}{}: undoing {} gives {skeleton}.",
-                        candidate.steps.join(", then "),
+                        "Not itself listed, but {} {}{}{}: {undone} {skeleton}{}.",
+                        steps.join(", "),
+                        if via_acid { "" } else { "listed " },
                         e.name,
                         e.cas
                             .as_deref()
                             .map(|c| format!(" (CAS {c})"))
                             .unwrap_or_default(),
-                        if candidate.steps.len() == 1 {
-                            "that step"
+                        if via_acid {
+                            ", which the listed ester also gives on hydrolysis"
                         } else {
-                            "those two steps"
+                            ""
                         },
                     ),
                     relation,
                 });
             }
+        }
+        // A listed relative found directly makes "same acid as a listed ester" redundant.
+        let via_acid = |r: &PrecursorRelation| r.relation.ends_with(ACID_OF_LISTED_ESTER);
+        if out.iter().any(|r| !via_acid(r)) {
+            out.retain(|r| !via_acid(r));
         }
         out
     }

@@ -23,7 +23,7 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    fn origin(g: &Graph) -> Candidate {
+    pub fn origin(g: &Graph) -> Candidate {
         Candidate {
             graph: g.clone(),
             keep: vec![true; g.len()],
@@ -141,7 +141,12 @@ fn one_step(c: &Candidate) -> Vec<Candidate> {
                     // Ester oxygen: hydrolysis gives the acid (cut the alkoxy side) or the alcohol
                     // (cut the acyl side).
                     O if g.degree(x) == 2 && !g.in_ring(x) => {
-                        if let Some(alkyl) = g.neighbors(x).find(|&n| n != a) {
+                        // The other side must not be a carbonyl too (that is an anhydride).
+                        let alkyl = g
+                            .neighbors(x)
+                            .find(|&n| n != a)
+                            .filter(|&n| !g.neighbor_bonds(n).any(|(m, o)| o == 2 && g.z(m) == O));
+                        if let Some(alkyl) = alkyl {
                             if let Some(next) = c.cut(x, alkyl, "ester of") {
                                 out.push(next);
                             }

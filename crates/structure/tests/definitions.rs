@@ -1,0 +1,267 @@
+//! Class definitions and designer precursors on hand-written positive and negative structures
+//! (`tests/data/*.csv`): every clause and every exclusion of each definition is exercised.
+
+use std::collections::BTreeMap;
+
+use interdict_registry::Registry;
+use interdict_structure::{Engine, Options};
+
+fn engine() -> Engine {
+    Engine::new(
+        Registry::builtin(),
+        Options {
+            inchikey: false,
+            ..Options::default()
+        },
+    )
+    .expect("registry structures parse")
+}
+
+fn rows(text: &str) -> Vec<csv::StringRecord> {
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("well-formed test CSV"))
+        .collect()
+}
+
+fn clauses(cell: &str) -> Option<Vec<String>> {
+    (cell != "-").then(|| cell.split_whitespace().map(str::to_string).collect())
+}
+
+#[test]
+fn definitions_agree_with_hand_classified_structures() {
+    let engine = engine();
+    let definitions = ["us-frs", "cn-fentanyl-2019", "uk-nitazene-2025"];
+    let mut failures = Vec::new();
+    let mut counted: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut clause_seen: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let table = rows(include_str!("data/definitions.csv"));
+    for row in &table {
+        let (smiles, name) = (&row[0], &row[1]);
+        let result = engine
+            .classify_smiles(smiles)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (col, def) in definitions.iter().enumerate() {
+            let expected = clauses(&row[2 + col]);
+            let got = result
+                .classes
+                .iter()
+                .find(|m| m.definition == *def)
+                .map(|m| m.clauses.clone());
+            let entry = counted.entry(def).or_default();
+            if expected.is_some() {
+                entry.0 += 1;
+                for c in expected.iter().flatten() {
+                    *clause_seen.entry((def, c.clone())).or_default() += 1;
+                }
+            } else {
+                entry.1 += 1;
+            }
+            if got != expected {
+                let why = result
+                    .not_covered
+                    .iter()
+                    .find(|n| n.definition == *def)
+                    .map(|n| n.reason.clone())
+                    .unwrap_or_default();
+                failures.push(format!(
+                    "{def}: {name} ({smiles}): expected {expected:?}, got {got:?} {why}"
+                ));
+            }
+            // Every inside answer explains itself and names atoms for each clause.
+            if let Some(m) = result.classes.iter().find(|m| m.definition == *def) {
+                assert!(m.explanation.len() > 40, "{name}: thin explanation");
+                for c in &m.clauses {
+                    assert!(!m.atoms[c].is_empty(), "{name}: clause {c} has no atoms");
+                }
+            }
+        }
+    }
+    for def in definitions {
+        let (pos, neg) = counted[def];
+        println!("{def}: {pos} inside, {neg} outside");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Coverage of the test set itself: every clause of every definition is exercised.
+    for (def, list) in [
+        ("us-frs", &["A", "B", "C", "D", "E"][..]),
+        ("cn-fentanyl-2019", &["1", "2", "3", "4"][..]),
+        ("uk-nitazene-2025", &["i", "ii"][..]),
+    ] {
+        for c in list {
+            assert!(
+                clause_seen.contains_key(&(def, c.to_string())),
+                "{def} clause {c} untested"
+            );
+        }
+        let (pos, neg) = counted[def];
+        assert!(pos + neg >= 40, "{def}: only {} structures", pos + neg);
+    }
+}
+
+#[test]
+fn outside_answers_say_why() {
+    let engine = engine();
+    let benzyl = engine
+        .classify_smiles("CCC(=O)N(c1ccccc1)C1CCN(Cc2ccccc2)CC1")
+        .expect("parses");
+    let why = &benzyl
+        .not_covered
+        .iter()
+        .find(|n| n.definition == "us-frs")
+        .expect("us-frs near miss reported")
+        .reason;
+    assert!(why.contains("benzyl"), "{why}");
+    let nitro = engine
+        .classify_smiles("CCN(CC)CCn1c(Cc2ccc(OCC)cc2)nc2cc([N+](=O)[O-])ccc21")
+        .expect("parses");
+    let why = &nitro
+        .not_covered
+        .iter()
+        .find(|n| n.definition == "uk-nitazene-2025")
+        .expect("uk near miss reported")
+        .reason;
+    assert!(
+        why.contains("nitro") && why.contains("not retrieved"),
+        "{why}"
+    );
+}
+
+#[test]
+fn designer_precursors_are_named_and_ordinary_chemicals_are_not() {
+    let engine = engine();
+    let mut failures = Vec::new();
+    for row in rows(include_str!("data/designer_precursors.csv")) {
+        let (smiles, name, expected) = (&row[0], &row[1], &row[2]);
+        let result = engine
+            .classify_smiles(smiles)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut got: Vec<&str> = result
+            .designer_precursor_of
+            .iter()
+            .map(|r| r.substance_id.as_str())
+            .collect();
+        got.sort_unstable();
+        let mut want: Vec<&str> = if expected == "-" {
+            vec![]
+        } else {
+            expected.split_whitespace().collect()
+        };
+        want.sort_unstable();
+        if got != want {
+            failures.push(format!("{name} ({smiles}): expected {want:?}, got {got:?}"));
+        }
+        assert!(
+            result.listed.is_empty(),
+            "{name} should not itself be listed"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn salts_are_stripped_and_listed_parents_found() {
+    let engine = engine();
+    for (smiles, id, note) in [
+        (
+            "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1.OC(=O)CC(O)(CC(=O)O)C(=O)O",
+            "fentanyl",
+            "removed",
+        ),
+        (
+            "C[NH2+][C@@H](C)Cc1ccccc1.[Cl-]",
+            "methamphetamine",
+            "neutralised",
+        ),
+        ("CN[C@@H](C)Cc1ccccc1.Cl", "methamphetamine", "removed"),
+        (
+            "CC1(C(=O)[O-])OC1c1ccccc1.[Na+]",
+            "bmk-glycidic-acid",
+            "neutralised",
+        ),
+        (
+            "O.O.CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+            "fentanyl",
+            "removed",
+        ),
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(
+            r.listed.iter().any(|l| l.substance_id == id),
+            "{smiles}: {:?}",
+            r.listed
+        );
+        assert!(
+            r.standardization.iter().any(|n| n.contains(note)),
+            "{smiles}: {:?}",
+            r.standardization
+        );
+    }
+}
+
+#[test]
+fn stereoisomers_of_isomer_covering_listings_are_listed() {
+    let engine = engine();
+    // Levomethamphetamine: the registry draws (S)-methamphetamine and covers isomers.
+    let r = engine
+        .classify_smiles("CN[C@H](C)Cc1ccccc1")
+        .expect("parses");
+    let m = r
+        .listed
+        .iter()
+        .find(|l| l.substance_id == "methamphetamine")
+        .expect("listed");
+    assert_eq!(m.match_kind, "stereoisomer");
+    let r = engine
+        .classify_smiles("CN[C@@H](C)Cc1ccccc1")
+        .expect("parses");
+    assert_eq!(r.listed[0].match_kind, "exact");
+}
+
+#[test]
+fn similar_ranks_the_nearest_listed_structures() {
+    let engine = engine();
+    // 2-fluoro-deschloroketamine is not listed; ketamine must be its nearest neighbour.
+    let r = engine
+        .classify_smiles("CNC1(c2ccccc2F)CCCCC1=O")
+        .expect("parses");
+    assert!(r.listed.is_empty());
+    assert_eq!(r.similar[0].substance_id, "ketamine", "{:?}", r.similar);
+    assert!(r
+        .similar
+        .windows(2)
+        .all(|w| w[0].similarity >= w[1].similarity));
+}
+
+#[test]
+fn malformed_structures_are_errors_not_panics() {
+    let engine = engine();
+    for bad in [
+        "C1CC(",
+        "",
+        "Xx",
+        "c1cccc1",
+        "C(C)(C)(C)(C)C",
+        "[C@@H",
+        "CC)C",
+        "C%",
+        "[Na+].[Cl-]extra",
+    ] {
+        match engine.classify_smiles(bad) {
+            Ok(r) => assert!(!r.canonical_smiles.is_empty(), "{bad:?}"),
+            Err(e) => assert!(!e.to_string().is_empty() && !e.code().is_empty()),
+        }
+    }
+    assert!(engine.classify_smiles("C1CC(").is_err());
+}
