@@ -37,13 +37,122 @@ fn every_subcommand_has_help() {
 }
 
 #[test]
-fn commands_not_built_say_so_and_exit_2() {
+fn classify_one_smiles_as_json() {
     let dir = tempfile::tempdir().unwrap();
-    let args = &["classify", "CCC"][..];
-    let out = interdict(args, dir.path());
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    assert!(out.stdout.is_empty(), "no fake output");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"));
+    let out = interdict(
+        &[
+            "classify",
+            "--json",
+            "O=C(c1ccco1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["listed"][0]["substance_id"], "furanylfentanyl");
+    assert_eq!(v["inchikey"], "FZJVHWISUGFFQV-UHFFFAOYSA-N");
+    assert_eq!(v["classes"][0]["definition"], "us-frs");
+    assert_eq!(v["classes"][0]["clauses"], serde_json::json!(["E"]));
+    assert!(v["similar"].as_array().unwrap().len() <= 3);
+}
+
+#[test]
+fn classify_smi_file_keeps_order_and_reports_bad_lines_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let smi = dir.path().join("seized.smi");
+    std::fs::write(
+        &smi,
+        "CCOc1ccc(Cc2nc3ccccc3n2CCN2CCCC2)cc1 sample-1\nC1CC( broken\nCN[C@@H](C)Cc1ccccc1.Cl sample-3\n",
+    )
+    .unwrap();
+    let out = interdict(&["classify", "--input", smi.to_str().unwrap()], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "exit 1: some records unreadable"
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["name"], "sample-1");
+    assert_eq!(lines[0]["classes"][0]["definition"], "uk-nitazene-2025");
+    assert_eq!(lines[1]["error"]["code"], "invalid_smiles");
+    assert!(lines[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 2"));
+    assert_eq!(lines[2]["listed"][0]["substance_id"], "methamphetamine");
+}
+
+#[test]
+fn classify_sdf_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdf = dir.path().join("sample.sdf");
+    // Acetylfentanyl as a V2000 MOL block (heavy atoms, no coordinates needed), then a broken record.
+    let smiles_atoms = [
+        "C", "C", "O", "N", "C", "C", "C", "C", "C", "C", "C", "C", "C", "N", "C", "C", "C", "C",
+        "C", "C", "C", "C", "C", "C",
+    ];
+    let bonds = [
+        (1, 2, 1),
+        (2, 3, 2),
+        (2, 4, 1),
+        (4, 5, 1),
+        (5, 6, 4),
+        (6, 7, 4),
+        (7, 8, 4),
+        (8, 9, 4),
+        (9, 10, 4),
+        (10, 5, 4),
+        (4, 11, 1),
+        (11, 12, 1),
+        (12, 13, 1),
+        (13, 14, 1),
+        (14, 15, 1),
+        (15, 16, 1),
+        (16, 11, 1),
+        (14, 17, 1),
+        (17, 18, 1),
+        (18, 19, 1),
+        (19, 20, 4),
+        (20, 21, 4),
+        (21, 22, 4),
+        (22, 23, 4),
+        (23, 24, 4),
+        (24, 19, 4),
+    ];
+    let mut mol = String::from("acetylfentanyl\n  test\n\n");
+    mol.push_str(&format!(
+        "{:>3}{:>3}  0  0  0  0  0  0  0  0999 V2000\n",
+        smiles_atoms.len(),
+        bonds.len()
+    ));
+    for a in smiles_atoms {
+        mol.push_str(&format!(
+            "    0.0000    0.0000    0.0000 {a:<3} 0  0  0  0  0  0  0  0  0  0  0  0\n"
+        ));
+    }
+    for (a, b, o) in bonds {
+        mol.push_str(&format!("{a:>3}{b:>3}{o:>3}  0\n"));
+    }
+    mol.push_str(
+        "M  END\n$$$$\nbroken\n\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\nM  END\n$$$$\n",
+    );
+    std::fs::write(&sdf, mol).unwrap();
+    let out = interdict(&["classify", "--input", sdf.to_str().unwrap()], dir.path());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines[0]["name"], "acetylfentanyl");
+    assert_eq!(
+        lines[0]["listed"][0]["substance_id"], "acetylfentanyl",
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1]["error"]["code"].as_str().is_some());
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
