@@ -384,3 +384,48 @@ fn alerts_with_the_negative_binomial_glr_estimate_alpha_per_series() {
         .any(|a| a["substance"] == "isotonitazene" && a["region"] == "GB"));
     assert_eq!(alerts[0]["substance"], "fenetylline");
 }
+
+#[test]
+fn alerts_recognise_substances_written_as_smiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/incidents.csv"),
+    )
+    .unwrap();
+    let mut text = base.clone();
+    // A listed nitazene drawn as a SMILES salt, and a new analogue never seen before (N-pyrrolidino
+    // etodesnitazene, not listed): it must be a first detection recognised as a nitazene.
+    text.push_str("SMI-1,2025-12-29,GB,CCN(CC)CCn1c(Cc2ccc(OC(C)C)cc2)nc2cc([N+](=O)[O-])ccc21.Cl,seizure,0.1\n");
+    text.push_str("SMI-2,2025-12-30,GB,CCOc1ccc(Cc2nc3ccccc3n2CCN2CCCC2)cc1,drug-checking,0.01\n");
+    let path = dir.path().join("incidents.csv");
+    std::fs::write(&path, text).unwrap();
+    let out = interdict(
+        &["alerts", "--incidents", path.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let alerts = json_lines(&out);
+    let new = alerts
+        .iter()
+        .find(|a| {
+            a["kind"] == "first_detection"
+                && a["region"] == "GB"
+                && a["substance"] == "smiles:CCOc1ccc(Cc2nc3ccccc3n2CCN2CCCC2)cc1"
+        })
+        .expect("the new analogue is a first detection");
+    assert!(
+        new["explanation"].as_str().unwrap().contains("nitazene"),
+        "{new}"
+    );
+    assert!(
+        !alerts.iter().any(|a| a["substance"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("smiles:CCN(CC)")),
+        "the listed isotonitazene SMILES maps to the registry id"
+    );
+}
