@@ -165,10 +165,13 @@ fn kind_of(g: &Graph, atoms: &[usize], root: usize, bond_to_parent: u8) -> Kind 
         }
     }
     // Sulfur-attached groups.
-    if rz == S && g.degree(root) == 2 && all_single && elements_only(&|z| z == C || z == S) {
-        if atoms.iter().filter(|&&a| g.z(a) == S).count() == 1 {
-            return Kind::Thioalkyl;
-        }
+    if rz == S
+        && g.degree(root) == 2
+        && all_single
+        && elements_only(&|z| z == C || z == S)
+        && atoms.iter().filter(|&&a| g.z(a) == S).count() == 1
+    {
+        return Kind::Thioalkyl;
     }
     if rz == S && elements_only(&|z| z == C || z == S || z == O) {
         let oxo = g

@@ -63,6 +63,9 @@ fn piperidine_kind_ok(kind: Kind) -> bool {
     PIPERIDINE_KINDS.contains(&kind)
 }
 
+/// A clause that applies, the atoms that satisfy it, and the sentence saying so.
+type Found = (&'static str, Vec<usize>, String);
+
 /// The 4-anilidopiperidine skeleton found in a structure.
 #[derive(Clone, Debug)]
 struct Skeleton {
@@ -367,7 +370,7 @@ fn examine_phenethyl_us(
     s: &Skeleton,
     first: usize,
     blocked: &[bool],
-) -> Result<Vec<(&'static str, Vec<usize>, String)>, String> {
+) -> Result<Vec<Found>, String> {
     let sp3_chain_carbon = |a: usize| {
         g.z(a) == C
             && !g.in_ring(a)
@@ -412,7 +415,7 @@ fn examine_chain(
     second: usize,
     ring_atom: usize,
     blocked_common: &[bool],
-) -> Result<Vec<(&'static str, Vec<usize>, String)>, String> {
+) -> Result<Vec<Found>, String> {
     let Some(r) = only_ring(g, ring_atom) else {
         return Err(format!(
             "the ring of the phenethyl group (at atom {ring_atom}) is part of a fused or bridged ring system, not a monocycle"
@@ -509,7 +512,7 @@ fn describe_atom(g: &Graph, a: usize) -> String {
     } else if g.has_double_bond(a) {
         format!("an unsaturated or carbonyl {symbol}")
     } else {
-        format!("{symbol}")
+        symbol.to_string()
     }
 }
 
