@@ -173,15 +173,6 @@ pub struct ClassifyArgs {
     pub no_inchikey: bool,
 }
 
-fn parse_unit_f64(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{v} is not between 0 and 1"))
-    }
-}
-
 #[derive(Subcommand, Debug)]
 pub enum ListsCommand {
     /// Import a watchlist as a new versioned snapshot (replaces the list of the same name atomically).
@@ -418,7 +409,11 @@ pub struct AlertsArgs {
 }
 
 fn parse_unit(s: &str) -> Result<f32, String> {
-    let v: f32 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    parse_unit_f64(s).map(|v| v as f32)
+}
+
+fn parse_unit_f64(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {

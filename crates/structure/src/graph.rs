@@ -195,18 +195,7 @@ impl Graph {
 
     /// Heavy-atom element counts, used as a cheap pre-filter before canonicalising.
     pub fn formula_key(&self) -> Vec<(u8, u16)> {
-        let mut counts: Vec<(u8, u16)> = Vec::new();
-        for atom in &self.atoms {
-            if atom.z == H {
-                continue;
-            }
-            match counts.iter_mut().find(|(z, _)| *z == atom.z) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((atom.z, 1)),
-            }
-        }
-        counts.sort_unstable();
-        counts
+        formula_key(self.atoms.iter())
     }
 
     /// A (non-canonical) SMILES of the atoms marked in `keep` with every atom in brackets and
@@ -398,4 +387,20 @@ pub fn atomic_weight(z: u8) -> f64 {
         53 => 126.904,
         _ => 2.5 * f64::from(z),
     }
+}
+
+/// Heavy-atom element counts of `atoms`, sorted by element.
+pub fn formula_key<'a>(atoms: impl Iterator<Item = &'a Atom>) -> Vec<(u8, u16)> {
+    let mut counts: Vec<(u8, u16)> = Vec::new();
+    for atom in atoms {
+        if atom.z == H {
+            continue;
+        }
+        match counts.iter_mut().find(|(z, _)| *z == atom.z) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((atom.z, 1)),
+        }
+    }
+    counts.sort_unstable();
+    counts
 }

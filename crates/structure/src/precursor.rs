@@ -33,18 +33,14 @@ impl Candidate {
 
     /// Heavy-atom element counts of the kept atoms (a cheap filter before canonicalising).
     pub fn formula_key(&self) -> Vec<(u8, u16)> {
-        let mut counts: Vec<(u8, u16)> = Vec::new();
-        for (a, atom) in self.graph.atoms.iter().enumerate() {
-            if !self.keep[a] || atom.z == H {
-                continue;
-            }
-            match counts.iter_mut().find(|(z, _)| *z == atom.z) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((atom.z, 1)),
-            }
-        }
-        counts.sort_unstable();
-        counts
+        crate::graph::formula_key(
+            self.graph
+                .atoms
+                .iter()
+                .zip(&self.keep)
+                .filter(|(_, &k)| k)
+                .map(|(a, _)| a),
+        )
     }
 
     pub fn smiles(&self) -> String {

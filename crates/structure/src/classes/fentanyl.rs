@@ -188,6 +188,22 @@ struct Common {
     n_substituent: Option<usize>,
 }
 
+impl Common {
+    /// The common findings under a definition's clause labels for [acyl, aryl, piperidine].
+    fn findings_as(&self, labels: [&str; 3]) -> Findings {
+        let mut findings = Findings::default();
+        for (clause, atoms, sentence) in &self.findings {
+            let label = match clause {
+                Clause::Acyl => labels[0],
+                Clause::Aryl => labels[1],
+                Clause::Piperidine => labels[2],
+            };
+            findings.add(label, atoms, sentence.clone());
+        }
+        findings
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Clause {
     Acyl,
@@ -446,14 +462,9 @@ fn examine_chain(
                     atom_list(&sub.atoms)
                 ));
             }
-            found.push((
-                "B",
-                sub.atoms.clone(),
-                format!(
-                    "the phenethyl chain is substituted at atom {chain_atom} with {} ({})",
-                    sub.kind.word(),
-                    atom_list(&sub.atoms)
-                ),
+            found.push(clause_b(
+                format!("the phenethyl chain is substituted at atom {chain_atom}"),
+                &sub,
             ));
         }
     }
@@ -467,14 +478,9 @@ fn examine_chain(
     if is_benzene(g, r) {
         if ring_subs.iter().all(|s| PHENETHYL_KINDS.contains(&s.kind)) {
             for sub in ring_subs {
-                found.push((
-                    "B",
-                    sub.atoms.clone(),
-                    format!(
-                        "the phenyl of the phenethyl group is substituted with {} ({})",
-                        sub.kind.word(),
-                        atom_list(&sub.atoms)
-                    ),
+                found.push(clause_b(
+                    "the phenyl of the phenethyl group is substituted".into(),
+                    &sub,
                 ));
             }
         } else {
@@ -505,6 +511,19 @@ fn examine_chain(
     Ok(found)
 }
 
+/// US (B): a listed kind of group on the phenethyl group, at `place`.
+fn clause_b(place: String, sub: &Substituent) -> Found {
+    (
+        "B",
+        sub.atoms.clone(),
+        format!(
+            "{place} with {} ({})",
+            sub.kind.word(),
+            atom_list(&sub.atoms)
+        ),
+    )
+}
+
 fn describe_atom(g: &Graph, a: usize) -> String {
     let symbol = crate::chem::element_symbol(g.z(a));
     if g.in_ring(a) {
@@ -522,15 +541,7 @@ const PREAMBLE: &str =
 /// US fentanyl-related substances, 21 U.S.C. 812(c) Schedule I(e)(2)(A)–(E).
 pub fn assess_us(g: &Graph) -> Outcome {
     assess_with(g, &US_FRS, |g, s, common| {
-        let mut findings = Findings::default();
-        for (clause, atoms, sentence) in &common.findings {
-            let letter = match clause {
-                Clause::Acyl => "E",
-                Clause::Aryl => "D",
-                Clause::Piperidine => "C",
-            };
-            findings.add(letter, atoms, sentence.clone());
-        }
+        let mut findings = common.findings_as(["E", "D", "C"]);
         let Some(first) = common.n_substituent else {
             return Err("the piperidine nitrogen carries hydrogen, not the phenethyl group (a nor-compound)".into());
         };
@@ -544,15 +555,7 @@ pub fn assess_us(g: &Graph) -> Outcome {
 /// China's 2019 fentanyl class, clauses 1–4.
 pub fn assess_cn(g: &Graph) -> Outcome {
     assess_with(g, &CN_FENTANYL_2019, |g, s, common| {
-        let mut findings = Findings::default();
-        for (clause, atoms, sentence) in &common.findings {
-            let number = match clause {
-                Clause::Acyl => "1",
-                Clause::Aryl => "2",
-                Clause::Piperidine => "3",
-            };
-            findings.add(number, atoms, sentence.clone());
-        }
+        let mut findings = common.findings_as(["1", "2", "3"]);
         let Some(first) = common.n_substituent else {
             return Err(
                 "the phenethyl group is replaced by hydrogen, which clause 4 excludes".into(),
