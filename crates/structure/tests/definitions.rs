@@ -265,3 +265,21 @@ fn malformed_structures_are_errors_not_panics() {
     }
     assert!(engine.classify_smiles("C1CC(").is_err());
 }
+
+#[test]
+fn v3000_sdf_written_by_rdkit_is_read_with_names_and_stereo() {
+    // Written by RDKit 2026.09.1 (`Chem.MolToMolBlock(m, forceV3000=True)` with 2D coordinates).
+    let engine = engine();
+    let records = interdict_structure::read_sdf(include_str!("data/rdkit_v3000.sdf"));
+    assert_eq!(records.len(), 3);
+    let results: Vec<_> = records
+        .iter()
+        .map(|r| engine.classify_record(r).expect("reads"))
+        .collect();
+    assert_eq!(results[0].name.as_deref(), Some("fentanyl HCl"));
+    assert_eq!(results[0].listed[0].substance_id, "fentanyl");
+    assert_eq!(results[1].classes[0].definition, "uk-nitazene-2025");
+    // Stereo perceived from the 2D wedges: (S)-methamphetamine, drawn so in the registry.
+    assert_eq!(results[2].canonical_smiles, "CN[C@@H](C)Cc1ccccc1");
+    assert_eq!(results[2].listed[0].match_kind, "exact");
+}
