@@ -19,10 +19,10 @@ awk -v n="$n" '{ l[NR] = $0 } END { for (i = 0; i < n; i++) print l[i % NR + 1] 
 
 seconds() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 
-a=$(seconds sh -c "target/release/interdict classify --input $out/classify_input.smi > $out/classify_interdict.jsonl || true")
-a1=$(seconds sh -c "RAYON_NUM_THREADS=1 target/release/interdict classify --input $out/classify_input.smi > $out/classify_interdict1.jsonl || true")
+a=$(seconds sh -c "target/release/interdict classify --inchikey always --input $out/classify_input.smi > $out/classify_interdict.jsonl || true")
+a1=$(seconds sh -c "RAYON_NUM_THREADS=1 target/release/interdict classify --inchikey always --input $out/classify_input.smi > $out/classify_interdict1.jsonl || true")
 b=$(seconds sh -c "$py bench/classify_baseline.py data $out/classify_input.smi > $out/classify_rdkit.jsonl")
-c=$(seconds sh -c "target/release/interdict classify --no-inchikey --input $out/classify_input.smi > $out/classify_interdict_nokey.jsonl || true")
+c=$(seconds sh -c "target/release/interdict classify --input $out/classify_input.smi > $out/classify_interdict_nokey.jsonl || true")
 d=$(seconds sh -c "$py bench/classify_baseline.py data $out/classify_input.smi --no-inchikey > $out/classify_rdkit_nokey.jsonl")
 cmp -s "$out/classify_interdict.jsonl" "$out/classify_interdict1.jsonl" || { echo "output differs between 1 and 2 threads" >&2; exit 1; }
 # Same canonical SMILES and InChIKeys as RDKit on every molecule both read.

@@ -168,9 +168,11 @@ pub struct ClassifyArgs {
     /// Report similar substances only at or above this Tanimoto similarity (0 to 1).
     #[arg(long, default_value_t = 0.3, value_parser = parse_unit_f64)]
     pub min_similarity: f64,
-    /// Skip the InChIKey (the slowest step; `inchikey` is then null and lookup uses SMILES only).
-    #[arg(long)]
-    pub no_inchikey: bool,
+    /// When to compute the InChIKey, the slowest step (lookup does not need it): `always`,
+    /// `hits` (listed, class, near miss, designer precursor, or ≥ 0.5 similar; null otherwise) or
+    /// `never`. Default: `always` for one SMILES, `hits` with --input.
+    #[arg(long, value_enum)]
+    pub inchikey: Option<InchikeyArg>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -406,6 +408,13 @@ pub struct AlertsArgs {
     /// CUSUM decision boundary.
     #[arg(long, default_value_t = 2.26)]
     pub h: f64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InchikeyArg {
+    Always,
+    Hits,
+    Never,
 }
 
 fn parse_unit(s: &str) -> Result<f32, String> {

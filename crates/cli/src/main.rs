@@ -23,6 +23,11 @@ pub mod exit {
     pub const ERROR: u8 = 2;
 }
 
+/// mimalloc: the structure engine's toolkit allocates per atom and per bond; with the system
+/// allocator a third of classification time went to malloc and free (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose, cli.global.quiet);

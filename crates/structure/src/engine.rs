@@ -22,8 +22,21 @@ pub struct Options {
     pub top_k: usize,
     /// Only report neighbours at or above this Tanimoto similarity.
     pub min_similarity: f64,
-    /// Compute the InChIKey (the slowest step by far).
-    pub inchikey: bool,
+    /// When to compute the InChIKey, by far the slowest step (a few thousand per second).
+    pub inchikey: InchikeyPolicy,
+}
+
+/// When the InChIKey is computed. Lookup never needs it (canonical SMILES does that), so bulk
+/// runs compute it only for structures someone will act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InchikeyPolicy {
+    /// For every structure.
+    Always,
+    /// For structures that are listed, inside or near a class definition, designer precursors, or
+    /// at least 0.5 similar to a listed substance; `null` for the rest.
+    Hits,
+    /// Never (`null`).
+    Never,
 }
 
 impl Default for Options {
@@ -31,7 +44,7 @@ impl Default for Options {
         Options {
             top_k: 3,
             min_similarity: 0.3,
-            inchikey: true,
+            inchikey: InchikeyPolicy::Always,
         }
     }
 }
@@ -85,6 +98,16 @@ pub struct Classification {
     pub designer_precursor_of: Vec<PrecursorRelation>,
 }
 
+/// Whether a SMILES has an isotope label (`[13C]`, `[2H]`): a bracket atom starting with a digit.
+fn has_isotope(smiles: &str) -> bool {
+    smiles
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'[' && w[1].is_ascii_digit())
+}
+
+type ShapeKey = (Vec<(u8, u16)>, [u16; 4]);
+
 /// A registry substance prepared for structure lookups.
 struct Entry {
     id: String,
@@ -101,7 +124,7 @@ pub struct Engine {
     entries: Vec<Entry>,
     by_skeleton: FxHashMap<String, Vec<usize>>,
     by_inchikey: FxHashMap<String, usize>,
-    formula_keys: FxHashSet<Vec<(u8, u16)>>,
+    shape_keys: FxHashSet<ShapeKey>,
     /// Skeletons of the acids of listed esters (MAPA → 2-phenylacetoacetic acid): another ester of
     /// the same acid is a designer precursor too.
     acid_of_listed_ester: FxHashMap<String, usize>,
@@ -129,7 +152,7 @@ impl Engine {
         let mut entries = Vec::new();
         let mut by_skeleton: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         let mut by_inchikey = FxHashMap::default();
-        let mut formula_keys = FxHashSet::default();
+        let mut shape_keys = FxHashSet::default();
         let mut acid_of_listed_ester = FxHashMap::default();
         for s in registry.substances() {
             if s.smiles.is_empty() || !s.smiles.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -159,12 +182,12 @@ impl Engine {
                             .sum::<usize>();
                         if c.steps == ["ester of"] && kept * 3 >= heavy * 2 {
                             let acid = Structure::from_smiles(&c.smiles())?;
-                            acids.push((c.formula_key(), acid.canonical_smiles(false)?));
+                            acids.push((c.shape_key(), acid.canonical_smiles(false)?));
                         }
                     }
                 }
                 Ok::<_, ChemError>((
-                    target.then(|| std.graph.formula_key()),
+                    target.then(|| precursor::Candidate::origin(&std.graph).shape_key()),
                     isomeric,
                     skeleton,
                     fingerprint,
@@ -177,11 +200,11 @@ impl Engine {
             })?;
             let (formula, isomeric, skeleton, fingerprint, acids) = prepared;
             let idx = entries.len();
-            if let Some(formula) = formula {
-                formula_keys.insert(formula);
+            if let Some(shape) = formula {
+                shape_keys.insert(shape);
             }
-            for (formula, acid) in acids {
-                formula_keys.insert(formula);
+            for (shape, acid) in acids {
+                shape_keys.insert(shape);
                 acid_of_listed_ester.entry(acid).or_insert(idx);
             }
             by_skeleton.entry(skeleton).or_default().push(idx);
@@ -210,7 +233,7 @@ impl Engine {
             entries,
             by_skeleton,
             by_inchikey,
-            formula_keys,
+            shape_keys,
             acid_of_listed_ester,
             options,
         })
@@ -256,13 +279,19 @@ impl Engine {
             )));
         }
         let canonical = std.structure.canonical_smiles(true)?;
-        let skeleton = std.structure.canonical_smiles(false)?;
-        let inchikey = if self.options.inchikey {
+        // Without stereo marks or isotopes the stereo-free SMILES is the same string: skip writing it.
+        let skeleton = if canonical.contains(['@', '/', '\\']) || has_isotope(&canonical) {
+            std.structure.canonical_smiles(false)?
+        } else {
+            canonical.clone()
+        };
+        let always = self.options.inchikey == InchikeyPolicy::Always;
+        let mut inchikey = if always {
             Some(std.structure.inchikey()?)
         } else {
             None
         };
-        let listed = self.listed(&canonical, &skeleton, inchikey.as_deref());
+        let mut listed = self.listed(&canonical, &skeleton, inchikey.as_deref());
         let (classes, not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
@@ -271,6 +300,21 @@ impl Engine {
         } else {
             Vec::new()
         };
+        let hit = !listed.is_empty()
+            || !classes.is_empty()
+            || !not_covered.is_empty()
+            || !designer_precursor_of.is_empty()
+            || similar.first().is_some_and(|s| s.similarity >= 0.5);
+        if inchikey.is_none() && self.options.inchikey == InchikeyPolicy::Hits && hit {
+            let key = std.structure.inchikey()?;
+            // The InChIKey can find what SMILES did not (another drawing of a listed structure).
+            for extra in self.listed(&canonical, &skeleton, Some(&key)) {
+                if !listed.iter().any(|l| l.substance_id == extra.substance_id) {
+                    listed.push(extra);
+                }
+            }
+            inchikey = Some(key);
+        }
         Ok(Classification {
             input,
             name,
@@ -357,7 +401,7 @@ impl Engine {
         let mut tried: FxHashSet<String> = FxHashSet::default();
         let origin = precursor::Candidate::origin(g);
         for candidate in std::iter::once(origin).chain(precursor::candidates(g)) {
-            if !self.formula_keys.contains(&candidate.formula_key()) {
+            if !self.shape_keys.contains(&candidate.shape_key()) {
                 continue;
             }
             let smiles = candidate.smiles();

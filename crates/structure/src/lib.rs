@@ -18,5 +18,5 @@ pub mod substituent;
 
 pub use chem::{ChemError, Structure};
 pub use classes::{ClassMatch, NotCovered, DEFINITIONS};
-pub use engine::{Classification, Engine, Options};
+pub use engine::{Classification, Engine, InchikeyPolicy, Options};
 pub use input::{read_sdf, read_smi, RawRecord, RawText};

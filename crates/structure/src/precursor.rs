@@ -43,6 +43,19 @@ impl Candidate {
         )
     }
 
+    /// Formula plus bond counts by order (single, double, triple, aromatic) among kept heavy
+    /// atoms: a sharper pre-filter than the formula alone, still without the toolkit.
+    pub fn shape_key(&self) -> (Vec<(u8, u16)>, [u16; 4]) {
+        let g = &self.graph;
+        let mut orders = [0u16; 4];
+        for b in &g.bonds {
+            if self.keep[b.a] && self.keep[b.b] && g.z(b.a) != H && g.z(b.b) != H {
+                orders[usize::from(b.order.clamp(1, 4)) - 1] += 1;
+            }
+        }
+        (self.formula_key(), orders)
+    }
+
     pub fn smiles(&self) -> String {
         self.graph.to_smiles(&self.keep)
     }

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use interdict_registry::Registry;
-use interdict_structure::{Engine, Options};
+use interdict_structure::{Engine, InchikeyPolicy, Options};
 
 fn engine() -> Engine {
     Engine::new(
         Registry::builtin(),
         Options {
-            inchikey: false,
+            inchikey: InchikeyPolicy::Never,
             ..Options::default()
         },
     )

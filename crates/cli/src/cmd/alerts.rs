@@ -10,7 +10,7 @@ use interdict_ews::{
 use std::sync::OnceLock;
 
 use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
-use interdict_structure::{Classification, Engine, Options};
+use interdict_structure::{Classification, Engine, InchikeyPolicy, Options};
 use serde_json::json;
 
 use crate::cli::AlertsArgs;
@@ -224,7 +224,7 @@ fn looks_like_smiles(text: &str) -> bool {
 
 fn structure_engine(registry: &Registry) -> Option<Engine> {
     let options = Options {
-        inchikey: false,
+        inchikey: InchikeyPolicy::Never,
         ..Options::default()
     };
     Engine::new(registry, options)

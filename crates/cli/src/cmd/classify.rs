@@ -7,11 +7,11 @@ use anyhow::{Context as _, Result};
 use interdict_registry::Registry;
 use interdict_structure::{
     input::{is_sdf_path, RawRecord},
-    read_sdf, read_smi, Classification, Engine, Options,
+    read_sdf, read_smi, Classification, Engine, InchikeyPolicy, Options,
 };
 use serde_json::json;
 
-use crate::cli::ClassifyArgs;
+use crate::cli::{ClassifyArgs, InchikeyArg};
 use crate::exit;
 use crate::output::{write_ordered, Context, Table};
 
@@ -19,7 +19,13 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
     let options = Options {
         top_k: args.top,
         min_similarity: args.min_similarity,
-        inchikey: !args.no_inchikey,
+        inchikey: match args.inchikey {
+            Some(InchikeyArg::Always) => InchikeyPolicy::Always,
+            Some(InchikeyArg::Never) => InchikeyPolicy::Never,
+            Some(InchikeyArg::Hits) => InchikeyPolicy::Hits,
+            None if args.input.is_some() => InchikeyPolicy::Hits,
+            None => InchikeyPolicy::Always,
+        },
     };
     let engine =
         Engine::new(Registry::builtin(), options).context("preparing the registry's structures")?;
