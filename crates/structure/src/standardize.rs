@@ -3,7 +3,7 @@
 //! Seized material and shipping documents come as salts and hydrates (fentanyl citrate,
 //! methamphetamine hydrochloride, a sodium glycidate); the legal lists control the parent "and its
 //! salts". So identification works on the parent: the largest fragment that contains carbon
-//! (by heavy atoms, then by hydrogens), with acids and protonated bases neutralised where a neutral
+//! (by atoms counting hydrogens, then by mass, as RDKit's chooser does), with acids and protonated bases neutralised where a neutral
 //! form exists. Charges that cannot be removed (quaternary nitrogen, nitro, N-oxides) stay, and a
 //! zwitterion keeps as many anions as it has fixed cations. Every change is recorded in words.
 
@@ -65,16 +65,27 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
     }
 }
 
+/// RDKit's `LargestFragmentChooser(preferOrganic=True)` rule: organic fragments first, then the
+/// most atoms counting hydrogens (so a drug beats a hydrogen-poor counter-ion such as picrate or
+/// pamoate), then the heavier; on a full tie the first fragment is kept.
 fn choose_parent(g: &Graph, components: &[Vec<usize>]) -> usize {
     let score = |c: &Vec<usize>| {
         let organic = c.iter().any(|&a| g.z(a) == C);
-        let heavy = c.iter().filter(|&&a| g.z(a) != H).count();
-        let hydrogens: usize = c.iter().map(|&a| g.atoms[a].hydrogens as usize).sum();
-        (organic, heavy, hydrogens)
+        let atoms: usize = c.iter().map(|&a| 1 + g.atoms[a].hydrogens as usize).sum();
+        let mass: f64 = c
+            .iter()
+            .map(|&a| {
+                crate::graph::atomic_weight(g.z(a))
+                    + f64::from(g.atoms[a].hydrogens) * crate::graph::atomic_weight(H)
+            })
+            .sum();
+        (organic, atoms, mass)
     };
     let mut best = 0;
     for (i, c) in components.iter().enumerate().skip(1) {
-        if score(c) > score(&components[best]) {
+        let (o, n, m) = score(c);
+        let (bo, bn, bm) = score(&components[best]);
+        if (o, n) > (bo, bn) || ((o, n) == (bo, bn) && m > bm + 1e-9) {
             best = i;
         }
     }
