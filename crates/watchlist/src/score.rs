@@ -242,6 +242,17 @@ pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<us
 }
 
 /// Compares two names. `schema` tunes how much extra words on the longer name matter.
+/// The name's characters if it is written only in Han characters or Hangul (spaces and the
+/// middle dot ignored), else `None`.
+fn cjk_only(name: &str) -> Option<String> {
+    let chars: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '・' | '.'))
+        .collect();
+    let cjk = |c: char| matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F);
+    (!chars.is_empty() && chars.chars().all(cjk)).then_some(chars)
+}
+
 pub fn compare(a: &NameForm, b: &NameForm, schema: Schema) -> Comparison {
     compare_impl(a, b, schema, true)
 }
@@ -391,16 +402,23 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
             .map(|(k, &(_, j))| order[k + 1..].iter().filter(|&&(_, j2)| j2 < j).count())
             .sum::<usize>();
         if inversions > 0 {
-            // Around `bin`/`ibn` the order is the genealogy: swapped, it is another person.
-            let patronymic = [a, b].iter().any(|n| {
+            // Around `bin`/`ibn` the order is the genealogy: `Salman bin Muhammad` is not
+            // `Muhammad bin Salman` — the word after `bin` (the father) differs. Scrambled words
+            // that keep the same father are only another order.
+            fn father(n: &NameForm) -> Option<&str> {
                 n.tokens
                     .iter()
-                    .any(|t| matches!(t.text.as_str(), "bin" | "ibn" | "bint" | "ben" | "binti"))
-            });
+                    .position(|t| {
+                        matches!(t.text.as_str(), "bin" | "ibn" | "bint" | "ben" | "binti")
+                    })
+                    .and_then(|p| n.tokens.get(p + 1))
+                    .map(|t| t.text.as_str())
+            }
+            let patronymic = matches!((father(a), father(b)), (Some(x), Some(y)) if x != y);
             // A two-word name read in the other order is the usual `SURNAME Given` / `Given SURNAME`.
             let reversal = order.len() == 2 && inversions == 1;
             let per_swap: f32 = if patronymic {
-                0.75
+                0.68
             } else if reversal {
                 0.96
             } else {
@@ -435,7 +453,16 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     let na: Vec<&str> = a.numbers().collect();
     let nb: Vec<&str> = b.numbers().collect();
     if na.is_empty() != nb.is_empty() && schema == Schema::Organization {
-        score *= 0.9;
+        // `Fund II` beside `Fund`: a sibling entity, as often as a fuller spelling; but beside
+        // `Trust I` (a lone letter the other side may mean as a numeral) only a spelling question.
+        let lone_numeral_letter = |n: &NameForm, used: &[bool]| {
+            n.tokens
+                .iter()
+                .zip(used)
+                .any(|(t, &u)| !u && matches!(t.text.as_str(), "i" | "v" | "x"))
+        };
+        let numeral_letter = lone_numeral_letter(a, &used_a) || lone_numeral_letter(b, &used_b);
+        score *= if numeral_letter { 0.9 } else { 0.78 };
         notes.push("a number on one side only".into());
     }
     if !na.is_empty() && !nb.is_empty() && na != nb {
@@ -447,6 +474,40 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
             na.join(" "),
             nb.join(" ")
         ));
+    }
+
+    // A country named on one side only of an organisation is a national subsidiary
+    // (`Banco Santander México` is not `Banco Santander`); cities stay mere qualifiers.
+    if schema == Schema::Organization {
+        let country_unmatched = |name: &NameForm, used: &[bool]| {
+            name.tokens.iter().zip(used).any(|(t, &u)| {
+                !u && t.text.len() > 3 && crate::countries::to_iso2(&t.text).is_some()
+            })
+        };
+        // On the longer name only: a short name with a country (`PLA China`) is a qualified
+        // abbreviation of the long one, not a branch of it.
+        let words = |n: &NameForm| {
+            n.tokens
+                .iter()
+                .filter(|t| t.kind != TokenKind::Form)
+                .count()
+        };
+        let (la, lb) = (words(a), words(b));
+        if (la >= lb && country_unmatched(a, &used_a))
+            || (lb >= la && country_unmatched(b, &used_b))
+        {
+            score *= 0.75;
+            notes.push("a country on one side only (a national branch or subsidiary)".into());
+        }
+    }
+
+    // Names written in Han characters or Hangul: transliteration merges different characters
+    // (高市 and 高石 both read `gaoshi`), so the original characters must agree.
+    if let (Some(x), Some(y)) = (cjk_only(&a.original), cjk_only(&b.original)) {
+        if x != y && score > 0.7 {
+            score = 0.7;
+            notes.push("different characters in the original script".into());
+        }
     }
 
     // Both names carry a qualifier the other lacks: different branches or different people.
