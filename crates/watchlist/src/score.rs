@@ -245,12 +245,13 @@ pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<us
 /// The name's characters if it is written only in Han characters or Hangul (spaces and the
 /// middle dot ignored), else `None`.
 fn cjk_only(name: &str) -> Option<String> {
-    let chars: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '・' | '.'))
-        .collect();
+    let ignored = |c: char| c.is_whitespace() || matches!(c, '·' | '・' | '.');
     let cjk = |c: char| matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F);
-    (!chars.is_empty() && chars.chars().all(cjk)).then_some(chars)
+    // Checked before allocating: on the screening hot path almost every name fails at once.
+    if !name.chars().all(|c| ignored(c) || cjk(c)) || !name.chars().any(cjk) {
+        return None;
+    }
+    Some(name.chars().filter(|&c| !ignored(c)).collect())
 }
 
 pub fn compare(a: &NameForm, b: &NameForm, schema: Schema) -> Comparison {
