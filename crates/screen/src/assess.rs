@@ -145,6 +145,8 @@ pub struct Screener<'a> {
     party_threshold: f32,
     party_cache: RwLock<HashMap<PartyKey, Arc<Vec<PartyHit>>>>,
     ident_cache: RwLock<HashMap<String, Arc<Identification<'a>>>>,
+    /// The structure engine, built on the first SMILES met in a goods description.
+    structures: std::sync::OnceLock<Option<interdict_structure::Engine>>,
 }
 
 /// Caches hold the results of pure functions; past this size they are emptied.
@@ -219,6 +221,7 @@ impl<'a> Screener<'a> {
             party_threshold: interdict_watchlist::DEFAULT_THRESHOLD,
             party_cache: RwLock::new(HashMap::new()),
             ident_cache: RwLock::new(HashMap::new()),
+            structures: std::sync::OnceLock::new(),
         }
     }
 
@@ -226,6 +229,33 @@ impl<'a> Screener<'a> {
         cached(&self.ident_cache, &text.to_string(), || {
             self.identifier.identify(text)
         })
+    }
+
+    /// Structures written as SMILES in a goods description, classified (listed, class
+    /// definitions, designer precursors). Empty, at no cost, for ordinary descriptions.
+    fn structures_in(&self, text: &str) -> Vec<interdict_structure::Classification> {
+        let words: Vec<&str> = text
+            .split_whitespace()
+            .map(|w| w.trim_end_matches([',', ';']))
+            .filter(|w| interdict_structure::looks_like_smiles(w))
+            .collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let engine = self.structures.get_or_init(|| {
+            let options = interdict_structure::Options {
+                inchikey: interdict_structure::InchikeyPolicy::Never,
+                ..Default::default()
+            };
+            interdict_structure::Engine::new(self.registry, options).ok()
+        });
+        let Some(engine) = engine else {
+            return Vec::new();
+        };
+        words
+            .into_iter()
+            .filter_map(|w| engine.classify_smiles(w).ok())
+            .collect()
     }
 
     fn screen_party(&self, name: &str, country: Option<&str>) -> Arc<Vec<PartyHit>> {
@@ -275,6 +305,17 @@ impl<'a> Screener<'a> {
                 )
             })
             .collect();
+        // Structures written as SMILES: a listed one counts like its name.
+        let structures = self.structures_in(&d.goods_description);
+        for c in &structures {
+            for l in &c.listed {
+                if let Some(s) = self.registry.get(&l.substance_id) {
+                    if !found.iter().any(|f| f.0.id == s.id) {
+                        found.push((s, 1.0, "structure".into()));
+                    }
+                }
+            }
+        }
         let mut declared_cas: Option<Cas> = None;
         if let Some(text) = &d.cas_number {
             match Cas::parse(text) {
@@ -430,6 +471,37 @@ impl<'a> Screener<'a> {
                     strength: 1.0,
                 });
                 goods_classes.extend(s.classes.iter().cloned());
+            }
+        }
+        // Structure-based: inside a class-wide legal definition, or a designer precursor.
+        for c in structures.iter().filter(|c| c.listed.is_empty()) {
+            for m in &c.classes {
+                let class = match m.definition {
+                    "uk-nitazene-2025" => "nitazene",
+                    _ => "fentanyl-analogue",
+                };
+                flags.push(Flag {
+                    code: "CLASS_ANALOG",
+                    severity: Severity::Critical,
+                    message: format!("the structure {} is inside {} (clauses {}): {}", c.canonical_smiles, m.definition, m.clauses.join(", "), m.explanation),
+                    evidence: json!({"smiles": c.input, "canonical_smiles": c.canonical_smiles, "definition": m.definition,
+                                     "clauses": m.clauses, "atoms": m.atoms, "class": class, "basis": m.citation, "method": "structure"}),
+                    strength: 1.0,
+                });
+                goods_classes.push(class.to_string());
+            }
+            for p in &c.designer_precursor_of {
+                flags.push(Flag {
+                    code: "DESIGNER_PRECURSOR",
+                    severity: Severity::High,
+                    message: format!("the structure {} is a {} {}: {}", c.canonical_smiles, p.relation, p.name, p.explanation),
+                    evidence: json!({"smiles": c.input, "canonical_smiles": c.canonical_smiles, "precursor": p.substance_id,
+                                     "precursor_name": p.name, "precursor_cas": p.cas, "relation": p.relation, "method": "structure"}),
+                    strength: 1.0,
+                });
+                if let Some(s) = self.registry.get(&p.substance_id) {
+                    goods_classes.extend(s.classes.iter().cloned());
+                }
             }
         }
         for (class, text) in &ident.class_names {
@@ -1178,6 +1250,46 @@ mod flag_tests {
         let s = screener(&ix);
         let a = s.finish(s.prepare(&decl(&[])), &mut AlrLedger::default());
         assert_eq!((a.risk.score, a.risk.level), (0, Level::None));
+    }
+
+    #[test]
+    fn structures_in_descriptions_are_classified() {
+        let ix = index();
+        let s = screener(&ix);
+        let mut ledger = AlrLedger::default();
+        let mut run = |text: &str| {
+            s.finish(
+                s.prepare(&decl(&[("goods_description", text)])),
+                &mut ledger,
+            )
+        };
+        // An unlisted fentanyl analogue given only as a structure.
+        let a = run("research chemical CCC(=O)N(c1ccc(Cl)cc1)C1CCN(CCc2ccccc2)CC1 5 g");
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == "CLASS_ANALOG")
+            .expect("class analogue");
+        assert_eq!(f.evidence["method"], "structure");
+        assert_eq!(f.evidence["definition"], "us-frs");
+        assert_eq!(f.evidence["clauses"], json!(["D"]));
+        // A listed precursor as a structure counts like its name.
+        let a = run("intermediate O=C1CCN(CCc2ccccc2)CC1, 25 kg drums");
+        assert!(a
+            .flags
+            .iter()
+            .any(|f| f.code == "CONTROLLED_PRECURSOR" && f.evidence["substance_id"] == "npp"));
+        // A Cbz-protected 4-piperidone: a designer precursor.
+        let a = run("O=C1CCN(C(=O)OCc2ccccc2)CC1");
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == "DESIGNER_PRECURSOR")
+            .expect("designer precursor");
+        assert_eq!(f.evidence["precursor"], "4-piperidone");
+        // Ordinary text with chemical-looking words does not trip it.
+        let a = run("cotton shirts size XL (100% CO)");
+        assert!(a.flags.iter().all(|f| f.code != "CLASS_ANALOG"));
     }
 
     #[test]

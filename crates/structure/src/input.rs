@@ -101,6 +101,56 @@ fn sdf_record(line: usize, block: String) -> RawRecord {
     }
 }
 
+/// Whether a word of free text is written as a SMILES: at least six characters; outside brackets
+/// only organic-subset atoms (B C N O P S F Cl Br I, aromatic b c n o p s), bonds, branches and
+/// ring digits; SMILES punctuation or a ring digit somewhere. Names ("ketamine", "MDMA",
+/// "N-phenethyl-4-piperidone"), CAS and HS numbers never pass; the caller still parses, so a false
+/// positive costs one failed parse.
+pub fn looks_like_smiles(word: &str) -> bool {
+    if word.len() < 6 || !word.is_ascii() {
+        return false;
+    }
+    let bytes = word.as_bytes();
+    let mut in_bracket = false;
+    let mut atoms = 0;
+    let mut structure_marks = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_bracket {
+            if c == b']' {
+                in_bracket = false;
+            } else if !(c.is_ascii_alphanumeric() || b"@+-:".contains(&c)) {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'[' => {
+                in_bracket = true;
+                atoms += 1;
+                structure_marks += 1;
+            }
+            b'C' if bytes.get(i + 1) == Some(&b'l') => {
+                atoms += 1;
+                i += 1;
+            }
+            b'B' if bytes.get(i + 1) == Some(&b'r') => {
+                atoms += 1;
+                i += 1;
+            }
+            b'B' | b'C' | b'N' | b'O' | b'P' | b'S' | b'F' | b'I' | b'b' | b'c' | b'n' | b'o'
+            | b'p' | b's' => atoms += 1,
+            b'(' | b')' | b'=' | b'#' | b'%' | b'0'..=b'9' => structure_marks += 1,
+            b'-' | b'/' | b'\\' | b'.' | b':' | b'$' | b'*' => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    !in_bracket && atoms >= 3 && structure_marks > 0
+}
+
 /// Whether a path names an SDF/MOL file (by extension).
 pub fn is_sdf_path(path: &std::path::Path) -> bool {
     matches!(
@@ -115,6 +165,31 @@ pub fn is_sdf_path(path: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smiles_words_are_told_from_names_and_numbers() {
+        for yes in [
+            "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+            "CN[C@@H](C)Cc1ccccc1",
+            "O=C1CCNCC1",
+            "CCN(CC)CCn1c(Cc2ccc(OC(C)C)cc2)nc2cc([N+](=O)[O-])ccc21.Cl",
+            "c1ccc(-c2ccccc2)cc1",
+        ] {
+            assert!(looks_like_smiles(yes), "{yes}");
+        }
+        for no in [
+            "ketamine",
+            "MDMA",
+            "79099-07-3",
+            "2933.39",
+            "N-phenethyl-4-piperidone",
+            "(25kg)",
+            "1,000",
+            "CCOCCOC",
+        ] {
+            assert!(!looks_like_smiles(no), "{no}");
+        }
+    }
 
     #[test]
     fn smi_lines_with_names_comments_and_blanks() {

@@ -132,7 +132,7 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         }
         // A SMILES (through the structure engine), a CAS number, a name the registry knows, a
         // relative of a listed substance, or as written.
-        let structure = looks_like_smiles(&text)
+        let structure = interdict_structure::looks_like_smiles(&text)
             .then(|| {
                 structures
                     .get_or_init(|| structure_engine(registry))
@@ -210,16 +210,6 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         );
     }
     Ok(if bad > 0 { exit::PARTIAL } else { exit::OK })
-}
-
-/// A substance field that is written as a structure: no spaces, and SMILES punctuation or ring
-/// digits (names like "ketamine" or "MDMA" never parse as SMILES with these, and "CO" stays a name).
-fn looks_like_smiles(text: &str) -> bool {
-    !text.contains(char::is_whitespace)
-        && text.len() >= 3
-        && text.chars().any(|c| "()[]=#@".contains(c) || c.is_ascii_digit())
-        && !text.contains('-') // CAS numbers and hyphenated names
-        && text.chars().all(|c| c.is_ascii_graphic())
 }
 
 fn structure_engine(registry: &Registry) -> Option<Engine> {
