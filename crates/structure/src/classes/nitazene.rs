@@ -306,7 +306,9 @@ fn groups_or_tie(
             continue;
         }
         let branch = g.branch(n, atom, blocked).ok_or_else(|| {
-            format!("a group at atom {atom} is bonded back into the 2-benzylbenzimidazole skeleton (an extra ring)")
+            format!(
+                "2-benzylbenzimidazole skeleton found, but a ring is fused or bridged onto it at atom {atom} (e.g. methylenedioxy): not a substitution clauses (i)–(ii) describe, and the later clauses were not retrieved"
+            )
         })?;
         out.push(classify(g, &branch, n, order));
     }
