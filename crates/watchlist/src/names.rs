@@ -60,9 +60,59 @@ pub struct NameForm {
     pub compact: String,
 }
 
+/// A company form glued to the name in mixed case (`SiemensAG`, `ExampleGmbH`) is split off:
+/// the last lowercase-to-uppercase step starts a known form.
+fn split_glued_form(name: &str) -> String {
+    let lex = lexicon();
+    let mut out = String::with_capacity(name.len() + 2);
+    for (k, word) in name.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let bytes = word.as_bytes();
+        let split = (1..bytes.len())
+            .rev()
+            .find(|&p| bytes[p - 1].is_ascii_lowercase() && bytes[p].is_ascii_uppercase())
+            .filter(|&p| p >= 3 && lex.forms.contains(word[p..].to_ascii_lowercase().as_str()));
+        match split {
+            Some(p) => {
+                out.push_str(&word[..p]);
+                out.push(' ');
+                out.push_str(&word[p..]);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// `Abd al-Aziz`, `Abd-ur-Rahman` and `Abdul Aziz` are one transliteration of عبد ال: the pair
+/// `abd` + article becomes `abdul`.
+fn abd_al(raw: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == "abd"
+            && raw.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "al" | "el" | "ul" | "ur" | "ar" | "as" | "an" | "ad" | "az"
+                )
+            })
+        {
+            out.push("abdul".to_string());
+            i += 2;
+            continue;
+        }
+        out.push(raw[i].clone());
+        i += 1;
+    }
+    out
+}
+
 impl NameForm {
     pub fn new(name: &str) -> NameForm {
-        let ascii = any_ascii::any_ascii(&uninvert_person(name))
+        let ascii = split_glued_form(&any_ascii::any_ascii(&uninvert_person(name)))
             .to_ascii_lowercase()
             .replace('&', " and ");
         let mut raw: Vec<String> = Vec::new();
@@ -94,9 +144,9 @@ impl NameForm {
         if !cur.is_empty() {
             raw.push(cur);
         }
-        let raw = number_words(join_initialisms(
+        let raw = abd_al(number_words(join_initialisms(
             raw.into_iter().flat_map(split_dotted).collect(),
-        ));
+        )));
         let lex = lexicon();
         let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
         let mut i = 0;

@@ -211,37 +211,46 @@ pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<us
         return None;
     }
     if b.len() >= 64 {
-        let d = strsim::levenshtein(
+        let d = strsim::osa_distance(
             std::str::from_utf8(a).unwrap_or_default(),
             std::str::from_utf8(b).unwrap_or_default(),
         );
         return (d <= limit).then_some(d);
     }
+    // Optimal string alignment: a swap of two neighbouring letters (`Asasd`/`Assad`) is one typo.
+    let mut prev2 = [0u8; 65];
     let mut prev = [0u8; 65];
     let mut cur = [0u8; 65];
     for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
         *p = j as u8;
     }
+    let mut prev_min = 0u8;
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = (i + 1).min(255) as u8;
         let mut row_min = cur[0];
         for (j, &cb) in b.iter().enumerate() {
-            let v = (prev[j] + u8::from(ca != cb))
+            let mut v = (prev[j] + u8::from(ca != cb))
                 .min(prev[j + 1] + 1)
                 .min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                v = v.min(prev2[j - 1] + 1);
+            }
             cur[j + 1] = v;
             row_min = row_min.min(v);
         }
-        if usize::from(row_min) > limit {
+        // A later row can only come back below the limit through a transposition from the row
+        // before this one.
+        if usize::from(row_min) > limit && usize::from(prev_min) + 1 > limit {
             return None;
         }
+        prev_min = row_min;
+        std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     let d = usize::from(prev[b.len()]);
     (d <= limit).then_some(d)
 }
 
-/// Compares two names. `schema` tunes how much extra words on the longer name matter.
 /// The name's characters if it is written only in Han characters or Hangul (spaces and the
 /// middle dot ignored), else `None`.
 fn cjk_only(name: &str) -> Option<String> {
@@ -254,6 +263,7 @@ fn cjk_only(name: &str) -> Option<String> {
     Some(name.chars().filter(|&c| !ignored(c)).collect())
 }
 
+/// Compares two names. `schema` tunes how much extra words on the longer name matter.
 pub fn compare(a: &NameForm, b: &NameForm, schema: Schema) -> Comparison {
     compare_impl(a, b, schema, true)
 }
