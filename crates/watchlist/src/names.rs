@@ -86,6 +86,31 @@ fn split_glued_form(name: &str) -> String {
     out
 }
 
+/// A digit between two letters stands for the letter it looks like (`Ig0r Sech1n`, `I9or`): an
+/// evasion trick, never a real spelling. Digits at a word's edge (`AHL1`, `AR16`) stay numbers.
+fn deleet(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in b.iter().enumerate() {
+        let between_letters = i > 0
+            && i + 1 < b.len()
+            && b[i - 1].is_ascii_alphabetic()
+            && b[i + 1].is_ascii_alphabetic();
+        let letter = match c {
+            b'0' => 'o',
+            b'1' => 'i',
+            b'3' => 'e',
+            b'4' => 'a',
+            b'5' => 's',
+            b'7' => 't',
+            b'9' => 'g',
+            _ => c as char,
+        };
+        out.push(if between_letters { letter } else { c as char });
+    }
+    out
+}
+
 /// `Abd al-Aziz`, `Abd-ur-Rahman` and `Abdul Aziz` are one transliteration of عبد ال: the pair
 /// `abd` + article becomes `abdul`.
 fn abd_al(raw: Vec<String>) -> Vec<String> {
@@ -112,9 +137,10 @@ fn abd_al(raw: Vec<String>) -> Vec<String> {
 
 impl NameForm {
     pub fn new(name: &str) -> NameForm {
-        let ascii = split_glued_form(&any_ascii::any_ascii(&uninvert_person(name)))
-            .to_ascii_lowercase()
-            .replace('&', " and ");
+        let ascii = deleet(
+            &split_glued_form(&any_ascii::any_ascii(&uninvert_person(name))).to_ascii_lowercase(),
+        )
+        .replace('&', " and ");
         let mut raw: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut prev_digit = None;

@@ -607,6 +607,42 @@ mod tests {
     }
 
     #[test]
+    fn evasions_and_transliterations_of_this_session() {
+        let t = crate::DEFAULT_THRESHOLD;
+        // Digits for letters, a glued company form, a transposed pair, Abd al- = Abdul.
+        assert!(s("Ig0r Sech1n", "Igor Sechin", Schema::Person) >= t);
+        assert!(s("SiemensAG", "Siemens AG", Schema::Organization) >= t);
+        assert!(s("Bashar al-Asasd", "Bashar al-Assad", Schema::Person) >= t);
+        assert!(
+            s(
+                "'Abd al-Aziz al-Nuristani",
+                "Abdul Aziz Nooristani",
+                Schema::Person
+            ) >= t
+        );
+        // Numbers at a word's edge stay numbers; the genealogy around `bin` matters.
+        assert!(s("Trust 2007-AHL1", "Trust 2007-AHL2", Schema::Organization) < t);
+        assert!(
+            s(
+                "Salman bin Muhammad al-Rawi",
+                "Muhammad bin Salman al-Rawi",
+                Schema::Person
+            ) < t
+        );
+        assert!(s("bin Salman Mohammed", "Mohammed bin Salman", Schema::Person) >= t);
+        // National subsidiaries and characters that transliterate alike.
+        assert!(
+            s(
+                "Banco Santander S.A.",
+                "Banco Santander Mexico S.A.",
+                Schema::Organization
+            ) < t
+        );
+        assert!(s("高石早苗", "高市早苗", Schema::Person) < t);
+        assert!(s("김종은", "김정은", Schema::Person) < t);
+    }
+
+    #[test]
     fn company_forms_and_numbers() {
         assert!(
             s(
