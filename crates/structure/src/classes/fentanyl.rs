@@ -475,39 +475,31 @@ fn examine_chain(
         })?;
         ring_subs.extend(subs);
     }
-    if is_benzene(g, r) {
-        if ring_subs.iter().all(|s| PHENETHYL_KINDS.contains(&s.kind)) {
-            for sub in ring_subs {
-                found.push(clause_b(
-                    "the phenyl of the phenethyl group is substituted".into(),
-                    &sub,
-                ));
-            }
-        } else {
-            let mut atoms = g.rings[r].clone();
-            atoms.extend(ring_subs.iter().flat_map(|s| s.atoms.iter().copied()));
-            found.push((
-                "A",
-                atoms.clone(),
-                format!(
-                    "the phenyl portion of the phenethyl group is replaced by a further-substituted benzene monocycle ({})",
-                    atom_list(&atoms)
-                ),
+    if is_benzene(g, r) && ring_subs.iter().all(|s| PHENETHYL_KINDS.contains(&s.kind)) {
+        for sub in ring_subs {
+            found.push(clause_b(
+                "the phenyl of the phenethyl group is substituted".into(),
+                &sub,
             ));
         }
-    } else {
-        let mut atoms = g.rings[r].clone();
-        atoms.extend(ring_subs.iter().flat_map(|s| s.atoms.iter().copied()));
-        found.push((
-            "A",
-            atoms.clone(),
-            format!(
-                "the phenyl portion of the phenethyl group is replaced by a {}, a monocycle ({})",
-                ring_name(g, r),
-                atom_list(&atoms)
-            ),
-        ));
+        return Ok(found);
     }
+    // (A): a monocycle other than benzene, or a benzene substituted beyond (B)'s kinds.
+    let mut atoms = g.rings[r].clone();
+    atoms.extend(ring_subs.iter().flat_map(|s| s.atoms.iter().copied()));
+    let what = if is_benzene(g, r) {
+        "a further-substituted benzene monocycle".to_string()
+    } else {
+        format!("a {}, a monocycle", ring_name(g, r))
+    };
+    found.push((
+        "A",
+        atoms.clone(),
+        format!(
+            "the phenyl portion of the phenethyl group is replaced by {what} ({})",
+            atom_list(&atoms)
+        ),
+    ));
     Ok(found)
 }
 
