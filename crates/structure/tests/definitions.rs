@@ -79,6 +79,10 @@ fn definitions_agree_with_hand_classified_structures() {
                 assert!(m.explanation.len() > 40, "{name}: thin explanation");
                 for c in &m.clauses {
                     assert!(!m.atoms[c].is_empty(), "{name}: clause {c} has no atoms");
+                    assert!(
+                        m.clause_text[c].len() > 20,
+                        "{name}: clause {c} has no legal text"
+                    );
                 }
             }
         }

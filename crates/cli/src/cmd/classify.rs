@@ -156,6 +156,9 @@ fn render(c: &Classification) -> String {
             m.clauses.join(", "),
             m.explanation
         ));
+        for (clause, text) in &m.clause_text {
+            s.push_str(&format!("  law ({clause}): {text}\n"));
+        }
     }
     for n in &c.not_covered {
         s.push_str(&format!("OUTSIDE {}\n  {}\n", n.definition, n.reason));

@@ -20,6 +20,10 @@ pub struct Definition {
     pub title: &'static str,
     pub jurisdiction: &'static str,
     pub citation: &'static str,
+    /// Where the text was retrieved from.
+    pub source: &'static str,
+    /// Each clause and its legal wording (verbatim; English rendering for China from UNODC).
+    pub clauses: &'static [(&'static str, &'static str)],
 }
 
 pub const US_FRS: Definition = Definition {
@@ -27,6 +31,14 @@ pub const US_FRS: Definition = Definition {
     title: "fentanyl-related substances",
     jurisdiction: "US",
     citation: "21 U.S.C. 812(c) Schedule I(e), added by the HALT Fentanyl Act, Public Law 119-26 (16 July 2025)",
+    source: "https://www.congress.gov/119/plaws/publ26/PLAW-119publ26.htm",
+    clauses: &[
+        ("A", "By replacement of the phenyl portion of the phenethyl group by any monocycle, whether or not further substituted in or on the monocycle."),
+        ("B", "By substitution in or on the phenethyl group with alkyl, alkenyl, alkoxyl, hydroxyl, halo, haloalkyl, amino, or nitro groups."),
+        ("C", "By substitution in or on the piperidine ring with alkyl, alkenyl, alkoxyl, ester, ether, hydroxyl, halo, haloalkyl, amino, or nitro groups."),
+        ("D", "By replacement of the aniline ring with any aromatic monocycle whether or not further substituted in or on the aromatic monocycle."),
+        ("E", "By replacement of the N-propionyl group with another acyl group."),
+    ],
 };
 
 pub const CN_FENTANYL_2019: Definition = Definition {
@@ -34,6 +46,13 @@ pub const CN_FENTANYL_2019: Definition = Definition {
     title: "fentanyl-class substances (芬太尼类物质)",
     jurisdiction: "CN",
     citation: "MPS/NHC/NMPA joint announcement on the class-wide control of fentanyl substances, effective 1 May 2019",
+    source: "http://shanghaiinvest.com/cn/viewfile.php?id=13701; https://www.unodc.org/LSS/announcement/Details/f2adea68-fbed-4292-a4cc-63771c943318",
+    clauses: &[
+        ("1", "使用其他酰基替代丙酰基 (Replacement of the N-propionyl group by another acyl group)"),
+        ("2", "使用任何取代或未取代的单环芳香基团替代与氮原子直接相连的苯基 (Replacement of the N-phenyl group with any aromatic monocycle whether or not further substituted in or on the aromatic monocycle)"),
+        ("3", "哌啶环上存在烷基、烯基、烷氧基、酯基、醚基、羟基、卤素、卤代烷基、氨基及硝基等取代基 (Substitution in or on the piperidine ring with alkyl, alkenyl, alkoxyl, ester, ether, hydroxyl, halo, haloalkyl, amino or nitro groups)"),
+        ("4", "使用其他任意基团(氢原子除外)替代苯乙基 (Replacement of the phenethyl group with another group, excluding hydrogen atom)"),
+    ],
 };
 
 pub const UK_NITAZENE_2025: Definition = Definition {
@@ -41,6 +60,11 @@ pub const UK_NITAZENE_2025: Definition = Definition {
     title: "2-benzylbenzimidazole opioids (nitazenes), generic definition",
     jurisdiction: "UK",
     citation: "Misuse of Drugs Act 1971 (Amendment) (No. 2) Order 2024, SI 2024/1361, art. 2(3): Sch. 2 Pt 1 para 1(ea), in force 15 January 2025",
+    source: "https://legislation.gov.uk/id/uksi/2024/1361/article/2/5/n",
+    clauses: &[
+        ("i", "by substitution at the nitrogen of the ethanamine to any extent by alkyl substituents containing up to three carbon atoms or alkenyl substituents containing up to three carbon atoms or by inclusion of the nitrogen atom (and no other atoms of the side chain) in a cyclic structure"),
+        ("ii", "by substitution in the phenyl ring of the benzyl system to any extent by alkyl or haloalkyl containing up to six carbon atoms, alkoxy or haloalkoxy containing up to five carbon atoms, acetyloxy, hydroxy, cyano, halogen, thioalkyl containing up to five carbon atoms or alkylsulphonyl … (the retrieved text stops here; later clauses were not retrieved)"),
+    ],
 };
 
 pub const DEFINITIONS: [Definition; 3] = [US_FRS, CN_FENTANYL_2019, UK_NITAZENE_2025];
@@ -53,6 +77,8 @@ pub struct ClassMatch {
     pub explanation: String,
     /// Clause → the atoms (0-based, in the standardised structure's order) that satisfy it.
     pub atoms: BTreeMap<String, Vec<usize>>,
+    /// The legal wording of each clause that applies, for the report.
+    pub clause_text: BTreeMap<String, &'static str>,
     pub citation: &'static str,
 }
 
@@ -118,8 +144,18 @@ impl Findings {
             .into_iter()
             .map(|(clause, s)| format!("({clause}) {s}"))
             .collect();
+        let clause_text = clauses
+            .iter()
+            .filter_map(|c| {
+                def.clauses
+                    .iter()
+                    .find(|(id, _)| id == c)
+                    .map(|&(_, text)| (c.clone(), text))
+            })
+            .collect();
         ClassMatch {
             definition: def.id,
+            clause_text,
             clauses,
             explanation: format!(
                 "{preamble} Inside the {} definition of {} ({}): {}.",
