@@ -273,7 +273,38 @@ pub fn score(a: &NameForm, b: &NameForm, schema: Schema) -> f32 {
     compare_impl(a, b, schema, false).score
 }
 
+/// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), when
+/// each part is a name of its own (so `A/S` and `S/A` company forms stay whole).
+fn slash_alternatives(name: &NameForm) -> Option<Vec<NameForm>> {
+    if !name.original.contains('/') {
+        return None;
+    }
+    let parts: Vec<&str> = name.original.split('/').map(str::trim).collect();
+    let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
+    (parts.len() > 1 && parts.iter().all(|p| letters(p) >= 4))
+        .then(|| parts.into_iter().map(NameForm::new).collect())
+}
+
 fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Comparison {
+    // Alternatives written with a slash: the best-matching alternative speaks for the name.
+    for (x, y, x_is_a) in [(a, b, true), (b, a, false)] {
+        if let Some(parts) = slash_alternatives(x) {
+            return parts
+                .iter()
+                .map(|p| {
+                    if x_is_a {
+                        compare_impl(p, y, schema, explain)
+                    } else {
+                        compare_impl(y, p, schema, explain)
+                    }
+                })
+                .max_by(|p, q| p.score.total_cmp(&q.score))
+                .unwrap_or(Comparison {
+                    score: 0.0,
+                    explanation: String::new(),
+                });
+        }
+    }
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return Comparison {
             score: 0.0,
@@ -487,6 +518,22 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         ));
     }
 
+    // A name made only of generic words (`Management Company`, `Trading Co`) matches every name
+    // that contains them: without a distinctive word of its own it cannot confirm another name
+    // that has one.
+    let core_unmatched = |n: &NameForm, used: &[bool]| {
+        n.tokens
+            .iter()
+            .zip(used)
+            .any(|(t, &u)| !u && t.kind == TokenKind::Core)
+    };
+    if (a.core_count() == 0 && core_unmatched(b, &used_b))
+        || (b.core_count() == 0 && core_unmatched(a, &used_a))
+    {
+        score = score.min(0.7);
+        notes.push("one name has no distinctive word".into());
+    }
+
     // A country named on one side only of an organisation is a national subsidiary
     // (`Banco Santander México` is not `Banco Santander`); cities stay mere qualifiers.
     if schema == Schema::Organization {
@@ -640,6 +687,22 @@ mod tests {
         );
         assert!(s("高石早苗", "高市早苗", Schema::Person) < t);
         assert!(s("김종은", "김정은", Schema::Person) < t);
+        // Alternatives with a slash; a name of generic words only confirms nothing.
+        assert!(s("Al Qaeda", "Al-Qa'ida/Islamic Army", Schema::Organization) >= t);
+        assert!(
+            s(
+                "Bowne Denmark A/S",
+                "Bowne Denmark A/S",
+                Schema::Organization
+            ) >= t
+        );
+        assert!(
+            s(
+                "Chemical Trading Co., Ltd.",
+                "Wuhan Hongxin Chemical Trading Co., Ltd.",
+                Schema::Organization
+            ) < t
+        );
     }
 
     #[test]
