@@ -132,7 +132,8 @@ pub enum SubstancesCommand {
 #[command(after_long_help = "\
 Each structure is standardised (largest organic fragment, neutralised), then:
   listed      exact lookup in the registry (canonical SMILES, stereo-free skeleton, InChIKey);
-              a stereoisomer counts when the listing covers isomers or names no stereo
+              a stereoisomer (or isotopologue) counts when the listing covers isomers
+              or names no stereo
   classes     class-wide legal definitions, with the clauses that apply and the atoms that
               satisfy them: us-frs (21 U.S.C. 812(c) Sch. I(e), HALT Fentanyl Act 2025),
               cn-fentanyl-2019 (China, 1 May 2019), uk-nitazene-2025 (SI 2024/1361, clauses

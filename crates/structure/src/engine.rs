@@ -62,7 +62,8 @@ pub struct Listed {
     pub cas: Option<String>,
     pub controls: Vec<ControlRef>,
     /// `exact` (same structure, stereo included), `stereoisomer` (same connectivity; the listing
-    /// covers isomers or does not specify stereo), or `inchikey` (same InChIKey, different drawing).
+    /// covers isomers or does not specify stereo), `isotopologue` (same connectivity, isotopes
+    /// labelled, e.g. a deuterated drug), or `inchikey` (same InChIKey, different drawing).
     #[serde(rename = "match")]
     pub match_kind: &'static str,
 }
@@ -343,6 +344,12 @@ impl Engine {
                 match_kind: kind,
             });
         };
+        // Same connectivity, other stereo — or other isotopes (a deuterated drug).
+        let variant = if has_isotope(canonical) {
+            "isotopologue"
+        } else {
+            "stereoisomer"
+        };
         if let Some(indices) = self.by_skeleton.get(skeleton) {
             for &i in indices {
                 let e = &self.entries[i];
@@ -354,7 +361,7 @@ impl Engine {
                 let e = &self.entries[i];
                 // The listing covers every stereoisomer, or it names the substance without stereo.
                 if e.isomeric != canonical && (e.covers_isomers || e.isomeric == skeleton) {
-                    push(e, "stereoisomer");
+                    push(e, variant);
                 }
             }
         }
@@ -369,7 +376,7 @@ impl Engine {
                     && key.len() >= 14
                     && e.inchikey[..14] == key[..14]
                 {
-                    push(e, "stereoisomer");
+                    push(e, variant);
                 }
             }
         }
