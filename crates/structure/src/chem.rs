@@ -145,6 +145,32 @@ impl Structure {
         Ok(Fingerprint { words, ones })
     }
 
+    /// The same structure with the formal charge of `atoms` removed and their hydrogens left to
+    /// the valence model (a protonated amine loses its proton, a carboxylate gains one); stereo
+    /// tags of every atom are kept.
+    pub fn with_neutralised(&self, atoms: &[usize]) -> Result<Structure, ChemError> {
+        let toolkit = |e: &dyn std::fmt::Display| ChemError::Toolkit(e.to_string());
+        let mut topology = self.mol.topology().clone();
+        for &a in atoms {
+            let atom = topology
+                .atoms
+                .get_mut(a)
+                .ok_or_else(|| ChemError::Toolkit(format!("no atom {a}")))?;
+            atom.set_formal_charge(0);
+            atom.set_explicit_hydrogens(0);
+            atom.set_no_implicit(false);
+        }
+        let mol = cosmolkit::MoleculeBuilder::from_parts(
+            topology,
+            Default::default(),
+            self.mol.properties().clone(),
+        )
+        .build()
+        .and_then(|m| m.sanitize())
+        .map_err(|e| toolkit(&e))?;
+        Ok(Structure { mol })
+    }
+
     /// Isomeric SMILES of a subset of atoms (a fragment), keeping its stereo.
     pub fn fragment_smiles(&self, atoms: &[usize]) -> Result<String, ChemError> {
         let ids: Vec<cosmolkit::AtomId> =

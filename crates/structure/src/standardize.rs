@@ -48,14 +48,21 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
             graph,
             notes,
         }),
-        Some((edited, changes)) => {
-            let keep = vec![true; edited.len()];
-            let neutral = Structure::from_smiles(&edited.to_smiles(&keep))?;
+        Some((edited, changed, changes)) => {
+            // In the toolkit, keeping stereo; if it cannot (an anion whose neutral form is
+            // ambiguous), through the project's own graph, without stereo.
+            let (neutral, stereo_note) = match structure.with_neutralised(&changed) {
+                Ok(n) => (n, ""),
+                Err(_) => {
+                    let keep = vec![true; edited.len()];
+                    (
+                        Structure::from_smiles(&edited.to_smiles(&keep))?,
+                        " (stereo descriptors were not carried through)",
+                    )
+                }
+            };
             let g = neutral.graph()?;
-            notes.push(format!(
-                "neutralised {} (stereo descriptors are not carried through neutralisation)",
-                changes.join(", ")
-            ));
+            notes.push(format!("neutralised {}{stereo_note}", changes.join(", ")));
             Ok(Standardized {
                 structure: neutral,
                 graph: g,
@@ -92,12 +99,14 @@ fn choose_parent(g: &Graph, components: &[Vec<usize>]) -> usize {
     best
 }
 
-/// The neutral form, if any charge could be removed, and the changes in words.
-fn neutralise(g: &Graph) -> Option<(Graph, Vec<String>)> {
+/// The neutral form, if any charge could be removed: the edited graph, the atoms changed, and the
+/// changes in words.
+fn neutralise(g: &Graph) -> Option<(Graph, Vec<usize>, Vec<String>)> {
     let next_to_opposite =
         |a: usize, sign: i8| g.neighbors(a).any(|n| g.atoms[n].charge.signum() == -sign);
     let mut atoms = g.atoms.clone();
     let mut changes = Vec::new();
+    let mut changed = Vec::new();
     // Cations that cannot be neutralised (no hydrogen to lose) keep a matching anion.
     let fixed_cations: i32 = g
         .atoms
@@ -115,6 +124,7 @@ fn neutralise(g: &Graph) -> Option<(Graph, Vec<String>)> {
         {
             atoms[a].charge = 0;
             atoms[a].hydrogens -= 1;
+            changed.push(a);
             changes.push(format!("{}+ at atom {a}", element_symbol(atom.z)));
         }
     }
@@ -126,11 +136,16 @@ fn neutralise(g: &Graph) -> Option<(Graph, Vec<String>)> {
             }
             atoms[a].charge = 0;
             atoms[a].hydrogens += 1;
+            changed.push(a);
             changes.push(format!("{}- at atom {a}", element_symbol(atom.z)));
         }
     }
     if changes.is_empty() {
         return None;
     }
-    Some((Graph::new(atoms, g.bonds.clone(), g.rings.clone()), changes))
+    Some((
+        Graph::new(atoms, g.bonds.clone(), g.rings.clone()),
+        changed,
+        changes,
+    ))
 }

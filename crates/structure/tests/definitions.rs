@@ -215,6 +215,16 @@ fn salts_are_stripped_and_listed_parents_found() {
 }
 
 #[test]
+fn neutralisation_keeps_stereo() {
+    let engine = engine();
+    let r = engine
+        .classify_smiles("C[NH2+][C@@H](C)Cc1ccccc1.[Cl-]")
+        .expect("parses");
+    assert_eq!(r.canonical_smiles, "CN[C@@H](C)Cc1ccccc1");
+    assert_eq!(r.listed[0].match_kind, "exact");
+}
+
+#[test]
 fn stereoisomers_of_isomer_covering_listings_are_listed() {
     let engine = engine();
     // Levomethamphetamine: the registry draws (S)-methamphetamine and covers isomers.
