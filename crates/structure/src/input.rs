@@ -27,60 +27,138 @@ impl RawRecord {
     }
 }
 
-/// Lines of a `.smi` file: blank lines and `#` comments are skipped; a header line `smiles ...`
-/// is skipped too.
-pub fn read_smi(text: &str) -> Vec<RawRecord> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let mut parts = trimmed.splitn(2, [' ', '\t']);
-        let smiles = parts.next().unwrap_or("").to_string();
-        if i == 0 && smiles.eq_ignore_ascii_case("smiles") {
-            continue;
-        }
-        let name = parts
-            .next()
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty());
-        out.push(RawRecord {
-            line: i + 1,
-            name,
-            text: RawText::Smiles(smiles),
-        });
-    }
-    out
+/// Which structure file format a reader splits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One SMILES per line, optional name after whitespace; blank lines, `#` comments and a
+    /// leading `smiles` header are skipped.
+    Smi,
+    /// MOL blocks separated by `$$$$` lines; the name is the block's first line.
+    Sdf,
 }
 
-/// Records of an SDF file. The name is the MOL block's first line.
-pub fn read_sdf(text: &str) -> Vec<RawRecord> {
-    let mut out = Vec::new();
-    let mut block = String::new();
-    let mut start = 1;
-    let mut lines_in_block = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim_end() == "$$$$" {
-            if lines_in_block > 0 && !block.trim().is_empty() {
-                out.push(sdf_record(start, std::mem::take(&mut block)));
+/// A block longer than this without `$$$$` is cut into a record of its own (which will not parse):
+/// memory stays bounded on a file that is not SDF at all.
+const MAX_BLOCK: usize = 16 << 20;
+
+/// Streams records from a structure file, a line at a time, in bounded memory. Lines that are not
+/// UTF-8 are read lossily (the record will fail to parse and say so).
+pub struct RecordReader<R> {
+    reader: R,
+    format: Format,
+    line: usize,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> RecordReader<R> {
+    pub fn new(reader: R, format: Format) -> Self {
+        RecordReader {
+            reader,
+            format,
+            line: 0,
+            done: false,
+        }
+    }
+
+    /// The next line without its end, or `None` at the end of input.
+    fn next_line(&mut self) -> std::io::Result<Option<String>> {
+        let mut buf = Vec::new();
+        if self.reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+    }
+
+    fn next_smi(&mut self) -> std::io::Result<Option<RawRecord>> {
+        while let Some(line) = self.next_line()? {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
             }
-            block.clear();
-            lines_in_block = 0;
-            start = i + 2;
-            continue;
+            let mut parts = trimmed.splitn(2, [' ', '\t']);
+            let smiles = parts.next().unwrap_or("").to_string();
+            if self.line == 1 && smiles.eq_ignore_ascii_case("smiles") {
+                continue;
+            }
+            let name = parts
+                .next()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+            return Ok(Some(RawRecord {
+                line: self.line,
+                name,
+                text: RawText::Smiles(smiles),
+            }));
         }
-        if lines_in_block == 0 {
-            start = i + 1;
+        Ok(None)
+    }
+
+    fn next_sdf(&mut self) -> std::io::Result<Option<RawRecord>> {
+        let mut block = String::new();
+        let mut start = 0;
+        while let Some(line) = self.next_line()? {
+            if line.trim_end() == "$$$$" {
+                if !block.trim().is_empty() {
+                    return Ok(Some(sdf_record(start, block)));
+                }
+                block.clear();
+                start = 0;
+                continue;
+            }
+            if start == 0 {
+                start = self.line;
+            }
+            block.push_str(&line);
+            block.push('\n');
+            if block.len() > MAX_BLOCK {
+                return Ok(Some(sdf_record(start, block)));
+            }
         }
-        block.push_str(line);
-        block.push('\n');
-        lines_in_block += 1;
+        Ok((!block.trim().is_empty()).then(|| sdf_record(start, block)))
     }
-    if !block.trim().is_empty() {
-        out.push(sdf_record(start, block));
+}
+
+impl<R: std::io::BufRead> Iterator for RecordReader<R> {
+    type Item = std::io::Result<RawRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = match self.format {
+            Format::Smi => self.next_smi(),
+            Format::Sdf => self.next_sdf(),
+        };
+        match next {
+            Ok(Some(r)) => Some(Ok(r)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
     }
-    out
+}
+
+/// Every record of a `.smi` text (see [`Format::Smi`]).
+pub fn read_smi(text: &str) -> Vec<RawRecord> {
+    RecordReader::new(text.as_bytes(), Format::Smi)
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// Every record of an SDF text (see [`Format::Sdf`]).
+pub fn read_sdf(text: &str) -> Vec<RawRecord> {
+    RecordReader::new(text.as_bytes(), Format::Sdf)
+        .filter_map(Result::ok)
+        .collect()
 }
 
 fn sdf_record(line: usize, block: String) -> RawRecord {

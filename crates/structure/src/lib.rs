@@ -19,4 +19,4 @@ pub mod substituent;
 pub use chem::{ChemError, Structure};
 pub use classes::{ClassMatch, NotCovered, DEFINITIONS};
 pub use engine::{Classification, Engine, InchikeyPolicy, Options};
-pub use input::{looks_like_smiles, read_sdf, read_smi, RawRecord, RawText};
+pub use input::{looks_like_smiles, read_sdf, read_smi, Format, RawRecord, RawText, RecordReader};

@@ -1,13 +1,13 @@
 //! `interdict classify`: listed substance, class-wide definitions, similar and designer precursors
 //! from a structure.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 use anyhow::{Context as _, Result};
 use interdict_registry::Registry;
 use interdict_structure::{
-    input::{is_sdf_path, RawRecord},
-    read_sdf, read_smi, Classification, Engine, InchikeyPolicy, Options,
+    input::is_sdf_path, Classification, Engine, Format, InchikeyPolicy, Options, RawRecord,
+    RecordReader,
 };
 use serde_json::json;
 
@@ -57,31 +57,46 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
     }
 }
 
+/// Records classified in parallel per batch; output order is the input order and memory stays
+/// bounded whatever the file's length.
+const BATCH: usize = 4096;
+
 fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8> {
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
-        io::stdin()
-            .lock()
-            .read_to_string(&mut text)
-            .context("reading standard input")?;
+    let (reader, size): (Box<dyn io::Read>, u64) = if path.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), 0)
     } else {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot open {}", path.display()))?;
-        text = String::from_utf8_lossy(&bytes).into_owned();
-    }
-    let records = if is_sdf_path(path) {
-        read_sdf(&text)
-    } else {
-        read_smi(&text)
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(file), size)
     };
-    let bar = ctx.progress(records.len() as u64, "classifying");
+    let format = if is_sdf_path(path) {
+        Format::Sdf
+    } else {
+        Format::Smi
+    };
+    let counted = CountingReader {
+        inner: reader,
+        bar: ctx.progress(size, "classifying"),
+    };
+    let mut records = RecordReader::new(io::BufReader::with_capacity(1 << 16, counted), format);
     let failures = std::sync::atomic::AtomicU64::new(0);
+    let mut total = 0u64;
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    write_ordered(
-        &mut out,
-        &records,
-        |record: &RawRecord, buf: &mut Vec<u8>| {
-            match engine.classify_record(record) {
+    loop {
+        let batch: Vec<RawRecord> = records
+            .by_ref()
+            .take(BATCH)
+            .collect::<io::Result<_>>()
+            .with_context(|| format!("reading {} after record {total}", path.display()))?;
+        if batch.is_empty() {
+            break;
+        }
+        total += batch.len() as u64;
+        write_ordered(
+            &mut out,
+            &batch,
+            |record: &RawRecord, buf: &mut Vec<u8>| match engine.classify_record(record) {
                 Ok(c) => write_json(buf, &c),
                 Err(e) => {
                     failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -94,21 +109,34 @@ fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8
                     buf.extend_from_slice(record.to_string().as_bytes());
                     buf.push(b'\n');
                 }
-            }
-            bar.inc(1);
-        },
-    )?;
+            },
+        )?;
+    }
     out.flush()?;
-    bar.finish_and_clear();
     let failed = failures.into_inner();
     if failed > 0 {
-        eprintln!(
-            "{failed} of {} structures could not be read; each has an error record",
-            records.len()
-        );
+        eprintln!("{failed} of {total} structures could not be read; each has an error record");
         return Ok(exit::PARTIAL);
     }
     Ok(exit::OK)
+}
+
+/// Advances the progress bar by the bytes read.
+struct CountingReader<R> {
+    inner: R,
+    bar: crate::output::Progress,
+}
+
+impl<R: io::Read> io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.bar.finish_and_clear();
+        } else {
+            self.bar.inc(n as u64);
+        }
+        Ok(n)
+    }
 }
 
 fn write_json(buf: &mut Vec<u8>, c: &Classification) {
