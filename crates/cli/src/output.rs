@@ -7,6 +7,19 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::GlobalArgs;
 
+/// A batch command's input: the file at `path`, or standard input for `-`, with its size in bytes
+/// for the progress bar (0 when unknown).
+pub fn open_input(path: &std::path::Path) -> anyhow::Result<(Box<dyn std::io::Read>, u64)> {
+    use anyhow::Context as _;
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(std::io::stdin().lock()), 0));
+    }
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((Box::new(file), size))
+}
+
 /// What every command needs to know about where its output goes.
 pub struct Context {
     /// Write JSON (Lines) rather than tables.

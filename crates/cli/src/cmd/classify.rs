@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::cli::{ClassifyArgs, InchikeyArg};
 use crate::exit;
-use crate::output::{write_ordered, Context, Table};
+use crate::output::{open_input, write_ordered, Context, Table};
 
 pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
     let options = Options {
@@ -62,14 +62,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
 const BATCH: usize = 4096;
 
 fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8> {
-    let (reader, size): (Box<dyn io::Read>, u64) = if path.as_os_str() == "-" {
-        (Box::new(io::stdin().lock()), 0)
-    } else {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(file), size)
-    };
+    let (reader, size) = open_input(path)?;
     let format = if is_sdf_path(path) {
         Format::Sdf
     } else {

@@ -1,7 +1,6 @@
 //! `interdict identify`: controlled substances in goods descriptions.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
 use anyhow::{Context as _, Result};
 use interdict_registry::{Cas, Identification, Identifier, MatchedOn, Registry};
@@ -11,7 +10,7 @@ use serde_json::json;
 
 use crate::cli::IdentifyArgs;
 use crate::exit;
-use crate::output::{round3, Context, Table};
+use crate::output::{open_input, round3, Context, Table};
 
 /// Lines identified in parallel per batch; output order is the input order.
 const BATCH: usize = 8192;
@@ -35,13 +34,7 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<u8> {
 }
 
 fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) -> Result<u8> {
-    let (reader, size): (Box<dyn Read>, u64) = if path.as_os_str() == "-" {
-        (Box::new(io::stdin().lock()), 0)
-    } else {
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(file), size)
-    };
+    let (reader, size) = open_input(path)?;
     let bar = ctx.progress(size, "identifying");
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());

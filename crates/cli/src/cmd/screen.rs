@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::cli::{ImportCommand, ScreenArgs};
 use crate::exit;
-use crate::output::{Context, Table};
+use crate::output::{open_input, Context, Table};
 
 /// Declarations assessed in parallel per batch; the ALR totals are applied in input order.
 const BATCH: usize = 4096;
@@ -176,14 +176,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     );
 
     // Input.
-    let (reader, size): (Box<dyn Read>, u64) = if args.file.as_os_str() == "-" {
-        (Box::new(io::stdin().lock()), 0)
-    } else {
-        let f = File::open(&args.file)
-            .with_context(|| format!("cannot open {}", args.file.display()))?;
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(f), size)
-    };
+    let (reader, size) = open_input(&args.file)?;
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = reader
         .fill_buf()
