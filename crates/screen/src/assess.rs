@@ -243,11 +243,11 @@ impl<'a> Screener<'a> {
             return Vec::new();
         }
         let engine = self.structures.get_or_init(|| {
-            let options = interdict_structure::Options {
-                inchikey: interdict_structure::InchikeyPolicy::Never,
-                ..Default::default()
-            };
-            interdict_structure::Engine::new(self.registry, options).ok()
+            interdict_structure::Engine::new(
+                self.registry,
+                interdict_structure::Options::without_inchikey(),
+            )
+            .ok()
         });
         let Some(engine) = engine else {
             return Vec::new();
@@ -476,10 +476,9 @@ impl<'a> Screener<'a> {
         // Structure-based: inside a class-wide legal definition, or a designer precursor.
         for c in structures.iter().filter(|c| c.listed.is_empty()) {
             for m in &c.classes {
-                let class = match m.definition {
-                    "uk-nitazene-2025" => "nitazene",
-                    _ => "fentanyl-analogue",
-                };
+                // Every definition has a family; a future one without would count as a drug.
+                let class =
+                    interdict_structure::classes::family(m.definition).unwrap_or("other-drug");
                 flags.push(Flag {
                     code: "CLASS_ANALOG",
                     severity: Severity::Critical,

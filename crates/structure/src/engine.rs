@@ -39,6 +39,17 @@ pub enum InchikeyPolicy {
     Never,
 }
 
+impl Options {
+    /// Lookups and classification without InChIKeys, for callers that only need the answer
+    /// (screening, early warning).
+    pub fn without_inchikey() -> Options {
+        Options {
+            inchikey: InchikeyPolicy::Never,
+            ..Options::default()
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {

@@ -10,7 +10,7 @@ use interdict_ews::{
 use std::sync::OnceLock;
 
 use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
-use interdict_structure::{Classification, Engine, InchikeyPolicy, Options};
+use interdict_structure::{Classification, Engine, Options};
 use serde_json::json;
 
 use crate::cli::AlertsArgs;
@@ -213,11 +213,7 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
 }
 
 fn structure_engine(registry: &Registry) -> Option<Engine> {
-    let options = Options {
-        inchikey: InchikeyPolicy::Never,
-        ..Options::default()
-    };
-    Engine::new(registry, options)
+    Engine::new(registry, Options::without_inchikey())
         .map_err(|e| tracing::warn!("structure engine unavailable: {e}"))
         .ok()
 }
@@ -235,12 +231,7 @@ fn from_structure(registry: &Registry, c: &Classification) -> (String, String, V
         .iter()
         .map(|m| m.definition)
         .chain(c.not_covered.iter().map(|n| n.definition));
-    for d in definitions {
-        let family = match d {
-            "us-frs" | "cn-fentanyl-2019" => "fentanyl-analogue",
-            "uk-nitazene-2025" => "nitazene",
-            _ => continue,
-        };
+    for family in definitions.filter_map(interdict_structure::classes::family) {
         if !classes.iter().any(|c| c == family) {
             classes.push(family.to_string());
         }

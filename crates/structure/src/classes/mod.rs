@@ -98,6 +98,16 @@ pub enum Outcome {
     NoSkeleton,
 }
 
+/// The drug family a definition belongs to, in the registry's class vocabulary (`data/classes.csv`):
+/// what early warning and screening group an unlisted analogue under.
+pub fn family(definition: &str) -> Option<&'static str> {
+    match definition {
+        "us-frs" | "cn-fentanyl-2019" => Some("fentanyl-analogue"),
+        "uk-nitazene-2025" => Some("nitazene"),
+        _ => None,
+    }
+}
+
 /// Every definition applied to one standardised structure.
 pub fn assess(g: &Graph) -> (Vec<ClassMatch>, Vec<NotCovered>) {
     let mut inside = Vec::new();
