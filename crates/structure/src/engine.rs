@@ -91,7 +91,7 @@ pub struct PrecursorRelation {
     pub substance_id: String,
     pub name: String,
     pub cas: Option<String>,
-    /// E.g. "N-Boc-protected form of", "ester of", or two steps joined by " / ".
+    /// E.g. "N-Boc-protected form of", "ester of", or the steps joined by spaces.
     pub relation: String,
     pub explanation: String,
 }
@@ -116,6 +116,29 @@ fn has_isotope(smiles: &str) -> bool {
         .as_bytes()
         .windows(2)
         .any(|w| w[0] == b'[' && w[1].is_ascii_digit())
+}
+
+/// Same connectivity, other stereo — or other isotopes (a deuterated drug).
+fn isomer_kind(canonical: &str) -> &'static str {
+    if has_isotope(canonical) {
+        "isotopologue"
+    } else {
+        "stereoisomer"
+    }
+}
+
+/// Adds a listed substance once, under the first (strongest) kind of match found.
+fn push_listed(out: &mut Vec<Listed>, e: &Entry, kind: &'static str) {
+    if out.iter().any(|l| l.substance_id == e.id) {
+        return;
+    }
+    out.push(Listed {
+        substance_id: e.id.clone(),
+        name: e.name.clone(),
+        cas: e.cas.clone(),
+        controls: e.controls.clone(),
+        match_kind: kind,
+    });
 }
 
 type ShapeKey = (Vec<(u8, u16)>, [u16; 4]);
@@ -184,7 +207,7 @@ impl Engine {
                         .iter()
                         .map(|&(_, n)| usize::from(n))
                         .sum::<usize>();
-                    for c in precursor::candidates(&std.graph) {
+                    for c in precursor::one_step_candidates(&std.graph) {
                         // Only where the acid is most of the ester (MAPA's acid, not cocaine's
                         // benzoic acid): otherwise every simple acid would point at a drug.
                         let kept = c
@@ -251,19 +274,6 @@ impl Engine {
         })
     }
 
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
-    /// Number of registry structures the engine knows.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Parse and classify one raw record.
     pub fn classify_record(&self, record: &RawRecord) -> Result<Classification, ChemError> {
         let structure = match &record.text {
@@ -303,7 +313,10 @@ impl Engine {
         } else {
             None
         };
-        let mut listed = self.listed(&canonical, &skeleton, inchikey.as_deref());
+        let mut listed = self.listed_by_smiles(&canonical, &skeleton);
+        if let Some(key) = &inchikey {
+            self.add_listed_by_inchikey(&mut listed, &canonical, key);
+        }
         let (classes, not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
@@ -320,11 +333,7 @@ impl Engine {
         if inchikey.is_none() && self.options.inchikey == InchikeyPolicy::Hits && hit {
             let key = std.structure.inchikey()?;
             // The InChIKey can find what SMILES did not (another drawing of a listed structure).
-            for extra in self.listed(&canonical, &skeleton, Some(&key)) {
-                if !listed.iter().any(|l| l.substance_id == extra.substance_id) {
-                    listed.push(extra);
-                }
-            }
+            self.add_listed_by_inchikey(&mut listed, &canonical, &key);
             inchikey = Some(key);
         }
         Ok(Classification {
@@ -341,57 +350,41 @@ impl Engine {
         })
     }
 
-    fn listed(&self, canonical: &str, skeleton: &str, inchikey: Option<&str>) -> Vec<Listed> {
-        let mut out: Vec<Listed> = Vec::new();
-        let mut push = |e: &Entry, kind: &'static str| {
-            if out.iter().any(|l| l.substance_id == e.id) {
-                return;
-            }
-            out.push(Listed {
-                substance_id: e.id.clone(),
-                name: e.name.clone(),
-                cas: e.cas.clone(),
-                controls: e.controls.clone(),
-                match_kind: kind,
-            });
-        };
-        // Same connectivity, other stereo — or other isotopes (a deuterated drug).
-        let variant = if has_isotope(canonical) {
-            "isotopologue"
-        } else {
-            "stereoisomer"
-        };
+    fn listed_by_smiles(&self, canonical: &str, skeleton: &str) -> Vec<Listed> {
+        let mut out = Vec::new();
         if let Some(indices) = self.by_skeleton.get(skeleton) {
             for &i in indices {
                 let e = &self.entries[i];
                 if e.isomeric == canonical {
-                    push(e, "exact");
+                    push_listed(&mut out, e, "exact");
                 }
             }
             for &i in indices {
                 let e = &self.entries[i];
                 // The listing covers every stereoisomer, or it names the substance without stereo.
                 if e.isomeric != canonical && (e.covers_isomers || e.isomeric == skeleton) {
-                    push(e, variant);
-                }
-            }
-        }
-        if let Some(key) = inchikey {
-            if let Some(&i) = self.by_inchikey.get(key) {
-                push(&self.entries[i], "inchikey");
-            }
-            // Same connectivity layer: a stereoisomer of an isomer-covering listing.
-            for e in &self.entries {
-                if e.covers_isomers
-                    && e.inchikey.len() >= 14
-                    && key.len() >= 14
-                    && e.inchikey[..14] == key[..14]
-                {
-                    push(e, variant);
+                    push_listed(&mut out, e, isomer_kind(canonical));
                 }
             }
         }
         out
+    }
+
+    /// Adds what the InChIKey finds that the SMILES did not: the same key drawn differently, and
+    /// the same connectivity layer under a listing that covers isomers.
+    fn add_listed_by_inchikey(&self, out: &mut Vec<Listed>, canonical: &str, key: &str) {
+        if let Some(&i) = self.by_inchikey.get(key) {
+            push_listed(out, &self.entries[i], "inchikey");
+        }
+        for e in &self.entries {
+            if e.covers_isomers
+                && e.inchikey.len() >= 14
+                && key.len() >= 14
+                && e.inchikey[..14] == key[..14]
+            {
+                push_listed(out, e, isomer_kind(canonical));
+            }
+        }
     }
 
     fn similar(&self, fp: &Fingerprint) -> Vec<Similar> {

@@ -111,6 +111,16 @@ impl Candidate {
     }
 }
 
+/// Most candidates kept per structure: bounds the work on large molecules.
+const MAX_CANDIDATES: usize = 64;
+
+/// One-step backwards candidates of `g` (not including `g` itself).
+pub fn one_step_candidates(g: &Graph) -> Vec<Candidate> {
+    let mut first = one_step(&Candidate::origin(g));
+    first.truncate(MAX_CANDIDATES);
+    first
+}
+
 /// All one- and two-step backwards candidates of `g` (not including `g` itself).
 pub fn candidates(g: &Graph) -> Vec<Candidate> {
     let origin = Candidate::origin(g);
@@ -119,7 +129,7 @@ pub fn candidates(g: &Graph) -> Vec<Candidate> {
     for c in &first {
         all.extend(one_step(c));
     }
-    all.truncate(64);
+    all.truncate(MAX_CANDIDATES);
     all
 }
 
