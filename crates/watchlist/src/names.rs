@@ -58,6 +58,25 @@ pub struct NameForm {
     pub tokens: Vec<Token>,
     /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
     pub compact: String,
+    /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
+    /// a name of its own; empty otherwise. Built once here, not on every comparison.
+    pub alternatives: Vec<NameForm>,
+}
+
+/// The parts of a name written as alternatives with a slash, when each part is a name of its own
+/// (at least four letters, so `A/S` and `S/A` company forms stay whole). Parts hold no slash, so
+/// this recursion through [`NameForm::new`] stops at one level.
+fn slash_alternatives(name: &str) -> Vec<NameForm> {
+    if !name.contains('/') {
+        return Vec::new();
+    }
+    let parts: Vec<&str> = name.split('/').map(str::trim).collect();
+    let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
+    if parts.len() > 1 && parts.iter().all(|p| letters(p) >= 4) {
+        parts.into_iter().map(NameForm::new).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// A company form glued to the name in mixed case (`SiemensAG`, `ExampleGmbH`) is split off:
@@ -230,6 +249,7 @@ impl NameForm {
             original: name.to_string(),
             tokens,
             compact,
+            alternatives: slash_alternatives(name),
         }
     }
 

@@ -273,23 +273,17 @@ pub fn score(a: &NameForm, b: &NameForm, schema: Schema) -> f32 {
     compare_impl(a, b, schema, false).score
 }
 
-/// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), when
-/// each part is a name of its own (so `A/S` and `S/A` company forms stay whole).
-fn slash_alternatives(name: &NameForm) -> Option<Vec<NameForm>> {
-    if !name.original.contains('/') {
-        return None;
-    }
-    let parts: Vec<&str> = name.original.split('/').map(str::trim).collect();
-    let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
-    (parts.len() > 1 && parts.iter().all(|p| letters(p) >= 4))
-        .then(|| parts.into_iter().map(NameForm::new).collect())
+/// Whether `name` has a token the alignment left unmatched that satisfies `pred`.
+fn unmatched_any(name: &NameForm, used: &[bool], pred: impl Fn(&Token) -> bool) -> bool {
+    name.tokens.iter().zip(used).any(|(t, &u)| !u && pred(t))
 }
 
 fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Comparison {
     // Alternatives written with a slash: the best-matching alternative speaks for the name.
     for (x, y, x_is_a) in [(a, b, true), (b, a, false)] {
-        if let Some(parts) = slash_alternatives(x) {
-            return parts
+        if !x.alternatives.is_empty() {
+            return x
+                .alternatives
                 .iter()
                 .map(|p| {
                     if x_is_a {
@@ -497,13 +491,9 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     if na.is_empty() != nb.is_empty() && schema == Schema::Organization {
         // `Fund II` beside `Fund`: a sibling entity, as often as a fuller spelling; but beside
         // `Trust I` (a lone letter the other side may mean as a numeral) only a spelling question.
-        let lone_numeral_letter = |n: &NameForm, used: &[bool]| {
-            n.tokens
-                .iter()
-                .zip(used)
-                .any(|(t, &u)| !u && matches!(t.text.as_str(), "i" | "v" | "x"))
-        };
-        let numeral_letter = lone_numeral_letter(a, &used_a) || lone_numeral_letter(b, &used_b);
+        let numeral_letter = |t: &Token| matches!(t.text.as_str(), "i" | "v" | "x");
+        let numeral_letter =
+            unmatched_any(a, &used_a, numeral_letter) || unmatched_any(b, &used_b, numeral_letter);
         score *= if numeral_letter { 0.9 } else { 0.78 };
         notes.push("a number on one side only".into());
     }
@@ -521,14 +511,9 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     // A name made only of generic words (`Management Company`, `Trading Co`) matches every name
     // that contains them: without a distinctive word of its own it cannot confirm another name
     // that has one.
-    let core_unmatched = |n: &NameForm, used: &[bool]| {
-        n.tokens
-            .iter()
-            .zip(used)
-            .any(|(t, &u)| !u && t.kind == TokenKind::Core)
-    };
-    if (a.core_count() == 0 && core_unmatched(b, &used_b))
-        || (b.core_count() == 0 && core_unmatched(a, &used_a))
+    let core = |t: &Token| t.kind == TokenKind::Core;
+    if (a.core_count() == 0 && unmatched_any(b, &used_b, core))
+        || (b.core_count() == 0 && unmatched_any(a, &used_a, core))
     {
         score = score.min(0.7);
         notes.push("one name has no distinctive word".into());
@@ -537,11 +522,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     // A country named on one side only of an organisation is a national subsidiary
     // (`Banco Santander México` is not `Banco Santander`); cities stay mere qualifiers.
     if schema == Schema::Organization {
-        let country_unmatched = |name: &NameForm, used: &[bool]| {
-            name.tokens.iter().zip(used).any(|(t, &u)| {
-                !u && t.text.len() > 3 && crate::countries::to_iso2(&t.text).is_some()
-            })
-        };
+        let country = |t: &Token| t.text.len() > 3 && crate::countries::to_iso2(&t.text).is_some();
         // On the longer name only: a short name with a country (`PLA China`) is a qualified
         // abbreviation of the long one, not a branch of it.
         let words = |n: &NameForm| {
@@ -551,8 +532,8 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
                 .count()
         };
         let (la, lb) = (words(a), words(b));
-        if (la >= lb && country_unmatched(a, &used_a))
-            || (lb >= la && country_unmatched(b, &used_b))
+        if (la >= lb && unmatched_any(a, &used_a, country))
+            || (lb >= la && unmatched_any(b, &used_b, country))
         {
             score *= 0.75;
             notes.push("a country on one side only (a national branch or subsidiary)".into());
@@ -569,13 +550,8 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     }
 
     // Both names carry a qualifier the other lacks: different branches or different people.
-    let unmatched_distinct = |name: &NameForm, used: &[bool]| {
-        name.tokens
-            .iter()
-            .zip(used)
-            .any(|(t, &u)| !u && matches!(t.kind, TokenKind::Core | TokenKind::Place))
-    };
-    if unmatched_distinct(a, &used_a) && unmatched_distinct(b, &used_b) {
+    let distinct = |t: &Token| matches!(t.kind, TokenKind::Core | TokenKind::Place);
+    if unmatched_any(a, &used_a, distinct) && unmatched_any(b, &used_b, distinct) {
         score *= 0.88;
         notes.push("each name has words the other lacks".into());
     }
