@@ -47,6 +47,8 @@ pub struct Token {
     pub kind: TokenKind,
     /// Phonetic skeleton (see [`phonetic`]).
     pub phon: String,
+    /// Romanisation key (see [`spelling_key`]).
+    pub spelling: String,
     /// Nickname group (`bill` and `william` share one); 0 for none.
     pub nick: u16,
 }
@@ -202,6 +204,7 @@ impl NameForm {
                     text: raw[i..i + n].concat(),
                     kind: TokenKind::Form,
                     phon: String::new(),
+                    spelling: String::new(),
                     nick: 0,
                 });
                 i += n;
@@ -213,6 +216,7 @@ impl NameForm {
                     text: n.to_string(),
                     kind: TokenKind::Number,
                     phon: String::new(),
+                    spelling: String::new(),
                     nick: 0,
                 });
                 i += 1;
@@ -234,6 +238,7 @@ impl NameForm {
             };
             tokens.push(Token {
                 phon: phonetic(t),
+                spelling: spelling_key(t),
                 nick: crate::score::nickname_group(t),
                 text: t.clone(),
                 kind,
@@ -263,6 +268,14 @@ impl NameForm {
             .iter()
             .filter(|t| t.kind == TokenKind::Number)
             .map(|t| t.text.as_str())
+    }
+
+    /// Words other than company forms.
+    pub fn word_count(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Form)
+            .count()
     }
 
     pub fn core_count(&self) -> usize {
@@ -335,9 +348,10 @@ fn number_words(raw: Vec<String>) -> Vec<String> {
     while i < raw.len() {
         let w = raw[i].as_str();
         if let Some(t) = tens(w) {
+            // The unit in words or as a digit (`Forty-Four`, `Forty 4`).
             let u = raw
                 .get(i + 1)
-                .and_then(|n| unit(n))
+                .and_then(|n| unit(n).or_else(|| n.parse().ok().filter(|_| n.len() == 1)))
                 .filter(|&u| (1..10).contains(&u));
             out.push((t + u.unwrap_or(0)).to_string());
             i += 1 + usize::from(u.is_some());
@@ -490,6 +504,63 @@ pub fn phonetic(token: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// A key under which the usual romanisations of one name meet, narrower than [`phonetic`]: only
+/// spellings of the same sounds are merged, so `Hussein`/`Husayn` meet but `Hussein`/`Hassan` do
+/// not. Merged: doubled letters (`Hussein`/`Husein`); the diphthongs `ay`/`ai`/`ey`/`ei`
+/// (`Husayn`/`Hussein`, `Sergey`/`Sergei`), with `j` for `y` after a vowel (`Sergej`, `Nikolaj`);
+/// `ou`/`oo`/`u` (`Mahmoud`/`Mahmood`/`Mahmud`); `ee`/`i` (`Nazeer`/`Nazir`); `q`/`k`
+/// (`Qasim`/`Kasim`); and the Baltic nominative `-s` after a consonant (`Lavrovs`, `Sergejs`).
+pub fn spelling_key(token: &str) -> String {
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let mut b: Vec<u8> = token.bytes().collect();
+    if b.len() >= 6 && b.last() == Some(&b's') && !vowel(b[b.len() - 2]) && b[b.len() - 2] != b's' {
+        b.pop();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let glide = |c: u8| c == b'y' || c == b'j';
+        // A glide after a vowel and before a consonant or the end is the second half of a diphthong.
+        let after_vowel = out.last().is_some_and(|&p| vowel(p));
+        if glide(c) && after_vowel && !next.is_some_and(vowel) {
+            if matches!(out.last(), Some(b'e' | b'a')) {
+                out.pop();
+                out.extend_from_slice(b"ai");
+            } else {
+                out.push(b'i');
+            }
+            i += 1;
+            continue;
+        }
+        match (c, next) {
+            (b'e' | b'a', Some(b'i')) => {
+                out.extend_from_slice(b"ai");
+                i += 2;
+                continue;
+            }
+            (b'o', Some(b'u' | b'o')) | (b'u', Some(b'u')) => {
+                out.push(b'u');
+                i += 2;
+                continue;
+            }
+            (b'e', Some(b'e')) => {
+                out.push(b'i');
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        let c = if c == b'q' { b'k' } else { c };
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 struct Lexicon {
@@ -666,6 +737,18 @@ fn lexicon_tables() -> Lexicon {
             "societatea cu raspundere limitata",
             "aktsionernoe obshchestvo",
             "obshchestvo s ogranichennoi otvetstvennostiu",
+            "obshchestvo s ogranichennoy otvetstvennostyu",
+            "obshchestvo s ogranichennoi otvetstvennostyu",
+            "obshchestvo s ogranichennoy otvetstvennostiu",
+            "aktsionernoye obshchestvo",
+            "publichnoe aktsionernoe obshchestvo",
+            "publichnoye aktsionernoye obshchestvo",
+            "zakrytoe aktsionernoe obshchestvo",
+            "zakrytoye aktsionernoye obshchestvo",
+            "otkrytoe aktsionernoe obshchestvo",
+            "otkrytoye aktsionernoye obshchestvo",
+            "tovarystvo z obmezhenoiu vidpovidalnistiu",
+            "tovarystvo z obmezhenoyu vidpovidalnistyu",
         ]
         .into_iter()
         .map(|p| p.split(' ').collect())
@@ -747,6 +830,7 @@ fn lexicon_tables() -> Lexicon {
             "research",
             "economic",
             "engineering",
+            "management",
         ]
         .into_iter()
         .collect(),
@@ -881,6 +965,31 @@ mod tests {
             NameForm::new("François Hollande").compact,
             "francoishollande"
         );
+    }
+
+    #[test]
+    fn spelling_keys_merge_romanisations_only() {
+        for (x, y) in [
+            ("husayn", "hussein"),
+            ("sergejs", "sergey"),
+            ("sergei", "sergey"),
+            ("mahmoud", "mahmood"),
+            ("mahmud", "mahmoud"),
+            ("nazeer", "nazir"),
+            ("qasim", "kasim"),
+            ("lavrovs", "lavrov"),
+            ("nikolaj", "nikolai"),
+        ] {
+            assert_eq!(spelling_key(x), spelling_key(y), "{x} / {y}");
+        }
+        for (x, y) in [
+            ("hussein", "hassan"),
+            ("sergey", "sergio"),
+            ("mahmud", "mahdi"),
+            ("guo", "gu"),
+        ] {
+            assert_ne!(spelling_key(x), spelling_key(y), "{x} / {y}");
+        }
     }
 
     #[test]
