@@ -10,6 +10,7 @@ pub mod index;
 pub mod model;
 pub mod names;
 pub mod score;
+mod wade_giles;
 
 pub use index::{Index, PartyMatch, Query};
 pub use model::{Entity, ImportError};

@@ -49,6 +49,8 @@ pub struct Token {
     pub phon: String,
     /// Romanisation key (see [`spelling_key`]).
     pub spelling: String,
+    /// In a Wade–Giles name, the pinyin key of this syllable's reading (see `wade_giles`).
+    pub wade_giles: Option<String>,
     /// Nickname group (`bill` and `william` share one); 0 for none.
     pub nick: u16,
 }
@@ -63,6 +65,9 @@ pub struct NameForm {
     /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
     /// a name of its own; empty otherwise. Built once here, not on every comparison.
     pub alternatives: Vec<NameForm>,
+    /// The original characters of a name written only in Han characters or Hangul, which must
+    /// agree where transliteration merges them (see [`cjk_only`]).
+    pub cjk: Option<String>,
 }
 
 /// The parts of a name written as alternatives with a slash, when each part is a name of its own
@@ -205,6 +210,7 @@ impl NameForm {
                     kind: TokenKind::Form,
                     phon: String::new(),
                     spelling: String::new(),
+                    wade_giles: None,
                     nick: 0,
                 });
                 i += n;
@@ -217,6 +223,7 @@ impl NameForm {
                     kind: TokenKind::Number,
                     phon: String::new(),
                     spelling: String::new(),
+                    wade_giles: None,
                     nick: 0,
                 });
                 i += 1;
@@ -239,11 +246,18 @@ impl NameForm {
             tokens.push(Token {
                 phon: phonetic(t),
                 spelling: spelling_key(t),
+                wade_giles: None,
                 nick: crate::score::nickname_group(t),
                 text: t.clone(),
                 kind,
             });
             i += 1;
+        }
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        if let Some(readings) = crate::wade_giles::readings(&words) {
+            for (t, r) in tokens.iter_mut().zip(readings) {
+                t.wade_giles = Some(r);
+            }
         }
         let compact = tokens
             .iter()
@@ -255,6 +269,7 @@ impl NameForm {
             tokens,
             compact,
             alternatives: slash_alternatives(name),
+            cjk: cjk_only(name),
         }
     }
 
@@ -504,6 +519,18 @@ pub fn phonetic(token: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// The name's characters if it is written only in Han characters or Hangul (spaces and the
+/// middle dot ignored), else `None`.
+fn cjk_only(name: &str) -> Option<String> {
+    let ignored = |c: char| c.is_whitespace() || matches!(c, '·' | '・' | '.');
+    let cjk = |c: char| matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F);
+    // Checked before allocating: on the screening hot path almost every name fails at once.
+    if !name.chars().all(|c| ignored(c) || cjk(c)) || !name.chars().any(cjk) {
+        return None;
+    }
+    Some(name.chars().filter(|&c| !ignored(c)).collect())
 }
 
 /// A key under which the usual romanisations of one name meet, narrower than [`phonetic`]: only

@@ -181,6 +181,15 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
             0.0
         };
     }
+    // A Wade–Giles syllable and its pinyin (`Hsi`/`Xi`).
+    let wade_giles = |w: &Token, p: &Token| {
+        w.wade_giles
+            .as_deref()
+            .is_some_and(|r| p.wade_giles.is_none() && r == crate::wade_giles::pinyin_key(&p.text))
+    };
+    if wade_giles(a, b) || wade_giles(b, a) {
+        return 0.9;
+    }
     // Romanisations of one name (`Husayn`/`Hussein`, `Sergejs`/`Sergey`).
     if x.len().min(y.len()) >= 4 && a.spelling == b.spelling {
         return 0.9;
@@ -272,18 +281,6 @@ pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<us
     (d <= limit).then_some(d)
 }
 
-/// The name's characters if it is written only in Han characters or Hangul (spaces and the
-/// middle dot ignored), else `None`.
-fn cjk_only(name: &str) -> Option<String> {
-    let ignored = |c: char| c.is_whitespace() || matches!(c, '·' | '・' | '.');
-    let cjk = |c: char| matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F);
-    // Checked before allocating: on the screening hot path almost every name fails at once.
-    if !name.chars().all(|c| ignored(c) || cjk(c)) || !name.chars().any(cjk) {
-        return None;
-    }
-    Some(name.chars().filter(|&c| !ignored(c)).collect())
-}
-
 /// Compares two names. `schema` tunes how much extra words on the longer name matter.
 pub fn compare(a: &NameForm, b: &NameForm, schema: Schema) -> Comparison {
     compare_impl(a, b, schema, true)
@@ -303,8 +300,17 @@ fn glue_words(
     used_a: &mut [bool],
     used_b: &mut [bool],
     matched: &mut Vec<(f32, usize, usize)>,
-) {
+) -> Vec<String> {
+    let mut glued = Vec::new();
     let spelled = |first: &Token, second: &Token, whole: &Token| {
+        // Two Wade–Giles syllables and a pinyin given name (`Tse-tung`/`Zedong`).
+        if let (Some(x), Some(y), None) = (&first.wade_giles, &second.wade_giles, &whole.wade_giles)
+        {
+            let key = crate::wade_giles::pinyin_key(&whole.text);
+            return key.len() == x.len() + y.len()
+                && key.starts_with(x.as_str())
+                && key.ends_with(y.as_str());
+        }
         whole.kind == TokenKind::Core
             && first.kind == TokenKind::Core
             && second.kind == TokenKind::Core
@@ -322,8 +328,7 @@ fn glue_words(
             } else {
                 (&mut *used_b, &mut *used_a)
             };
-            // A word the other name also holds whole is matched whole.
-            if used_whole[j] || split.tokens.iter().any(|t| t.text == w.text) {
+            if used_whole[j] || w.kind != TokenKind::Core || w.text.len() < 4 {
                 continue;
             }
             let Some(k) = split.tokens.windows(2).enumerate().position(|(k, p)| {
@@ -331,9 +336,19 @@ fn glue_words(
             }) else {
                 continue;
             };
+            // A word the other name also holds whole is matched whole.
+            if split.tokens.iter().any(|t| t.text == w.text) {
+                continue;
+            }
             used_split[k] = true;
             used_split[k + 1] = true;
             used_whole[j] = true;
+            glued.push(format!(
+                "{} {}={}",
+                split.tokens[k].text,
+                split.tokens[k + 1].text,
+                w.text
+            ));
             if a_is_split {
                 matched.push((1.0, k, j));
                 matched.push((1.0, k + 1, usize::MAX));
@@ -343,6 +358,7 @@ fn glue_words(
             }
         }
     }
+    glued
 }
 
 /// Whether `name` has a token the alignment left unmatched that satisfies `pred`.
@@ -391,7 +407,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     let mut used_a = vec![false; a.tokens.len()];
     let mut used_b = vec![false; b.tokens.len()];
     let mut matched: Vec<(f32, usize, usize)> = Vec::new();
-    glue_words(a, b, &mut used_a, &mut used_b, &mut matched);
+    let glued = glue_words(a, b, &mut used_a, &mut used_b, &mut matched);
     for (s, i, j) in pairs {
         if !used_a[i] && !used_b[j] {
             used_a[i] = true;
@@ -634,7 +650,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
 
     // Names written in Han characters or Hangul: transliteration merges different characters
     // (高市 and 高石 both read `gaoshi`), so the original characters must agree.
-    if let (Some(x), Some(y)) = (cjk_only(&a.original), cjk_only(&b.original)) {
+    if let (Some(x), Some(y)) = (&a.cjk, &b.cjk) {
         if x != y && score > 0.7 {
             score = 0.7;
             notes.push("different characters in the original script".into());
@@ -666,20 +682,21 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     }
     let mut parts: Vec<String> = matched
         .iter()
-        .filter(|&&(_, i, _)| a.tokens[i].kind != TokenKind::Form)
+        // Glued words are told below, as `tse tung=zedong`.
+        .filter(|&&(s, i, j)| {
+            a.tokens[i].kind != TokenKind::Form
+                && !(s == 1.0 && a.tokens[i].text != b.tokens[j].text)
+        })
         .map(|&(s, i, j)| {
             let (x, y) = (&a.tokens[i].text, &b.tokens[j].text);
-            if s == 1.0 && x != y {
-                // Written as two words on one side.
-                let (glued, parts) = if x.len() > y.len() { (x, y) } else { (y, x) };
-                format!("{glued}~{parts} {}", &glued[parts.len().min(glued.len())..])
-            } else if x == y {
+            if x == y {
                 x.clone()
             } else {
                 format!("{x}~{y} ({s:.2})")
             }
         })
         .collect();
+    parts.extend(glued);
     if parts.is_empty() {
         parts.push("no words in common".into());
     }
