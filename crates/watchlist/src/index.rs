@@ -1,7 +1,7 @@
 //! Screening a name against loaded lists without scanning them.
 //!
-//! Every listed name is indexed under its words, their phonetic keys and its letters without
-//! spaces. A query gathers the names sharing a key, ranks them by the rarity of what they share
+//! Every listed name is indexed under its words, their phonetic keys, its longer words with one
+//! letter left out (for typos) and its letters without spaces. A query gathers the names sharing a key, ranks them by the rarity of what they share
 //! (inverse document frequency), scores only the best few in full, and keeps the best name per
 //! entity. Keys shared by thousands of names (`company`, `mohammed`) are not used to gather
 //! candidates when rarer keys exist: this is what keeps short and common names from matching
@@ -50,7 +50,7 @@ pub struct Index {
     lists: Vec<String>,
     entities: Vec<(u32, Entity)>,
     names: Vec<IndexedName>,
-    postings: HashMap<String, Vec<u32>>,
+    postings: HashMap<u64, Vec<u32>>,
 }
 
 #[derive(Default)]
@@ -63,26 +63,65 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The index keys of a normalised name.
-fn keys(form: &NameForm) -> Vec<(String, f32)> {
-    let mut out: Vec<(String, f32)> = Vec::new();
-    let mut push = |k: String, w: f32| {
+/// An index key: a kind tag and text, hashed. A collision can only add a candidate, which the full
+/// score then judges, so 64 bits are plenty and the postings need no strings.
+fn key(kind: u8, text: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    kind.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The index keys of a normalised name. For a query (`listed` given), a word found verbatim in
+/// the index is taken as spelt right and gets no typo keys, which would only gather more names.
+fn keys(form: &NameForm, listed: Option<&HashMap<u64, Vec<u32>>>) -> Vec<(u64, f32)> {
+    let mut out: Vec<(u64, f32)> = Vec::new();
+    let mut push = |k: u64, w: f32| {
         if !out.iter().any(|(x, _)| *x == k) {
             out.push((k, w));
         }
     };
+    let mut deleted: Vec<u8> = Vec::with_capacity(16);
     for t in &form.tokens {
-        if t.kind == TokenKind::Form || t.text.len() < 2 && t.kind != TokenKind::Number {
+        if t.kind == TokenKind::Form {
             continue;
         }
-        let w = t.kind.weight();
-        push(format!("t:{}", t.text), w);
+        // Initials count a little: they tell `A A Trading` from every other trading company.
+        let w = if t.text.len() == 1 && t.kind == TokenKind::Core {
+            0.3
+        } else {
+            t.kind.weight()
+        };
+        let word = key(b't', t.text.as_bytes());
+        push(word, w);
+        // Nicknames and short trade words meet their full form (`Bill`/`William`, `Trade`/`Trading`).
+        if t.nick != 0 {
+            push(key(b'n', &t.nick.to_le_bytes()), w * 0.9);
+        }
         if t.kind == TokenKind::Core && t.phon.len() >= 2 {
-            push(format!("p:{}", t.phon), w * 0.8);
+            push(key(b'p', t.phon.as_bytes()), w * 0.8);
+        }
+        // The word with one letter left out, each way: two words one typo apart (`Bracto` /
+        // `Bracro`, `Disrtict` / `District`) share one of these, even where the typo changes the
+        // phonetic key.
+        if t.kind == TokenKind::Core
+            && (4..=16).contains(&t.text.len())
+            && !listed.is_some_and(|l| l.contains_key(&word))
+        {
+            let b = t.text.as_bytes();
+            // The whole word among them, so a letter left out on one side meets the other.
+            push(key(b'd', b), w * 0.6);
+            for skip in 0..b.len() {
+                deleted.clear();
+                deleted.extend_from_slice(&b[..skip]);
+                deleted.extend_from_slice(&b[skip + 1..]);
+                push(key(b'd', &deleted), w * 0.6);
+            }
         }
     }
     if form.compact.len() >= 4 {
-        push(format!("c:{}", form.compact), 1.0);
+        push(key(b'c', form.compact.as_bytes()), 1.0);
     }
     out
 }
@@ -104,7 +143,7 @@ impl Index {
                     continue;
                 }
                 let name_idx = self.names.len() as u32;
-                for (k, _) in keys(&form) {
+                for (k, _) in keys(&form, None) {
                     self.postings.entry(k).or_default().push(name_idx);
                 }
                 self.names.push(IndexedName {
@@ -199,7 +238,7 @@ impl Index {
             s.weight.resize(self.names.len(), 0.0);
         }
         let n = self.names.len() as f32;
-        let mut lists: Vec<(&Vec<u32>, f32)> = keys(form)
+        let mut lists: Vec<(&Vec<u32>, f32)> = keys(form, Some(&self.postings))
             .into_iter()
             .filter_map(|(k, w)| self.postings.get(&k).map(|p| (p, w)))
             .collect();

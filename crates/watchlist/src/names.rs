@@ -240,6 +240,8 @@ impl NameForm {
                 TokenKind::Place
             } else if lex.particles.contains(t.as_str()) {
                 TokenKind::Particle
+            } else if lex.is_misspelt_weak(t) {
+                TokenKind::Weak
             } else {
                 TokenKind::Core
             };
@@ -612,13 +614,29 @@ impl Lexicon {
             "aktiengesellschaft",
             "gesellschaft",
             "establishment",
+            "sociedad",
+            "sociedade",
+            "limitada",
+            "anonima",
         ];
         LONG_FORMS.iter().any(|f| {
             (last && t.len() >= 4 && f.len() > t.len() && f.starts_with(t))
-                || (t.len() >= 8
+                || (t.len() >= 7
                     && t.as_bytes()[0] == f.as_bytes()[0]
                     && crate::score::bounded_levenshtein(t.as_bytes(), f.as_bytes(), 1).is_some())
         })
+    }
+
+    /// A trade word with one typo (`tradinng`, `holdding`): still a trade word, or the typo
+    /// would make it the most distinctive word of the name.
+    fn is_misspelt_weak(&self, t: &str) -> bool {
+        t.len() >= 6
+            && self.weak.iter().any(|w| {
+                w.len() >= 6
+                    && w.len().abs_diff(t.len()) <= 1
+                    && w.as_bytes()[0] == t.as_bytes()[0]
+                    && crate::score::bounded_levenshtein(t.as_bytes(), w.as_bytes(), 1).is_some()
+            })
     }
 
     fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {
@@ -684,7 +702,25 @@ fn lexicon_tables() -> Lexicon {
             "llp",
             "lp",
             "ltda",
+            "limitada",
             "cia",
+            "compania",
+            "sociedad",
+            "sociedade",
+            "societe",
+            "anonima",
+            "anonyme",
+            "bvba",
+            "sprl",
+            "scrl",
+            "eirl",
+            "eireli",
+            "sac",
+            "saa",
+            "sacv",
+            "sadecv",
+            "srldecv",
+            "spr",
             "sl",
             "sdn",
             "bhd",
@@ -761,6 +797,24 @@ fn lexicon_tables() -> Lexicon {
             "s p a",
             "sp z oo",
             "gesellschaft mit beschrankter haftung",
+            "sociedad anonima",
+            "sociedad anonima de capital variable",
+            "sociedad de responsabilidad limitada",
+            "sociedad de responsabilidad limitada de capital variable",
+            "sociedad por acciones simplificada",
+            "sociedad limitada",
+            "sociedade anonima",
+            "sociedade limitada",
+            "societe anonyme",
+            "societe a responsabilite limitee",
+            "societa per azioni",
+            "societa a responsabilita limitata",
+            "besloten vennootschap",
+            "naamloze vennootschap",
+            "y cia",
+            "y compania",
+            "e cia",
+            "d o o",
             "societatea cu raspundere limitata",
             "aktsionernoe obshchestvo",
             "obshchestvo s ogranichennoi otvetstvennostiu",
@@ -784,6 +838,7 @@ fn lexicon_tables() -> Lexicon {
             "chemical",
             "chemicals",
             "chem",
+            "chems",
             "chemistry",
             "pharmaceutical",
             "pharmaceuticals",
@@ -858,6 +913,23 @@ fn lexicon_tables() -> Lexicon {
             "economic",
             "engineering",
             "management",
+            // The same words in Spanish and Portuguese, common among Latin American designees.
+            "internacional",
+            "comercial",
+            "comercializadora",
+            "importadora",
+            "exportadora",
+            "distribuidora",
+            "servicios",
+            "inversiones",
+            "industrias",
+            "quimica",
+            "quimicos",
+            "farmaceutica",
+            "laboratorios",
+            "tecnologia",
+            "logistica",
+            "grupo",
         ]
         .into_iter()
         .collect(),

@@ -118,6 +118,34 @@ const NICKNAMES: &[(&str, &str)] = &[
     ("mfg", "manufacturing"),
     ("bros", "brothers"),
     ("assn", "association"),
+    // Trade words and their short forms (both sides weak words; see `names`).
+    ("trade", "trading"),
+    ("traders", "trading"),
+    ("trader", "trading"),
+    ("chem", "chemical"),
+    ("chems", "chemical"),
+    ("chemicals", "chemical"),
+    ("pharma", "pharmaceutical"),
+    ("pharm", "pharmaceutical"),
+    ("pharmaceuticals", "pharmaceutical"),
+    ("tech", "technology"),
+    ("technologies", "technology"),
+    ("biotech", "biotechnology"),
+    ("imp", "import"),
+    ("imports", "import"),
+    ("exp", "export"),
+    ("exports", "export"),
+    ("industries", "industrial"),
+    ("industry", "industrial"),
+    ("holdings", "holding"),
+    ("enterprises", "enterprise"),
+    ("services", "service"),
+    ("supplies", "supply"),
+    ("products", "product"),
+    ("investments", "investment"),
+    ("laboratories", "laboratory"),
+    ("labs", "laboratory"),
+    ("lab", "laboratory"),
 ];
 
 /// The nickname group of a token (1-based; 0 for none), computed once per token at normalisation.
@@ -314,8 +342,7 @@ fn glue_words(
         whole.kind == TokenKind::Core
             && first.kind == TokenKind::Core
             && second.kind == TokenKind::Core
-            && first.text.len() >= 2
-            && second.text.len() >= 2
+            && whole.text.len() >= 4
             && whole.text.len() == first.text.len() + second.text.len()
             && whole.text.starts_with(first.text.as_str())
             && whole.text.ends_with(second.text.as_str())
@@ -612,7 +639,8 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         score *= if numeral_letter { 0.9 } else { 0.78 };
         notes.push("a number on one side only".into());
     }
-    if !na.is_empty() && !nb.is_empty() && na != nb {
+    // `20-20` and `2020`, `7-11` and `711` are one number written two ways.
+    if !na.is_empty() && !nb.is_empty() && na != nb && na.concat() != nb.concat() {
         // Otherwise-equal names with other numbers are related entities (series, vessels of a
         // fleet): worth a review at most, never a confident match.
         score = (score * 0.8).min(0.7);
