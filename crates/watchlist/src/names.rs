@@ -47,10 +47,13 @@ pub struct Token {
     pub kind: TokenKind,
     /// Phonetic skeleton (see [`phonetic`]).
     pub phon: String,
-    /// Romanisation key (see [`spelling_key`]).
-    pub spelling: String,
+    /// Romanisation key (see [`spelling_key`]), hashed: it is only ever compared for equality,
+    /// once per pair of words on the screening path.
+    pub spelling: u64,
     /// In a Wade–Giles name, the pinyin key of this syllable's reading (see `wade_giles`).
     pub wade_giles: Option<String>,
+    /// The letters and digits the word uses (see [`letter_set`]).
+    pub letters: u64,
     /// Nickname group (`bill` and `william` share one); 0 for none.
     pub nick: u16,
 }
@@ -62,6 +65,8 @@ pub struct NameForm {
     pub tokens: Vec<Token>,
     /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
     pub compact: String,
+    /// [`letter_set`] of `compact`.
+    pub compact_letters: u64,
     /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
     /// a name of its own; empty otherwise. Built once here, not on every comparison.
     pub alternatives: Vec<NameForm>,
@@ -209,8 +214,9 @@ impl NameForm {
                     text: raw[i..i + n].concat(),
                     kind: TokenKind::Form,
                     phon: String::new(),
-                    spelling: String::new(),
+                    spelling: 0,
                     wade_giles: None,
+                    letters: 0,
                     nick: 0,
                 });
                 i += n;
@@ -222,8 +228,9 @@ impl NameForm {
                     text: n.to_string(),
                     kind: TokenKind::Number,
                     phon: String::new(),
-                    spelling: String::new(),
+                    spelling: 0,
                     wade_giles: None,
+                    letters: 0,
                     nick: 0,
                 });
                 i += 1;
@@ -247,8 +254,14 @@ impl NameForm {
             };
             tokens.push(Token {
                 phon: phonetic(t),
-                spelling: spelling_key(t),
+                spelling: {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = rustc_hash::FxHasher::default();
+                    spelling_key(t).hash(&mut h);
+                    h.finish()
+                },
                 wade_giles: None,
+                letters: letter_set(t),
                 nick: crate::score::nickname_group(t),
                 text: t.clone(),
                 kind,
@@ -261,7 +274,7 @@ impl NameForm {
                 t.wade_giles = Some(r);
             }
         }
-        let compact = tokens
+        let compact: String = tokens
             .iter()
             .filter(|t| t.kind != TokenKind::Form)
             .map(|t| t.text.as_str())
@@ -269,6 +282,7 @@ impl NameForm {
         NameForm {
             original: name.to_string(),
             tokens,
+            compact_letters: letter_set(&compact),
             compact,
             alternatives: slash_alternatives(name),
             cjk: cjk_only(name),
@@ -533,6 +547,17 @@ fn cjk_only(name: &str) -> Option<String> {
         return None;
     }
     Some(name.chars().filter(|&c| !ignored(c)).collect())
+}
+
+/// The set of ASCII letters and digits in `text`, one bit each. Each edit changes at most two
+/// bits, so half the bits two words do not share is a floor under their edit distance: most
+/// pairs of words are told apart with one XOR instead of a distance computation.
+pub fn letter_set(text: &str) -> u64 {
+    text.bytes().fold(0u64, |set, b| match b {
+        b'a'..=b'z' => set | 1 << (b - b'a'),
+        b'0'..=b'9' => set | 1 << (26 + b - b'0'),
+        _ => set,
+    })
 }
 
 /// A key under which the usual romanisations of one name meet, narrower than [`phonetic`]: only

@@ -170,11 +170,13 @@ pub(crate) fn nickname_group(token: &str) -> u16 {
 }
 
 fn nickname(a: &Token, b: &Token) -> bool {
-    (a.nick != 0 && a.nick == b.nick)
-        || NICKNAMES.iter().any(|&(x, y)| {
-            (a.nick != 0 || b.nick != 0)
-                && ((x == a.text && y == b.text) || (x == b.text && y == a.text))
-        })
+    if a.nick == 0 || b.nick == 0 {
+        return false; // every word of a pair has a group
+    }
+    a.nick == b.nick
+        || NICKNAMES
+            .iter()
+            .any(|&(x, y)| (x == a.text && y == b.text) || (x == b.text && y == a.text))
 }
 
 /// Similarity of two tokens in [0, 1]; 0 when they should not be aligned.
@@ -248,6 +250,9 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
         return 0.0;
     }
     let budget = max_len * 2 / 5; // edits allowed for similarity >= 0.6
+    if ((a.letters ^ b.letters).count_ones() as usize).div_ceil(2) > budget {
+        return 0.0;
+    }
     let Some(d) = bounded_levenshtein(x.as_bytes(), y.as_bytes(), budget) else {
         return 0.0;
     };
@@ -613,9 +618,11 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         notes.push("same letters when spaces are ignored".into());
     } else if a.compact.len() >= 8 && b.compact.len() >= 8 && score < 0.855 {
         let max_len = a.compact.len().max(b.compact.len());
-        if let Some(d) =
-            bounded_levenshtein(a.compact.as_bytes(), b.compact.as_bytes(), max_len / 10)
-        {
+        let floor = ((a.compact_letters ^ b.compact_letters).count_ones() as usize).div_ceil(2);
+        let distance = (floor <= max_len / 10)
+            .then(|| bounded_levenshtein(a.compact.as_bytes(), b.compact.as_bytes(), max_len / 10))
+            .flatten();
+        if let Some(d) = distance {
             let sim = 1.0 - d as f32 / max_len as f32;
             if sim * 0.95 > score {
                 score = sim * 0.95;
