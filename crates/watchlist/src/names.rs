@@ -67,6 +67,9 @@ pub struct NameForm {
     pub compact: String,
     /// [`letter_set`] of `compact`.
     pub compact_letters: u64,
+    /// Words written in brackets (`Yamahdi (UK) Limited`): a qualifier such as a branch's
+    /// country. Empty for most names.
+    pub bracketed: Vec<String>,
     /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
     /// a name of its own; empty otherwise. Built once here, not on every comparison.
     pub alternatives: Vec<NameForm>,
@@ -281,6 +284,7 @@ impl NameForm {
             .collect();
         NameForm {
             original: name.to_string(),
+            bracketed: bracketed_words(name),
             tokens,
             compact_letters: letter_set(&compact),
             compact,
@@ -547,6 +551,25 @@ fn cjk_only(name: &str) -> Option<String> {
         return None;
     }
     Some(name.chars().filter(|&c| !ignored(c)).collect())
+}
+
+/// The words inside round brackets, normalised like tokens.
+fn bracketed_words(name: &str) -> Vec<String> {
+    if !name.contains('(') {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for part in name.split('(').skip(1) {
+        let inside = part.split(')').next().unwrap_or_default();
+        let ascii = any_ascii::any_ascii(inside).to_ascii_lowercase();
+        out.extend(
+            ascii
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+        );
+    }
+    out
 }
 
 /// The set of ASCII letters and digits in `text`, one bit each. Each edit changes at most two

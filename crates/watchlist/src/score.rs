@@ -674,9 +674,17 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     if schema == Schema::Organization {
         // On the longer name only: a short name with a country (`PLA China`) is a qualified
         // abbreviation of the long one, not a branch of it.
+        // In brackets (`Yamahdi (UK) Limited`) a country is a branch on either name.
+        fn bracketed_country(n: &NameForm) -> impl Fn(&Token) -> bool + '_ {
+            |t: &Token| {
+                n.bracketed.contains(&t.text) && crate::countries::to_iso2(&t.text).is_some()
+            }
+        }
         let (la, lb) = (words_a, words_b);
         if (la >= lb && unmatched_any(a, &used_a, country))
             || (lb >= la && unmatched_any(b, &used_b, country))
+            || unmatched_any(a, &used_a, bracketed_country(a))
+            || unmatched_any(b, &used_b, bracketed_country(b))
         {
             score *= 0.75;
             notes.push("a country on one side only (a national branch or subsidiary)".into());
