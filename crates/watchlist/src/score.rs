@@ -880,6 +880,22 @@ mod tests {
         );
         assert!(
             s(
+                "Yamahdi (UK) Limited",
+                "YA MAHDI INDUSTRIES GROUP",
+                Schema::Organization
+            ) < t
+        );
+        assert!(s("YA MAHDI", "YAMAHDI", Schema::Organization) >= t);
+        assert!(s("vision 2020 sa", "VISION 20-20, S.A.", Schema::Organization) >= t);
+        assert!(
+            s(
+                "A A Tradinng FZCO",
+                "A A TRADING FZCO",
+                Schema::Organization
+            ) >= t
+        );
+        assert!(
+            s(
                 "Banco Santander Mexico S.A.",
                 "Banco Santander S.A.",
                 Schema::Organization
