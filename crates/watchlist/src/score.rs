@@ -327,30 +327,34 @@ pub fn score(a: &NameForm, b: &NameForm, schema: Schema) -> f32 {
 /// One word written as two (`Mohammad Hasni` / `Mohammadhasni`): two neighbouring words of one
 /// name that spell a word of the other are aligned with it before anything else, as a whole
 /// match (the second word is recorded against `usize::MAX`, like the words of an acronym).
+/// Returns the aligned pairs with their wording for the explanation.
 fn glue_words(
     a: &NameForm,
     b: &NameForm,
     used_a: &mut [bool],
     used_b: &mut [bool],
     matched: &mut Vec<(f32, usize, usize)>,
-) -> Vec<String> {
+) -> Vec<(usize, usize, String)> {
     let mut glued = Vec::new();
-    let spelled = |first: &Token, second: &Token, whole: &Token| {
+    // The similarity of a pair of words spelling `whole`, if they do.
+    let spelled = |first: &Token, second: &Token, whole: &Token| -> Option<f32> {
         // Two Wade–Giles syllables and a pinyin given name (`Tse-tung`/`Zedong`).
         if let (Some(x), Some(y), None) = (&first.wade_giles, &second.wade_giles, &whole.wade_giles)
         {
             let key = crate::wade_giles::pinyin_key(&whole.text);
-            return key.len() == x.len() + y.len()
+            return (key.len() == x.len() + y.len()
                 && key.starts_with(x.as_str())
-                && key.ends_with(y.as_str());
+                && key.ends_with(y.as_str()))
+            .then_some(0.95);
         }
-        whole.kind == TokenKind::Core
+        (whole.kind == TokenKind::Core
             && first.kind == TokenKind::Core
             && second.kind == TokenKind::Core
             && whole.text.len() >= 4
             && whole.text.len() == first.text.len() + second.text.len()
             && whole.text.starts_with(first.text.as_str())
-            && whole.text.ends_with(second.text.as_str())
+            && whole.text.ends_with(second.text.as_str()))
+        .then_some(1.0)
     };
     for a_is_split in [true, false] {
         let (split, whole) = if a_is_split { (a, b) } else { (b, a) };
@@ -363,8 +367,11 @@ fn glue_words(
             if used_whole[j] || w.kind != TokenKind::Core || w.text.len() < 4 {
                 continue;
             }
-            let Some(k) = split.tokens.windows(2).enumerate().position(|(k, p)| {
-                !used_split[k] && !used_split[k + 1] && spelled(&p[0], &p[1], w)
+            let Some((k, sim)) = split.tokens.windows(2).enumerate().find_map(|(k, p)| {
+                if used_split[k] || used_split[k + 1] {
+                    return None;
+                }
+                spelled(&p[0], &p[1], w).map(|sim| (k, sim))
             }) else {
                 continue;
             };
@@ -375,18 +382,21 @@ fn glue_words(
             used_split[k] = true;
             used_split[k + 1] = true;
             used_whole[j] = true;
-            glued.push(format!(
-                "{} {}={}",
+            let wording = format!(
+                "{} {}={}{}",
                 split.tokens[k].text,
                 split.tokens[k + 1].text,
-                w.text
-            ));
+                w.text,
+                if sim < 1.0 { " (Wade-Giles)" } else { "" }
+            );
             if a_is_split {
-                matched.push((1.0, k, j));
-                matched.push((1.0, k + 1, usize::MAX));
+                matched.push((sim, k, j));
+                matched.push((sim, k + 1, usize::MAX));
+                glued.push((k, j, wording));
             } else {
-                matched.push((1.0, j, k));
-                matched.push((1.0, usize::MAX, k + 1));
+                matched.push((sim, j, k));
+                matched.push((sim, usize::MAX, k + 1));
+                glued.push((j, k, wording));
             }
         }
     }
@@ -726,9 +736,8 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     let mut parts: Vec<String> = matched
         .iter()
         // Glued words are told below, as `tse tung=zedong`.
-        .filter(|&&(s, i, j)| {
-            a.tokens[i].kind != TokenKind::Form
-                && !(s == 1.0 && a.tokens[i].text != b.tokens[j].text)
+        .filter(|&&(_, i, j)| {
+            a.tokens[i].kind != TokenKind::Form && !glued.iter().any(|g| (g.0, g.1) == (i, j))
         })
         .map(|&(s, i, j)| {
             let (x, y) = (&a.tokens[i].text, &b.tokens[j].text);
@@ -739,7 +748,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
             }
         })
         .collect();
-    parts.extend(glued);
+    parts.extend(glued.into_iter().map(|g| g.2));
     if parts.is_empty() {
         parts.push("no words in common".into());
     }
