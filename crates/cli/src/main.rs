@@ -50,6 +50,16 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`interdict … | head`): stop quietly, as a process killed by
+        // SIGPIPE would (status 128 + 13).
+        Err(err)
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(141)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit::ERROR)

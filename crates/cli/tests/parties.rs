@@ -182,3 +182,37 @@ fn the_real_sdn_imports_and_finds_drug_designees() {
         .iter()
         .any(|p| p == "ILLICIT-DRUGS-EO14059"));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // `interdict compare-names --input big.csv | head -1`: once the reader has gone, the run stops
+    // with SIGPIPE's status (141) and no panic message.
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let mut f = std::fs::File::create(&pairs).unwrap();
+    writeln!(f, "name1,name2").unwrap();
+    for k in 0..200_000 {
+        writeln!(f, "Hubei Amarvel Biotech {k},Hubei Amarvel Biotech Co {k}").unwrap();
+    }
+    drop(f);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args(["compare-names", "--input", pairs.to_str().unwrap()])
+        .env("INTERDICT_DATA", dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    // The pipe's read end is dropped here.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

@@ -67,6 +67,8 @@ pub struct NameForm {
     pub compact: String,
     /// [`letter_set`] of `compact`.
     pub compact_letters: u64,
+    /// Where the surname starts among `tokens`, when the name was written `SURNAME, Given`.
+    pub surname_from: Option<usize>,
     /// Words written in brackets (`Yamahdi (UK) Limited`): a qualifier such as a branch's
     /// country. Empty for most names.
     pub bracketed: Vec<String>,
@@ -171,10 +173,18 @@ fn abd_al(raw: Vec<String>) -> Vec<String> {
 
 impl NameForm {
     pub fn new(name: &str) -> NameForm {
-        let ascii = deleet(
-            &split_glued_form(&any_ascii::any_ascii(&uninvert_person(name))).to_ascii_lowercase(),
-        )
-        .replace('&', " and ");
+        let uninverted = uninvert_person(name);
+        // In `SURNAME, Given` the words before the comma are the surname, now at the end.
+        let surname_words = match &uninverted {
+            std::borrow::Cow::Owned(_) => name
+                .split(',')
+                .next()
+                .map(|surname| NameForm::new(surname).tokens.len()),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        let ascii =
+            deleet(&split_glued_form(&any_ascii::any_ascii(&uninverted)).to_ascii_lowercase())
+                .replace('&', " and ");
         let mut raw: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut prev_digit = None;
@@ -284,6 +294,9 @@ impl NameForm {
             .collect();
         NameForm {
             original: name.to_string(),
+            surname_from: surname_words
+                .filter(|&n| n > 0 && n < tokens.len())
+                .map(|n| tokens.len() - n),
             bracketed: bracketed_words(name),
             tokens,
             compact_letters: letter_set(&compact),

@@ -710,6 +710,25 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         }
     }
 
+    // A person named `SURNAME, Given` is not found by the given names alone (`Juan Carlos` is
+    // not `RAMIREZ ABADIA, Juan Carlos`): some word of the surname must match.
+    if schema == Schema::Person {
+        let surname_missed = |n: &NameForm, used: &[bool]| {
+            n.surname_from.is_some_and(|from| {
+                let surname = &n.tokens[from..];
+                surname.iter().any(|t| t.kind == TokenKind::Core)
+                    && !surname
+                        .iter()
+                        .zip(&used[from..])
+                        .any(|(t, &u)| u && t.kind == TokenKind::Core)
+            })
+        };
+        if (surname_missed(a, &used_a) || surname_missed(b, &used_b)) && score > 0.7 {
+            score = 0.7;
+            notes.push("the surname does not match".into());
+        }
+    }
+
     // Persons with different middle initials (`William G. Frost` / `William W. Frost`).
     let initial = |t: &Token| t.kind == TokenKind::Core && t.text.len() == 1;
     if schema != Schema::Organization
@@ -914,6 +933,15 @@ mod tests {
         assert!(s("N.N.", "Nursultan Nazarbayev", Schema::Person) < t);
         assert!(s("JC Juncker", "Jean-Claude Juncker", Schema::Person) >= t);
         assert!(s("Frost, William G.", "William W Frost", Schema::Person) < t);
+        // Given names alone do not find a `SURNAME, Given` entry.
+        assert!(s("Juan Carlos", "RAMIREZ ABADIA, Juan Carlos", Schema::Person) < t);
+        assert!(
+            s(
+                "Juan Carlos Ramirez",
+                "RAMIREZ ABADIA, Juan Carlos",
+                Schema::Person
+            ) >= t
+        );
         // The Russian company form spelt out is a form, not the name.
         assert!(
             s(

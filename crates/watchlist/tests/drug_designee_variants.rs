@@ -103,7 +103,8 @@ fn person_variants(name: &str, rng: &mut Rng) -> Vec<(&'static str, String)> {
         "given names first",
         format!("{} {}", given.join(" "), surnames.join(" ")),
     )];
-    if surnames.len() == 2 {
+    // Two surnames (`GUZMAN LOPEZ`), not a surname with a particle (`EL KHANSA`, `DA COSTA`).
+    if surnames.len() == 2 && surnames[0].len() > 3 {
         v.push((
             "second surname dropped",
             format!("{} {}", given.join(" "), surnames[0]),

@@ -87,11 +87,12 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
     store.replace_snapshot(&meta, &records)?;
     let names: usize = entities.iter().map(|e| e.names.len()).sum();
     if ctx.json {
-        println!(
+        writeln!(
+            io::stdout().lock(),
             "{}",
             json!({"list": name, "format": format.name(), "source": meta.source, "entities": entities.len(),
                    "names": names, "checksum": meta.checksum, "imported_at": meta.imported_at})
-        );
+        )?;
     } else if !ctx.quiet {
         eprintln!(
             "imported {} entities ({} names) into list `{name}` (sha256 {})",

@@ -99,13 +99,18 @@ pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
         threshold,
         args.limit,
     );
+    let mut out = io::stdout().lock();
     if ctx.json {
-        println!(
+        writeln!(
+            out,
             "{}",
             json!({"query": {"name": name, "country": country}, "matches": matches_json(&hits)})
-        );
+        )?;
     } else if hits.is_empty() {
-        println!("No watchlist entry matches \"{name}\" at or above {threshold}.");
+        writeln!(
+            out,
+            "No watchlist entry matches \"{name}\" at or above {threshold}."
+        )?;
     } else {
         let mut t = Table::new(&["SCORE", "LIST", "ID", "LISTED NAME", "PROGRAMS", "WHY"]);
         for h in &hits {
@@ -118,7 +123,7 @@ pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
                 h.explanation.clone(),
             ]);
         }
-        print!("{}", t.render());
+        write!(out, "{}", t.render())?;
     }
     Ok(exit::OK)
 }

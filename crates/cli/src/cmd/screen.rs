@@ -74,11 +74,13 @@ pub fn context_import(ctx: &Context, kind: &'static str, cmd: &ImportCommand) ->
         }
         ImportCommand::Status => {
             let store = ctx.store()?;
+            let mut out = io::stdout().lock();
             for s in store.snapshots(kind)? {
-                println!(
+                writeln!(
+                    out,
                     "{}",
                     json!({"kind": kind, "records": s.record_count, "source": s.source, "imported_at": s.imported_at, "checksum": s.checksum})
-                );
+                )?;
             }
             Ok(exit::OK)
         }
