@@ -337,7 +337,7 @@ fn glue_words(
 ) -> Vec<(usize, usize, String)> {
     let mut glued = Vec::new();
     // The similarity of a pair of words spelling `whole`, if they do.
-    let spelled = |first: &Token, second: &Token, whole: &Token| -> Option<f32> {
+    let spelled = |first: &Token, second: &Token, whole: &Token| -> Option<(f32, &str)> {
         // Two Wade–Giles syllables and a pinyin given name (`Tse-tung`/`Zedong`).
         if let (Some(x), Some(y), None) = (&first.wade_giles, &second.wade_giles, &whole.wade_giles)
         {
@@ -345,16 +345,25 @@ fn glue_words(
             return (key.len() == x.len() + y.len()
                 && key.starts_with(x.as_str())
                 && key.ends_with(y.as_str()))
-            .then_some(0.95);
+            .then_some((0.95, " (Wade-Giles)"));
         }
-        (whole.kind == TokenKind::Core
-            && first.kind == TokenKind::Core
-            && second.kind == TokenKind::Core
-            && whole.text.len() >= 4
+        let joinable = |t: &Token| !matches!(t.kind, TokenKind::Form | TokenKind::Number);
+        if !(joinable(first) && joinable(second) && joinable(whole)) {
+            return None;
+        }
+        if whole.text.len() >= 4
             && whole.text.len() == first.text.len() + second.text.len()
             && whole.text.starts_with(first.text.as_str())
-            && whole.text.ends_with(second.text.as_str()))
-        .then_some(1.0)
+            && whole.text.ends_with(second.text.as_str())
+        {
+            return Some((1.0, ""));
+        }
+        // A trade word written in two (`Bio-Tech` for `Biotechnology`).
+        (first.kind == TokenKind::Weak
+            && second.kind == TokenKind::Weak
+            && whole.nick != 0
+            && nickname_group(&format!("{}{}", first.text, second.text)) == whole.nick)
+            .then_some((0.95, " (short form)"))
     };
     for a_is_split in [true, false] {
         let (split, whole) = if a_is_split { (a, b) } else { (b, a) };
@@ -364,14 +373,14 @@ fn glue_words(
             } else {
                 (&mut *used_b, &mut *used_a)
             };
-            if used_whole[j] || w.kind != TokenKind::Core || w.text.len() < 4 {
+            if used_whole[j] || w.text.len() < 4 {
                 continue;
             }
-            let Some((k, sim)) = split.tokens.windows(2).enumerate().find_map(|(k, p)| {
+            let Some((k, (sim, kind))) = split.tokens.windows(2).enumerate().find_map(|(k, p)| {
                 if used_split[k] || used_split[k + 1] {
                     return None;
                 }
-                spelled(&p[0], &p[1], w).map(|sim| (k, sim))
+                spelled(&p[0], &p[1], w).map(|found| (k, found))
             }) else {
                 continue;
             };
@@ -387,7 +396,7 @@ fn glue_words(
                 split.tokens[k].text,
                 split.tokens[k + 1].text,
                 w.text,
-                if sim < 1.0 { " (Wade-Giles)" } else { "" }
+                kind
             );
             if a_is_split {
                 matched.push((sim, k, j));
@@ -935,6 +944,15 @@ mod tests {
         assert!(s("Frost, William G.", "William W Frost", Schema::Person) < t);
         // Given names alone do not find a `SURNAME, Given` entry.
         assert!(s("Juan Carlos", "RAMIREZ ABADIA, Juan Carlos", Schema::Person) < t);
+        // Hyphenated words and their one-word forms.
+        assert!(s("Wang Hong-fei", "WANG, Hongfei", Schema::Person) >= t);
+        assert!(
+            s(
+                "HEBEI HUANHAO BIO-TECH CO LTD",
+                "HEBEI HUANHAO BIOTECHNOLOGY CO., LTD.",
+                Schema::Organization
+            ) >= t
+        );
         assert!(
             s(
                 "Juan Carlos Ramirez",
