@@ -123,6 +123,20 @@ fn keys(form: &NameForm, listed: Option<&HashMap<u64, Vec<u32>>>) -> Vec<(u64, f
     if form.compact.len() >= 4 {
         push(key(b'c', form.compact.as_bytes()), 1.0);
     }
+    // The same with trade words and nicknames as their family, so that a name made of initials
+    // and trade words (`A A Trade FZCO` / `A A TRADING FZCO`) still has a key of its own.
+    if form.tokens.iter().any(|t| t.nick != 0) {
+        let mut families: Vec<u8> = Vec::with_capacity(form.compact.len());
+        for t in form.tokens.iter().filter(|t| t.kind != TokenKind::Form) {
+            if t.nick != 0 {
+                families.push(b'#');
+                families.extend_from_slice(&t.nick.to_le_bytes());
+            } else {
+                families.extend_from_slice(t.text.as_bytes());
+            }
+        }
+        push(key(b'f', &families), 1.0);
+    }
     out
 }
 

@@ -249,6 +249,8 @@ impl NameForm {
                 i += 1;
                 continue;
             }
+            // The family of a trade word (`trade`/`trading`), also when misspelt.
+            let mut nick = crate::score::nickname_group(t);
             let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
                 TokenKind::Number
             } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len())
@@ -260,7 +262,8 @@ impl NameForm {
                 TokenKind::Place
             } else if lex.particles.contains(t.as_str()) {
                 TokenKind::Particle
-            } else if lex.is_misspelt_weak(t) {
+            } else if let Some(meant) = lex.misspelt_weak(t) {
+                nick = crate::score::nickname_group(meant);
                 TokenKind::Weak
             } else {
                 TokenKind::Core
@@ -275,7 +278,7 @@ impl NameForm {
                 },
                 wade_giles: None,
                 letters: letter_set(t),
-                nick: crate::score::nickname_group(t),
+                nick,
                 text: t.clone(),
                 kind,
             });
@@ -690,14 +693,17 @@ impl Lexicon {
 
     /// A trade word with one typo (`tradinng`, `holdding`): still a trade word, or the typo
     /// would make it the most distinctive word of the name.
-    fn is_misspelt_weak(&self, t: &str) -> bool {
-        t.len() >= 6
-            && self.weak.iter().any(|w| {
-                w.len() >= 6
-                    && w.len().abs_diff(t.len()) <= 1
-                    && w.as_bytes()[0] == t.as_bytes()[0]
-                    && crate::score::bounded_levenshtein(t.as_bytes(), w.as_bytes(), 1).is_some()
-            })
+    /// Returns the trade word meant.
+    fn misspelt_weak(&self, t: &str) -> Option<&'static str> {
+        if t.len() < 6 {
+            return None;
+        }
+        self.weak.iter().copied().find(|w| {
+            w.len() >= 6
+                && w.len().abs_diff(t.len()) <= 1
+                && w.as_bytes()[0] == t.as_bytes()[0]
+                && crate::score::bounded_levenshtein(t.as_bytes(), w.as_bytes(), 1).is_some()
+        })
     }
 
     fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {
