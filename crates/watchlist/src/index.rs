@@ -1,7 +1,8 @@
 //! Screening a name against loaded lists without scanning them.
 //!
-//! Every listed name is indexed under its words, their phonetic keys, its longer words with one
-//! letter left out (for typos) and its letters without spaces. A query gathers the names sharing a key, ranks them by the rarity of what they share
+//! Every listed name is indexed under its words, their families (nicknames, trade words), their
+//! phonetic keys, its longer words with one letter left out (for typos) and its letters without
+//! spaces. A query gathers the names sharing a key, ranks them by the rarity of what they share
 //! (inverse document frequency), scores only the best few in full, and keeps the best name per
 //! entity. Keys shared by thousands of names (`company`, `mohammed`) are not used to gather
 //! candidates when rarer keys exist: this is what keeps short and common names from matching
@@ -64,13 +65,9 @@ thread_local! {
 }
 
 /// An index key: a kind tag and text, hashed. A collision can only add a candidate, which the full
-/// score then judges, so 64 bits are plenty and the postings need no strings.
+/// score then judges.
 fn key(kind: u8, text: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    kind.hash(&mut h);
-    text.hash(&mut h);
-    h.finish()
+    crate::names::hash_key(kind, text)
 }
 
 /// The index keys of a normalised name. For a query (`listed` given), a word found verbatim in

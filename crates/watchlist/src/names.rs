@@ -58,6 +58,21 @@ pub struct Token {
     pub nick: u16,
 }
 
+impl Token {
+    /// A company form or a number: compared by its text alone, so without the spelling keys.
+    fn bare(text: String, kind: TokenKind) -> Token {
+        Token {
+            text,
+            kind,
+            phon: String::new(),
+            spelling: 0,
+            wade_giles: None,
+            letters: 0,
+            nick: 0,
+        }
+    }
+}
+
 /// A normalised name.
 #[derive(Clone, Debug, Default)]
 pub struct NameForm {
@@ -223,29 +238,13 @@ impl NameForm {
         while i < raw.len() {
             // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
             if let Some(n) = lex.form_phrase_len(&raw[i..]) {
-                tokens.push(Token {
-                    text: raw[i..i + n].concat(),
-                    kind: TokenKind::Form,
-                    phon: String::new(),
-                    spelling: 0,
-                    wade_giles: None,
-                    letters: 0,
-                    nick: 0,
-                });
+                tokens.push(Token::bare(raw[i..i + n].concat(), TokenKind::Form));
                 i += n;
                 continue;
             }
             let t = &raw[i];
             if let Some(n) = roman_value(t) {
-                tokens.push(Token {
-                    text: n.to_string(),
-                    kind: TokenKind::Number,
-                    phon: String::new(),
-                    spelling: 0,
-                    wade_giles: None,
-                    letters: 0,
-                    nick: 0,
-                });
+                tokens.push(Token::bare(n.to_string(), TokenKind::Number));
                 i += 1;
                 continue;
             }
@@ -270,12 +269,7 @@ impl NameForm {
             };
             tokens.push(Token {
                 phon: phonetic(t),
-                spelling: {
-                    use std::hash::{Hash, Hasher};
-                    let mut h = rustc_hash::FxHasher::default();
-                    spelling_key(t).hash(&mut h);
-                    h.finish()
-                },
+                spelling: hash_key(b's', spelling_key(t).as_bytes()),
                 wade_giles: None,
                 letters: letter_set(t),
                 nick,
@@ -588,6 +582,17 @@ fn bracketed_words(name: &str) -> Vec<String> {
     out
 }
 
+/// A tag and a text hashed to 64 bits, for keys that are only compared for equality (romanisation
+/// keys here, index keys in `index`): a collision is as likely as two random 64-bit numbers
+/// meeting, and the keys need no strings.
+pub(crate) fn hash_key(tag: u8, text: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    tag.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// The set of ASCII letters and digits in `text`, one bit each. Each edit changes at most two
 /// bits, so half the bits two words do not share is a floor under their edit distance: most
 /// pairs of words are told apart with one XOR instead of a distance computation.
@@ -685,25 +690,20 @@ impl Lexicon {
         ];
         LONG_FORMS.iter().any(|f| {
             (last && t.len() >= 4 && f.len() > t.len() && f.starts_with(t))
-                || (t.len() >= 7
-                    && t.as_bytes()[0] == f.as_bytes()[0]
-                    && crate::score::bounded_levenshtein(t.as_bytes(), f.as_bytes(), 1).is_some())
+                || (t.len() >= 7 && crate::score::one_typo_apart(t, f))
         })
     }
 
-    /// A trade word with one typo (`tradinng`, `holdding`): still a trade word, or the typo
-    /// would make it the most distinctive word of the name.
-    /// Returns the trade word meant.
+    /// The trade word meant by a word one typo away from it (`tradinng`, `holdding`): still a
+    /// trade word, or the typo would make it the most distinctive word of the name.
     fn misspelt_weak(&self, t: &str) -> Option<&'static str> {
         if t.len() < 6 {
             return None;
         }
-        self.weak.iter().copied().find(|w| {
-            w.len() >= 6
-                && w.len().abs_diff(t.len()) <= 1
-                && w.as_bytes()[0] == t.as_bytes()[0]
-                && crate::score::bounded_levenshtein(t.as_bytes(), w.as_bytes(), 1).is_some()
-        })
+        self.weak
+            .iter()
+            .copied()
+            .find(|w| w.len() >= 6 && crate::score::one_typo_apart(t, w))
     }
 
     fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {

@@ -201,11 +201,7 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
         } else {
             (y, x)
         };
-        return if form.len() >= 2
-            && other.len() <= form.len() + 1
-            && form.as_bytes()[0] == other.as_bytes()[0]
-            && bounded_levenshtein(form.as_bytes(), other.as_bytes(), 1).is_some()
-        {
+        return if form.len() >= 2 && one_typo_apart(form, other) {
             0.9
         } else {
             0.0
@@ -265,6 +261,15 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
         sim = sim.max(0.85); // `mohammed`/`muhammad`, `osama`/`usama`
     }
     sim
+}
+
+/// Whether two words differ by one typo at most, their first letters agreeing (people rarely get
+/// the first letter wrong): a misspelt company form or trade word is still one.
+pub(crate) fn one_typo_apart(x: &str, y: &str) -> bool {
+    x.as_bytes()
+        .first()
+        .is_some_and(|f| y.as_bytes().first() == Some(f))
+        && bounded_levenshtein(x.as_bytes(), y.as_bytes(), 1).is_some()
 }
 
 /// Levenshtein distance over bytes if it is at most `limit` (rows abandoned once they exceed it).

@@ -19,10 +19,11 @@ const INITIALS: &[&str] = &[
     "w", "y", "",
 ];
 
+/// Finals with `ü` written `u` (the lists drop the diaeresis), and `ee` for the Taiwanese `Lee`.
 const FINALS: &[&str] = &[
     "a", "ai", "an", "ang", "ao", "e", "ei", "en", "eng", "erh", "i", "ia", "iang", "iao", "ieh",
     "ien", "ih", "in", "ing", "iu", "iung", "o", "ou", "u", "ua", "uai", "uan", "uang", "ui", "un",
-    "ung", "uo", "ueh", "uei", "ueh", "o", "ee",
+    "ung", "uo", "ueh", "uei", "ee",
 ];
 
 /// The initial and final of a Wade–Giles syllable, if `syllable` is one.
