@@ -6,49 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use interdict_core::{iso_week_label, week_start};
+
 use crate::{
     cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, EwsError,
     FarringtonControl, GlrControl, Transform,
 };
-
-/// A calendar day as days since 1970-01-01 (proleptic Gregorian).
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day number.
-pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
-}
-
-/// The Monday starting the ISO week of a day number.
-pub fn week_start(day: i64) -> i64 {
-    // 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) mod 7.
-    day - (day + 3).rem_euclid(7)
-}
-
-/// `2025-W23` for the ISO week starting on a Monday day number.
-pub fn iso_week_label(monday: i64) -> String {
-    let thursday = monday + 3;
-    let (year, _, _) = civil_from_days(thursday);
-    let jan4 = days_from_civil(year, 1, 4);
-    let week1 = week_start(jan4);
-    format!("{year}-W{:02}", (monday - week1) / 7 + 1)
-}
 
 /// One incident, already resolved to a substance.
 #[derive(Clone, Debug)]
@@ -341,20 +304,7 @@ pub fn alerts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn calendar_and_iso_weeks() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        // 2025-06-16 is a Monday in ISO week 25; 2021-01-03 (Sunday) belongs to 2020-W53.
-        let d = days_from_civil(2025, 6, 18);
-        assert_eq!(civil_from_days(week_start(d)), (2025, 6, 16));
-        assert_eq!(iso_week_label(week_start(d)), "2025-W25");
-        assert_eq!(
-            iso_week_label(week_start(days_from_civil(2021, 1, 3))),
-            "2020-W53"
-        );
-    }
+    use interdict_core::days_from_civil;
 
     fn inc(day: i64, country: &str, substance: &str, classes: &[&str]) -> Incident {
         Incident {

@@ -4,9 +4,9 @@ use statrs::distribution::{
     ContinuousCDF, DiscreteCDF, NegativeBinomial, Normal, Poisson, StudentsT,
 };
 
-use crate::alerts::{civil_from_days, days_from_civil};
 use crate::glm::{self, quad_form};
 use crate::{check_range, EwsError, Point};
+use interdict_core::{civil_from_days, days_from_civil};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThresholdMethod {

@@ -28,7 +28,7 @@ fn series_with_dates(name: &str) -> (Vec<f64>, Option<Vec<i64>>) {
         y.push(rec[oc].parse().unwrap());
         if let Some(dc) = dc {
             let parts: Vec<u32> = rec[dc].split('-').map(|p| p.parse().unwrap()).collect();
-            d.push(interdict_ews::alerts::days_from_civil(
+            d.push(interdict_core::days_from_civil(
                 parts[0] as i32,
                 parts[1],
                 parts[2],

@@ -68,9 +68,6 @@ pub struct FuzzyScratch {
     touched: Vec<u32>,
     /// Keys sharing at least two trigrams with the run: the only ones that can pass the filter.
     hot: Vec<u32>,
-    row_a: Vec<usize>,
-    row_b: Vec<usize>,
-    row_c: Vec<usize>,
 }
 
 impl FuzzyScratch {
@@ -233,7 +230,9 @@ impl FuzzyIndex {
             }
             let key = &self.keys[k];
             let limit = best.map_or(allowed, |(_, d)| d.saturating_sub(1).min(allowed));
-            if let Some(d) = osa_within(query.as_bytes(), key.as_bytes(), limit, scratch) {
+            if let Some(d) =
+                interdict_core::text::osa_within(query.as_bytes(), key.as_bytes(), limit)
+            {
                 if d == 0 {
                     // The run is a name exactly: exact matching decided about it already.
                     return None;
@@ -251,49 +250,12 @@ impl FuzzyIndex {
     }
 }
 
-/// Optimal-string-alignment distance if it is at most `limit` (stops early once every cell of a
-/// row exceeds the limit). Candidates reach here only after the trigram filter, so few do.
-fn osa_within(a: &[u8], b: &[u8], limit: usize, s: &mut FuzzyScratch) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    let n = b.len();
-    s.row_a.clear();
-    s.row_a.resize(n + 1, 0); // row i-2
-    s.row_b.clear();
-    s.row_b.extend(0..=n); // row i-1
-    s.row_c.clear();
-    s.row_c.resize(n + 1, 0); // row i
-    for i in 1..=a.len() {
-        s.row_c[0] = i;
-        let mut row_min = i;
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (s.row_b[j - 1] + cost)
-                .min(s.row_b[j] + 1)
-                .min(s.row_c[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(s.row_a[j - 2] + 1);
-            }
-            s.row_c[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > limit {
-            return None;
-        }
-        std::mem::swap(&mut s.row_a, &mut s.row_b);
-        std::mem::swap(&mut s.row_b, &mut s.row_c);
-    }
-    let d = s.row_b[n];
-    (d <= limit).then_some(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn osa(a: &str, b: &str) -> Option<usize> {
-        osa_within(a.as_bytes(), b.as_bytes(), 2, &mut FuzzyScratch::default())
+        interdict_core::text::osa_within(a.as_bytes(), b.as_bytes(), 2)
     }
 
     #[test]

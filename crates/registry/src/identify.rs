@@ -21,10 +21,10 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
-use crate::cas::Cas;
 use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
 use crate::model::{Registry, Substance, SynonymKind};
 use crate::normalize::{compact, is_salt_suffix, is_stereo_prefix, Compacted, SALT_WORDS};
+use interdict_core::Cas;
 
 /// Candidates scoring below this are not reported by default.
 pub const DEFAULT_THRESHOLD: f32 = 0.70;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::cas::Cas;
+use interdict_core::Cas;
 
 /// Whether a substance is controlled as a drug or as a precursor chemical.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

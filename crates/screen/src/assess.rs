@@ -9,9 +9,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::context::{substance_key, Context, Pen, PenStatus};
-use crate::date::Date;
 use crate::declaration::Declaration;
 use crate::ledger::AlrLedger;
+use interdict_core::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

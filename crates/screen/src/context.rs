@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use interdict_core::is_iso2;
 use interdict_registry::{Cas, Registry};
-use interdict_watchlist::countries::is_iso2;
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use interdict_core::Date;
 
 /// A context file that does not read, with the line and reason.
 #[derive(Debug, thiserror::Error)]

@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashSet};
 use std::io::BufRead;
 
-use interdict_watchlist::countries::is_iso2;
+use interdict_core::is_iso2;
 
-use crate::date::Date;
+use interdict_core::Date;
 
 /// Units a quantity may be declared in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::date::Date;
+use interdict_core::Date;
 
 /// An import recorded by an earlier run.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -10,14 +10,13 @@
 
 pub mod assess;
 pub mod context;
-pub mod date;
 pub mod declaration;
 pub mod ledger;
 
 pub use assess::{Assessment, Flag, Level, Prepared, Screener, Severity};
 pub use context::{Context, ContextError, Weights};
-pub use date::Date;
 pub use declaration::{Declaration, DeclarationReader, InputFormat, RecordError};
+pub use interdict_core::Date;
 pub use ledger::{AlrLedger, LedgerEntry};
 
 /// The flag codes of the contract, in the order of the spec.

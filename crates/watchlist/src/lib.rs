@@ -4,7 +4,6 @@
 //! Lines, the coalition's CSV) into [`Entity`] records; [`Index`] screens names against them.
 //! No storage, HTTP or terminal code here: callers hand in text and get values back.
 
-pub mod countries;
 pub mod import;
 pub mod index;
 pub mod model;

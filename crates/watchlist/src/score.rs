@@ -249,7 +249,7 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
     if ((a.letters ^ b.letters).count_ones() as usize).div_ceil(2) > budget {
         return 0.0;
     }
-    let Some(d) = bounded_levenshtein(x.as_bytes(), y.as_bytes(), budget) else {
+    let Some(d) = interdict_core::text::osa_within(x.as_bytes(), y.as_bytes(), budget) else {
         return 0.0;
     };
     let edit = 1.0 - d as f32 / max_len as f32;
@@ -269,54 +269,7 @@ pub(crate) fn one_typo_apart(x: &str, y: &str) -> bool {
     x.as_bytes()
         .first()
         .is_some_and(|f| y.as_bytes().first() == Some(f))
-        && bounded_levenshtein(x.as_bytes(), y.as_bytes(), 1).is_some()
-}
-
-/// Levenshtein distance over bytes if it is at most `limit` (rows abandoned once they exceed it).
-/// Names are short, so the rows live on the stack.
-pub(crate) fn bounded_levenshtein(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    if b.len() >= 64 {
-        let d = strsim::osa_distance(
-            std::str::from_utf8(a).unwrap_or_default(),
-            std::str::from_utf8(b).unwrap_or_default(),
-        );
-        return (d <= limit).then_some(d);
-    }
-    // Optimal string alignment: a swap of two neighbouring letters (`Asasd`/`Assad`) is one typo.
-    let mut prev2 = [0u8; 65];
-    let mut prev = [0u8; 65];
-    let mut cur = [0u8; 65];
-    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
-        *p = j as u8;
-    }
-    let mut prev_min = 0u8;
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = (i + 1).min(255) as u8;
-        let mut row_min = cur[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let mut v = (prev[j] + u8::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
-                v = v.min(prev2[j - 1] + 1);
-            }
-            cur[j + 1] = v;
-            row_min = row_min.min(v);
-        }
-        // A later row can only come back below the limit through a transposition from the row
-        // before this one.
-        if usize::from(row_min) > limit && usize::from(prev_min) + 1 > limit {
-            return None;
-        }
-        prev_min = row_min;
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = usize::from(prev[b.len()]);
-    (d <= limit).then_some(d)
+        && interdict_core::text::osa_within(x.as_bytes(), y.as_bytes(), 1).is_some()
 }
 
 /// Compares two names. `schema` tunes how much extra words on the longer name matter.
@@ -539,7 +492,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
     // (`PLA China`, `Wuhan Hongxin`): it counts a third. Not a country on the longer name,
     // which marks a national subsidiary (below).
     let (words_a, words_b) = (a.word_count(), b.word_count());
-    let country = |t: &Token| t.text.len() > 3 && crate::countries::to_iso2(&t.text).is_some();
+    let country = |t: &Token| t.text.len() > 3 && interdict_core::to_iso2(&t.text).is_some();
     let has_place = |n: &NameForm| n.tokens.iter().any(|t| t.kind == TokenKind::Place);
     let discount = |this: &NameForm, other: &NameForm| {
         schema != Schema::Person && has_place(this) && !has_place(other)
@@ -644,7 +597,13 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         let max_len = a.compact.len().max(b.compact.len());
         let floor = ((a.compact_letters ^ b.compact_letters).count_ones() as usize).div_ceil(2);
         let distance = (floor <= max_len / 10)
-            .then(|| bounded_levenshtein(a.compact.as_bytes(), b.compact.as_bytes(), max_len / 10))
+            .then(|| {
+                interdict_core::text::osa_within(
+                    a.compact.as_bytes(),
+                    b.compact.as_bytes(),
+                    max_len / 10,
+                )
+            })
             .flatten();
         if let Some(d) = distance {
             let sim = 1.0 - d as f32 / max_len as f32;
@@ -700,9 +659,7 @@ fn compare_impl(a: &NameForm, b: &NameForm, schema: Schema, explain: bool) -> Co
         // abbreviation of the long one, not a branch of it.
         // In brackets (`Yamahdi (UK) Limited`) a country is a branch on either name.
         fn bracketed_country(n: &NameForm) -> impl Fn(&Token) -> bool + '_ {
-            |t: &Token| {
-                n.bracketed.contains(&t.text) && crate::countries::to_iso2(&t.text).is_some()
-            }
+            |t: &Token| n.bracketed.contains(&t.text) && interdict_core::to_iso2(&t.text).is_some()
         }
         let (la, lb) = (words_a, words_b);
         if (la >= lb && unmatched_any(a, &used_a, country))

@@ -3,7 +3,8 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
-use interdict_ews::alerts::{alerts, days_from_civil, AlertKind, Detector, Incident};
+use interdict_core::days_from_civil;
+use interdict_ews::alerts::{alerts, AlertKind, Detector, Incident};
 use interdict_ews::{
     EarsControl, EarsMethod, FarringtonControl, GlrControl, ThresholdMethod, Transform,
 };
@@ -113,7 +114,7 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
             }
         };
         let country = field(cc).to_ascii_uppercase();
-        if !interdict_watchlist::countries::is_iso2(&country) {
+        if !interdict_core::is_iso2(&country) {
             bad += 1;
             eprintln!(
                 "{}, line {line}, field country: `{country}` is not an ISO alpha-2 code",

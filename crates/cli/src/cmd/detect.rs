@@ -80,7 +80,7 @@ fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
                 let date = interdict_screen::Date::parse(d).map_err(|e| {
                     anyhow::anyhow!("{}, line {line}, field date: {e}", path.display())
                 })?;
-                series_days.push(interdict_ews::alerts::days_from_civil(
+                series_days.push(interdict_core::days_from_civil(
                     date.year,
                     u32::from(date.month),
                     u32::from(date.day),

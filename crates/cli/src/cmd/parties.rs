@@ -57,7 +57,7 @@ enum Row {
 
 fn check_country(c: &str) -> Result<String, String> {
     let up = c.trim().to_ascii_uppercase();
-    if interdict_watchlist::countries::is_iso2(&up) {
+    if interdict_core::is_iso2(&up) {
         Ok(up)
     } else {
         Err(format!("`{c}` is not an ISO 3166-1 alpha-2 country code"))

@@ -156,7 +156,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     }
     for c in &args.pen_table_ii {
         let c = c.trim().to_ascii_uppercase();
-        if !interdict_watchlist::countries::is_iso2(&c) {
+        if !interdict_core::is_iso2(&c) {
             bail!("--pen-table-ii: `{c}` is not an ISO 3166-1 alpha-2 code");
         }
         sctx.pen_table_ii_countries.push(c);

@@ -1,9 +1,9 @@
 //! The coalition's own watch entries: CSV with a header and columns `name, aliases, country, type,
 //! reference, notes` (aliases separated by `;`, country an ISO code or a name).
 
-use crate::countries::to_iso2;
 use crate::model::{push_unique, Entity, ImportError};
 use crate::score::Schema;
+use interdict_core::to_iso2;
 
 const FILE: &str = "watchlist CSV";
 

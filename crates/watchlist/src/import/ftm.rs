@@ -2,9 +2,9 @@
 //! Organization, LegalEntity, PublicBody, Vessel, Airplane) are kept; addresses, sanctions and
 //! other linked records are skipped.
 
-use crate::countries::to_iso2;
 use crate::model::{push_unique, Entity, ImportError};
 use crate::score::Schema;
+use interdict_core::to_iso2;
 
 const FILE: &str = "FtM JSON Lines";
 

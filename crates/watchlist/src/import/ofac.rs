@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::countries::to_iso2;
 use crate::model::{push_unique, Entity, ImportError};
 use crate::score::Schema;
+use interdict_core::to_iso2;
 
 fn field(s: &str) -> &str {
     let t = s.trim();

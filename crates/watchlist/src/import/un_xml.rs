@@ -4,9 +4,9 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use crate::countries::to_iso2;
 use crate::model::{push_unique, Entity, ImportError};
 use crate::score::Schema;
+use interdict_core::to_iso2;
 
 const FILE: &str = "UN consolidated XML";
 

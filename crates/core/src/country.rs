@@ -1,4 +1,5 @@
-//! Country names as the lists write them → ISO 3166-1 alpha-2 codes.
+//! Countries: [`CountryCode`], an ISO 3166-1 alpha-2 code validated once, and the country names
+//! the lists and declarations write (`Democratic People's Republic of Korea`) mapped to codes.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -254,6 +255,72 @@ pub fn is_iso2(code: &str) -> bool {
     code.len() == 2 && table().contains_key(&code.to_ascii_lowercase())
 }
 
+/// An ISO 3166-1 alpha-2 country code, upper case, known to the table above.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode([u8; 2]);
+
+/// Why a string is not a country code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an ISO 3166-1 alpha-2 country code")]
+pub struct CountryError(pub String);
+
+impl CountryCode {
+    /// Parses a two-letter code in either case (surrounding white space ignored).
+    pub fn parse(text: &str) -> Result<CountryCode, CountryError> {
+        let t = text.trim();
+        if !is_iso2(t) || !t.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(CountryError(crate::text::clip(t, 40)));
+        }
+        let b = t.as_bytes();
+        Ok(CountryCode([
+            b[0].to_ascii_uppercase(),
+            b[1].to_ascii_uppercase(),
+        ]))
+    }
+
+    /// The code of a country name or code as the lists write it, if known.
+    pub fn from_name(name: &str) -> Option<CountryCode> {
+        to_iso2(name).and_then(|c| CountryCode::parse(c).ok())
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII upper-case letters by construction.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl std::fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+impl std::str::FromStr for CountryCode {
+    type Err = CountryError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CountryCode::parse(s)
+    }
+}
+
+impl serde::Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        CountryCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,5 +334,17 @@ mod tests {
         assert_eq!(to_iso2("Atlantis"), None);
         assert!(is_iso2("MX"));
         assert!(!is_iso2("XX"));
+    }
+
+    #[test]
+    fn country_codes_parse_once() {
+        assert_eq!(CountryCode::parse(" mx ").unwrap().as_str(), "MX");
+        assert!(CountryCode::parse("XX").is_err());
+        assert!(CountryCode::parse("€A").is_err());
+        assert!(CountryCode::parse("China").is_err());
+        assert_eq!(CountryCode::from_name("China").unwrap().as_str(), "CN");
+        let json = serde_json::to_string(&CountryCode::parse("de").unwrap()).unwrap();
+        assert_eq!(json, "\"DE\"");
+        assert!(serde_json::from_str::<CountryCode>("\"ZZ\"").is_err());
     }
 }

@@ -55,8 +55,10 @@ impl Cas {
 
     /// Validates a run of 5–10 ASCII digits whose last digit is the check digit.
     /// Returns `(expected, found)` check digits on failure.
-    pub(crate) fn from_digits(digits: &[u8]) -> Result<Cas, (u8, u8)> {
-        debug_assert!((5..=10).contains(&digits.len()));
+    pub fn from_digits(digits: &[u8]) -> Result<Cas, (u8, u8)> {
+        if !(5..=10).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+            return Err((0, 0));
+        }
         let (body, check) = digits.split_at(digits.len() - 1);
         let found = check[0] - b'0';
         let expected = check_digit(body);
@@ -105,6 +107,13 @@ impl FromStr for Cas {
 impl serde::Serialize for Cas {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cas {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Cas::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
