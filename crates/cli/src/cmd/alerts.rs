@@ -8,10 +8,8 @@ use interdict_ews::alerts::{alerts, AlertKind, Detector, Incident};
 use interdict_ews::{
     EarsControl, EarsMethod, FarringtonControl, GlrControl, ThresholdMethod, Transform,
 };
-use std::sync::OnceLock;
-
-use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
-use interdict_structure::{Classification, Engine, Options};
+use interdict_registry::Registry;
+use interdict_resolve::Resolver;
 use serde_json::json;
 
 use crate::cli::AlertsArgs;
@@ -72,9 +70,7 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
 
-    let registry = Registry::builtin();
-    let identifier = Identifier::new(registry);
-    let structures: OnceLock<Option<Engine>> = OnceLock::new();
+    let resolver = Resolver::new(Registry::builtin());
     let mut reader = csv::Reader::from_path(&args.incidents)
         .with_context(|| format!("cannot open {}", args.incidents.display()))?;
     let headers = reader
@@ -131,55 +127,13 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
             );
             continue;
         }
-        // A SMILES (through the structure engine), a CAS number, a name the registry knows, a
-        // relative of a listed substance, or as written.
-        let structure = interdict_structure::looks_like_smiles(&text)
-            .then(|| {
-                structures
-                    .get_or_init(|| structure_engine(registry))
-                    .as_ref()
-            })
-            .flatten()
-            .and_then(|engine| engine.classify_smiles(&text).ok());
-        let (key, name, classes) = if let Some(c) = structure {
-            from_structure(registry, &c)
-        } else if let Some((s, _)) = Cas::parse(&text).ok().and_then(|c| registry.by_cas(c)) {
-            (s.id.clone(), s.name.clone(), s.classes.clone())
-        } else {
-            let id = identifier.identify(&text);
-            if let Some(m) = id.matches.first() {
-                (
-                    m.substance.id.clone(),
-                    m.substance.name.clone(),
-                    m.substance.classes.clone(),
-                )
-            } else if let Some(r) = id.related.first() {
-                let classes: Vec<String> = r
-                    .substance
-                    .classes
-                    .iter()
-                    .filter(|c| !c.ends_with("precursor"))
-                    .cloned()
-                    .collect();
-                (format!("name:{}", compact(&text)), text.clone(), classes)
-            } else if let Some((class, _)) = id.class_names.first() {
-                (
-                    format!("name:{}", compact(&text)),
-                    text.clone(),
-                    vec![class.to_string()],
-                )
-            } else if let Ok(cas) = Cas::parse(&text) {
-                (format!("cas:{cas}"), text.clone(), Vec::new())
-            } else {
-                (format!("name:{}", compact(&text)), text.clone(), Vec::new())
-            }
-        };
+        let resolved = resolver.resolve(&text);
         incidents.push(Incident {
             day,
             country,
-            substance: key,
-            substance_name: name,
-            classes,
+            substance: resolved.key,
+            substance_name: resolved.name,
+            classes: resolved.classes,
         });
     }
     let found = alerts(&incidents, &detector, since)?;
@@ -211,35 +165,4 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         );
     }
     Ok(if bad > 0 { exit::PARTIAL } else { exit::OK })
-}
-
-fn structure_engine(registry: &Registry) -> Option<Engine> {
-    Engine::new(registry, Options::without_inchikey())
-        .map_err(|e| tracing::warn!("structure engine unavailable: {e}"))
-        .ok()
-}
-
-/// Key, display name and classes of a structure: the listed substance when there is one, otherwise
-/// the canonical SMILES with the families the structure engine recognises (a fentanyl or nitazene
-/// skeleton, whether or not a legal definition covers it), so new analogues are first detections.
-fn from_structure(registry: &Registry, c: &Classification) -> (String, String, Vec<String>) {
-    if let Some(s) = c.listed.first().and_then(|l| registry.get(&l.substance_id)) {
-        return (s.id.clone(), s.name.clone(), s.classes.clone());
-    }
-    let mut classes = Vec::new();
-    let definitions = c
-        .classes
-        .iter()
-        .map(|m| m.definition)
-        .chain(c.not_covered.iter().map(|n| n.definition));
-    for family in definitions.filter_map(interdict_structure::classes::family) {
-        if !classes.iter().any(|c| c == family) {
-            classes.push(family.to_string());
-        }
-    }
-    let name = match classes.first() {
-        Some(family) => format!("unlisted {family} {}", c.canonical_smiles),
-        None => c.canonical_smiles.clone(),
-    };
-    (format!("smiles:{}", c.canonical_smiles), name, classes)
 }

@@ -3,14 +3,13 @@
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
 use anyhow::{Context as _, Result};
-use interdict_registry::{Cas, Identification, Identifier, MatchedOn, Registry};
+use interdict_registry::{Identification, Identifier, Registry};
+use interdict_types::{ErrorRecord, IdentificationWire};
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::json;
 
 use crate::cli::IdentifyArgs;
 use crate::exit;
-use crate::output::{open_input, round3, Context, Table};
+use crate::output::{open_input, Context, Table};
 
 /// Lines identified in parallel per batch; output order is the input order.
 const BATCH: usize = 8192;
@@ -62,15 +61,19 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
                     let mut bad = 0u64;
                     for (line, bytes) in chunk {
                         match std::str::from_utf8(bytes) {
-                            Ok(text) => write_identification(&mut buf, text, &identifier.identify(text)),
+                            Ok(text) => {
+                                write_identification(&mut buf, text, &identifier.identify(text))
+                            }
                             Err(e) => {
                                 bad += 1;
-                                let record = json!({
-                                    "input": String::from_utf8_lossy(bytes),
-                                    "line": line,
-                                    "error": {"code": "invalid_utf8", "message": format!("line {line}: not UTF-8 ({e})")},
-                                });
-                                buf.extend_from_slice(record.to_string().as_bytes());
+                                let input = String::from_utf8_lossy(bytes);
+                                let record = ErrorRecord::new(
+                                    "invalid_utf8",
+                                    format!("line {line}: not UTF-8 ({e})"),
+                                )
+                                .with_input(&input)
+                                .with_line(*line);
+                                let _ = serde_json::to_writer(&mut buf, &record);
                                 buf.push(b'\n');
                             }
                         }
@@ -97,76 +100,10 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
     Ok(exit::OK)
 }
 
-/// One identified text as the `--input` line format (extended with CAS mentions and conflicts),
-/// serialised straight from borrowed data: this is on the per-line hot path.
-#[derive(Serialize)]
-pub struct IdentificationJson<'a> {
-    input: &'a str,
-    matches: Vec<MatchJson<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    cas_mentions: Vec<CasMentionJson<'a>>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    cas_name_conflict: bool,
-}
-
-#[derive(Serialize)]
-struct MatchJson<'a> {
-    substance_id: &'a str,
-    name: &'a str,
-    cas: Option<Cas>,
-    controls: Vec<&'a str>,
-    score: f64,
-    matched_on: MatchedOn,
-    matched_text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    form: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CasMentionJson<'a> {
-    text: &'a str,
-    valid: bool,
-    cas: Option<Cas>,
-    substance_id: Option<&'a str>,
-}
-
-impl<'a> IdentificationJson<'a> {
-    pub fn new(text: &'a str, id: &'a Identification<'_>) -> Self {
-        IdentificationJson {
-            input: text,
-            matches: id
-                .matches
-                .iter()
-                .map(|m| MatchJson {
-                    substance_id: &m.substance.id,
-                    name: &m.substance.name,
-                    cas: m.substance.cas,
-                    controls: m.substance.control_ids(),
-                    score: round3(m.score),
-                    matched_on: m.matched_on,
-                    matched_text: &m.matched_text,
-                    form: m.form,
-                })
-                .collect(),
-            cas_mentions: id
-                .cas_mentions
-                .iter()
-                .map(|c| CasMentionJson {
-                    text: &c.text,
-                    valid: c.cas.is_some(),
-                    cas: c.cas,
-                    substance_id: c.substance.map(|s| s.id.as_str()),
-                })
-                .collect(),
-            cas_name_conflict: id.cas_name_conflict,
-        }
-    }
-}
-
 /// Appends one JSON line for an identified text.
 fn write_identification(buf: &mut Vec<u8>, text: &str, id: &Identification<'_>) {
     // Serialising borrowed strings and numbers into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *buf, &IdentificationJson::new(text, id));
+    let _ = serde_json::to_writer(&mut *buf, &IdentificationWire::new(text, id));
     buf.push(b'\n');
 }
 
