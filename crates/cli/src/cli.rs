@@ -291,7 +291,9 @@ With a `series` column the file holds many series; they are processed in paralle
 gains a leading `series` column.
 
 Output (standard output): CSV `t,observed,upperbound,alarm` for the monitored points, NA where the
-package gives NA.
+package gives NA, also when standard output is a pipe or a file. With --json: JSON Lines
+{\"t\", \"observed\", \"upperbound\", \"alarm\"} (and \"series\" first for a file of many series),
+null where the CSV has NA, alarm true or false.
 
 Examples:
   interdict detect --method ears-c3 --input weekly.csv --min-sigma 0.5
@@ -350,7 +352,7 @@ pub struct DetectArgs {
     /// Farrington: `C,P` — alarms need at least C cases in the last P weeks (default 5,4).
     #[arg(long, value_name = "C,P")]
     pub limit54: Option<String>,
-    /// Farrington: number of seasonal periods (Noufaily: 10; default 1).
+    /// Farrington: number of seasonal periods (Noufaily: 10; default 1; at most 52).
     #[arg(long)]
     pub no_periods: Option<usize>,
     /// Farrington: most recent weeks left out of the baseline (default w; Noufaily: 26).
@@ -388,7 +390,7 @@ pub struct AlertsArgs {
     #[arg(long, value_name = "FILE")]
     pub incidents: PathBuf,
     /// Detector: ears-c1, ears-c2, ears-c3, cusum, farrington (Noufaily settings, needs a year of
-    /// history per series) or glr-pois.
+    /// history per series), glr-pois or glr-nb.
     #[arg(long, default_value = "ears-c2")]
     pub method: String,
     /// Report from this date on (YYYY-MM-DD); earlier weeks are history. Default: the last 12 weeks.

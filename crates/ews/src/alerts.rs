@@ -9,14 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use interdict_core::{iso_week_label, week_start};
 
 use crate::{
-    cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, EwsError,
-    FarringtonControl, GlrControl, Transform,
+    cusum, ears, farrington, glrnb, CusumControl, Detector, EarsControl, EarsMethod, EwsError,
+    FarringtonControl, GlrControl, Point,
 };
 
 /// One incident, already resolved to a substance.
 #[derive(Clone, Debug)]
 pub struct Incident {
-    /// Day number (see [`days_from_civil`]).
+    /// Day number (see [`interdict_core::days_from_civil`]).
     pub day: i64,
     pub country: String,
     /// Stable key of the substance (registry id, `cas:…`, `name:…`).
@@ -24,36 +24,6 @@ pub struct Incident {
     pub substance_name: String,
     /// Classes the substance belongs to (`fentanyl-analogue` …).
     pub classes: Vec<String>,
-}
-
-/// The detector run over every weekly series.
-#[derive(Clone, Debug)]
-pub enum Detector {
-    Ears(EarsMethod, EarsControl),
-    /// CUSUM over the monitored weeks, `m` from the weeks before them.
-    Cusum {
-        k: f64,
-        h: f64,
-        trans: Transform,
-    },
-    /// Farrington/Noufaily; `b` is lowered to the years of history a series has (series with
-    /// less than a year before the monitored weeks are skipped).
-    Farrington(FarringtonControl),
-    /// GLR chart (Poisson, or negative binomial with alpha given or estimated per series); the
-    /// in-control mean is fitted to the weeks before the monitored ones.
-    Glr(GlrControl),
-}
-
-impl Detector {
-    pub fn name(&self) -> String {
-        match self {
-            Detector::Ears(m, _) => m.cli_name().into(),
-            Detector::Cusum { .. } => "cusum".into(),
-            Detector::Farrington(_) => "farrington".into(),
-            Detector::Glr(c) if c.estimate_alpha || c.alpha > 0.0 => "glr-nb".into(),
-            Detector::Glr(_) => "glr-pois".into(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,31 +51,91 @@ pub struct Alert {
 }
 
 /// Builds the weekly series and returns the alerts, most urgent first.
+///
+/// The detector runs over the monitored weeks of every series (from `since_day`, by default the
+/// last 12 weeks), adapted to what each series has: EARS, CUSUM and GLR start where the series
+/// has enough history before them (CUSUM's `m` is the mean of the weeks before), Farrington's
+/// `b` is lowered to the years of history a series has (series with less than a year are
+/// skipped).
 pub fn alerts(
     incidents: &[Incident],
     detector: &Detector,
     since_day: Option<i64>,
 ) -> Result<Vec<Alert>, EwsError> {
-    if incidents.is_empty() {
+    let Some(weeks) = Weeks::spanned_by(incidents, since_day) else {
         return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for ((key, region), series) in &weekly_series(incidents, &weeks) {
+        let found = Found {
+            key,
+            region,
+            name: &series.name,
+        };
+        out.extend(first_detection(&found, &series.counts, &weeks));
+        let Some(points) = monitor(detector, &series.counts, weeks.monitor_from())? else {
+            continue;
+        };
+        out.extend(
+            episodes(&points)
+                .into_iter()
+                .map(|episode| aberration(&found, episode, &weeks, detector)),
+        );
     }
-    let first_week = incidents
-        .iter()
-        .map(|i| week_start(i.day))
-        .min()
-        .unwrap_or(0);
-    let last_week = incidents
-        .iter()
-        .map(|i| week_start(i.day))
-        .max()
-        .unwrap_or(0);
-    let weeks = ((last_week - first_week) / 7 + 1) as usize;
-    let since_week = week_start(since_day.unwrap_or(last_week - 7 * 11));
+    drop_single_member_classes(&mut out, incidents);
+    rank(&mut out);
+    Ok(out)
+}
 
-    // Series per (key, region); key is a substance or `class:` name.
-    let mut series: BTreeMap<(String, String), (String, Vec<f64>)> = BTreeMap::new();
+/// The weeks the incidents span, and where monitoring starts.
+struct Weeks {
+    /// Monday of the first week with an incident.
+    first: i64,
+    /// Number of weeks up to the last one with an incident.
+    count: usize,
+    /// Monday of the first monitored week.
+    since: i64,
+}
+
+impl Weeks {
+    /// `None` without incidents.
+    fn spanned_by(incidents: &[Incident], since_day: Option<i64>) -> Option<Weeks> {
+        let first = incidents.iter().map(|i| week_start(i.day)).min()?;
+        let last = incidents.iter().map(|i| week_start(i.day)).max()?;
+        Some(Weeks {
+            first,
+            count: ((last - first) / 7 + 1) as usize,
+            since: week_start(since_day.unwrap_or(last - 7 * 11)),
+        })
+    }
+
+    /// 0-based index of the week of `day`.
+    fn index(&self, day: i64) -> usize {
+        ((week_start(day) - self.first) / 7) as usize
+    }
+
+    /// Monday of the week at 0-based index `i`.
+    fn monday(&self, i: usize) -> i64 {
+        self.first + 7 * i as i64
+    }
+
+    /// 1-based index of the first monitored week (past the end when `since` is later).
+    fn monitor_from(&self) -> usize {
+        (((self.since - self.first) / 7).max(0) as usize) + 1
+    }
+}
+
+/// One weekly series: the counts of a substance or class in a region.
+struct Series {
+    name: String,
+    counts: Vec<f64>,
+}
+
+/// Series per (key, region): key a substance or `class:<name>`, region a country or `ALL`.
+fn weekly_series(incidents: &[Incident], weeks: &Weeks) -> BTreeMap<(String, String), Series> {
+    let mut series: BTreeMap<(String, String), Series> = BTreeMap::new();
     for inc in incidents {
-        let w = ((week_start(inc.day) - first_week) / 7) as usize;
+        let w = weeks.index(inc.day);
         let mut keys: Vec<(String, String)> =
             vec![(inc.substance.clone(), inc.substance_name.clone())];
         for c in &inc.classes {
@@ -115,165 +145,194 @@ pub fn alerts(
             for region in [inc.country.as_str(), "ALL"] {
                 let entry = series
                     .entry((key.clone(), region.to_string()))
-                    .or_insert_with(|| (name.clone(), vec![0.0; weeks]));
-                entry.1[w] += 1.0;
+                    .or_insert_with(|| Series {
+                        name: name.clone(),
+                        counts: vec![0.0; weeks.count],
+                    });
+                entry.counts[w] += 1.0;
             }
         }
+    }
+    series
+}
+
+/// What a series is of, for its alerts.
+struct Found<'a> {
+    key: &'a str,
+    region: &'a str,
+    name: &'a str,
+}
+
+impl Found<'_> {
+    fn coalition_wide(&self) -> bool {
+        self.region == "ALL"
     }
 
-    let mut out = Vec::new();
-    for ((key, region), (name, y)) in &series {
-        // First detection: the first week with any incident, if it is recent.
-        if let Some(first) = y.iter().position(|&v| v > 0.0) {
-            let monday = first_week + 7 * first as i64;
-            if monday >= since_week {
-                let scope = if region == "ALL" {
-                    "coalition-wide".to_string()
-                } else {
-                    format!("in {region}")
-                };
-                out.push(Alert {
-                    kind: AlertKind::FirstDetection,
-                    substance: key.clone(),
-                    substance_name: name.clone(),
-                    region: region.clone(),
-                    week: iso_week_label(monday),
-                    observed: y[first],
-                    expected: 0.0,
-                    upperbound: 0.0,
-                    method: "first-detection".into(),
-                    explanation: format!(
-                        "{name} seen for the first time {scope} in week {} ({} incident(s)); never before in {} weeks of records",
-                        iso_week_label(monday),
-                        y[first],
-                        first
-                    ),
-                    priority: 100.0 + if region == "ALL" { 50.0 } else { 0.0 } + y[first],
-                });
-            }
-        }
-        // Aberrations over the monitored weeks.
-        let monitor_from = (((since_week - first_week) / 7).max(0) as usize) + 1;
-        let points = match detector {
-            Detector::Ears(method, control) => {
-                let lag = match method {
-                    EarsMethod::C1 => control.baseline,
-                    EarsMethod::C2 => control.baseline + 2,
-                    EarsMethod::C3 => control.baseline + 4,
-                };
-                let from = monitor_from.max(lag + 1);
-                if from > y.len() {
-                    continue;
-                }
-                ears(
-                    y,
-                    *method,
-                    &EarsControl {
-                        range: Some((from, y.len())),
-                        ..control.clone()
-                    },
-                )?
-            }
-            Detector::Farrington(template) => {
-                let w = template.w;
-                let b = template.b.min(y.len().saturating_sub(w + 1) / 52);
-                if b == 0 {
-                    continue;
-                }
-                let from = monitor_from.max(52 * b + w + 1);
-                if from > y.len() {
-                    continue;
-                }
-                let control = FarringtonControl {
-                    range: (from, y.len()),
-                    b,
-                    ..template.clone()
-                };
-                farrington(y, None, &control)?
-            }
-            Detector::Glr(template) => {
-                let from = monitor_from.max(2 * template.harmonics + 3);
-                if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
-                    continue;
-                }
-                glrnb(
-                    y,
-                    &GlrControl {
-                        range: (from, y.len()),
-                        ..template.clone()
-                    },
-                )?
-            }
-            Detector::Cusum { k, h, trans } => {
-                let from = monitor_from.max(2);
-                if from > y.len() {
-                    continue;
-                }
-                let m = y[..from - 1].iter().sum::<f64>() / (from - 1) as f64;
-                if m <= 0.0 {
-                    continue; // no baseline level to standardise against
-                }
-                cusum(
-                    y,
-                    &CusumControl {
-                        range: (from, y.len()),
-                        k: *k,
-                        h: *h,
-                        m: Some(m),
-                        trans: *trans,
-                        alpha: None,
-                    },
-                )?
-            }
-        };
-        // One alert per episode of consecutive alarm weeks.
-        let mut i = 0;
-        while i < points.len() {
-            if points[i].alarm != Some(true) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < points.len() && points[i].alarm == Some(true) {
-                i += 1;
-            }
-            let episode = &points[start..i];
-            let peak = episode.iter().map(|p| p.observed).fold(0.0, f64::max);
-            let p0 = &episode[0];
-            let monday = first_week + 7 * (p0.t as i64 - 1);
-            let scope = if region == "ALL" {
-                "coalition-wide".to_string()
-            } else {
-                format!("in {region}")
-            };
-            let excess = (p0.observed - p0.expected) / p0.expected.max(1.0);
-            out.push(Alert {
-                kind: AlertKind::Aberration,
-                substance: key.clone(),
-                substance_name: name.clone(),
-                region: region.clone(),
-                week: iso_week_label(monday),
-                observed: p0.observed,
-                expected: p0.expected,
-                upperbound: p0.upperbound,
-                method: detector.name(),
-                explanation: format!(
-                    "{name} {scope}: {} incident(s) in week {} against {:.1} expected ({} {:.2}, {}); the rise lasted {} week(s), peaking at {}",
-                    p0.observed,
-                    iso_week_label(monday),
-                    p0.expected,
-                    if matches!(detector, Detector::Glr(_)) { "likelihood-ratio statistic" } else { "threshold" },
-                    p0.upperbound,
-                    detector.name(),
-                    episode.len(),
-                    peak
-                ),
-                priority: excess * 10.0 + peak + if region == "ALL" { 5.0 } else { 0.0 },
-            });
+    /// `coalition-wide` or `in MX`, for explanations.
+    fn scope(&self) -> String {
+        if self.coalition_wide() {
+            "coalition-wide".to_string()
+        } else {
+            format!("in {}", self.region)
         }
     }
-    // A class with a single member substance in a region has the same series as that member:
-    // its alerts would repeat the member's, so they are dropped.
+}
+
+/// The first week with any incident, if it is monitored (from `since` on).
+fn first_detection(found: &Found, y: &[f64], weeks: &Weeks) -> Option<Alert> {
+    let first = y.iter().position(|&v| v > 0.0)?;
+    let monday = weeks.monday(first);
+    if monday < weeks.since {
+        return None;
+    }
+    let name = found.name;
+    Some(Alert {
+        kind: AlertKind::FirstDetection,
+        substance: found.key.to_string(),
+        substance_name: name.to_string(),
+        region: found.region.to_string(),
+        week: iso_week_label(monday),
+        observed: y[first],
+        expected: 0.0,
+        upperbound: 0.0,
+        method: "first-detection".into(),
+        explanation: format!(
+            "{name} seen for the first time {} in week {} ({} incident(s)); never before in {} weeks of records",
+            found.scope(),
+            iso_week_label(monday),
+            y[first],
+            first
+        ),
+        priority: 100.0 + if found.coalition_wide() { 50.0 } else { 0.0 } + y[first],
+    })
+}
+
+/// The detector over the weeks of `y` from `monitor_from` (1-based) on, starting later where the
+/// series lacks the history the method needs; `None` when the series cannot be monitored.
+fn monitor(
+    detector: &Detector,
+    y: &[f64],
+    monitor_from: usize,
+) -> Result<Option<Vec<Point>>, EwsError> {
+    let points = match detector {
+        Detector::Ears(method, control) => {
+            let lag = match method {
+                EarsMethod::C1 => control.baseline,
+                EarsMethod::C2 => control.baseline.saturating_add(2),
+                EarsMethod::C3 => control.baseline.saturating_add(4),
+            };
+            let from = monitor_from.max(lag.saturating_add(1));
+            if from > y.len() {
+                return Ok(None);
+            }
+            ears(
+                y,
+                *method,
+                &EarsControl {
+                    range: Some((from, y.len())),
+                    ..*control
+                },
+            )?
+        }
+        Detector::Farrington(template) => {
+            let w = template.w;
+            let b = template
+                .b
+                .min(y.len().saturating_sub(w.saturating_add(1)) / 52);
+            if b == 0 {
+                return Ok(None);
+            }
+            // b ≤ len / 52 here, so this cannot overflow.
+            let from = monitor_from.max(52 * b + w + 1);
+            if from > y.len() {
+                return Ok(None);
+            }
+            let control = FarringtonControl {
+                range: (from, y.len()),
+                b,
+                ..*template
+            };
+            farrington(y, None, &control)?
+        }
+        Detector::Glr(template) => {
+            let from = monitor_from.max(template.harmonics.saturating_mul(2).saturating_add(3));
+            if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
+                return Ok(None);
+            }
+            glrnb(
+                y,
+                &GlrControl {
+                    range: (from, y.len()),
+                    ..*template
+                },
+            )?
+        }
+        Detector::Cusum(template) => {
+            let from = monitor_from.max(2);
+            if from > y.len() {
+                return Ok(None);
+            }
+            let m = y[..from - 1].iter().sum::<f64>() / (from - 1) as f64;
+            if m <= 0.0 {
+                return Ok(None); // no baseline level to standardise against
+            }
+            cusum(
+                y,
+                &CusumControl {
+                    range: (from, y.len()),
+                    m: Some(m),
+                    ..*template
+                },
+            )?
+        }
+    };
+    Ok(Some(points))
+}
+
+/// The runs of consecutive alarm weeks: one alert each, not one per week.
+fn episodes(points: &[Point]) -> Vec<&[Point]> {
+    points
+        .split(|p| p.alarm != Some(true))
+        .filter(|run| !run.is_empty())
+        .collect()
+}
+
+/// The alert of an episode: at the week it began, with the peak so far.
+fn aberration(found: &Found, episode: &[Point], weeks: &Weeks, detector: &Detector) -> Alert {
+    let peak = episode.iter().map(|p| p.observed).fold(0.0, f64::max);
+    let p0 = &episode[0];
+    let monday = weeks.monday(p0.t - 1);
+    let excess = (p0.observed - p0.expected) / p0.expected.max(1.0);
+    let name = found.name;
+    Alert {
+        kind: AlertKind::Aberration,
+        substance: found.key.to_string(),
+        substance_name: name.to_string(),
+        region: found.region.to_string(),
+        week: iso_week_label(monday),
+        observed: p0.observed,
+        expected: p0.expected,
+        upperbound: p0.upperbound,
+        method: detector.name().into(),
+        explanation: format!(
+            "{name} {}: {} incident(s) in week {} against {:.1} expected ({} {:.2}, {}); the rise lasted {} week(s), peaking at {}",
+            found.scope(),
+            p0.observed,
+            iso_week_label(monday),
+            p0.expected,
+            if matches!(detector, Detector::Glr(_)) { "likelihood-ratio statistic" } else { "threshold" },
+            p0.upperbound,
+            detector.name(),
+            episode.len(),
+            peak
+        ),
+        priority: excess * 10.0 + peak + if found.coalition_wide() { 5.0 } else { 0.0 },
+    }
+}
+
+/// A class with a single member substance in a region has the same series as that member:
+/// its alerts would repeat the member's, so they are dropped.
+fn drop_single_member_classes(out: &mut Vec<Alert>, incidents: &[Incident]) {
     let mut members: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
     for inc in incidents {
         for c in &inc.classes {
@@ -291,6 +350,11 @@ pub fn alerts(
                 .get(&(a.substance.clone(), a.region.clone()))
                 .is_some_and(|m| m.len() > 1)
     });
+}
+
+/// Most urgent first; ties by week, substance and region (a stable sort keeps the rest in
+/// series order).
+fn rank(out: &mut [Alert]) {
     out.sort_by(|a, b| {
         b.priority
             .total_cmp(&a.priority)
@@ -298,7 +362,6 @@ pub fn alerts(
             .then(a.substance.cmp(&b.substance))
             .then(a.region.cmp(&b.region))
     });
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub enum Transform {
 }
 
 impl Transform {
+    /// The transformation from the package's name (`standard`, `anscombe`, `anscombe2nd`,
+    /// `rossi`, `pearsonNegBin`, `none`).
     pub fn parse(s: &str) -> Option<Transform> {
         Some(match s {
             "standard" => Transform::Standard,
@@ -23,6 +25,17 @@ impl Transform {
             "pearsonNegBin" => Transform::PearsonNegBin,
             "none" => Transform::None,
             _ => return None,
+        })
+    }
+}
+
+impl std::str::FromStr for Transform {
+    type Err = EwsError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Transform::parse(s).ok_or_else(|| EwsError::Unknown {
+            what: "transformation",
+            given: s.into(),
+            expected: "standard, anscombe, anscombe2nd, rossi, pearsonNegBin or none",
         })
     }
 }

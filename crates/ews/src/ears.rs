@@ -1,8 +1,6 @@
 //! EARS C1, C2, C3 as `surveillance::earsC` computes them.
 
-use statrs::distribution::{ContinuousCDF, Normal};
-
-use crate::{check_range, r_gt, r_max, EwsError, Point};
+use crate::{check_range, normal_quantile, r_gt, r_max, EwsError, Point};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EarsMethod {
@@ -31,12 +29,20 @@ impl EarsMethod {
         }
     }
 
-    /// How far back the method looks from the monitored point.
-    fn max_lag(self, baseline: usize) -> usize {
+    /// How far back the method looks from the monitored point; `None` when that overflows.
+    fn max_lag(self, baseline: usize) -> Option<usize> {
+        baseline.checked_add(match self {
+            EarsMethod::C1 => 0,
+            EarsMethod::C2 => 2,
+            EarsMethod::C3 => 4,
+        })
+    }
+
+    /// The significance level the package uses when none is given.
+    fn default_alpha(self) -> f64 {
         match self {
-            EarsMethod::C1 => baseline,
-            EarsMethod::C2 => baseline + 2,
-            EarsMethod::C3 => baseline + 4,
+            EarsMethod::C3 => 0.025,
+            _ => 0.001,
         }
     }
 
@@ -86,32 +92,59 @@ fn reference(y: &[f64], t: usize, baseline: usize, lag: usize) -> &[f64] {
     &y[t - lag - baseline..t - lag]
 }
 
-pub fn ears(y: &[f64], method: EarsMethod, control: &EarsControl) -> Result<Vec<Point>, EwsError> {
-    let baseline = control.baseline;
-    if baseline < 3 {
-        return Err(EwsError::Parameter {
+impl EarsControl {
+    /// The checks that need no series: baseline at least 3 (and not so long that the look-back
+    /// overflows), min-sigma a number ≥ 0, alpha in (0, 1).
+    pub fn validate(&self, method: EarsMethod) -> Result<(), EwsError> {
+        self.checked(method).map(|_| ())
+    }
+
+    /// [`EarsControl::validate`], returning the look-back and the significance level.
+    fn checked(&self, method: EarsMethod) -> Result<(usize, f64), EwsError> {
+        let baseline = self.baseline;
+        if baseline < 3 {
+            return Err(EwsError::Parameter {
+                name: "baseline",
+                reason: "the minimum baseline is 3".into(),
+            });
+        }
+        let max_lag = method.max_lag(baseline).ok_or(EwsError::Parameter {
             name: "baseline",
-            reason: "the minimum baseline is 3".into(),
-        });
+            reason: format!("{baseline} weeks is longer than any series"),
+        })?;
+        if self.min_sigma.is_nan() || self.min_sigma < 0.0 {
+            return Err(EwsError::Parameter {
+                name: "min-sigma",
+                reason: "must be zero or positive".into(),
+            });
+        }
+        let alpha = self.alpha.unwrap_or(method.default_alpha());
+        if alpha.is_nan() || alpha <= 0.0 || alpha >= 1.0 {
+            return Err(EwsError::Parameter {
+                name: "alpha",
+                reason: format!("{alpha} is not in (0, 1)"),
+            });
+        }
+        Ok((max_lag, alpha))
     }
-    if control.min_sigma.is_nan() || control.min_sigma < 0.0 {
-        return Err(EwsError::Parameter {
-            name: "min-sigma",
-            reason: "must be zero or positive".into(),
-        });
-    }
-    let alpha = control.alpha.unwrap_or(match method {
-        EarsMethod::C3 => 0.025,
-        _ => 0.001,
-    });
-    if alpha.is_nan() || alpha <= 0.0 || alpha >= 1.0 {
-        return Err(EwsError::Parameter {
-            name: "alpha",
-            reason: format!("{alpha} is not in (0, 1)"),
-        });
-    }
-    let max_lag = method.max_lag(baseline);
-    let range = control.range.unwrap_or((max_lag + 1, y.len()));
+}
+
+pub fn ears(y: &[f64], method: EarsMethod, control: &EarsControl) -> Result<Vec<Point>, EwsError> {
+    let (max_lag, alpha) = control.checked(method)?;
+    let baseline = control.baseline;
+    let range = match control.range {
+        Some(range) => range,
+        // Every point with enough history; none when the series is no longer than the look-back.
+        None if max_lag < y.len() => (max_lag + 1, y.len()),
+        None => {
+            return Err(EwsError::TooShort {
+                method: method.name(),
+                needed: max_lag,
+                first: max_lag.saturating_add(1),
+                available: y.len(),
+            })
+        }
+    };
     check_range(range, y.len())?;
     if range.0 <= max_lag {
         return Err(EwsError::TooShort {
@@ -121,9 +154,7 @@ pub fn ears(y: &[f64], method: EarsMethod, control: &EarsControl) -> Result<Vec<
             available: range.0 - 1,
         });
     }
-    let z = Normal::new(0.0, 1.0)
-        .expect("standard normal")
-        .inverse_cdf(1.0 - alpha);
+    let z = normal_quantile(1.0 - alpha);
     let min_sigma = control.min_sigma;
     let mut out = Vec::with_capacity(range.1 - range.0 + 1);
     match method {

@@ -234,7 +234,8 @@ pub fn fit_from(
         residuals,
         r,
         p,
-        df_residual: (n_ok - p) as f64,
+        // Negative with fewer usable rows than parameters (a rank-deficient design).
+        df_residual: n_ok as f64 - p as f64,
         converged,
     }
 }

@@ -47,11 +47,15 @@ impl GlrControl {
 /// the given alpha, or `glm.nb` when alpha is to be estimated), predicted over the range; and alpha.
 fn estimate_mu0(y: &[f64], c: &GlrControl) -> Result<(Vec<f64>, f64), EwsError> {
     let train = c.range.0 - 1;
-    let p = 1 + usize::from(c.trend) + 2 * c.harmonics;
+    // Saturating: absurd harmonics make the model too big for any series, not an overflow.
+    let p = c
+        .harmonics
+        .saturating_mul(2)
+        .saturating_add(1 + usize::from(c.trend));
     if train <= p {
         return Err(EwsError::TooShort {
             method: "GLR",
-            needed: p + 1,
+            needed: p.saturating_add(1),
             first: c.range.0,
             available: train,
         });
@@ -203,7 +207,9 @@ pub fn glrnb(y: &[f64], c: &GlrControl) -> Result<Vec<Point>, EwsError> {
         Some(_) => {
             return Err(EwsError::Parameter {
                 name: "mu0",
-                reason: "alpha can only be estimated together with mu0".into(),
+                reason: "alpha is estimated only together with the in-control mean: give alpha \
+                         when giving mu0"
+                    .into(),
             })
         }
         None => estimate_mu0(y, c)?,

@@ -4,10 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
 use interdict_core::days_from_civil;
-use interdict_ews::alerts::{alerts, AlertKind, Detector, Incident};
-use interdict_ews::{
-    EarsControl, EarsMethod, FarringtonControl, GlrControl, ThresholdMethod, Transform,
-};
+use interdict_ews::{alerts, AlertKind, Detector, Incident, Method, Overrides};
 use interdict_registry::Registry;
 use interdict_resolve::Resolver;
 use serde_json::json;
@@ -26,43 +23,22 @@ fn day_of(text: &str) -> Result<i64, String> {
 }
 
 pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
-    let detector = match args.method.as_str() {
-        name if name.starts_with("ears-") => {
-            let Some(m) = EarsMethod::parse(name) else {
-                bail!("unknown --method `{name}`")
-            };
-            Detector::Ears(
-                m,
-                EarsControl {
-                    baseline: args.baseline,
-                    min_sigma: args.min_sigma,
-                    alpha: args.alpha,
-                    range: None,
-                },
-            )
-        }
-        "cusum" => Detector::Cusum {
-            k: args.k,
-            h: args.h,
-            trans: Transform::Standard,
+    let method: Method = args
+        .method
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--method: {e}"))?;
+    // Farrington runs with Noufaily's settings; --alpha is the EARS significance level only.
+    let detector = Detector::new(
+        method,
+        &Overrides {
+            baseline: Some(args.baseline),
+            min_sigma: Some(args.min_sigma),
+            alpha: args.alpha.filter(|_| method.ears().is_some()),
+            k: Some(args.k),
+            h: Some(args.h),
+            ..Overrides::noufaily()
         },
-        "farrington" => {
-            // The Noufaily settings: fewer false alarms than the original Farrington.
-            let mut c = FarringtonControl::defaults((1, 1));
-            c.no_periods = 10;
-            c.past_weeks_not_included = 26;
-            c.p_threshold_trend = 1.0;
-            c.threshold_method = ThresholdMethod::NbPlugin;
-            Detector::Farrington(c)
-        }
-        "glr-pois" => Detector::Glr(GlrControl::defaults((1, 1))),
-        // The package's default: alpha = 1/θ of MASS::glm.nb, estimated per series.
-        "glr-nb" => Detector::Glr(GlrControl {
-            estimate_alpha: true,
-            ..GlrControl::defaults((1, 1))
-        }),
-        other => bail!("unknown --method `{other}`"),
-    };
+    )?;
     let since = args
         .since
         .as_deref()

@@ -4,8 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
 use interdict_ews::{
-    cusum, ears, farrington, glrnb, CusumControl, EarsControl, EarsMethod, FarringtonControl,
-    GlrControl, Point, PowerTransform, ThresholdMethod, Transform,
+    Detector, EwsError, Method, Overrides, Point, PowerTransform, ThresholdMethod, Transform,
 };
 
 use crate::cli::DetectArgs;
@@ -126,6 +125,60 @@ fn parse_range(s: &str) -> Result<(usize, usize)> {
     Ok((a, b))
 }
 
+fn parse_limit54(l: &str) -> Result<(f64, usize)> {
+    let (a, b) = l
+        .split_once(',')
+        .with_context(|| format!("--limit54 `{l}`: expected C,P"))?;
+    Ok((
+        a.trim()
+            .parse()
+            .with_context(|| format!("--limit54 `{l}`: `{a}` is not a number"))?,
+        b.trim()
+            .parse()
+            .with_context(|| format!("--limit54 `{l}`: `{b}` is not a number"))?,
+    ))
+}
+
+/// Parses an option's value with the engine's `FromStr`, naming the option on failure.
+fn parse_named<T: std::str::FromStr<Err = interdict_ews::EwsError>>(
+    option: &str,
+    value: Option<&str>,
+) -> Result<Option<T>> {
+    value
+        .map(|v| v.parse::<T>().map_err(|e| anyhow::anyhow!("{option}: {e}")))
+        .transpose()
+}
+
+/// The options as overrides of the method's defaults (documented in `interdict_ews::Overrides`).
+fn overrides(args: &DetectArgs) -> Result<Overrides> {
+    Ok(Overrides {
+        baseline: args.baseline,
+        min_sigma: args.min_sigma,
+        alpha: args.alpha,
+        k: args.k,
+        h: args.h,
+        m: args.m,
+        trans: parse_named::<Transform>("--trans", args.trans.as_deref())?,
+        b: args.b,
+        w: args.w,
+        reweight: args.reweight,
+        weights_threshold: args.weights_threshold,
+        p_threshold_trend: args.p_threshold_trend,
+        trend: args.no_trend.then_some(false),
+        limit54: args.limit54.as_deref().map(parse_limit54).transpose()?,
+        no_periods: args.no_periods,
+        past_weeks_not_included: args.past_weeks_not_included,
+        threshold_method: parse_named::<ThresholdMethod>(
+            "--threshold-method",
+            args.threshold_method.as_deref(),
+        )?,
+        powertrans: parse_named::<PowerTransform>("--powertrans", args.powertrans.as_deref())?,
+        c_arl: args.c_arl,
+        theta: args.theta,
+        mu0: args.mu0,
+    })
+}
+
 fn fmt(x: f64) -> String {
     if x.is_nan() {
         "NA".into()
@@ -134,135 +187,107 @@ fn fmt(x: f64) -> String {
     }
 }
 
-pub fn run(_ctx: &Context, args: &DetectArgs) -> Result<u8> {
-    let method = args.method.as_str();
-    let all = read_series(&args.input)?;
+/// Whether `--json` was given. The shared output context also turns JSON on when standard
+/// output is not a terminal, but `detect` writes CSV to pipes and files unless asked (scripts
+/// and the golden outputs read it), so it needs the flag itself.
+fn json_requested(ctx: &Context) -> bool {
+    use clap::Parser as _;
+    ctx.json
+        && crate::cli::Cli::try_parse()
+            .map(|cli| cli.global.json)
+            .unwrap_or(false)
+}
+
+pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
+    let method: Method = args
+        .method
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--method: {e}"))?;
     let range = args.range.as_deref().map(parse_range).transpose()?;
-    let run_one = |y: &[f64], dates: Option<&[i64]>| -> Result<Vec<Point>> {
-        Ok(match method {
-        name if name.starts_with("ears-") => {
-            let Some(m) = EarsMethod::parse(name) else {
-                bail!("unknown --method `{name}` (ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb)")
-            };
-            let control = EarsControl {
-                baseline: args.baseline.unwrap_or(7),
-                min_sigma: args.min_sigma.unwrap_or(0.0),
-                alpha: args.alpha,
-                range,
-            };
-            ears(y, m, &control)?
+    if range.is_none() && method.needs_range() {
+        if method == Method::Cusum {
+            bail!("cusum needs --range A..B (the points before A estimate the expected count)");
         }
-        "farrington" => {
-            let b = args.b.unwrap_or(5);
-            let w = args.w.unwrap_or(3);
-            let mut c = FarringtonControl::defaults(range.unwrap_or((52 * b + w + 1, y.len())));
-            c.b = b;
-            c.w = w;
-            c.reweight = args.reweight.unwrap_or(true);
-            c.weights_threshold = args.weights_threshold.unwrap_or(2.58);
-            c.p_threshold_trend = args.p_threshold_trend.unwrap_or(0.05);
-            c.trend = !args.no_trend;
-            c.no_periods = args.no_periods.unwrap_or(1);
-            c.past_weeks_not_included = args.past_weeks_not_included.unwrap_or(w);
-            c.alpha = args.alpha.unwrap_or(0.05);
-            c.threshold_method = match args.threshold_method.as_deref().unwrap_or("delta") {
-                "delta" => ThresholdMethod::Delta,
-                "nbPlugin" => ThresholdMethod::NbPlugin,
-                "muan" => ThresholdMethod::Muan,
-                other => bail!("--threshold-method `{other}`: expected delta, nbPlugin or muan"),
-            };
-            c.powertrans = match args.powertrans.as_deref().unwrap_or("2/3") {
-                "2/3" => PowerTransform::TwoThirds,
-                "1/2" => PowerTransform::Half,
-                "none" => PowerTransform::None,
-                other => bail!("--powertrans `{other}`: expected 2/3, 1/2 or none"),
-            };
-            if let Some(l) = &args.limit54 {
-                let (a, b) = l.split_once(',').with_context(|| format!("--limit54 `{l}`: expected C,P"))?;
-                c.limit54 = (
-                    a.trim().parse().with_context(|| format!("--limit54 `{l}`: `{a}` is not a number"))?,
-                    b.trim().parse().with_context(|| format!("--limit54 `{l}`: `{b}` is not a number"))?,
-                );
-            }
-            farrington(y, dates, &c)?
-        }
-        "glr-pois" | "glr-nb" => {
-            let Some(range) = range else {
-                bail!("glr-pois needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
-            };
-            if method == "glr-pois" && args.alpha.is_some_and(|a| a != 0.0) {
-                bail!("glr-pois is the Poisson chart (alpha 0); use glr-nb with --alpha for the negative binomial chart");
-            }
-            let mut c = GlrControl::defaults(range);
-            if method == "glr-nb" {
-                match args.alpha {
-                    Some(a) if a > 0.0 => c.alpha = a,
-                    Some(a) => bail!("--alpha {a}: the negative binomial chart needs alpha > 0 (or no --alpha to estimate it)"),
-                    // The package's default: alpha = 1/θ of MASS::glm.nb on the weeks before the range.
-                    None => c.estimate_alpha = true,
-                }
-            }
-            c.c_arl = args.c_arl.unwrap_or(5.0);
-            c.mu0 = args.mu0;
-            c.theta = args.theta;
-            glrnb(y, &c)?
-        }
-        "cusum" => {
-            let trans = match args.trans.as_deref() {
-                None => Transform::Standard,
-                Some(t) => Transform::parse(t).with_context(|| {
-                    format!("--trans `{t}`: expected standard, anscombe, anscombe2nd, rossi, pearsonNegBin or none")
-                })?,
-            };
-            let range = match range {
-                Some(r) => r,
-                None => bail!("cusum needs --range A..B (the points before A estimate the expected count)"),
-            };
-            cusum(y, &CusumControl { range, k: args.k.unwrap_or(1.04), h: args.h.unwrap_or(2.26), m: args.m, trans, alpha: args.alpha })?
-        }
-        other => bail!("unknown --method `{other}` (ears-c1, ears-c2, ears-c3, farrington, cusum, glr-pois, glr-nb)"),
-    })
-    };
+        bail!("{method} needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
+    }
+    let detector = Detector::new(method, &overrides(args)?)?;
+    let all = read_series(&args.input)?;
     use rayon::prelude::*;
-    let results: Vec<Result<Vec<Point>>> = all
+    let results: Vec<Result<Vec<Point>, EwsError>> = all
         .par_iter()
-        .map(|s| run_one(&s.y, s.dates.as_deref()))
+        .map(|s| detector.run(&s.y, s.dates.as_deref(), range))
         .collect();
+    let json = json_requested(ctx);
     let mut out = BufWriter::new(io::stdout().lock());
     let batch = all.len() > 1 || all[0].id.is_some();
-    writeln!(
-        out,
-        "{}t,observed,upperbound,alarm",
-        if batch { "series," } else { "" }
-    )?;
+    if !json {
+        writeln!(
+            out,
+            "{}t,observed,upperbound,alarm",
+            if batch { "series," } else { "" }
+        )?;
+    }
     let mut failed = 0;
     for (s, result) in all.iter().zip(results) {
         let points = match result {
             Ok(p) => p,
             Err(e) if batch => {
                 failed += 1;
-                eprintln!("series {}: {e:#}", s.id.clone().unwrap_or_default());
+                eprintln!("series {}: {e}", s.id.clone().unwrap_or_default());
                 continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
-        let prefix = s.id.as_ref().map(|i| format!("{i},")).unwrap_or_default();
-        for p in points {
-            let alarm = match p.alarm {
-                None => "NA",
-                Some(true) => "1",
-                Some(false) => "0",
-            };
-            writeln!(
-                out,
-                "{prefix}{},{},{},{}",
-                p.t,
-                fmt(p.observed),
-                fmt(p.upperbound),
-                alarm
-            )?;
+        if json {
+            write_json_lines(&mut out, s.id.as_deref(), &points)?;
+        } else {
+            write_csv(&mut out, s.id.as_deref(), &points)?;
         }
     }
     out.flush()?;
     Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
+}
+
+fn write_csv(out: &mut impl Write, id: Option<&str>, points: &[Point]) -> io::Result<()> {
+    let prefix = id.map(|i| format!("{i},")).unwrap_or_default();
+    for p in points {
+        let alarm = match p.alarm {
+            None => "NA",
+            Some(true) => "1",
+            Some(false) => "0",
+        };
+        writeln!(
+            out,
+            "{prefix}{},{},{},{}",
+            p.t,
+            fmt(p.observed),
+            fmt(p.upperbound),
+            alarm
+        )?;
+    }
+    Ok(())
+}
+
+/// One object per point: `{"series"?, "t", "observed", "upperbound", "alarm"}`, with null where
+/// the CSV has NA.
+fn write_json_lines(out: &mut impl Write, id: Option<&str>, points: &[Point]) -> io::Result<()> {
+    let number = |x: f64| {
+        if x.is_nan() {
+            serde_json::Value::Null
+        } else {
+            serde_json::json!(x)
+        }
+    };
+    for p in points {
+        let mut record = serde_json::Map::new();
+        if let Some(id) = id {
+            record.insert("series".into(), id.into());
+        }
+        record.insert("t".into(), p.t.into());
+        record.insert("observed".into(), number(p.observed));
+        record.insert("upperbound".into(), number(p.upperbound));
+        record.insert("alarm".into(), p.alarm.into());
+        writeln!(out, "{}", serde_json::Value::Object(record))?;
+    }
+    Ok(())
 }
