@@ -10,7 +10,7 @@ use interdict_ews::{
 };
 use std::sync::OnceLock;
 
-use interdict_registry::{normalize::compact, Cas, Identifier, Registry};
+use interdict_registry::{compact, Cas, Identifier, Registry};
 use interdict_structure::{Classification, Engine, Options};
 use serde_json::json;
 
@@ -232,7 +232,7 @@ fn from_structure(registry: &Registry, c: &Classification) -> (String, String, V
         .iter()
         .map(|m| m.definition)
         .chain(c.not_covered.iter().map(|n| n.definition));
-    for family in definitions.filter_map(interdict_structure::classes::family) {
+    for family in definitions.filter_map(interdict_structure::family) {
         if !classes.iter().any(|c| c == family) {
             classes.push(family.to_string());
         }
