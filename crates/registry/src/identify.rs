@@ -22,7 +22,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
 use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
-use crate::model::{Registry, Substance, SynonymKind};
+use crate::model::{ClassId, Registry, Substance, SynonymKind};
 use crate::normalize::{compact, is_salt_suffix, is_stereo_prefix, Compacted, SALT_WORDS};
 use interdict_core::Cas;
 
@@ -80,7 +80,7 @@ pub struct Identification<'r> {
     /// forms), whatever their score: the raw material for designer-precursor and analogue flags.
     pub related: Vec<SubstanceMatch<'r>>,
     /// Names built on a class stem (`…nitazene`) that no listed substance explains: `(class, text)`.
-    pub class_names: Vec<(&'static str, String)>,
+    pub class_names: Vec<(&'r ClassId, String)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -88,8 +88,9 @@ enum Target {
     Substance(u32, SynonymKind),
     /// A common uncontrolled chemical: explains its words, identifies nothing.
     Lexicon,
-    /// The stem of a class of controlled drugs (`nitazene`): names an analogue, not a substance.
-    ClassStem(&'static str),
+    /// A name stem of a class (`nitazene`; index into `Registry::classes`): names an analogue,
+    /// not a substance.
+    ClassStem(u32),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -118,6 +119,9 @@ pub struct Identifier<'r> {
     keys: Vec<String>,
     fuzzy: FuzzyIndex,
     fuzzy_targets: Vec<Vec<u32>>,
+    /// Per substance: whether it belongs to a class whose relatives are flagged, so that a
+    /// substituent word before its name makes a relative (`para-chloroisobutyryl fentanyl`).
+    flags_relatives: Vec<bool>,
     /// Noise and salt words: never the first or last word of a typo run.
     not_names: std::collections::HashSet<&'static str>,
     threshold: f32,
@@ -202,23 +206,6 @@ const NOISE_WORDS: &[&str] = &[
     "package",
     "container",
     "no",
-];
-
-/// Classes whose members have substituted relatives worth flagging (analogues, designer precursors).
-const ANALOG_FAMILIES: &[&str] = &[
-    "fentanyl-analogue",
-    "nitazene",
-    "synthetic-opioid",
-    "ats",
-    "fentanyl-precursor",
-];
-
-/// Stems that name members of a class of controlled drugs even when the member is not listed.
-const CLASS_STEMS: &[(&str, &str)] = &[
-    ("nitazene", "nitazene"),
-    ("nitazepyne", "nitazene"),
-    ("nitazepipne", "nitazene"),
-    ("fentanil", "fentanyl-analogue"),
 ];
 
 /// Protecting groups put on amines by chemists (and by traffickers to dodge a listing).
@@ -345,9 +332,17 @@ impl<'r> Identifier<'r> {
         for name in registry.lexicon() {
             add(compact(name), Target::Lexicon);
         }
-        for (stem, class) in CLASS_STEMS {
-            add(stem.to_string(), Target::ClassStem(class));
+        // Stems that name members of a class even when the member is not listed.
+        for (i, class) in registry.classes().iter().enumerate() {
+            for stem in &class.stems {
+                add(compact(stem), Target::ClassStem(i as u32));
+            }
         }
+        let flags_relatives = registry
+            .substances()
+            .iter()
+            .map(|s| registry.classes_of(s).any(|k| k.flags_relatives))
+            .collect();
         fuzzy.finish();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
@@ -360,6 +355,7 @@ impl<'r> Identifier<'r> {
             keys,
             fuzzy,
             fuzzy_targets,
+            flags_relatives,
             not_names: NOISE_WORDS.iter().chain(SALT_WORDS).copied().collect(),
             threshold: DEFAULT_THRESHOLD,
         }
@@ -436,7 +432,7 @@ impl<'r> Identifier<'r> {
         let mut readings: Vec<(&str, Option<(usize, usize)>)> = vec![(text, inversion.parent)];
         readings.extend(inversion.variants.iter().map(|v| (v.as_str(), None)));
         let mut related: Vec<SubstanceMatch<'r>> = Vec::new();
-        let mut class_names: Vec<(&'static str, String)> = Vec::new();
+        let mut class_names: Vec<(&'r ClassId, String)> = Vec::new();
         for (reading, parent) in readings {
             for c in self.read_names(reading, scratch, &mut class_names) {
                 if parent.is_some_and(|(s, e)| c.raw.0 >= s && c.raw.1 <= e) {
@@ -492,85 +488,53 @@ impl<'r> Identifier<'r> {
         &self,
         text: &str,
         scratch: &mut Scratch,
-        class_names: &mut Vec<(&'static str, String)>,
+        class_names: &mut Vec<(&'r ClassId, String)>,
     ) -> Vec<Candidate<'r>> {
-        let compacted = &mut scratch.compacted;
+        let Scratch { compacted, fuzzy } = scratch;
         compacted.fill(text);
         let c: &Compacted = compacted;
-        let mut out: Vec<Candidate<'r>> = Vec::new();
-        let mut open = vec![true; c.words.len()];
         let hits = self.name_hits(c);
-        for hit in &hits {
-            if hit.relation.is_none() {
-                open[hit.first_word..=hit.last_word]
-                    .iter_mut()
-                    .for_each(|o| *o = false);
-            }
+        let open = words_left_open(c, &hits);
+        let mut out = self.exact_candidates(c, text, &hits, &open, class_names);
+        if open.iter().any(|&o| o) {
+            out.extend(self.typo_candidates(c, text, &open, fuzzy));
         }
-        for hit in &hits {
+        self.without_replaced(c, out)
+    }
+
+    /// One candidate per substance a name hit names, and the class names among stem hits that
+    /// carry a prefix (`ethyleneoxy` + `nitazene`; the bare stem names no substance).
+    fn exact_candidates(
+        &self,
+        c: &Compacted,
+        text: &str,
+        hits: &[Hit],
+        open: &[bool],
+        class_names: &mut Vec<(&'r ClassId, String)>,
+    ) -> Vec<Candidate<'r>> {
+        let mut out: Vec<Candidate<'r>> = Vec::new();
+        for hit in hits {
             let targets = &self.targets[hit.pattern];
             if targets.iter().all(|t| matches!(t, Target::Lexicon)) {
                 continue;
             }
-            let mut first_word = hit.first_word;
-            let mut relation: Option<String> = match hit.relation {
-                Some(Relation::Protected) => {
-                    let prefix = &c.text[c.words[hit.first_word].start..hit.start];
-                    Some(format!(
-                        "{}-protected form",
-                        protecting_group(prefix).unwrap_or(prefix)
-                    ))
-                }
-                Some(Relation::Substituted) => Some(format!(
-                    "substituted form ({})",
-                    &c.text[c.words[hit.first_word].start..hit.start]
-                )),
-                None => None,
-            };
-            // A substituent written as a word of its own before a drug or precursor name
-            // (`para-chloroisobutyryl fentanyl`) makes another chemical of the same family.
-            if relation.is_none() && hit.first_word > 0 && open[hit.first_word - 1] {
-                let prev = c.span(hit.first_word - 1, hit.first_word - 1);
-                let family = targets.iter().any(|t| match t {
-                    Target::Substance(i, _) => self.registry.substances()[*i as usize]
-                        .classes
-                        .iter()
-                        .any(|k| ANALOG_FAMILIES.contains(&k.as_str())),
-                    _ => false,
-                });
-                if family && substituent_like(prev) && protecting_group(prev).is_none() {
-                    relation = Some(format!("substituted form ({prev})"));
-                    first_word -= 1;
-                }
-            }
-            if relation.is_none() {
-                relation = derivative_words(c, hit.last_word).map(|w| format!("{w} of"));
-            }
+            let (first_word, relation) = self.relation_of(c, hit, targets, open);
             let raw = (
                 c.words[first_word].raw_start,
                 c.words[hit.last_word].raw_end,
             );
+            let matched_text = &text[raw.0..raw.1];
             for target in targets {
                 match *target {
                     Target::ClassStem(class) => {
                         if hit.relation.is_some() {
-                            class_names.push((class, text[raw.0..raw.1].to_string()));
+                            let id = &self.registry.classes()[class as usize].id;
+                            class_names.push((id, matched_text.to_string()));
                         }
                     }
                     Target::Lexicon => {}
                     Target::Substance(idx, kind) => {
-                        let mut score = match kind {
-                            SynonymKind::Name => 0.97,
-                            SynonymKind::Street => 0.85,
-                            SynonymKind::Abbreviation => {
-                                if text[raw.0..raw.1].chars().any(|ch| ch.is_lowercase()) {
-                                    0.80
-                                } else {
-                                    0.90
-                                }
-                            }
-                            _ => 0.95,
-                        };
+                        let mut score = exact_score(kind, matched_text);
                         if relation.is_some() {
                             score *= 0.5;
                         }
@@ -588,7 +552,7 @@ impl<'r> Identifier<'r> {
                                 } else {
                                     MatchedOn::Synonym
                                 },
-                                matched_text: text[raw.0..raw.1].to_string(),
+                                matched_text: matched_text.to_string(),
                                 form: None,
                                 derivative: relation.is_some(),
                                 relation: relation.clone(),
@@ -598,60 +562,117 @@ impl<'r> Identifier<'r> {
                 }
             }
         }
+        out
+    }
 
-        // Typos: runs of up to six words, at least one of them unexplained by an exact name.
-        if open.iter().any(|&o| o) {
-            let spans: Vec<(usize, usize)> = c.words.iter().map(|w| (w.start, w.end)).collect();
-            let usable: Vec<bool> = (0..c.words.len())
-                .map(|i| {
-                    let w = c.span(i, i);
-                    w.len() >= 3
-                        && w.bytes().any(|b| b.is_ascii_alphabetic())
-                        && !self.not_names.contains(w)
-                })
-                .collect();
-            let mut typos: Vec<(usize, usize, usize, usize)> = Vec::new();
-            self.fuzzy.scan_runs(
-                &c.text,
-                &spans,
-                &usable,
-                &open,
-                6,
-                &mut scratch.fuzzy,
-                &mut |f, l, k, d| typos.push((f, l, k, d)),
-            );
-            for (first, last, key, distance) in typos {
-                let key_len = self.fuzzy.key(key).len();
-                let mut score = 0.92 - 1.6 * distance as f32 / key_len as f32;
-                let relation = derivative_words(c, last).map(|w| format!("{w} of"));
-                let derivative = relation.is_some();
-                if derivative {
-                    score *= 0.5;
-                }
-                let raw = (c.words[first].raw_start, c.words[last].raw_end);
-                for &idx in &self.fuzzy_targets[key] {
-                    out.push(Candidate {
-                        idx,
-                        words: (first, last),
-                        key_len,
-                        fuzzy: true,
-                        raw,
-                        m: SubstanceMatch {
-                            substance: &self.registry.substances()[idx as usize],
-                            score,
-                            matched_on: MatchedOn::Fuzzy,
-                            matched_text: text[raw.0..raw.1].to_string(),
-                            form: None,
-                            derivative,
-                            relation: relation.clone(),
-                        },
-                    });
-                }
+    /// How the words of a name hit relate to the listed substance: a fused protecting group or
+    /// substituent (`1-Cbz-4-piperidone`), a substituent word before the name of a member of a
+    /// class whose relatives are flagged (`para-chloroisobutyryl fentanyl`; the match then starts
+    /// one word earlier), or derivative words after it (`ethyl ester`). Returns the first word of
+    /// the match and the relation in words, `None` for the substance itself.
+    fn relation_of(
+        &self,
+        c: &Compacted,
+        hit: &Hit,
+        targets: &[Target],
+        open: &[bool],
+    ) -> (usize, Option<String>) {
+        let mut first_word = hit.first_word;
+        let fused = || &c.text[c.words[hit.first_word].start..hit.start];
+        let mut relation: Option<String> = match hit.relation {
+            Some(Relation::Protected) => {
+                let prefix = fused();
+                Some(format!(
+                    "{}-protected form",
+                    protecting_group(prefix).unwrap_or(prefix)
+                ))
+            }
+            Some(Relation::Substituted) => Some(format!("substituted form ({})", fused())),
+            None => None,
+        };
+        // A substituent written as a word of its own before a drug or precursor name
+        // (`para-chloroisobutyryl fentanyl`) makes another chemical of the same family.
+        if relation.is_none() && hit.first_word > 0 && open[hit.first_word - 1] {
+            let prev = c.span(hit.first_word - 1, hit.first_word - 1);
+            let family = targets.iter().any(|t| match t {
+                Target::Substance(i, _) => self.flags_relatives[*i as usize],
+                _ => false,
+            });
+            if family && substituent_like(prev) && protecting_group(prev).is_none() {
+                relation = Some(format!("substituted form ({prev})"));
+                first_word -= 1;
             }
         }
+        if relation.is_none() {
+            relation = derivative_words(c, hit.last_word).map(|w| format!("{w} of"));
+        }
+        (first_word, relation)
+    }
 
-        // Longer typo matches replace the shorter exact names inside them, and a salt word
-        // (`HCl`) right after any matched name qualifies it rather than naming an acid.
+    /// Typo matches: runs of up to six words, at least one of them `open` (unexplained by an
+    /// exact name), within one or two edits of a long synonym key.
+    fn typo_candidates(
+        &self,
+        c: &Compacted,
+        text: &str,
+        open: &[bool],
+        scratch: &mut FuzzyScratch,
+    ) -> Vec<Candidate<'r>> {
+        let spans: Vec<(usize, usize)> = c.words.iter().map(|w| (w.start, w.end)).collect();
+        let usable: Vec<bool> = (0..c.words.len())
+            .map(|i| {
+                let w = c.span(i, i);
+                w.len() >= 3
+                    && w.bytes().any(|b| b.is_ascii_alphabetic())
+                    && !self.not_names.contains(w)
+            })
+            .collect();
+        let mut typos: Vec<(usize, usize, usize, usize)> = Vec::new();
+        self.fuzzy.scan_runs(
+            &c.text,
+            &spans,
+            &usable,
+            open,
+            6,
+            scratch,
+            &mut |f, l, k, d| typos.push((f, l, k, d)),
+        );
+        let mut out: Vec<Candidate<'r>> = Vec::new();
+        for (first, last, key, distance) in typos {
+            let key_len = self.fuzzy.key(key).len();
+            let mut score = 0.92 - 1.6 * distance as f32 / key_len as f32;
+            let relation = derivative_words(c, last).map(|w| format!("{w} of"));
+            let derivative = relation.is_some();
+            if derivative {
+                score *= 0.5;
+            }
+            let raw = (c.words[first].raw_start, c.words[last].raw_end);
+            for &idx in &self.fuzzy_targets[key] {
+                out.push(Candidate {
+                    idx,
+                    words: (first, last),
+                    key_len,
+                    fuzzy: true,
+                    raw,
+                    m: SubstanceMatch {
+                        substance: &self.registry.substances()[idx as usize],
+                        score,
+                        matched_on: MatchedOn::Fuzzy,
+                        matched_text: text[raw.0..raw.1].to_string(),
+                        form: None,
+                        derivative,
+                        relation: relation.clone(),
+                    },
+                });
+            }
+        }
+        out
+    }
+
+    /// Drops the candidates a better reading explains: longer typo matches replace the shorter
+    /// exact names inside them, and a salt word (`HCl`) right after any matched name qualifies
+    /// it rather than naming an acid.
+    fn without_replaced(&self, c: &Compacted, out: Vec<Candidate<'r>>) -> Vec<Candidate<'r>> {
         let replaced: Vec<bool> = out
             .iter()
             .map(|e| {
@@ -679,7 +700,6 @@ impl<'r> Identifier<'r> {
             .map(|(c, _)| c)
             .collect()
     }
-
     /// Name hits that cover whole words, after longest-wins and lexicon resolution.
     fn name_hits(&self, c: &Compacted) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
@@ -852,6 +872,37 @@ fn uninverted(text: &str) -> Inversion {
         break;
     }
     out
+}
+
+/// Per word: whether no whole-word exact name covers it (a fused-prefix hit does not: its word
+/// may still be a misspelling of a longer name). Only open words start or extend typo runs.
+fn words_left_open(c: &Compacted, hits: &[Hit]) -> Vec<bool> {
+    let mut open = vec![true; c.words.len()];
+    for hit in hits {
+        if hit.relation.is_none() {
+            open[hit.first_word..=hit.last_word]
+                .iter_mut()
+                .for_each(|o| *o = false);
+        }
+    }
+    open
+}
+
+/// The score of an exact name match by the kind of name: the preferred name most, street names
+/// least, and an abbreviation written in capitals (`NPP`) above one in lower case (`npp`).
+fn exact_score(kind: SynonymKind, matched_text: &str) -> f32 {
+    match kind {
+        SynonymKind::Name => 0.97,
+        SynonymKind::Street => 0.85,
+        SynonymKind::Abbreviation => {
+            if matched_text.chars().any(|ch| ch.is_lowercase()) {
+                0.80
+            } else {
+                0.90
+            }
+        }
+        _ => 0.95,
+    }
 }
 
 /// How strongly a kind of name identifies (the preferred name most, street names least).

@@ -1,9 +1,9 @@
 //! The registry's data model and its loading from the curated CSV files in `data/`.
 //!
 //! The files are compiled into the binary (`include_str!`) so that identification works offline
-//! and every build carries exactly the data it was tested with. `build.rs` rejects a build whose
-//! data has a bad CAS check digit, a duplicate id or a dangling reference, so the loader here can
-//! only fail if the files were changed without rebuilding — it still reports that as an error.
+//! and every build carries exactly the data it was tested with. The loader rejects data with a bad
+//! CAS check digit, a duplicate id or a dangling reference, naming file and line; the tests load
+//! the compiled-in files, so such data never passes CI.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,16 @@ use interdict_core::Cas;
 pub enum Category {
     Precursor,
     Drug,
+}
+
+impl Category {
+    /// The word used in the data files and in JSON (`drug`, `precursor`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Precursor => "precursor",
+            Category::Drug => "drug",
+        }
+    }
 }
 
 /// One entry of a control list: which list, which table or schedule, since when, and on what authority.
@@ -133,6 +143,83 @@ impl Substance {
     }
 }
 
+/// The identifier of a substance class of `data/class_definitions.csv` (`fentanyl-analogue`,
+/// `nitazene`, `amphetamine-precursor`). Only a [`Registry`] makes one, so a `ClassId` always
+/// names a class that registry defines; it reads as the `str` it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ClassId(String);
+
+impl ClassId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for ClassId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for ClassId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for ClassId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClassId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for ClassId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ClassId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// A class of substances (`data/class_definitions.csv`): what screening, early warning and
+/// identification know about the class as a whole, rather than about one listed member.
+#[derive(Clone, Debug, Serialize)]
+pub struct SubstanceClass {
+    pub id: ClassId,
+    /// Display name (`Fentanyl analogues`).
+    pub name: String,
+    /// Drugs or precursors; every member of the class has this category.
+    pub kind: Category,
+    /// Whether a substituted or protected relative of a member (`para-chloroisobutyryl fentanyl`,
+    /// `1-Cbz-4-piperidone`) is worth flagging as an analogue or a designer precursor: the word
+    /// before a member's name is then read as a substituent.
+    pub flags_relatives: bool,
+    /// Name stems that name members of the class even when the member is not listed
+    /// (`nitazene` in `ethyleneoxynitazene`), as written; identification compacts them.
+    pub stems: Vec<String>,
+    /// The legal basis on which an unlisted member or analogue is inside control, in words
+    /// (shown to users beside a class-analogue flag).
+    pub legal_basis: String,
+    /// Identifiers of the structure engine's class-wide legal definitions that define members of
+    /// this class (`us-frs`, `cn-fentanyl-2019`).
+    pub definitions: Vec<String>,
+    /// Where the legal basis comes from, and what of it could not be sourced.
+    pub source: String,
+}
+
 /// A control list described in `data/lists.csv`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ControlList {
@@ -153,6 +240,7 @@ pub struct Registry {
     by_cas: HashMap<Cas, (usize, Option<usize>)>,
     /// Names of common uncontrolled chemicals that sit close to controlled ones.
     lexicon: Vec<String>,
+    classes: Vec<SubstanceClass>,
 }
 
 /// A data file that does not load.
@@ -181,6 +269,7 @@ pub(crate) const HS_NATIONAL_CSV: &str = include_str!("../../../data/hs_national
 pub(crate) const LISTS_CSV: &str = include_str!("../../../data/lists.csv");
 pub(crate) const LEXICON_CSV: &str = include_str!("../../../data/lexicon.csv");
 pub(crate) const CLASSES_CSV: &str = include_str!("../../../data/classes.csv");
+pub(crate) const CLASS_DEFINITIONS_CSV: &str = include_str!("../../../data/class_definitions.csv");
 
 /// A data row: its line number and its fields by column name.
 type Row = (u64, HashMap<String, String>);
@@ -249,6 +338,7 @@ impl Registry {
             lists: LISTS_CSV,
             lexicon: LEXICON_CSV,
             classes: CLASSES_CSV,
+            class_definitions: CLASS_DEFINITIONS_CSV,
         })
     }
 
@@ -401,12 +491,35 @@ impl Registry {
             });
         }
 
+        let classes = load_classes(files.class_definitions)?;
         const K: &str = "data/classes.csv";
         for (line, row) in rows(K, files.classes)? {
             let idx = lookup(K, line, field(K, line, &row, "substance_id")?)?;
-            let class = field(K, line, &row, "class")?.to_string();
-            if !substances[idx].classes.contains(&class) {
-                substances[idx].classes.push(class);
+            let class = field(K, line, &row, "class")?;
+            let Some(definition) = classes.iter().find(|c| c.id == class) else {
+                return Err(DataError::Invalid {
+                    file: K,
+                    line,
+                    message: format!(
+                        "class `{class}` is not defined in data/class_definitions.csv"
+                    ),
+                });
+            };
+            let substance = &mut substances[idx];
+            if substance.category != definition.kind {
+                return Err(DataError::Invalid {
+                    file: K,
+                    line,
+                    message: format!(
+                        "`{}` is a {} but class `{class}` is a class of {}s",
+                        substance.id,
+                        substance.category.as_str(),
+                        definition.kind.as_str()
+                    ),
+                });
+            }
+            if !substance.classes.iter().any(|c| c == class) {
+                substance.classes.push(class.to_string());
             }
         }
 
@@ -432,7 +545,34 @@ impl Registry {
             by_id,
             by_cas,
             lexicon,
+            classes,
         })
+    }
+
+    /// Every substance class, in data order.
+    pub fn classes(&self) -> &[SubstanceClass] {
+        &self.classes
+    }
+
+    /// The class with this identifier.
+    pub fn class(&self, id: &str) -> Option<&SubstanceClass> {
+        self.classes.iter().find(|c| c.id == id)
+    }
+
+    /// The classes a substance belongs to, in its data order (the first is its main class).
+    pub fn classes_of<'r>(
+        &'r self,
+        substance: &'r Substance,
+    ) -> impl Iterator<Item = &'r SubstanceClass> + 'r {
+        substance.classes.iter().filter_map(|id| self.class(id))
+    }
+
+    /// The class whose members a structure-engine definition (`us-frs`, `uk-nitazene-2025`)
+    /// defines: what screening and early warning group an unlisted analogue under.
+    pub fn class_of_definition(&self, definition: &str) -> Option<&SubstanceClass> {
+        self.classes
+            .iter()
+            .find(|c| c.definitions.iter().any(|d| d == definition))
     }
 
     pub fn substances(&self) -> &[Substance] {
@@ -477,7 +617,98 @@ pub struct DataFiles<'a> {
     pub hs_national: &'a str,
     pub lists: &'a str,
     pub lexicon: &'a str,
+    /// Substance to class (`data/classes.csv`).
     pub classes: &'a str,
+    /// The classes themselves (`data/class_definitions.csv`).
+    pub class_definitions: &'a str,
+}
+
+/// The entries of a `;`-separated list cell, trimmed, empty ones dropped.
+fn list_cell(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reads `data/class_definitions.csv`: unique ids, a known kind, `yes`/`no` for relatives, a
+/// legal basis with a source, and no stem or definition claimed by two classes (each must
+/// point at one class).
+fn load_classes(text: &str) -> Result<Vec<SubstanceClass>, DataError> {
+    const D: &str = "data/class_definitions.csv";
+    let mut classes: Vec<SubstanceClass> = Vec::new();
+    for (line, row) in rows(D, text)? {
+        let invalid = |message: String| DataError::Invalid {
+            file: D,
+            line,
+            message,
+        };
+        let id = field(D, line, &row, "id")?;
+        if id.is_empty() {
+            return Err(invalid("a class needs an id".into()));
+        }
+        if classes.iter().any(|c| c.id == id) {
+            return Err(invalid(format!("duplicate class id `{id}`")));
+        }
+        let kind = match field(D, line, &row, "kind")? {
+            "drug" => Category::Drug,
+            "precursor" => Category::Precursor,
+            other => return Err(invalid(format!("unknown class kind `{other}`"))),
+        };
+        let flags_relatives = match field(D, line, &row, "flags_relatives")? {
+            "yes" => true,
+            "no" => false,
+            other => {
+                return Err(invalid(format!(
+                    "flags_relatives must be `yes` or `no`, not `{other}`"
+                )))
+            }
+        };
+        let legal_basis = field(D, line, &row, "legal_basis")?;
+        let source = field(D, line, &row, "source")?;
+        if legal_basis.is_empty() || source.is_empty() {
+            return Err(invalid(format!(
+                "class `{id}` needs a legal basis and a source"
+            )));
+        }
+        let stems = list_cell(field(D, line, &row, "stems")?);
+        let definitions = list_cell(field(D, line, &row, "definitions")?);
+        for stem in &stems {
+            if crate::normalize::compact(stem).is_empty() {
+                return Err(invalid(format!("stem `{stem}` has no letters or digits")));
+            }
+            let key = crate::normalize::compact(stem);
+            if let Some(other) = classes
+                .iter()
+                .find(|c| c.stems.iter().any(|s| crate::normalize::compact(s) == key))
+            {
+                return Err(invalid(format!(
+                    "stem `{stem}` already names class `{}`",
+                    other.id
+                )));
+            }
+        }
+        for definition in &definitions {
+            if let Some(other) = classes.iter().find(|c| c.definitions.contains(definition)) {
+                return Err(invalid(format!(
+                    "definition `{definition}` already belongs to class `{}`",
+                    other.id
+                )));
+            }
+        }
+        classes.push(SubstanceClass {
+            id: ClassId(id.to_string()),
+            name: field(D, line, &row, "name")?.to_string(),
+            kind,
+            flags_relatives,
+            stems,
+            legal_basis: legal_basis.to_string(),
+            definitions,
+            source: source.to_string(),
+        });
+    }
+    Ok(classes)
 }
 
 #[cfg(test)]
@@ -558,9 +789,118 @@ mod tests {
             lists: "id,name,jurisdiction,instrument,url\n",
             lexicon: "name,note\n",
             classes: "substance_id,class,source\n",
+            class_definitions: CLASS_HEADER,
         };
         let err = Registry::load(&files).unwrap_err().to_string();
         assert!(err.contains("data/substances.csv, line 2"), "{err}");
         assert!(err.contains("check digit"), "{err}");
+    }
+
+    const CLASS_HEADER: &str =
+        "id,name,kind,flags_relatives,stems,definitions,legal_basis,source\n";
+
+    /// A registry of one precursor `p` (listed in `L`) with the given class rows.
+    fn with_classes(classes: &str, class_definitions: &str) -> Result<Registry, DataError> {
+        let classes = format!("substance_id,class,source\n{classes}");
+        let definitions = format!("{CLASS_HEADER}{class_definitions}");
+        Registry::load(&DataFiles {
+            substances: "id,name,category,cas,hs2022,smiles,inchikey,covers,structure_status,source\np,P,precursor,,,C,,,,s\n",
+            synonyms: "substance_id,synonym,kind,source\np,P,name,s\n",
+            controls: "substance_id,list,entry,effective,basis,source\np,L,Table I,,citation,s\n",
+            forms: "substance_id,form,cas,source\n",
+            hs_national: "substance_id,country,code,source\n",
+            lists: "id,name,jurisdiction,instrument,url\nL,L,UN,L,u\n",
+            lexicon: "name,note\n",
+            classes: &classes,
+            class_definitions: &definitions,
+        })
+    }
+
+    #[test]
+    fn builtin_classes_are_defined_with_sources() {
+        let r = Registry::builtin();
+        for s in r.substances() {
+            for id in &s.classes {
+                let class = r.class(id).unwrap_or_else(|| panic!("{id}"));
+                assert_eq!(class.kind, s.category, "{} in {id}", s.id);
+            }
+        }
+        for class in r.classes() {
+            assert!(!class.source.is_empty() && !class.legal_basis.is_empty());
+        }
+        let id = |c: Option<&SubstanceClass>| c.map(|c| c.id.to_string());
+        assert_eq!(
+            id(r.class_of_definition("us-frs")).as_deref(),
+            Some("fentanyl-analogue")
+        );
+        assert_eq!(
+            id(r.class_of_definition("cn-fentanyl-2019")).as_deref(),
+            Some("fentanyl-analogue")
+        );
+        assert_eq!(
+            id(r.class_of_definition("uk-nitazene-2025")).as_deref(),
+            Some("nitazene")
+        );
+        assert!(r.class_of_definition("xx").is_none());
+        let nitazene = r.class("nitazene").unwrap();
+        assert_eq!(nitazene.stems, ["nitazene", "nitazepyne", "nitazepipne"]);
+        assert!(nitazene.flags_relatives && nitazene.kind == Category::Drug);
+        let drugs: Vec<&str> = r
+            .classes()
+            .iter()
+            .filter(|c| c.kind == Category::Drug)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(
+            drugs,
+            [
+                "fentanyl-analogue",
+                "nitazene",
+                "synthetic-opioid",
+                "ats",
+                "other-drug"
+            ]
+        );
+        let fentanyl = r.get("fentanyl").unwrap();
+        let main = r.classes_of(fentanyl).next().unwrap();
+        assert_eq!(main.id, "fentanyl-analogue");
+    }
+
+    #[test]
+    fn bad_class_data_is_refused() {
+        let ok = "k,K,precursor,no,stem,def,basis,source\n";
+        let r = with_classes("p,k,s\n", ok).unwrap();
+        assert_eq!(r.get("p").unwrap().classes, ["k"]);
+        assert_eq!(r.class_of_definition("def").unwrap().id, "k");
+        for (classes, definitions, expected) in [
+            ("p,x,s\n", ok, "class `x` is not defined"),
+            (
+                "p,k,s\n",
+                "k,K,drug,no,,,basis,source\n",
+                "is a precursor but class `k`",
+            ),
+            (
+                "",
+                "k,K,drug,no,,,b,s\nk,K2,drug,no,,,b,s\n",
+                "duplicate class id `k`",
+            ),
+            (
+                "",
+                "k,K,drug,no,Stem,,b,s\nj,J,drug,no,stem,,b,s\n",
+                "stem `stem` already",
+            ),
+            (
+                "",
+                "k,K,drug,no,,d,b,s\nj,J,drug,no,,d,b,s\n",
+                "definition `d` already",
+            ),
+            ("", "k,K,poison,no,,,b,s\n", "unknown class kind"),
+            ("", "k,K,drug,maybe,,,b,s\n", "yes` or `no"),
+            ("", "k,K,drug,no,,,b,\n", "needs a legal basis and a source"),
+        ] {
+            let err = with_classes(classes, definitions).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err}");
+            assert!(err.contains(", line "), "{err}");
+        }
     }
 }

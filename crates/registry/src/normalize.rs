@@ -112,6 +112,8 @@ fn is_separator(raw: &str, i: usize, c: char) -> bool {
 
 impl Compacted {
     /// Splits `raw` into words and compacts each; words with an empty key (`-`, `%`) are dropped.
+    /// (Identification refills one buffer per thread with [`Compacted::fill`] instead.)
+    #[cfg(test)]
     pub fn new(raw: &str) -> Compacted {
         let mut out = Compacted {
             text: String::with_capacity(raw.len() + 8),

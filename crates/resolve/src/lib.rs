@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use interdict_core::Cas;
-use interdict_registry::{normalize::compact, Identifier, Registry};
+use interdict_registry::{compact, Identifier, Registry};
 use interdict_structure::{Classification, Engine, Options};
 use serde::Serialize;
 
@@ -147,7 +147,7 @@ impl<'r> Resolver<'r> {
             .iter()
             .map(|m| m.definition)
             .chain(c.not_covered.iter().map(|n| n.definition));
-        for family in definitions.filter_map(interdict_structure::classes::family) {
+        for family in definitions.filter_map(interdict_structure::family) {
             if !classes.iter().any(|c| c == family) {
                 classes.push(family.to_string());
             }

@@ -477,8 +477,7 @@ impl<'a> Screener<'a> {
         for c in structures.iter().filter(|c| c.listed.is_empty()) {
             for m in &c.classes {
                 // Every definition has a family; a future one without would count as a drug.
-                let class =
-                    interdict_structure::classes::family(m.definition).unwrap_or("other-drug");
+                let class = interdict_structure::family(m.definition).unwrap_or("other-drug");
                 flags.push(Flag {
                     code: "CLASS_ANALOG",
                     severity: Severity::Critical,

@@ -148,7 +148,7 @@ impl Structure {
     /// The same structure with the formal charge of `atoms` removed and their hydrogens left to
     /// the valence model (a protonated amine loses its proton, a carboxylate gains one); stereo
     /// tags of every atom are kept.
-    pub fn with_neutralised(&self, atoms: &[usize]) -> Result<Structure, ChemError> {
+    pub(crate) fn with_neutralised(&self, atoms: &[usize]) -> Result<Structure, ChemError> {
         let toolkit = |e: &dyn std::fmt::Display| ChemError::Toolkit(e.to_string());
         let mut topology = self.mol.topology().clone();
         for &a in atoms {
@@ -172,7 +172,7 @@ impl Structure {
     }
 
     /// Isomeric SMILES of a subset of atoms (a fragment), keeping its stereo.
-    pub fn fragment_smiles(&self, atoms: &[usize]) -> Result<String, ChemError> {
+    pub(crate) fn fragment_smiles(&self, atoms: &[usize]) -> Result<String, ChemError> {
         let ids: Vec<cosmolkit::AtomId> =
             atoms.iter().map(|&i| cosmolkit::AtomId::new(i)).collect();
         self.mol
@@ -182,7 +182,7 @@ impl Structure {
     }
 
     /// The molecule as the project's own graph: elements, charges, hydrogens, bonds and rings.
-    pub fn graph(&self) -> Result<Graph, ChemError> {
+    pub(crate) fn graph(&self) -> Result<Graph, ChemError> {
         let toolkit = |e: &dyn std::fmt::Display| ChemError::Toolkit(e.to_string());
         let mut atoms = Vec::with_capacity(self.mol.num_atoms());
         for atom in self.mol.atoms() {
@@ -223,9 +223,18 @@ impl Structure {
     }
 }
 
-/// Element symbol for an atomic number (the toolkit's periodic table).
-pub fn element_symbol(z: u8) -> &'static str {
-    cosmolkit::Element::from_atomic_number(z)
-        .map(|e| e.symbol())
-        .unwrap_or("*")
+#[cfg(test)]
+mod tests {
+    use crate::elements::element_symbol;
+
+    /// The project's own element symbols (used to write SMILES from a graph) are the toolkit's.
+    #[test]
+    fn element_symbols_agree_with_the_toolkit() {
+        for z in 0..=u8::MAX {
+            let toolkit = cosmolkit::Element::from_atomic_number(z)
+                .map(|e| e.symbol())
+                .unwrap_or("*");
+            assert_eq!(element_symbol(z), toolkit, "Z = {z}");
+        }
+    }
 }

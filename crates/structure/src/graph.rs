@@ -3,7 +3,7 @@
 //! Hydrogens are counts on heavy atoms (explicit hydrogen vertices only survive where the toolkit
 //! keeps them, e.g. isotopes). Bond order 4 means aromatic. Rings are the symmetrised SSSR.
 
-use crate::chem::element_symbol;
+use crate::elements::{atomic_weight, element_symbol};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Atom {
@@ -71,10 +71,6 @@ impl Graph {
 
     pub fn len(&self) -> usize {
         self.atoms.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.atoms.is_empty()
     }
 
     pub fn z(&self, a: usize) -> u8 {
@@ -363,29 +359,6 @@ impl Graph {
         }
         t.push(']');
         t
-    }
-}
-
-/// Standard atomic weights (IUPAC 2021, conventional values) for the elements of this field;
-/// other elements use 2.5 × Z, which only matters for mass limits of exotic structures.
-pub fn atomic_weight(z: u8) -> f64 {
-    match z {
-        1 => 1.008,
-        5 => 10.81,
-        6 => 12.011,
-        7 => 14.007,
-        8 => 15.999,
-        9 => 18.998,
-        11 => 22.990,
-        14 => 28.085,
-        15 => 30.974,
-        16 => 32.06,
-        17 => 35.45,
-        19 => 39.098,
-        34 => 78.971,
-        35 => 79.904,
-        53 => 126.904,
-        _ => 2.5 * f64::from(z),
     }
 }
 

@@ -6,17 +6,26 @@
 //! definitions on the project's own graph (`classes`) → Morgan similarity to every listed
 //! structure → backwards transformations towards listed precursors (`precursor`).
 //! The toolkit (`cosmolkit`, pinned) is reached only through `chem`.
+//!
+//! The modules are private; what other crates may use is re-exported here. The project's own
+//! graph and the legal definitions' internals stay inside, so they can change freely.
 
-pub mod chem;
-pub mod classes;
-pub mod engine;
-pub mod graph;
-pub mod input;
-pub mod precursor;
-pub mod standardize;
-pub mod substituent;
+mod chem;
+mod classes;
+mod elements;
+mod engine;
+mod graph;
+mod input;
+mod precursor;
+mod standardize;
+mod substituent;
 
-pub use chem::{ChemError, Structure};
-pub use classes::{ClassMatch, NotCovered, DEFINITIONS};
-pub use engine::{Classification, Engine, InchikeyPolicy, Options};
-pub use input::{looks_like_smiles, read_sdf, read_smi, Format, RawRecord, RawText, RecordReader};
+pub use chem::{ChemError, Fingerprint, Structure};
+pub use classes::{family, ClassMatch, Definition, NotCovered, DEFINITIONS};
+pub use engine::{
+    Classification, ControlRef, Engine, InchikeyPolicy, Listed, Options, PrecursorRelation,
+    RegistryStructureError, Similar, MAX_ATOMS,
+};
+pub use input::{
+    is_sdf_path, looks_like_smiles, read_sdf, read_smi, Format, RawRecord, RawText, RecordReader,
+};

@@ -8,12 +8,6 @@
 
 use crate::graph::{is_halogen, Graph, C, H, N, O};
 
-/// One backwards step and the words for the relation it reveals.
-#[derive(Clone, Debug)]
-pub struct Step {
-    pub relation: &'static str,
-}
-
 /// A candidate parent: the edited graph (same atom indices), which atoms remain, and the steps.
 #[derive(Clone)]
 pub struct Candidate {

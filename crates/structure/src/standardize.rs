@@ -7,7 +7,8 @@
 //! form exists. Charges that cannot be removed (quaternary nitrogen, nitro, N-oxides) stay, and a
 //! zwitterion keeps as many anions as it has fixed cations. Every change is recorded in words.
 
-use crate::chem::{element_symbol, ChemError, Structure};
+use crate::chem::{ChemError, Structure};
+use crate::elements::{atomic_weight, element_symbol};
 use crate::graph::{Graph, C, H, N, O, S};
 
 pub struct Standardized {
@@ -81,10 +82,7 @@ fn choose_parent(g: &Graph, components: &[Vec<usize>]) -> usize {
         let atoms: usize = c.iter().map(|&a| 1 + g.atoms[a].hydrogens as usize).sum();
         let mass: f64 = c
             .iter()
-            .map(|&a| {
-                crate::graph::atomic_weight(g.z(a))
-                    + f64::from(g.atoms[a].hydrogens) * crate::graph::atomic_weight(H)
-            })
+            .map(|&a| atomic_weight(g.z(a)) + f64::from(g.atoms[a].hydrogens) * atomic_weight(H))
             .sum();
         (organic, atoms, mass)
     };

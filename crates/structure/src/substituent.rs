@@ -52,12 +52,11 @@ impl Kind {
     }
 }
 
-/// A classified substituent: its atoms (heavy atoms only), the atom bonded to the parent, its kind
-/// and its carbon count (the UK definition limits chain lengths).
+/// A classified substituent: its atoms (heavy atoms only), its kind and its carbon count (the UK
+/// definition limits chain lengths).
 #[derive(Clone, Debug)]
 pub struct Substituent {
     pub atoms: Vec<usize>,
-    pub root: usize,
     pub kind: Kind,
     pub carbons: usize,
 }
@@ -69,7 +68,6 @@ pub fn classify(g: &Graph, atoms: &[usize], root: usize, bond_to_parent: u8) -> 
     let kind = kind_of(g, &heavy, root, bond_to_parent);
     Substituent {
         atoms: heavy,
-        root,
         kind,
         carbons,
     }

@@ -6,8 +6,7 @@ use std::io::{self, Write};
 use anyhow::{Context as _, Result};
 use interdict_registry::Registry;
 use interdict_structure::{
-    input::is_sdf_path, Classification, Engine, Format, InchikeyPolicy, Options, RawRecord,
-    RecordReader,
+    is_sdf_path, Classification, Engine, Format, InchikeyPolicy, Options, RawRecord, RecordReader,
 };
 use serde_json::json;
 

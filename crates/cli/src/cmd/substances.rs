@@ -58,13 +58,14 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
                 .iter()
                 .map(|m| (m.substance, m.score))
                 .collect();
-            let needle = interdict_registry::normalize::compact(text);
+            let needle = interdict_registry::compact(text);
             if !needle.is_empty() {
                 for s in registry.substances() {
-                    let hit =
-                        s.synonyms.iter().any(|y| {
-                            interdict_registry::normalize::compact(&y.text).contains(&needle)
-                        }) || s.id.contains(&needle);
+                    let hit = s
+                        .synonyms
+                        .iter()
+                        .any(|y| interdict_registry::compact(&y.text).contains(&needle))
+                        || s.id.contains(&needle);
                     if hit && !found.iter().any(|(f, _)| f.id == s.id) {
                         found.push((s, 0.5));
                     }

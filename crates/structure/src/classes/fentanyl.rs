@@ -517,7 +517,7 @@ fn clause_b(place: String, sub: &Substituent) -> Found {
 }
 
 fn describe_atom(g: &Graph, a: usize) -> String {
-    let symbol = crate::chem::element_symbol(g.z(a));
+    let symbol = crate::elements::element_symbol(g.z(a));
     if g.in_ring(a) {
         format!("a ring atom ({symbol}) directly")
     } else if g.has_double_bond(a) {

@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use interdict_registry::Registry;
+
 use crate::graph::Graph;
 
-pub mod fentanyl;
-pub mod nitazene;
+mod fentanyl;
+mod nitazene;
 
 /// One class-wide definition: identifier, title and where its text comes from.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -98,14 +100,14 @@ pub enum Outcome {
     NoSkeleton,
 }
 
-/// The drug family a definition belongs to, in the registry's class vocabulary (`data/classes.csv`):
-/// what early warning and screening group an unlisted analogue under.
+/// The class a definition's members belong to in the built-in registry
+/// (`data/class_definitions.csv`, column `definitions`): what early warning and screening group
+/// an unlisted analogue under. A caller holding its own registry asks it instead,
+/// `registry.class_of_definition(definition)`.
 pub fn family(definition: &str) -> Option<&'static str> {
-    match definition {
-        "us-frs" | "cn-fentanyl-2019" => Some("fentanyl-analogue"),
-        "uk-nitazene-2025" => Some("nitazene"),
-        _ => None,
-    }
+    Registry::builtin()
+        .class_of_definition(definition)
+        .map(|class| class.id.as_str())
 }
 
 /// Every definition applied to one standardised structure.
@@ -191,4 +193,31 @@ pub(crate) fn outside(def: &Definition, reason: String) -> Outcome {
 pub(crate) fn atom_list(atoms: &[usize]) -> String {
     let numbers: Vec<String> = atoms.iter().map(|a| a.to_string()).collect();
     format!("atoms {}", numbers.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every definition defines members of one registry class, and every definition the registry
+    /// names exists here: the two vocabularies cannot drift apart.
+    #[test]
+    fn every_definition_has_a_class_in_the_registry() {
+        assert_eq!(family("us-frs"), Some("fentanyl-analogue"));
+        assert_eq!(family("cn-fentanyl-2019"), Some("fentanyl-analogue"));
+        assert_eq!(family("uk-nitazene-2025"), Some("nitazene"));
+        assert_eq!(family("no-such-definition"), None);
+        for def in DEFINITIONS {
+            assert!(family(def.id).is_some(), "{}", def.id);
+        }
+        for class in Registry::builtin().classes() {
+            for def in &class.definitions {
+                assert!(
+                    DEFINITIONS.iter().any(|d| d.id == def),
+                    "{} names unknown definition {def}",
+                    class.id
+                );
+            }
+        }
+    }
 }
