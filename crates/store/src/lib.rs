@@ -282,7 +282,8 @@ impl Database {
     /// shared on a first try, so writers run in parallel; exclusively on a re-run, which then
     /// waits for the running writers, makes new ones queue behind it, takes its snapshot only
     /// then, and runs alone across every server sharing the database — it cannot lose to them
-    /// again. Contention thus costs one re-run, not a lottery. On SQLite, writers take the
+    /// again. Contention thus costs one re-run, not a lottery (the re-run does wait for the
+    /// writers already running, a long import included). On SQLite, writers take the
     /// file's write lock at `BEGIN` and run one at a time, so nothing is re-run.
     ///
     /// Never call `write` from inside `work`: that would be a second, independent transaction,
