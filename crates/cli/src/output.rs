@@ -31,8 +31,11 @@ pub struct Context {
 
 impl Context {
     /// Opens (creating on first use) the data directory's database.
-    pub fn store(&self) -> anyhow::Result<interdict_store::Store> {
-        Ok(interdict_store::Store::open(&self.data_dir)?)
+    pub fn store(&self) -> anyhow::Result<interdict_store::Database> {
+        Ok(interdict_store::Database::open_at(
+            self.data_dir.as_path(),
+            interdict_store::Access::ReadWrite,
+        )?)
     }
 
     pub fn new(global: &GlobalArgs) -> Context {

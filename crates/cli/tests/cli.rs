@@ -255,8 +255,8 @@ fn data_directory_is_created_and_newer_schemas_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this build"));
 }
 
-fn rusqlite_set_version(path: &std::path::Path, v: i64) -> interdict_store::rusqlite::Connection {
-    let conn = interdict_store::rusqlite::Connection::open(path).unwrap();
+fn rusqlite_set_version(path: &std::path::Path, v: i64) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
     conn.pragma_update(None, "user_version", v).unwrap();
     conn
 }

@@ -1,419 +1,443 @@
-//! The data directory: one embedded SQLite database holding what users import (watchlists,
-//! annual legitimate requirements, pre-export notifications) and what screening records.
+//! Interdict's storage: one interface over two databases — the embedded SQLite file of a data
+//! directory (the CLI, a single server) and PostgreSQL (several servers sharing one database).
+//! It holds what users import (watchlists, annual legitimate requirements, pre-export
+//! notifications), what screening records (the ALR ledger) and the platform's identity
+//! (organisations, users, tokens, sessions).
+//!
+//! ```no_run
+//! # fn main() -> Result<(), interdict_store::StoreError> {
+//! use interdict_store::Database;
+//! let db = Database::open("postgres://postgres@127.0.0.1/interdict")?; // or a data directory
+//! let org = db.write(|tx| tx.insert_organisation("Secretariat", None, interdict_domain::OrgKind::Secretariat))?;
+//! let users = db.read(|tx| tx.users_of(&org.id))?;
+//! # let _ = users; Ok(()) }
+//! ```
 //!
 //! Invariants:
-//! - The schema version is SQLite's `user_version`. Migrations run in order, each in its own
-//!   transaction, so a crash mid-migration leaves the previous version intact.
-//! - A database written by a newer Interdict is refused with a clear message, never "upgraded down".
-//! - The database runs in WAL mode, so readers (a screening run) are not blocked by a writer (an import).
-//! - Every import goes through [`Store::write`], one transaction: an interrupted import leaves the
-//!   previous state as it was.
+//! - **One transaction per change.** Data changes only inside [`Database::write`]: the closure
+//!   runs in one transaction, committed when it returns `Ok`, rolled back when it returns `Err`
+//!   or panics; readers see the state before or after, never between. A statement that fails
+//!   dooms its transaction (on both backends), so an ignored error cannot commit half a change.
+//! - **No lost update.** On PostgreSQL, write transactions are `SERIALIZABLE` and re-run when
+//!   they lose a race; on SQLite writers take the write lock first (`BEGIN IMMEDIATE`) and queue.
+//!   Two servers writing the same row at once both land, one after the other.
+//! - **The schema only moves forward.** Versioned migrations (`migrations/<backend>/NNNN_*.sql`)
+//!   run at open, each in its own transaction, so a crash mid-migration leaves the previous
+//!   version intact; a database from a newer build is refused ([`StoreError::TooNew`]), never
+//!   rewritten. Data directories of the first builds (versions 1–3, `user_version` only) are
+//!   migrated forward.
+//! - **No driver type escapes.** The public API is [`Database`], [`Tx`] and its typed methods,
+//!   plain records ([`Snapshot`], [`TokenInfo`], the domain's `Organisation`, `User`, `Actor`)
+//!   and [`StoreError`]; neither rusqlite nor postgres appears in it, so either can be replaced
+//!   here alone. SQL is written once where the dialects agree and per dialect where they differ.
+//! - **No secrets in errors.** Error texts name the backend, the location (URL without password),
+//!   the operation and the table, never a password, a token hash or any bound value.
+//! - **Times** the store compares (session expiry, login locks, token use) are whole seconds since
+//!   the Unix epoch, UTC (`i64`), given by the caller; times it only keeps for display (an import's
+//!   `imported_at`, the ledger's `recorded_at`) are RFC 3339 UTC text as the caller writes them.
+//!
+//! The database runs in WAL mode on SQLite, so readers (a screening run) are not blocked by a
+//! writer (an import). The API is blocking; a server calls it from `spawn_blocking`.
 
-use std::path::{Path, PathBuf};
+mod error;
+mod identity;
+mod location;
+mod meta;
+mod migrate;
+mod pool;
+mod snapshots;
+mod sql;
+mod tx;
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-pub use rusqlite;
+pub use error::{Backend, ErrorKind, StoreError};
+pub use identity::{LoginThrottle, TokenInfo};
+pub use location::{Location, DB_FILE};
+pub use migrate::{Migrated, SCHEMA_VERSION};
+pub use pool::PoolStats;
+pub use snapshots::Snapshot;
+pub use tx::Tx;
 
-/// The database file inside the data directory.
-pub const DB_FILE: &str = "interdict.sqlite3";
+use pool::{Connector, Pool};
 
-/// Ordered migrations; the schema version after applying migration `i` is `i + 1`.
-const MIGRATIONS: &[&str] = &[
-    // 1: bookkeeping of imported snapshots.
-    "CREATE TABLE imports (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,            -- 'watchlist', 'alr', 'pens', ...
-        name TEXT NOT NULL,            -- e.g. list name 'us-ofac-sdn'
-        source TEXT NOT NULL,          -- the path or URL it came from
-        format TEXT NOT NULL,
-        checksum TEXT NOT NULL,        -- sha256 of the imported bytes
-        record_count INTEGER NOT NULL,
-        imported_at TEXT NOT NULL,     -- RFC 3339, UTC
-        active INTEGER NOT NULL DEFAULT 1
-     );
-     CREATE INDEX imports_kind_name ON imports(kind, name, active);",
-    // 2: the records of each snapshot (watchlist entities, ALR rows …), one JSON document each.
-    "CREATE TABLE snapshot_records (
-        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
-        record_id TEXT NOT NULL,
-        body TEXT NOT NULL
-     );
-     CREATE INDEX snapshot_records_import ON snapshot_records(import_id);",
-    // 3: imports recorded by screening runs, for annual-legitimate-requirement totals.
-    "CREATE TABLE alr_ledger (
-        declaration_id TEXT PRIMARY KEY,
-        body TEXT NOT NULL,            -- the ledger entry as JSON
-        recorded_at TEXT NOT NULL
-     );",
-];
-
-/// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot create the data directory {path}: {source}")]
-    CreateDir {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("database {path}: {source}")]
-    Sqlite {
-        path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error(
-        "database {path} has schema version {found}, newer than this build of interdict understands \
-         ({supported}); use a newer interdict or another --data-dir"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
-    #[error("migration to schema version {version} failed on {path}: {source}")]
-    Migration {
-        path: PathBuf,
-        version: i64,
-        #[source]
-        source: rusqlite::Error,
-    },
+/// How a database is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Creates the data directory if needed and migrates the schema.
+    ReadWrite,
+    /// Changes nothing, not even the schema: SQLite opened read-only (works in a read-only
+    /// directory), PostgreSQL sessions whose transactions are all read-only. [`Database::write`]
+    /// is refused.
+    ReadOnly,
 }
 
-/// A versioned import: which list, from where, when, with which checksum.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Snapshot {
-    pub kind: String,
-    pub name: String,
-    pub source: String,
-    pub format: String,
-    pub checksum: String,
-    pub record_count: i64,
-    pub imported_at: String,
+/// How many times [`Database::write`] runs a transaction that keeps losing races on PostgreSQL.
+/// A re-run holds the write lane alone (see [`Database::write`]), so only a writer outside
+/// Interdict (a migration, someone at `psql`) can beat it again; the bound is for that case,
+/// with jittered exponential back-off from the third try. Beyond it the caller gets
+/// [`StoreError::Unavailable`].
+pub const WRITE_ATTEMPTS: u32 = 5;
+
+/// An open database, shared by cloning (one pool of connections behind an `Arc`).
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Inner>,
 }
 
-/// An open data directory.
-pub struct Store {
-    path: PathBuf,
-    conn: Connection,
+struct Inner {
+    pool: Pool,
+    backend: Backend,
+    /// For messages: the SQLite file, or the URL without its password.
+    location: String,
+    read_only: bool,
+    /// SQLite has one write lock per file; this process's writers queue here instead of
+    /// polling for it through the busy handler (other processes still wait through the busy
+    /// timeout). Guards no data, so a panic while holding it leaves nothing to repair.
+    sqlite_writer: Option<Mutex<()>>,
+    /// Transactions re-run after losing a race, since open (for metrics).
+    retries: std::sync::atomic::AtomicU64,
 }
 
-impl Store {
-    /// Opens (creating on first use) the database in `dir` and brings its schema up to date.
-    pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = dir.join(DB_FILE);
-        let sql = sql_error(&path);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(sql)?;
-        let mut store = Store { path, conn };
-        store.migrate()?;
-        Ok(store)
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.inner.backend)
+            .field("location", &self.inner.location)
+            .field("read_only", &self.inner.read_only)
+            .finish()
+    }
+}
+
+/// What one run of a transaction came to.
+enum Attempt<T, E> {
+    Done(T),
+    /// Lost a race (serialization failure, deadlock): may be run again.
+    LostRace(E),
+    Failed(E),
+}
+
+impl Database {
+    /// Opens a database for reading and writing, migrating it to [`SCHEMA_VERSION`]:
+    /// `postgres://…` or `postgresql://…` is a PostgreSQL server, `sqlite:PATH` or any other
+    /// text the path of a data directory (created on first use).
+    pub fn open(location: &str) -> Result<Database, StoreError> {
+        Database::open_at(Location::parse(location), Access::ReadWrite)
     }
 
-    /// The schema version stored in the database.
+    /// Opens a database for reading only; it must already be at [`SCHEMA_VERSION`].
+    pub fn open_read_only(location: &str) -> Result<Database, StoreError> {
+        Database::open_at(Location::parse(location), Access::ReadOnly)
+    }
+
+    /// Opens `location` (a [`Location`], a data directory `&Path`, or text as for [`Database::open`]).
+    pub fn open_at(location: impl Into<Location>, access: Access) -> Result<Database, StoreError> {
+        let location = location.into();
+        let read_only = access == Access::ReadOnly;
+        let backend = location.backend();
+        let shown = location.to_string();
+        let connector = match &location {
+            Location::DataDir(dir) => {
+                let file = dir.join(DB_FILE);
+                if read_only {
+                    if !file.exists() {
+                        return Err(StoreError::NotMigrated {
+                            location: shown,
+                            found: 0,
+                            supported: SCHEMA_VERSION,
+                        });
+                    }
+                } else {
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                        path: dir.clone(),
+                        source,
+                    })?;
+                }
+                Connector::sqlite(file, read_only)
+            }
+            Location::Postgres(url) => Connector::postgres(url, read_only)?,
+        };
+        let db = Database {
+            inner: Arc::new(Inner {
+                pool: Pool::new(connector, pool::default_pool_size(backend), backend, shown),
+                backend,
+                location: location.to_string(),
+                read_only,
+                sqlite_writer: (backend == Backend::Sqlite).then(|| Mutex::new(())),
+                retries: Default::default(),
+            }),
+        };
+        if read_only {
+            let found = db.schema_version()?;
+            if found < SCHEMA_VERSION {
+                return Err(StoreError::NotMigrated {
+                    location: db.inner.location.clone(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+        } else {
+            db.migrate()?;
+        }
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The SQLite file or the PostgreSQL URL, without password: for messages.
+    pub fn location(&self) -> &str {
+        &self.inner.location
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.inner.read_only
+    }
+
+    /// Brings the schema to [`SCHEMA_VERSION`] (done by every read-write open; `interdict
+    /// migrate` calls it to say what it did). Safe to run from several processes at once.
+    pub fn migrate(&self) -> Result<Migrated, StoreError> {
+        if self.inner.read_only {
+            return Err(StoreError::ReadOnly {
+                location: self.inner.location.clone(),
+                operation: "migrate",
+            });
+        }
+        let _writer = self.sqlite_writer();
+        let mut pooled = self.inner.pool.get()?;
+        let conn = pooled
+            .conn()
+            .ok_or_else(|| self.lost_connection("migrate"))?;
+        migrate::migrate(conn, self.inner.backend, &self.inner.location)
+    }
+
+    /// The schema version stored in the database (0 when empty).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        self.conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(sql_error(&self.path))
+        let mut pooled = self.inner.pool.get()?;
+        let conn = pooled
+            .conn()
+            .ok_or_else(|| self.lost_connection("read the schema version"))?;
+        migrate::check_not_newer(
+            migrate::current_version(conn, &self.inner.location)?,
+            &self.inner.location,
+        )
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// Readiness (`/readyz`): the database answers and is at this build's schema version.
+    pub fn ping(&self) -> Result<(), StoreError> {
         let found = self.schema_version()?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::NotMigrated {
+                location: self.inner.location.clone(),
                 found,
                 supported: SCHEMA_VERSION,
             });
         }
-        for (i, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let version = i as i64 + 1;
-            let fail = |source| StoreError::Migration {
-                path: self.path.clone(),
-                version,
-                source,
-            };
-            let tx = self.conn.transaction().map_err(fail)?;
-            tx.execute_batch(migration).map_err(fail)?;
-            tx.pragma_update(None, "user_version", version)
-                .map_err(fail)?;
-            tx.commit().map_err(fail)?;
-            tracing::info!(version, path = %self.path.display(), "migrated data directory");
-        }
         Ok(())
     }
 
-    /// Runs `work` in one transaction: committed if it returns `Ok`, rolled back otherwise (or if
-    /// the process dies part-way), so readers see either the old state or the new one.
-    pub fn write<T, E>(
-        &mut self,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
-    ) -> Result<T, E>
+    /// The connection pool's counts (`/metrics`).
+    pub fn pool_stats(&self) -> PoolStats {
+        self.inner.pool.stats()
+    }
+
+    /// How many write transactions were re-run after losing a race since this database was
+    /// opened (`/metrics`: a rising rate means writers contend for the same rows).
+    pub fn write_retries(&self) -> u64 {
+        self.inner
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn lost_connection(&self, operation: &'static str) -> StoreError {
+        StoreError::Database {
+            backend: self.inner.backend,
+            operation,
+            reason: "the pooled connection was already returned".into(),
+        }
+    }
+
+    fn sqlite_writer(&self) -> Option<MutexGuard<'_, ()>> {
+        self.inner
+            .sqlite_writer
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// Runs `work` in one write transaction: committed if it returns `Ok`, rolled back if it
+    /// returns `Err` or panics (or the process dies part-way).
+    ///
+    /// On PostgreSQL the transaction is `SERIALIZABLE`: every set of concurrent transactions
+    /// has the effect of some order of them one at a time, so what `work` reads stays true
+    /// until it commits — a read-modify-write never loses an update, a check-then-insert never
+    /// doubles up, with no locking in the callers. (`REPEATABLE READ` would stop lost updates of
+    /// one row but not write skew across rows, e.g. two servers each seeing no secretariat and
+    /// each creating one; `READ COMMITTED` stops neither.) The price is that a transaction
+    /// which loses a race is aborted by the server; it is then rolled back and `work` runs
+    /// again on a fresh snapshot, up to [`WRITE_ATTEMPTS`] times — which is why `work` is
+    /// `FnMut` and must not have effects outside the transaction. So that a hot row cannot
+    /// starve a writer, every write transaction first locks the *write lane* (migration 5):
+    /// shared on a first try, so writers run in parallel; exclusively on a re-run, which then
+    /// waits for the running writers, makes new ones queue behind it, takes its snapshot only
+    /// then, and runs alone across every server sharing the database — it cannot lose to them
+    /// again. Contention thus costs one re-run, not a lottery (the re-run does wait for the
+    /// writers already running, a long import included). On SQLite, writers take the
+    /// file's write lock at `BEGIN` and run one at a time, so nothing is re-run.
+    ///
+    /// Never call `write` from inside `work`: that would be a second, independent transaction,
+    /// waiting for the first to finish (on SQLite forever).
+    pub fn write<T, E>(&self, mut work: impl FnMut(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let sql = sql_error(&self.path);
-        let tx = self.conn.transaction().map_err(|e| E::from(sql(e)))?;
-        let value = work(&tx)?;
-        tx.commit().map_err(|e| E::from(sql(e)))?;
-        Ok(value)
+        if self.inner.read_only {
+            return Err(StoreError::ReadOnly {
+                location: self.inner.location.clone(),
+                operation: "write",
+            }
+            .into());
+        }
+        let mut attempt = 1;
+        loop {
+            let outcome = {
+                let _writer = self.sqlite_writer();
+                self.attempt(true, attempt > 1, &mut work)?
+            };
+            match outcome {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::LostRace(_) if attempt < WRITE_ATTEMPTS => {
+                    self.inner
+                        .retries
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::debug!(attempt, location = %self.inner.location, "transaction lost a race; running it again");
+                    // The first re-run needs no pause: it waits for the lane anyway. Losing
+                    // again means a writer outside the lane; then spread out.
+                    if attempt > 1 {
+                        back_off(attempt - 1);
+                    }
+                    attempt += 1;
+                }
+                Attempt::LostRace(e) | Attempt::Failed(e) => return Err(e),
+            }
+        }
     }
 
-    /// Stores `records` (id, JSON body) as the new active snapshot of `meta.kind`/`meta.name`,
-    /// replacing the previous one in the same transaction: readers see the old list or the new one,
-    /// never a mix, and a failure leaves the old one in place.
+    /// Runs `work` in one read-only transaction: one consistent snapshot of the database, never
+    /// aborted for a concurrent writer and never blocking one. A typed method that changes data
+    /// fails with [`StoreError::ReadOnly`].
+    pub fn read<T, E>(&self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let mut work = Some(work);
+        let mut once = |tx: &mut Tx<'_>| match work.take() {
+            Some(work) => work(tx),
+            None => Err(E::from(StoreError::Database {
+                backend: tx.backend(),
+                operation: "read",
+                reason: "a read transaction ran twice".into(),
+            })),
+        };
+        match self.attempt(false, false, &mut once)? {
+            Attempt::Done(value) => Ok(value),
+            Attempt::LostRace(e) | Attempt::Failed(e) => Err(e),
+        }
+    }
+
+    /// One run of a transaction on a pooled connection. The outer `Err` is for failing to
+    /// start one at all.
+    fn attempt<T, E>(
+        &self,
+        writable: bool,
+        alone: bool,
+        work: &mut impl FnMut(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<Attempt<T, E>, E>
+    where
+        E: From<StoreError>,
+    {
+        let mut pooled = self.inner.pool.get()?;
+        let conn = pooled.conn().ok_or_else(|| self.lost_connection("begin"))?;
+        let mut tx = Tx::begin(conn, writable, alone, &self.inner.location)?;
+        let outcome = work(&mut tx);
+        let (failed, lost_race) = (tx.failed, tx.lost_race);
+        let rolled_back = |tx: Tx<'_>, e: E| {
+            let clean = tx.rollback();
+            (
+                clean,
+                if lost_race {
+                    Attempt::LostRace(e)
+                } else {
+                    Attempt::Failed(e)
+                },
+            )
+        };
+        let (clean, result) = match outcome {
+            Err(e) => rolled_back(tx, e),
+            Ok(_) if failed => {
+                // `work` swallowed a failed statement: committing would keep half of it.
+                let e = StoreError::Database {
+                    backend: self.inner.backend,
+                    operation: "commit",
+                    reason: "a statement of the transaction failed, so it was rolled back".into(),
+                };
+                rolled_back(tx, E::from(e))
+            }
+            Ok(value) => match tx.commit() {
+                Ok(()) => (true, Attempt::Done(value)),
+                Err((e, true)) => (true, Attempt::LostRace(E::from(e))),
+                Err((e, false)) => (true, Attempt::Failed(E::from(e))),
+            },
+        };
+        if !clean {
+            pooled.discard();
+        }
+        Ok(result)
+    }
+
+    // ---- the CLI's operations, each one transaction (as `Store` had them) ----
+
+    /// [`Tx::replace_snapshot`] in its own write transaction.
     pub fn replace_snapshot(
-        &mut self,
+        &self,
         meta: &Snapshot,
         records: &[(String, String)],
     ) -> Result<i64, StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            let sql = sql_error(&path);
-            let old: Vec<i64> = {
-                let mut stmt = tx
-                    .prepare("SELECT id FROM imports WHERE kind = ?1 AND name = ?2 AND active = 1")
-                    .map_err(sql)?;
-                let rows = stmt
-                    .query_map([&meta.kind, &meta.name], |r| r.get(0))
-                    .map_err(sql)?;
-                rows.collect::<Result<_, _>>().map_err(sql)?
-            };
-            for id in &old {
-                tx.execute("DELETE FROM snapshot_records WHERE import_id = ?1", [id]).map_err(sql)?;
-                tx.execute("UPDATE imports SET active = 0 WHERE id = ?1", [id]).map_err(sql)?;
-            }
-            tx.execute(
-                "INSERT INTO imports (kind, name, source, format, checksum, record_count, imported_at, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
-                rusqlite::params![
-                    meta.kind, meta.name, meta.source, meta.format, meta.checksum,
-                    records.len() as i64, meta.imported_at
-                ],
-            )
-            .map_err(sql)?;
-            let import_id = tx.last_insert_rowid();
-            let mut insert = tx
-                .prepare("INSERT INTO snapshot_records (import_id, record_id, body) VALUES (?1, ?2, ?3)")
-                .map_err(sql)?;
-            for (id, body) in records {
-                insert.execute(rusqlite::params![import_id, id, body]).map_err(sql)?;
-            }
-            Ok(import_id)
-        })
+        self.write(|tx| tx.replace_snapshot(meta, records))
     }
 
-    /// The active snapshots of a kind, by name.
+    /// [`Tx::snapshots`] in its own read transaction.
     pub fn snapshots(&self, kind: &str) -> Result<Vec<Snapshot>, StoreError> {
-        let sql = sql_error(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT kind, name, source, format, checksum, record_count, imported_at FROM imports
-                 WHERE kind = ?1 AND active = 1 ORDER BY name",
-            )
-            .map_err(sql)?;
-        let rows = stmt
-            .query_map([kind], |r| {
-                Ok(Snapshot {
-                    kind: r.get(0)?,
-                    name: r.get(1)?,
-                    source: r.get(2)?,
-                    format: r.get(3)?,
-                    checksum: r.get(4)?,
-                    record_count: r.get(5)?,
-                    imported_at: r.get(6)?,
-                })
-            })
-            .map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
+        self.read(|tx| tx.snapshots(kind))
     }
 
-    /// The record bodies of the active snapshots of a kind, grouped by snapshot name.
+    /// [`Tx::snapshot_records`] in its own read transaction.
     pub fn snapshot_records(&self, kind: &str) -> Result<Vec<(String, Vec<String>)>, StoreError> {
-        let sql = sql_error(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT i.name, r.body FROM snapshot_records r JOIN imports i ON i.id = r.import_id
-                 WHERE i.kind = ?1 AND i.active = 1 ORDER BY i.name, r.rowid",
-            )
-            .map_err(sql)?;
-        let mut out: Vec<(String, Vec<String>)> = Vec::new();
-        let mut rows = stmt.query([kind]).map_err(sql)?;
-        while let Some(row) = rows.next().map_err(sql)? {
-            let name: String = row.get(0).map_err(sql)?;
-            let body: String = row.get(1).map_err(sql)?;
-            match out.last_mut() {
-                Some((n, bodies)) if *n == name => bodies.push(body),
-                _ => out.push((name, vec![body])),
-            }
-        }
-        Ok(out)
+        self.read(|tx| tx.snapshot_records(kind))
     }
 
-    /// Records screened imports (id, JSON body); an id recorded before is left as it was, so
-    /// screening the same file twice does not count its imports twice.
+    /// [`Tx::record_ledger`] in its own write transaction.
     pub fn record_ledger(
-        &mut self,
+        &self,
         entries: &[(String, String)],
         recorded_at: &str,
     ) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            let sql = sql_error(&path);
-            let mut stmt = tx
-                .prepare("INSERT OR IGNORE INTO alr_ledger (declaration_id, body, recorded_at) VALUES (?1, ?2, ?3)")
-                .map_err(sql)?;
-            let mut n = 0;
-            for (id, body) in entries {
-                n += stmt.execute(rusqlite::params![id, body, recorded_at]).map_err(sql)?;
-            }
-            Ok(n)
-        })
+        self.write(|tx| tx.record_ledger(entries, recorded_at))
     }
 
-    /// Every recorded import (JSON bodies), oldest first.
+    /// [`Tx::ledger`] in its own read transaction.
     pub fn ledger(&self) -> Result<Vec<String>, StoreError> {
-        let sql = sql_error(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT body FROM alr_ledger ORDER BY rowid")
-            .map_err(sql)?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
-        rows.collect::<Result<_, _>>().map_err(sql)
-    }
-
-    /// Read access.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        self.read(|tx| tx.ledger())
     }
 }
 
-/// Maps a SQLite error to one that names the database file.
-fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
-    move |source| StoreError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn creates_migrates_and_reopens() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let mode: String = store
-            .conn()
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "wal");
-        drop(store);
-        let again = Store::open(dir.path()).unwrap();
-        assert_eq!(again.schema_version().unwrap(), SCHEMA_VERSION);
-    }
-
-    #[test]
-    fn snapshots_replace_each_other_atomically() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let meta = |checksum: &str| Snapshot {
-            kind: "watchlist".into(),
-            name: "x".into(),
-            source: "f".into(),
-            format: "csv".into(),
-            checksum: checksum.into(),
-            record_count: 0,
-            imported_at: "2026-11-28T00:00:00Z".into(),
-        };
-        store
-            .replace_snapshot(
-                &meta("a"),
-                &[("1".into(), "{}".into()), ("2".into(), "{}".into())],
-            )
-            .unwrap();
-        store
-            .replace_snapshot(&meta("b"), &[("3".into(), "{\"n\":3}".into())])
-            .unwrap();
-        let snaps = store.snapshots("watchlist").unwrap();
-        assert_eq!(snaps.len(), 1);
-        assert_eq!(
-            (snaps[0].checksum.as_str(), snaps[0].record_count),
-            ("b", 1)
-        );
-        assert_eq!(
-            store.snapshot_records("watchlist").unwrap(),
-            vec![("x".to_string(), vec!["{\"n\":3}".to_string()])]
-        );
-    }
-
-    #[test]
-    fn refuses_a_database_from_a_newer_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store
-            .conn()
-            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
-        drop(store);
-        let err = Store::open(dir.path()).err().unwrap();
-        assert!(matches!(err, StoreError::TooNew { .. }));
-        assert!(err.to_string().contains("newer than this build"), "{err}");
-    }
-
-    #[test]
-    fn a_failed_write_leaves_the_previous_state() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let insert =
-            "INSERT INTO imports (kind, name, source, format, checksum, record_count, imported_at)
-                      VALUES ('watchlist', 'x', 'f', 'csv', 'abc', 1, '2026-01-01T00:00:00Z')";
-        store
-            .write(|tx| {
-                tx.execute(insert, []).map_err(|e| StoreError::Sqlite {
-                    path: "t".into(),
-                    source: e,
-                })
-            })
-            .unwrap();
-        let result: Result<(), StoreError> = store.write(|tx| {
-            tx.execute(insert, []).unwrap();
-            Err(StoreError::Sqlite {
-                path: "t".into(),
-                source: rusqlite::Error::InvalidQuery,
-            })
-        });
-        assert!(result.is_err());
-        let n: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 1);
-    }
+/// Sleeps before re-running a transaction: exponential (2 ms doubling, at most 200 ms) with a
+/// random half of it, so racing writers spread out rather than collide again in step.
+fn back_off(attempt: u32) {
+    let ceiling_ms = (2u64 << attempt.min(7)).min(200);
+    let mut noise = [0u8; 2];
+    let random = getrandom::fill(&mut noise).map_or(0, |()| u64::from(u16::from_le_bytes(noise)));
+    let ms = ceiling_ms / 2 + random % (ceiling_ms / 2 + 1);
+    std::thread::sleep(Duration::from_millis(ms));
 }

@@ -74,7 +74,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
         .iter()
         .map(|e| Ok((e.id.clone(), serde_json::to_string(e)?)))
         .collect::<Result<_>>()?;
-    let mut store = ctx.store()?;
+    let store = ctx.store()?;
     let meta = Snapshot {
         kind: KIND.into(),
         name: name.into(),

@@ -49,7 +49,7 @@ pub fn context_import(ctx: &Context, kind: &'static str, cmd: &ImportCommand) ->
                     .map(|p| Ok((p.reference.clone(), serde_json::to_string(p)?)))
                     .collect::<Result<_>>()?,
             };
-            let mut store = ctx.store()?;
+            let store = ctx.store()?;
             use sha2::Digest;
             let checksum = sha2::Sha256::digest(text.as_bytes())
                 .iter()

@@ -1,0 +1,3 @@
+-- The write lane exists on PostgreSQL only (see migrations/postgres/0005_write_lane.sql): SQLite
+-- writers already run one at a time under the file's write lock. The version is kept so that a
+-- version number means the same schema on both backends.
