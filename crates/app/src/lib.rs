@@ -1,1 +1,20 @@
-//! Use cases.
+//! The application layer: the use cases both shells call. The CLI and the server parse their
+//! input (arguments and files, or requests), call a function here, and print its typed answer;
+//! what a use case means — where the screening context comes from, what an import replaces,
+//! which defaults a method has — is decided here once.
+//!
+//! Architecture invariant: the only crate that combines the store with the engines. It reads
+//! no files and speaks no HTTP: a shell hands it text, records or bytes.
+
+pub mod alerts;
+pub mod demo;
+mod engines;
+mod error;
+pub mod identity;
+pub mod lists;
+pub mod screening;
+pub mod substances;
+
+pub use engines::{App, CachedScreener};
+pub use error::AppError;
+pub use interdict_store::{Database, ErrorKind, PoolStats, StoreError};

@@ -42,6 +42,13 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub data_dir: PathBuf,
+    /// The database: `postgres://user@host/db` for a shared deployment; default: the SQLite
+    /// database in --data-dir.
+    #[arg(long, global = true, env = "INTERDICT_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Log format on standard error: `text` or `json` (one JSON object a line, with the request id).
+    #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
     /// Write JSON (Lines) even on a terminal.
     #[arg(long, global = true)]
     pub json: bool,
@@ -55,6 +62,22 @@ pub struct GlobalArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Serve the coalition platform: the JSON API (and the web UI) over the database.
+    #[command(after_help = "\
+The server is one process; several can serve one PostgreSQL database behind a load balancer
+(--database postgres://…). It stops on SIGTERM or SIGINT after finishing requests in flight.
+Operations: GET /healthz, /readyz, /metrics; the API contract at GET /api/openapi.json.
+
+Examples:
+  interdict serve --demo                      # a demo coalition on a fresh data directory
+  interdict admin init --email admin@secretariat.example && interdict serve
+  interdict serve --database postgres://interdict@db.internal/interdict --listen 0.0.0.0:8080")]
+    Serve(ServeArgs),
+    /// Bootstrap and administer a coalition without the API: organisations, users, tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Bring the database's schema up to date (also done at start-up of every command).
+    Migrate,
     /// Identify controlled substances in goods descriptions (names, synonyms, CAS numbers, typos).
     #[command(after_help = "\
 Each match says which substance, under which control lists, how sure (score in [0,1]) and what
@@ -431,4 +454,92 @@ fn parse_unit_f64(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{v} is outside 0..=1"))
     }
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Seed a demo coalition (countries, authorities, users of every role, the example lists)
+    /// when the database is empty, and print how to sign in.
+    #[arg(long)]
+    pub demo: bool,
+    /// Shift the server's clock by this many days (training and deadline tests).
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    pub clock_offset: i64,
+    /// Send the session cookie without `Secure` (plain-HTTP development on another host than
+    /// localhost only).
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create the secretariat and its first admin, and print the admin's API token (once).
+    Init {
+        /// The secretariat's name.
+        #[arg(long, default_value = "Coalition Secretariat")]
+        name: String,
+        /// The first admin's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 (not for the secretariat).
+        #[arg(long)]
+        country: Option<String>,
+        /// competent_authority, customs, police, forensic_lab, health or secretariat.
+        #[arg(long)]
+        kind: String,
+    },
+    /// List the organisations.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user to an organisation.
+    Add {
+        /// The organisation's id (`interdict admin org list`).
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// viewer, analyst, officer or admin.
+        #[arg(long)]
+        role: String,
+        /// Read a password (at least 12 characters) from standard input; without it the user
+        /// signs in with tokens only.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (shown once, stored only as a hash).
+    Create {
+        /// The user's email.
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
 }

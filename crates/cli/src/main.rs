@@ -30,7 +30,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.verbose, cli.global.quiet);
+    init_logging(cli.global.verbose, cli.global.quiet, &cli.global.log_format);
     let ctx = output::Context::new(&cli.global);
     let result = match &cli.command {
         Command::Identify(args) => cmd::identify::run(&ctx, args),
@@ -42,11 +42,18 @@ fn main() -> ExitCode {
         Command::MatchParty(args) => cmd::parties::match_party(&ctx, args),
         Command::CompareNames(args) => cmd::parties::compare_names(&ctx, args),
         Command::Screen(args) => cmd::screen::screen(&ctx, args),
-        Command::Alr(c) => cmd::screen::context_import(&ctx, "alr", c),
-        Command::Pens(c) => cmd::screen::context_import(&ctx, "pens", c),
+        Command::Alr(c) => {
+            cmd::screen::context_import(&ctx, interdict_app::screening::ContextKind::Alr, c)
+        }
+        Command::Pens(c) => {
+            cmd::screen::context_import(&ctx, interdict_app::screening::ContextKind::Pens, c)
+        }
         Command::Detect(args) => cmd::detect::run(&ctx, args),
         Command::Alerts(args) => cmd::alerts::run(&ctx, args),
         Command::Classify(args) => cmd::classify::run(&ctx, args),
+        Command::Serve(args) => cmd::serve::serve(&ctx, args),
+        Command::Admin(c) => cmd::serve::admin(&ctx, c),
+        Command::Migrate => cmd::serve::migrate(&ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -67,7 +74,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(verbose: u8, quiet: bool) {
+fn init_logging(verbose: u8, quiet: bool, format: &str) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -77,9 +84,13 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("INTERDICT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if format == "json" {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
 }

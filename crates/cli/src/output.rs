@@ -26,16 +26,24 @@ pub struct Context {
     pub json: bool,
     pub quiet: bool,
     pub data_dir: PathBuf,
+    /// `--database URL`, when given.
+    pub database: Option<String>,
     stderr_is_terminal: bool,
 }
 
 impl Context {
-    /// Opens (creating on first use) the data directory's database.
-    pub fn store(&self) -> anyhow::Result<interdict_store::Database> {
-        Ok(interdict_store::Database::open_at(
-            self.data_dir.as_path(),
-            interdict_store::Access::ReadWrite,
-        )?)
+    /// Opens the database: `--database URL` when given, else the data directory's SQLite
+    /// database (created on first use). The schema is brought up to date.
+    pub fn database(&self) -> anyhow::Result<interdict_app::Database> {
+        let location = self.database_location();
+        interdict_app::Database::open(&location).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Where the database is, as given or the data directory.
+    pub fn database_location(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| self.data_dir.display().to_string())
     }
 
     pub fn new(global: &GlobalArgs) -> Context {
@@ -43,6 +51,7 @@ impl Context {
             json: global.json || !std::io::stdout().is_terminal(),
             quiet: global.quiet,
             data_dir: global.data_dir.clone(),
+            database: global.database.clone(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
         }
     }

@@ -6,13 +6,17 @@
 //! the engine's result where it can (answers are serialised on hot paths), and its field order is
 //! the order on the wire (serde_json keeps insertion order).
 
+mod alerts;
 mod error;
 mod identify;
 mod parties;
+mod substances;
 
+pub use alerts::AlertWire;
 pub use error::{ErrorBody, ErrorRecord};
 pub use identify::{CasMentionWire, IdentificationWire, SubstanceMatchWire};
 pub use parties::{PartyMatchWire, PartyQueryWire, PartyResultWire};
+pub use substances::SubstanceSummaryWire;
 
 /// Scores on the wire: three decimals, so answers are stable across platforms and readable.
 pub fn round3(x: f32) -> f64 {

@@ -7,4 +7,5 @@ pub mod identify;
 pub mod lists;
 pub mod parties;
 pub mod screen;
+pub mod serve;
 pub mod substances;

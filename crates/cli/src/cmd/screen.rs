@@ -6,80 +6,51 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
+use interdict_app::screening::{self, ContextKind, Screened};
 use interdict_registry::Registry;
-use interdict_screen::context::{parse_alr, parse_pens, parse_route_risk, AlrRow, Pen};
-use interdict_screen::{
-    AlrLedger, Assessment, Context as ScreenContext, DeclarationReader, InputFormat, LedgerEntry,
-    Level, RecordError, Screener,
-};
-use interdict_store::Snapshot;
+use interdict_screen::context::{parse_alr, parse_pens, parse_route_risk};
+use interdict_screen::{Assessment, DeclarationReader, InputFormat, Level, Screener};
 use interdict_watchlist::import::Format;
-use rayon::prelude::*;
 use serde_json::json;
 
 use crate::cli::{ImportCommand, ScreenArgs};
 use crate::exit;
 use crate::output::{open_input, Context, Table};
 
-/// Declarations assessed in parallel per batch; the ALR totals are applied in input order.
-const BATCH: usize = 4096;
-
 fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// `interdict alr import|status` and `interdict pens import|status`.
-pub fn context_import(ctx: &Context, kind: &'static str, cmd: &ImportCommand) -> Result<u8> {
+pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> Result<u8> {
     match cmd {
         ImportCommand::Import { file } => {
             let text = read_text(file)?;
             let name = file.display().to_string();
-            let records: Vec<(String, String)> = match kind {
-                "alr" => parse_alr(&name, &text)?
-                    .iter()
-                    .map(|r| {
-                        Ok((
-                            format!("{}:{}:{}", r.country, r.cas, r.year),
-                            serde_json::to_string(r)?,
-                        ))
-                    })
-                    .collect::<Result<_>>()?,
-                _ => parse_pens(&name, &text)?
-                    .iter()
-                    .map(|p| Ok((p.reference.clone(), serde_json::to_string(p)?)))
-                    .collect::<Result<_>>()?,
-            };
-            let store = ctx.store()?;
-            use sha2::Digest;
-            let checksum = sha2::Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            store.replace_snapshot(
-                &Snapshot {
-                    kind: kind.into(),
-                    name: kind.into(),
-                    source: name.clone(),
-                    format: "csv".into(),
-                    checksum,
-                    record_count: records.len() as i64,
-                    imported_at: crate::output::now_rfc3339(),
-                },
-                &records,
-            )?;
+            let db = ctx.database()?;
+            let snapshot =
+                screening::import_context(&db, kind, &name, &text, &crate::output::now_rfc3339())
+                    .map_err(|e| match e {
+                    interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
+                    other => anyhow::anyhow!(other),
+                })?;
             if !ctx.quiet {
-                eprintln!("imported {} {kind} records from {name}", records.len());
+                eprintln!(
+                    "imported {} {} records from {name}",
+                    snapshot.record_count,
+                    kind.as_str()
+                );
             }
             Ok(exit::OK)
         }
         ImportCommand::Status => {
-            let store = ctx.store()?;
+            let db = ctx.database()?;
             let mut out = io::stdout().lock();
-            for s in store.snapshots(kind)? {
+            for s in db.snapshots(kind.as_str())? {
                 writeln!(
                     out,
                     "{}",
-                    json!({"kind": kind, "records": s.record_count, "source": s.source, "imported_at": s.imported_at, "checksum": s.checksum})
+                    json!({"kind": kind.as_str(), "records": s.record_count, "source": s.source, "imported_at": s.imported_at, "checksum": s.checksum})
                 )?;
             }
             Ok(exit::OK)
@@ -102,56 +73,33 @@ fn watchlist_format(path: &Path) -> Format {
 
 pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     let started = std::time::Instant::now();
-    let store = ctx.store()?;
+    let db = ctx.database()?;
 
-    // Context: the data directory, then this run's files.
-    let mut index = super::lists::load_index(ctx)?;
+    // Context: the database, then this run's files.
+    let mut extra = screening::Extra::default();
     for path in &args.watchlist {
         let format = watchlist_format(path);
         let (entities, _) = super::lists::parse_list(format, path)
             .with_context(|| format!("--watchlist {}", path.display()))?;
-        index.add_list(
-            &path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            entities,
-        );
-    }
-    let mut sctx = ScreenContext::default();
-    for body in store
-        .snapshot_records("alr")?
-        .into_iter()
-        .flat_map(|(_, b)| b)
-    {
-        sctx.alr.push(
-            serde_json::from_str::<AlrRow>(&body)
-                .context("ALR records in the data directory are corrupt")?,
-        );
-    }
-    for body in store
-        .snapshot_records("pens")?
-        .into_iter()
-        .flat_map(|(_, b)| b)
-    {
-        sctx.pens.push(
-            serde_json::from_str::<Pen>(&body)
-                .context("PEN records in the data directory are corrupt")?,
-        );
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        extra.watchlists.push((name, entities));
     }
     if let Some(p) = &args.alr {
-        sctx.alr
-            .extend(parse_alr(&p.display().to_string(), &read_text(p)?)?);
+        extra.alr = parse_alr(&p.display().to_string(), &read_text(p)?)?;
     }
     if let Some(p) = &args.pens {
-        sctx.pens
-            .extend(parse_pens(&p.display().to_string(), &read_text(p)?)?);
+        extra.pens = parse_pens(&p.display().to_string(), &read_text(p)?)?;
     }
     if let Some(p) = &args.route_risk {
-        sctx.route_risk = parse_route_risk(&p.display().to_string(), &read_text(p)?)?;
+        extra.context.route_risk = parse_route_risk(&p.display().to_string(), &read_text(p)?)?;
     }
     if let Some(p) = &args.weights {
-        sctx.weights
+        extra
+            .context
+            .weights
             .parse_overrides(&p.display().to_string(), &read_text(p)?)?;
     }
     for c in &args.pen_table_ii {
@@ -159,18 +107,18 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         if !interdict_core::is_iso2(&c) {
             bail!("--pen-table-ii: `{c}` is not an ISO 3166-1 alpha-2 code");
         }
-        sctx.pen_table_ii_countries.push(c);
+        extra.context.pen_table_ii_countries.push(c);
     }
-    let recorded: Vec<LedgerEntry> = store
-        .ledger()?
-        .iter()
-        .map(|b| serde_json::from_str(b))
-        .collect::<Result<_, _>>()
-        .context("the ALR ledger in the data directory is corrupt")?;
-    drop(store);
-    let mut ledger = AlrLedger::new(recorded, args.record);
+    let session = screening::load(&db, extra).with_context(|| {
+        format!(
+            "reading the screening context of {}",
+            ctx.database_location()
+        )
+    })?;
+    let mut ledger = session.ledger(args.record);
+    let index = session.index;
     let watchlist = (index.entity_count() > 0).then_some(&index);
-    let screener = Screener::new(Registry::builtin(), watchlist, sctx);
+    let screener = Screener::new(Registry::builtin(), watchlist, session.context);
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         entities = index.entity_count(),
@@ -205,53 +153,33 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     let bar = ctx.progress(size, "screening");
     let mut summary = Summary::default();
     let mut warned_unknown = false;
-    loop {
-        let batch: Vec<Result<interdict_screen::Declaration, RecordError>> =
-            declarations.by_ref().take(BATCH).collect();
-        if !warned_unknown && !declarations.unknown_fields.is_empty() {
-            warned_unknown = true;
-            let names: Vec<&str> = declarations
-                .unknown_fields
-                .iter()
-                .map(String::as_str)
-                .collect();
-            eprintln!(
-                "warning: ignoring fields not in the declaration format: {}",
-                names.join(", ")
-            );
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let prepared: Vec<Option<interdict_screen::Prepared>> = batch
-            .par_iter()
-            .map(|item| item.as_ref().ok().map(|d| screener.prepare(d)))
-            .collect();
-        for (item, prep) in batch.iter().zip(prepared) {
-            match (item, prep) {
-                (Ok(d), Some(p)) => {
-                    let a = screener.finish(p, &mut ledger);
-                    summary.add(&a);
-                    if table_mode {
-                        if a.risk.level != Level::None {
-                            let mut flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
-                            flags.dedup();
-                            let goods: String = d.goods_description.chars().take(40).collect();
-                            let row = vec![
-                                a.id.clone(),
-                                a.risk.level.as_str().into(),
-                                a.risk.score.to_string(),
-                                flags.join(" "),
-                                goods,
-                            ];
-                            table_rows.push((a.risk.score, d.line, row));
-                        }
-                    } else {
-                        serde_json::to_writer(&mut out, &a)?;
-                        out.write_all(b"\n")?;
+    screening::screen_batches::<_, anyhow::Error>(
+        &screener,
+        &mut ledger,
+        &mut declarations,
+        |outcome| {
+            match &outcome {
+                Screened::Assessed(d, a) => {
+                    summary.add(a);
+                    if !table_mode {
+                        let mut buf = Vec::with_capacity(512);
+                        screening::write_outcome(&mut buf, &outcome);
+                        out.write_all(&buf)?;
+                    } else if a.risk.level != Level::None {
+                        let mut flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
+                        flags.dedup();
+                        let goods: String = d.goods_description.chars().take(40).collect();
+                        let row = vec![
+                            a.id.clone(),
+                            a.risk.level.as_str().into(),
+                            a.risk.score.to_string(),
+                            flags.join(" "),
+                            goods,
+                        ];
+                        table_rows.push((a.risk.score, d.line, row));
                     }
                 }
-                (Err(e), _) => {
+                Screened::Invalid(e) => {
                     summary.errors += 1;
                     if table_mode {
                         let row = vec![
@@ -263,18 +191,31 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                         ];
                         table_rows.push((101, e.line, row));
                     } else {
-                        serde_json::to_writer(
-                            &mut out,
-                            &json!({"id": e.id, "line": e.line, "error": {"code": "invalid_record", "message": e.message}}),
-                        )?;
-                        out.write_all(b"\n")?;
+                        let mut buf = Vec::with_capacity(256);
+                        screening::write_outcome(&mut buf, &outcome);
+                        out.write_all(&buf)?;
                     }
                 }
-                (Ok(_), None) => unreachable!("every valid declaration is prepared"),
             }
-        }
-        bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
-    }
+            Ok(())
+        },
+        |declarations| {
+            if !warned_unknown && !declarations.unknown_fields.is_empty() {
+                warned_unknown = true;
+                let names: Vec<&str> = declarations
+                    .unknown_fields
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                eprintln!(
+                    "warning: ignoring fields not in the declaration format: {}",
+                    names.join(", ")
+                );
+            }
+            bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
+            Ok(true)
+        },
+    )?;
     bar.finish_and_clear();
     if declarations.id_check_exhausted {
         eprintln!(
@@ -298,18 +239,11 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     drop(out);
 
     if args.record && !ledger.new_entries.is_empty() {
-        let entries: Vec<(String, String)> = ledger
-            .new_entries
-            .iter()
-            .map(|e| Ok((e.declaration_id.clone(), serde_json::to_string(e)?)))
-            .collect::<Result<_>>()?;
-        let n = ctx
-            .store()?
-            .record_ledger(&entries, &crate::output::now_rfc3339())?;
+        let n = screening::record_imports(&db, &ledger.new_entries, &crate::output::now_rfc3339())?;
         if !ctx.quiet {
             eprintln!(
                 "recorded {n} imports in {} for later ALR totals",
-                ctx.data_dir.display()
+                ctx.database_location()
             );
         }
     }

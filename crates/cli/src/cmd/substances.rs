@@ -3,12 +3,14 @@
 use std::io::{self, Write};
 
 use anyhow::{bail, Result};
-use interdict_registry::{Cas, Identifier, Registry, Substance};
-use serde_json::{json, Value};
+use interdict_app::substances;
+use interdict_registry::{Registry, Substance};
+use interdict_types::SubstanceSummaryWire;
+use serde_json::json;
 
 use crate::cli::SubstancesCommand;
 use crate::exit;
-use crate::output::{round3, Context, Table};
+use crate::output::{Context, Table};
 
 pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
     let registry = Registry::builtin();
@@ -22,24 +24,11 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
                     );
                 }
             }
-            let selected: Vec<&Substance> = registry
-                .substances()
-                .iter()
-                .filter(|s| {
-                    list.as_ref()
-                        .is_none_or(|l| s.controls.iter().any(|c| &c.list == l))
-                })
-                .collect();
+            let selected = substances::on_list(registry, list.as_deref());
             print_summaries(ctx, &mut out, &selected, None)?;
         }
         SubstancesCommand::Show { id } => {
-            let substance = registry.get(id).or_else(|| {
-                Cas::parse(id)
-                    .ok()
-                    .and_then(|c| registry.by_cas(c))
-                    .map(|(s, _)| s)
-            });
-            let Some(s) = substance else {
+            let Some(s) = substances::find(registry, id) else {
                 bail!(
                     "no substance `{id}` in the registry; try `interdict substances search {id}`"
                 );
@@ -51,26 +40,7 @@ pub fn run(ctx: &Context, cmd: &SubstancesCommand) -> Result<u8> {
             }
         }
         SubstancesCommand::Search { text } => {
-            let identifier = Identifier::new(registry).with_threshold(0.5);
-            let mut found: Vec<(&Substance, f32)> = identifier
-                .identify(text)
-                .matches
-                .iter()
-                .map(|m| (m.substance, m.score))
-                .collect();
-            let needle = interdict_registry::compact(text);
-            if !needle.is_empty() {
-                for s in registry.substances() {
-                    let hit = s
-                        .synonyms
-                        .iter()
-                        .any(|y| interdict_registry::compact(&y.text).contains(&needle))
-                        || s.id.contains(&needle);
-                    if hit && !found.iter().any(|(f, _)| f.id == s.id) {
-                        found.push((s, 0.5));
-                    }
-                }
-            }
+            let found = substances::search(registry, text);
             let subs: Vec<&Substance> = found.iter().map(|(s, _)| *s).collect();
             let scores: Vec<f32> = found.iter().map(|(_, x)| *x).collect();
             if subs.is_empty() && !ctx.json {
@@ -109,18 +79,6 @@ fn members(registry: &Registry, list: &str) -> usize {
         .count()
 }
 
-fn summary_json(s: &Substance) -> Value {
-    json!({
-        "substance_id": s.id,
-        "name": s.name,
-        "category": s.category,
-        "cas": s.cas,
-        "hs2022": s.hs2022,
-        "inchikey": s.inchikey,
-        "controls": s.control_ids(),
-    })
-}
-
 fn print_summaries(
     ctx: &Context,
     out: &mut impl Write,
@@ -129,11 +87,8 @@ fn print_summaries(
 ) -> Result<()> {
     if ctx.json {
         for (i, s) in subs.iter().enumerate() {
-            let mut v = summary_json(s);
-            if let Some(scores) = scores {
-                v["score"] = json!(round3(scores[i]));
-            }
-            writeln!(out, "{v}")?;
+            let wire = SubstanceSummaryWire::new(s, scores.map(|x| x[i]));
+            writeln!(out, "{}", serde_json::to_string(&wire)?)?;
         }
         return Ok(());
     }

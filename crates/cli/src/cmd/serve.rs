@@ -1,0 +1,177 @@
+//! `interdict serve`, `interdict admin …`, `interdict migrate`: the platform's shell commands.
+
+use std::io::{self, Read, Write};
+
+use anyhow::{Context as _, Result};
+use interdict_app::{identity, App, Database};
+use interdict_core::CountryCode;
+use interdict_domain::{OrgKind, Role};
+use serde_json::json;
+
+use crate::cli::{AdminCommand, OrgCommand, ServeArgs, TokenCommand, UserCommand};
+use crate::exit;
+use crate::output::Context;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `interdict serve`.
+pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
+    let db = ctx.database()?;
+    let mut users = Vec::new();
+    if args.demo {
+        let files = interdict_app::demo::DemoFiles {
+            watchlist_csv: include_str!("../../../../examples/watchlist.csv"),
+            alr_csv: include_str!("../../../../examples/alr.csv"),
+            pens_csv: include_str!("../../../../examples/pens.csv"),
+        };
+        let fresh = db.read(|tx| tx.organisations())?.is_empty();
+        if fresh {
+            users = interdict_app::demo::seed(&db, &files, now(), &crate::output::now_rfc3339())
+                .context("seeding the demo coalition")?;
+        } else if !ctx.quiet {
+            eprintln!("--demo: the database has a coalition already; serving it as it is");
+        }
+    }
+    let settings = interdict_server::Settings {
+        secure_cookies: !args.insecure_cookies,
+        clock_offset_days: args.clock_offset,
+        ..Default::default()
+    };
+    let state = interdict_server::AppState::new(App::new(db), settings);
+    if !users.is_empty() {
+        eprintln!(
+            "Demo coalition on http://{} — sign in as (password, then API token):",
+            args.listen
+        );
+        let mut shown = 0;
+        for u in &users {
+            if shown < 8 && (u.role == Role::Admin || u.role == Role::Officer) {
+                eprintln!(
+                    "  {:<44} {:<8} {:<34} {}",
+                    u.email,
+                    u.role.as_str(),
+                    u.password,
+                    u.token
+                );
+                shown += 1;
+            }
+        }
+        eprintln!(
+            "  ({} demo users in all; every password is demo-<the email without @…demo>)",
+            users.len()
+        );
+    }
+    interdict_server::run(args.listen, state)?;
+    Ok(exit::OK)
+}
+
+/// `interdict migrate`: brings the database's schema up to date and says what it did.
+pub fn migrate(ctx: &Context) -> Result<u8> {
+    let db = ctx.database()?;
+    let version = db.schema_version()?;
+    if !ctx.quiet {
+        eprintln!("{}: schema version {version}", db.location());
+    }
+    Ok(exit::OK)
+}
+
+fn print(ctx: &Context, value: serde_json::Value, human: String) -> Result<()> {
+    let mut out = io::stdout().lock();
+    if ctx.json {
+        writeln!(out, "{value}")?;
+    } else {
+        writeln!(out, "{human}")?;
+    }
+    Ok(())
+}
+
+/// `interdict admin …`: bootstrap a coalition without the API (an operator with access to the
+/// database; no caller to authorise).
+pub fn admin(ctx: &Context, cmd: &AdminCommand) -> Result<u8> {
+    let db: Database = ctx.database()?;
+    match cmd {
+        AdminCommand::Init { name, email } => {
+            let init = identity::init(&db, name, email, now())?;
+            print(
+                ctx,
+                json!({"organisation": init.secretariat.id, "user": init.admin.id, "email": init.admin.email, "token": init.token}),
+                format!(
+                    "created the secretariat {} and its admin {}\ntoken (shown once): {}",
+                    init.secretariat.id, init.admin.email, init.token
+                ),
+            )?;
+        }
+        AdminCommand::Org(OrgCommand::Add {
+            name,
+            country,
+            kind,
+        }) => {
+            let kind: OrgKind = kind.parse()?;
+            let country = country.as_deref().map(CountryCode::parse).transpose()?;
+            let org = identity::add_organisation(&db, None, name, country, kind)?;
+            print(
+                ctx,
+                serde_json::to_value(&org)?,
+                format!(
+                    "{}\t{}\t{}\t{}",
+                    org.id,
+                    org.name,
+                    org.country.map(|c| c.to_string()).unwrap_or_default(),
+                    org.kind
+                ),
+            )?;
+        }
+        AdminCommand::Org(OrgCommand::List) => {
+            for org in identity::organisations(&db)? {
+                print(
+                    ctx,
+                    serde_json::to_value(&org)?,
+                    format!(
+                        "{}\t{}\t{}\t{}",
+                        org.id,
+                        org.name,
+                        org.country.map(|c| c.to_string()).unwrap_or_default(),
+                        org.kind
+                    ),
+                )?;
+            }
+        }
+        AdminCommand::User(UserCommand::Add {
+            org,
+            email,
+            role,
+            password_stdin,
+        }) => {
+            let role: Role = role.parse()?;
+            let password = if *password_stdin {
+                let mut p = String::new();
+                io::stdin()
+                    .read_to_string(&mut p)
+                    .context("reading the password from standard input")?;
+                Some(p.trim_end_matches(['\n', '\r']).to_string())
+            } else {
+                None
+            };
+            let user = identity::add_user(&db, None, org, email, role, password.as_deref())?;
+            print(
+                ctx,
+                serde_json::to_value(&user)?,
+                format!("{}\t{}\t{}", user.id, user.email, user.role),
+            )?;
+        }
+        AdminCommand::Token(TokenCommand::Create { user, label }) => {
+            let made = identity::create_token(&db, None, user, label, now())?;
+            print(
+                ctx,
+                json!({"id": made.id, "user": made.user.email, "token": made.token}),
+                made.token.clone(),
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}

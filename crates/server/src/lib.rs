@@ -1,0 +1,204 @@
+//! `interdict serve`: the coalition platform's HTTP shell. Handlers parse, authenticate, call
+//! the application layer (`interdict-app`) and answer in the contract's terms
+//! (`shared/spec/platform.md`); no domain rule lives here.
+//!
+//! Architecture invariant: depends on `interdict-app`, `-domain`, `-types`, `-core` (and the
+//! engines' wire-facing types); never on a database driver. Every request has an id (in the
+//! `x-request-id` header, in every log line, in an `internal` error's message), a body limit and
+//! a time limit; shutdown on SIGTERM/SIGINT stops accepting and lets requests in flight finish.
+
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use tracing::Instrument;
+
+pub use error::ApiError;
+pub use state::{AppState, Settings};
+
+use crate::http::RequestId;
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    use http::{engines, identity, ops};
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .route("/api/v1/me", get(identity::me))
+        .route(
+            "/api/v1/session",
+            post(identity::login).delete(identity::logout),
+        )
+        .route(
+            "/api/v1/organisations",
+            get(identity::organisations).post(identity::add_organisation),
+        )
+        .route("/api/v1/users", post(identity::add_user))
+        .route(
+            "/api/v1/tokens",
+            get(identity::tokens).post(identity::create_token),
+        )
+        .route("/api/v1/tokens/{id}", delete(identity::revoke_token))
+        .route("/api/v1/identify", post(engines::identify))
+        .route("/api/v1/classify", post(engines::classify))
+        .route("/api/v1/parties/match", post(engines::match_party))
+        .route("/api/v1/screen", post(engines::screen))
+        .route("/api/v1/substances", get(engines::substances))
+        .route("/api/v1/substances/{id}", get(engines::substance))
+        .route("/api/v1/lists", get(engines::lists))
+        .route("/api/v1/lists/import", post(engines::import_list))
+        .fallback(|| async { ApiError::not_found("no such path") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "bad_request",
+                "method not allowed on this path",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            around_request,
+        ))
+        .with_state(state)
+}
+
+static REQUESTS: AtomicU64 = AtomicU64::new(0);
+
+/// A request id unique in this process and unlikely to meet another process's: a random
+/// prefix drawn at start-up and a counter.
+fn next_request_id() -> String {
+    use std::sync::OnceLock;
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
+            .unwrap_or(0);
+        format!("{:08x}{:04x}", nanos, std::process::id() & 0xffff)
+    });
+    format!("{prefix}-{:06}", REQUESTS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Around every request: its id, a tracing span carrying it, the time limit, metrics, and
+/// the security headers.
+async fn around_request(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let id = next_request_id();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let started = Instant::now();
+    let span = tracing::info_span!("request", request_id = %id, %method, route = %route);
+    let limit = state.settings.request_timeout;
+    let mut response =
+        match tokio::time::timeout(limit, next.run(req).instrument(span.clone())).await {
+            Ok(r) => r,
+            Err(_) => {
+                span.in_scope(|| tracing::warn!("request took longer than {limit:?}"));
+                ApiError::unavailable(format!(
+                    "the request took longer than {} s",
+                    limit.as_secs()
+                ))
+                .into_response()
+            }
+        };
+    let status = response.status().as_u16();
+    state.metrics.record(&route, status, started.elapsed());
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
+    });
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        headers.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+        (
+            "content-security-policy",
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    ] {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    response
+}
+
+/// Serves until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
+pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "serving");
+    eprintln!("interdict: serving on http://{addr}");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Runs the server on its own multi-threaded runtime until SIGTERM or SIGINT (the CLI's entry).
+pub fn run(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("interdict-http")
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the runtime: {e}"))?;
+    runtime.block_on(serve(listen, state))
+}
