@@ -124,3 +124,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, 
         }
     }
 }
+
+/// Query parameters parsed as `T`; a bad one is the contract's `bad_request` naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let message = interdict_core::text::clip(&e.into_inner().to_string(), 200);
+                // A missing field is named in the message, not in the path.
+                let field = if path == "." || path.is_empty() {
+                    message.split('`').nth(1).unwrap_or("query").to_string()
+                } else {
+                    path
+                };
+                ApiError::bad_request(&field, message)
+            })
+    }
+}

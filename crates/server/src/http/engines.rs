@@ -3,7 +3,7 @@
 //! Answers are the CLI's JSON, from the same wire types.
 
 use axum::body::Body;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::body::{parse_json, RawBody};
+use crate::http::body::{parse_json, ApiQuery, RawBody};
 use crate::http::{blocking, RequestId, St};
 
 /// Longest text accepted in one identify or match item (the engines bound their own cost too).
@@ -60,7 +60,8 @@ pub struct IdentifyIn {
     request_body(content(
         (IdentifyIn = "application/json"),
         (IdentifyIn = "application/x-ndjson"))),
-    responses((status = 200, description = "The identification (see `identify --json`)", body = crate::openapi::IdentificationDoc),
+    responses((status = 200, description = "The identification (see `identify --json`); JSON Lines for a JSON Lines body", content(
+        (crate::openapi::IdentificationDoc = "application/json"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
               (status = 413, body = crate::openapi::ErrorDoc)))]
 pub async fn identify(
@@ -136,7 +137,8 @@ pub struct ClassifyIn {
         (ClassifyIn = "application/json"),
         (String = "text/plain"),
         (String = "chemical/x-mdl-sdfile"))),
-    responses((status = 200, description = "The classification (see `classify --json`)", body = crate::openapi::ClassificationDoc),
+    responses((status = 200, description = "The classification (see `classify --json`); JSON Lines for a .smi or SDF body", content(
+        (crate::openapi::ClassificationDoc = "application/json"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
               (status = 413, body = crate::openapi::ErrorDoc), (status = 422, body = crate::openapi::ErrorDoc)))]
 pub async fn classify(
@@ -256,13 +258,14 @@ pub struct MatchParams {
 #[utoipa::path(post, path = "/api/v1/parties/match", tag = "engines", security(("bearer" = []), ("session" = [])),
     params(MatchParams),
     request_body(content((MatchIn = "application/json"), (MatchIn = "application/x-ndjson"))),
-    responses((status = 200, description = "The matches (see `match-party --json`)", body = crate::openapi::PartyResultDoc),
+    responses((status = 200, description = "The matches (see `match-party --json`); JSON Lines for a JSON Lines body", content(
+        (crate::openapi::PartyResultDoc = "application/json"), (String = "application/x-ndjson"))),
               (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc)))]
 pub async fn match_party(
     state: St,
     rid: RequestId,
     _caller: Caller,
-    Query(params): Query<MatchParams>,
+    ApiQuery(params): ApiQuery<MatchParams>,
     body: RawBody,
 ) -> Result<Response, ApiError> {
     let threshold = params.threshold.unwrap_or(DEFAULT_THRESHOLD);
@@ -424,7 +427,7 @@ pub struct SubstanceParams {
 pub async fn substances(
     state: St,
     _caller: Caller,
-    Query(p): Query<SubstanceParams>,
+    ApiQuery(p): ApiQuery<SubstanceParams>,
 ) -> Result<Json<Value>, ApiError> {
     let (limit, offset) = crate::http::paging(p.limit, p.cursor.as_deref())?;
     let registry = state.app.registry();
@@ -535,7 +538,7 @@ pub async fn import_list(
     state: St,
     rid: RequestId,
     Caller(actor): Caller,
-    Query(p): Query<ImportParams>,
+    ApiQuery(p): ApiQuery<ImportParams>,
     body: RawBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let decision = decide(&actor, &Action::ImportLists);
