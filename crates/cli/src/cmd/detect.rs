@@ -218,8 +218,14 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
         .map(|s| detector.run(&s.y, s.dates.as_deref(), range))
         .collect();
     let json = json_requested(ctx);
+    let batch = all.len() > 1 || all.first().is_some_and(|s| s.id.is_some());
+    if !batch {
+        // One series that cannot be run: the error alone, without a header.
+        if let Some(Err(e)) = results.first() {
+            return Err(e.clone().into());
+        }
+    }
     let mut out = BufWriter::new(io::stdout().lock());
-    let batch = all.len() > 1 || all[0].id.is_some();
     if !json {
         writeln!(
             out,
