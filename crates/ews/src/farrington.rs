@@ -748,48 +748,79 @@ fn noufaily_upper(mu_q: f64, phi: f64, alpha: f64) -> f64 {
 }
 
 /// The smallest count x with P(X ≤ x) ≥ p, as R's `qpois`/`qnbinom` find it (including their
-/// fuzz `p·(1 − 64ε)` for left continuity), by a search from the normal approximation over the
-/// distribution's CDF. NaN if the CDF is NaN or the search does not end (a degenerate
-/// distribution).
+/// fuzz `p·(1 − 64ε)` for left continuity), by a search over the distribution's CDF from the
+/// normal approximation: step by step near it (where the answer almost always is), then by
+/// doubling steps and bisection, so a heavy tail far from the approximation (huge, overdispersed
+/// counts) costs a few dozen CDF evaluations rather than millions. NaN if the CDF is NaN or never
+/// reaches p (a degenerate distribution).
 fn discrete_quantile(cdf: impl Fn(u64) -> f64, p: f64, mean: f64, sd: f64) -> f64 {
-    const MAX_STEPS: u32 = 10_000_000;
     let target = p * (1.0 - 64.0 * f64::EPSILON);
+    let reaches = |x: u64| {
+        let v = cdf(x);
+        (!v.is_nan()).then_some(v >= target)
+    };
     let guess = (mean + normal_quantile(p) * sd).floor();
-    let mut x: u64 = if guess.is_finite() && guess > 0.0 {
+    let start: u64 = if guess.is_finite() && guess > 0.0 {
         guess.min(1e15) as u64
     } else {
         0
     };
-    let at_guess = cdf(x);
-    if at_guess.is_nan() {
-        return f64::NAN;
-    }
-    let mut steps = 0u32;
-    if at_guess >= target {
-        while x > 0 && cdf(x - 1) >= target {
-            x -= 1;
-            steps += 1;
-            if steps > MAX_STEPS {
-                return f64::NAN;
+    smallest_reaching(reaches, start).map_or(f64::NAN, |x| x as f64)
+}
+
+/// The smallest x with `reaches(x)` for a monotone `reaches` (false, then true), searched from
+/// `start`; `None` when `reaches` gives no answer (NaN) or is false up to 2⁶⁰.
+fn smallest_reaching(reaches: impl Fn(u64) -> Option<bool>, start: u64) -> Option<u64> {
+    /// Steps taken one at a time before the search gallops.
+    const LINEAR_STEPS: u32 = 64;
+    const LIMIT: u64 = 1 << 60;
+    let mut x = start;
+    // (fails, reaches): the answer is in fails+1 ..= reaches.
+    let (mut fails, mut hits) = if reaches(x)? {
+        for _ in 0..LINEAR_STEPS {
+            if x == 0 || !reaches(x - 1)? {
+                return Some(x);
             }
+            x -= 1;
+        }
+        let mut step = 2;
+        loop {
+            let below = x.saturating_sub(step);
+            if !reaches(below)? {
+                break (below, x);
+            }
+            if below == 0 {
+                return Some(0);
+            }
+            x = below;
+            step = step.saturating_mul(2);
         }
     } else {
-        loop {
+        for _ in 0..LINEAR_STEPS {
             x += 1;
-            steps += 1;
-            if steps > MAX_STEPS {
-                return f64::NAN;
-            }
-            let v = cdf(x);
-            if v.is_nan() {
-                return f64::NAN;
-            }
-            if v >= target {
-                break;
+            if reaches(x)? {
+                return Some(x);
             }
         }
+        let mut step = 2;
+        loop {
+            let above = x.checked_add(step).filter(|&a| a <= LIMIT)?;
+            if reaches(above)? {
+                break (x, above);
+            }
+            x = above;
+            step = step.saturating_mul(2);
+        }
+    };
+    while hits - fails > 1 {
+        let mid = fails + (hits - fails) / 2;
+        if reaches(mid)? {
+            hits = mid;
+        } else {
+            fails = mid;
+        }
     }
-    x as f64
+    Some(hits)
 }
 
 /// The package's alarm rule for week `k`: at least `limit54.0` cases in the last `limit54.1`
@@ -1046,6 +1077,39 @@ mod tests {
         assert_eq!(noufaily_upper(1e-320, 1e10, 0.05), 0.0);
         assert!(noufaily_upper(f64::INFINITY, 2.0, 0.05).is_nan());
         assert!(noufaily_upper(f64::NAN, 2.0, 0.05).is_nan());
+    }
+
+    #[test]
+    fn the_quantile_search_finds_the_same_count_near_and_far_from_its_start() {
+        let boundary = |b: u64| move |x: u64| Some(x >= b);
+        for b in [0u64, 1, 5, 63, 64, 65, 100, 1_000, 123_456_789] {
+            for start in [
+                0,
+                1,
+                b.saturating_sub(1),
+                b,
+                b + 1,
+                b + 70,
+                2 * b + 3,
+                1 << 40,
+            ] {
+                assert_eq!(
+                    smallest_reaching(boundary(b), start),
+                    Some(b),
+                    "{b} from {start}"
+                );
+            }
+        }
+        assert_eq!(smallest_reaching(|_| Some(false), 10), None);
+        assert_eq!(smallest_reaching(|x| (x < 5).then_some(false), 0), None);
+        // A heavy negative-binomial tail (size 10, mean 1e9) far above the normal guess.
+        let size = 10.0;
+        let mean = 1e9;
+        let phi = 1.0 + mean / size;
+        let upper = noufaily_upper(mean, phi, 0.05);
+        let d = NegativeBinomial::new(size, 1.0 / phi).unwrap();
+        assert!(d.cdf(upper as u64) >= 0.95 * (1.0 - 64.0 * f64::EPSILON));
+        assert!(d.cdf(upper as u64 - 1) < 0.95 * (1.0 - 64.0 * f64::EPSILON));
     }
 
     #[test]

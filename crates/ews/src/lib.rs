@@ -50,7 +50,8 @@ pub struct Point {
 pub enum EwsError {
     #[error("invalid parameter {name}: {reason}")]
     Parameter { name: &'static str, reason: String },
-    #[error("{method} needs {needed} time points before the first monitored one (t = {first}); the series has {available}")]
+    /// `available`: the points the series has before `first`.
+    #[error("{method} needs {needed} time points before the first monitored one (t = {first}); the series has only {available}")]
     TooShort {
         method: &'static str,
         needed: usize,

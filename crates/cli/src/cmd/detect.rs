@@ -218,8 +218,14 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
         .map(|s| detector.run(&s.y, s.dates.as_deref(), range))
         .collect();
     let json = json_requested(ctx);
+    let batch = all.len() > 1 || all.first().is_some_and(|s| s.id.is_some());
+    if !batch {
+        // One series that cannot be run: the error alone, without a header.
+        if let Some(Err(e)) = results.first() {
+            return Err(e.clone().into());
+        }
+    }
     let mut out = BufWriter::new(io::stdout().lock());
-    let batch = all.len() > 1 || all[0].id.is_some();
     if !json {
         writeln!(
             out,
@@ -290,4 +296,52 @@ fn write_json_lines(out: &mut impl Write, id: Option<&str>, points: &[Point]) ->
         writeln!(out, "{}", serde_json::Value::Object(record))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(t: usize, upperbound: f64, alarm: Option<bool>) -> Point {
+        Point {
+            t,
+            observed: 3.0,
+            upperbound,
+            expected: 2.0,
+            alarm,
+        }
+    }
+
+    #[test]
+    fn json_lines_have_the_csv_columns_with_null_for_na() {
+        let points = [point(7, 4.5, Some(false)), point(8, f64::NAN, None)];
+        let mut out = Vec::new();
+        write_json_lines(&mut out, None, &points).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"t\":7,\"observed\":3.0,\"upperbound\":4.5,\"alarm\":false}\n\
+             {\"t\":8,\"observed\":3.0,\"upperbound\":null,\"alarm\":null}\n"
+        );
+        let mut out = Vec::new();
+        write_json_lines(&mut out, Some("MX"), &[point(1, 1.0, Some(true))]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"series\":\"MX\",\"t\":1,\"observed\":3.0,\"upperbound\":1.0,\"alarm\":true}\n"
+        );
+    }
+
+    #[test]
+    fn csv_keeps_its_format() {
+        let mut out = Vec::new();
+        write_csv(
+            &mut out,
+            Some("a"),
+            &[point(2, f64::NAN, None), point(3, 1.5, Some(true))],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,2,3,NA,NA\na,3,3,1.5,1\n"
+        );
+    }
 }
