@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/classify", post(engines::classify))
         .route("/api/v1/parties/match", post(engines::match_party))
         .route("/api/v1/screen", post(engines::screen))
+        .route("/api/v1/detect", post(http::detect::detect))
         .route("/api/v1/substances", get(engines::substances))
         .route("/api/v1/substances/{id}", get(engines::substance))
         .route("/api/v1/lists", get(engines::lists))

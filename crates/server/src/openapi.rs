@@ -174,7 +174,7 @@ impl Modify for Security {
         crate::http::identity::add_user, crate::http::identity::create_token,
         crate::http::identity::tokens, crate::http::identity::revoke_token,
         crate::http::engines::identify, crate::http::engines::classify, crate::http::engines::match_party,
-        crate::http::engines::screen, crate::http::engines::substances, crate::http::engines::substance,
+        crate::http::engines::screen, crate::http::detect::detect, crate::http::engines::substances, crate::http::engines::substance,
         crate::http::engines::lists, crate::http::engines::import_list,
     ),
     tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"))

@@ -7,12 +7,14 @@
 //! the order on the wire (serde_json keeps insertion order).
 
 mod alerts;
+mod detect;
 mod error;
 mod identify;
 mod parties;
 mod substances;
 
 pub use alerts::AlertWire;
+pub use detect::PointWire;
 pub use error::{ErrorBody, ErrorRecord};
 pub use identify::{CasMentionWire, IdentificationWire, SubstanceMatchWire};
 pub use parties::{PartyMatchWire, PartyQueryWire, PartyResultWire};

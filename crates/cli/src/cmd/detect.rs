@@ -277,23 +277,9 @@ fn write_csv(out: &mut impl Write, id: Option<&str>, points: &[Point]) -> io::Re
 /// One object per point: `{"series"?, "t", "observed", "upperbound", "alarm"}`, with null where
 /// the CSV has NA.
 fn write_json_lines(out: &mut impl Write, id: Option<&str>, points: &[Point]) -> io::Result<()> {
-    let number = |x: f64| {
-        if x.is_nan() {
-            serde_json::Value::Null
-        } else {
-            serde_json::json!(x)
-        }
-    };
     for p in points {
-        let mut record = serde_json::Map::new();
-        if let Some(id) = id {
-            record.insert("series".into(), id.into());
-        }
-        record.insert("t".into(), p.t.into());
-        record.insert("observed".into(), number(p.observed));
-        record.insert("upperbound".into(), number(p.upperbound));
-        record.insert("alarm".into(), p.alarm.into());
-        writeln!(out, "{}", serde_json::Value::Object(record))?;
+        serde_json::to_writer(&mut *out, &interdict_types::PointWire::new(id, p))?;
+        out.write_all(b"\n")?;
     }
     Ok(())
 }

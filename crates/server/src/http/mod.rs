@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod detect;
 pub mod engines;
 pub mod identity;
 pub mod ops;
