@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 use interdict_registry::Registry;
-use interdict_screen::context::{parse_alr, parse_pens, parse_route_risk, AlrRow, Pen};
 use interdict_screen::{
-    AlrLedger, Assessment, Context as ScreenContext, DeclarationReader, InputFormat, LedgerEntry,
-    Level, RecordError, Screener,
+    parse_alr, parse_pens, parse_route_risk, AlrLedger, AlrRow, Assessment,
+    Context as ScreenContext, DeclarationReader, InputFormat, LedgerEntry, Level, Pen, RecordError,
+    Screener,
 };
 use interdict_store::Snapshot;
 use interdict_watchlist::import::Format;
@@ -208,10 +208,10 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     loop {
         let batch: Vec<Result<interdict_screen::Declaration, RecordError>> =
             declarations.by_ref().take(BATCH).collect();
-        if !warned_unknown && !declarations.unknown_fields.is_empty() {
+        if !warned_unknown && !declarations.unknown_fields().is_empty() {
             warned_unknown = true;
             let names: Vec<&str> = declarations
-                .unknown_fields
+                .unknown_fields()
                 .iter()
                 .map(String::as_str)
                 .collect();
@@ -234,7 +234,8 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                     summary.add(&a);
                     if table_mode {
                         if a.risk.level != Level::None {
-                            let mut flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
+                            let mut flags: Vec<&str> =
+                                a.flags.iter().map(|f| f.code.as_str()).collect();
                             flags.dedup();
                             let goods: String = d.goods_description.chars().take(40).collect();
                             let row = vec![
@@ -276,11 +277,14 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
     }
     bar.finish_and_clear();
-    if declarations.id_check_exhausted {
+    if declarations.id_check_exhausted() {
         eprintln!(
             "warning: only the first {} ids were checked for duplicates",
-            interdict_screen::declaration::ID_CHECK_LIMIT
+            interdict_screen::ID_CHECK_LIMIT
         );
+    }
+    for warning in screener.warnings() {
+        eprintln!("warning: {warning}");
     }
     if table_mode {
         table_rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -297,9 +301,9 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     out.flush()?;
     drop(out);
 
-    if args.record && !ledger.new_entries.is_empty() {
+    if args.record && !ledger.new_entries().is_empty() {
         let entries: Vec<(String, String)> = ledger
-            .new_entries
+            .new_entries()
             .iter()
             .map(|e| Ok((e.declaration_id.clone(), serde_json::to_string(e)?)))
             .collect::<Result<_>>()?;
@@ -352,9 +356,10 @@ impl Summary {
         *self.by_level.entry(a.risk.level).or_default() += 1;
         let mut seen: Vec<&str> = Vec::new();
         for f in &a.flags {
-            if !seen.contains(&f.code) {
-                seen.push(f.code);
-                *self.by_flag.entry(f.code).or_default() += 1;
+            let code = f.code.as_str();
+            if !seen.contains(&code) {
+                seen.push(code);
+                *self.by_flag.entry(code).or_default() += 1;
             }
         }
     }
