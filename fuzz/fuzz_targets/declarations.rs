@@ -1,5 +1,7 @@
 //! Declarations come from customs systems: the CSV and JSON Lines readers must never panic, and
 //! every line must come out as a declaration or an error that names its line.
+//!
+//! Seeds: `corpus/declarations/` (lines of `examples/declarations.csv`, as CSV and JSON Lines).
 #![no_main]
 
 use interdict_screen::{DeclarationReader, InputFormat};
@@ -8,8 +10,16 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     for format in [InputFormat::Csv, InputFormat::JsonLines] {
         for item in DeclarationReader::new(data, format).take(10_000) {
-            if let Err(e) = item {
-                assert!(!e.message.is_empty());
+            match item {
+                Ok(d) => assert!(!d.id.is_empty() && d.line >= 1),
+                Err(e) => {
+                    let at = format!("line {}", e.line);
+                    assert!(
+                        e.message.starts_with(&format!("{at}:"))
+                            || e.message.starts_with(&format!("{at},")),
+                        "{e:?}"
+                    );
+                }
             }
         }
     }

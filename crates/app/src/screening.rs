@@ -2,8 +2,8 @@
 //! the database, plus whatever a run adds (files given on the command line, a request's
 //! options), assembled once; then the ALR ledger written back when the run records imports.
 
-use interdict_screen::context::{AlrRow, Pen};
 use interdict_screen::{AlrLedger, Context, LedgerEntry};
+use interdict_screen::{AlrRow, Pen};
 use interdict_store::{Database, Snapshot};
 use interdict_watchlist::{Entity, Index};
 
@@ -115,12 +115,12 @@ pub fn import_context(
     imported_at: &str,
 ) -> Result<Snapshot, AppError> {
     let records: Vec<(String, String)> = match kind {
-        ContextKind::Alr => interdict_screen::context::parse_alr(source, text)
+        ContextKind::Alr => interdict_screen::parse_alr(source, text)
             .map_err(|e| AppError::invalid(source, e))?
             .iter()
             .map(|r| Ok((format!("{}:{}:{}", r.country, r.cas, r.year), json(r)?)))
             .collect::<Result<_, AppError>>()?,
-        ContextKind::Pens => interdict_screen::context::parse_pens(source, text)
+        ContextKind::Pens => interdict_screen::parse_pens(source, text)
             .map_err(|e| AppError::invalid(source, e))?
             .iter()
             .map(|p| Ok((p.reference.clone(), json(p)?)))

@@ -530,14 +530,42 @@ fn exercise(db: Db) {
         .filter_map(|l| l.split(',').nth(1))
         .map(|o| json!({"observed": o.trim().parse::<f64>().expect("count")}))
         .collect();
-    let api = post_json(&s, "/api/v1/detect", &tokens["viewer"], json!({"method": "ears-c2", "series": weeks}));
+    let api = post_json(
+        &s,
+        "/api/v1/detect",
+        &tokens["viewer"],
+        json!({"method": "ears-c2", "series": weeks}),
+    );
     assert_eq!(api.status, 200, "{}", api.body);
-    let local = stdout_lines(&cli(&db, &["--json", "detect", "--method", "ears-c2", "--input", series_path]));
+    let local = stdout_lines(&cli(
+        &db,
+        &[
+            "--json",
+            "detect",
+            "--method",
+            "ears-c2",
+            "--input",
+            series_path,
+        ],
+    ));
     assert_eq!(api.json()["points"], Value::Array(local), "detect");
-    let bad = post_json(&s, "/api/v1/detect", &tokens["viewer"], json!({"method": "ears-c9", "series": [{"observed": 1}]}));
+    let bad = post_json(
+        &s,
+        "/api/v1/detect",
+        &tokens["viewer"],
+        json!({"method": "ears-c9", "series": [{"observed": 1}]}),
+    );
     assert_eq!(bad.json()["error"]["details"]["field"], json!("method"));
-    let neg = post_json(&s, "/api/v1/detect", &tokens["viewer"], json!({"method": "cusum", "series": [{"observed": -1}], "range": [1, 1]}));
-    assert_eq!(neg.json()["error"]["details"]["field"], json!("series[0].observed"));
+    let neg = post_json(
+        &s,
+        "/api/v1/detect",
+        &tokens["viewer"],
+        json!({"method": "cusum", "series": [{"observed": -1}], "range": [1, 1]}),
+    );
+    assert_eq!(
+        neg.json()["error"]["details"]["field"],
+        json!("series[0].observed")
+    );
 
     // Lists: only a coalition admin imports; then matching and screening use them.
     let watchlist = std::fs::read(root().join("examples/watchlist.csv")).expect("example list");
@@ -733,10 +761,16 @@ fn exercise(db: Db) {
 
     // SIGTERM: the server finishes what it is doing and exits cleanly.
     let pid = s.child.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
     assert!(killed.success());
     let status = s.child.wait().expect("the server exits");
-    assert!(status.success(), "the server exits 0 on SIGTERM: {status:?}");
+    assert!(
+        status.success(),
+        "the server exits 0 on SIGTERM: {status:?}"
+    );
     let _ = Path::new(&root());
 }
 

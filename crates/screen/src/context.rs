@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use interdict_core::Date;
 
+use crate::declaration::is_port_code;
+use crate::flag::FlagCode;
+
 /// A context file that does not read, with the line and reason.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}, line {line}: {reason}")]
@@ -19,8 +22,27 @@ pub struct ContextError {
     pub reason: String,
 }
 
-/// A CSV row by line number, fields by lower-cased column name.
-type Row = (u64, HashMap<String, String>);
+/// A CSV row: its line number, fields by lower-cased column name (trimmed).
+struct Row {
+    line: u64,
+    fields: HashMap<String, String>,
+}
+
+impl Row {
+    /// The field, or "" when the column is absent (required columns are checked up front).
+    fn get(&self, column: &str) -> &str {
+        self.fields.get(column).map_or("", String::as_str)
+    }
+
+    /// An error at this row.
+    fn error(&self, file: &str, reason: String) -> ContextError {
+        ContextError {
+            file: file.into(),
+            line: self.line,
+            reason,
+        }
+    }
+}
 
 fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextError> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -51,14 +73,14 @@ fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextEr
             reason: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
-        out.push((
+        out.push(Row {
             line,
-            headers
+            fields: headers
                 .iter()
                 .cloned()
                 .zip(rec.iter().map(|v| v.trim().to_string()))
                 .collect(),
-        ));
+        });
     }
     Ok(out)
 }
@@ -80,10 +102,13 @@ pub fn substance_key(registry: &Registry, cas: Cas) -> String {
 }
 
 /// One annual legitimate requirement.
+///
+/// Stored in the data directory as JSON (`{"country", "cas", "year", "quantity_kg"}`, the CAS
+/// number as a hyphenated string), which is also what deserialises.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlrRow {
     pub country: String,
-    pub cas: String,
+    pub cas: Cas,
     pub year: i32,
     pub quantity_kg: f64,
 }
@@ -91,34 +116,31 @@ pub struct AlrRow {
 /// Parses the ALR CSV (`country, cas, year, quantity_kg`).
 pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
     let mut out = Vec::new();
-    for (line, r) in rows(file, text, &["country", "cas", "year", "quantity_kg"])? {
-        let bad = |reason: String| ContextError {
-            file: file.into(),
-            line,
-            reason,
-        };
-        let country = r["country"].to_ascii_uppercase();
+    for r in rows(file, text, &["country", "cas", "year", "quantity_kg"])? {
+        let bad = |reason: String| r.error(file, reason);
+        let country = r.get("country").to_ascii_uppercase();
         if !is_iso2(&country) {
             return Err(bad(format!(
                 "field country: `{}` is not an ISO alpha-2 code",
-                r["country"]
+                r.get("country")
             )));
         }
-        let cas = Cas::parse(&r["cas"]).map_err(|e| bad(format!("field cas: {e}")))?;
-        let year: i32 = r["year"]
+        let cas = Cas::parse(r.get("cas")).map_err(|e| bad(format!("field cas: {e}")))?;
+        let year: i32 = r
+            .get("year")
             .parse()
             .ok()
             .filter(|y| (1900..=2200).contains(y))
-            .ok_or_else(|| bad(format!("field year: `{}` is not a year", r["year"])))?;
-        let quantity_kg = non_negative(&r["quantity_kg"]).ok_or_else(|| {
+            .ok_or_else(|| bad(format!("field year: `{}` is not a year", r.get("year"))))?;
+        let quantity_kg = non_negative(r.get("quantity_kg")).ok_or_else(|| {
             bad(format!(
                 "field quantity_kg: `{}` is not a non-negative number",
-                r["quantity_kg"]
+                r.get("quantity_kg")
             ))
         })?;
         out.push(AlrRow {
             country,
-            cas: cas.to_string(),
+            cas,
             year,
             quantity_kg,
         });
@@ -137,18 +159,22 @@ pub enum PenStatus {
 }
 
 /// One pre-export notification.
+///
+/// Stored in the data directory as JSON with dates as `YYYY-MM-DD` and the CAS number as a
+/// hyphenated string (`valid_until` `null` or absent when open-ended); the same JSON is the
+/// `pen` of NO_PEN evidence.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pen {
     pub reference: String,
-    pub date: String,
+    pub date: Date,
     pub exporter_country: String,
     pub importer_country: String,
     pub exporter_name: String,
     pub importer_name: String,
-    pub cas: String,
+    pub cas: Cas,
     pub quantity_kg: f64,
     pub status: PenStatus,
-    pub valid_until: Option<String>,
+    pub valid_until: Option<Date>,
 }
 
 /// Parses the PEN CSV (`reference, date, exporter_country, importer_country, exporter_name,
@@ -167,45 +193,37 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
         "valid_until",
     ];
     let mut out = Vec::new();
-    for (line, r) in rows(file, text, &required)? {
-        let bad = |reason: String| ContextError {
-            file: file.into(),
-            line,
-            reason,
-        };
-        if r["reference"].is_empty() {
+    for r in rows(file, text, &required)? {
+        let bad = |reason: String| r.error(file, reason);
+        if r.get("reference").is_empty() {
             return Err(bad("field reference: empty".into()));
         }
-        let date = Date::parse(&r["date"]).map_err(|e| bad(format!("field date: {e}")))?;
-        let valid_until = match r["valid_until"].as_str() {
+        let date = Date::parse(r.get("date")).map_err(|e| bad(format!("field date: {e}")))?;
+        let valid_until = match r.get("valid_until") {
             "" => None,
-            v => Some(
-                Date::parse(v)
-                    .map_err(|e| bad(format!("field valid_until: {e}")))?
-                    .to_string(),
-            ),
+            v => Some(Date::parse(v).map_err(|e| bad(format!("field valid_until: {e}")))?),
         };
         let country = |k: &str| {
-            let c = r[k].to_ascii_uppercase();
+            let c = r.get(k).to_ascii_uppercase();
             if is_iso2(&c) {
                 Ok(c)
             } else {
                 Err(bad(format!(
                     "field {k}: `{}` is not an ISO alpha-2 code",
-                    r[k]
+                    r.get(k)
                 )))
             }
         };
         let exporter_country = country("exporter_country")?;
         let importer_country = country("importer_country")?;
-        let cas = Cas::parse(&r["cas"]).map_err(|e| bad(format!("field cas: {e}")))?;
-        let quantity_kg = non_negative(&r["quantity_kg"]).ok_or_else(|| {
+        let cas = Cas::parse(r.get("cas")).map_err(|e| bad(format!("field cas: {e}")))?;
+        let quantity_kg = non_negative(r.get("quantity_kg")).ok_or_else(|| {
             bad(format!(
                 "field quantity_kg: `{}` is not a non-negative number",
-                r["quantity_kg"]
+                r.get("quantity_kg")
             ))
         })?;
-        let status = match r["status"].to_ascii_lowercase().as_str() {
+        let status = match r.get("status").to_ascii_lowercase().as_str() {
             "pending" => PenStatus::Pending,
             "no_objection" => PenStatus::NoObjection,
             "objection" => PenStatus::Objection,
@@ -217,13 +235,13 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
             }
         };
         out.push(Pen {
-            reference: r["reference"].clone(),
-            date: date.to_string(),
+            reference: r.get("reference").to_string(),
+            date,
             exporter_country,
             importer_country,
-            exporter_name: r["exporter_name"].clone(),
-            importer_name: r["importer_name"].clone(),
-            cas: cas.to_string(),
+            exporter_name: r.get("exporter_name").to_string(),
+            importer_name: r.get("importer_name").to_string(),
+            cas,
             quantity_kg,
             status,
             valid_until,
@@ -232,13 +250,32 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
     Ok(out)
 }
 
+/// What a route rule names: a transit country or a port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    /// An ISO alpha-2 code, matched against the transit countries.
+    Country,
+    /// A UN/LOCODE, matched against the ports of loading and discharge.
+    Port,
+}
+
+impl RouteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteKind::Country => "country",
+            RouteKind::Port => "port",
+        }
+    }
+}
+
 /// A route element that is high-risk for a class of goods.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RouteRule {
     /// A substance class (`fentanyl-precursor`, `tableting-machine`) or `*` for any controlled goods.
     pub class: String,
-    /// `country` (ISO alpha-2) or `port` (UN/LOCODE).
-    pub kind: String,
+    pub kind: RouteKind,
+    /// Upper case: an ISO alpha-2 code, or a UN/LOCODE as declarations write it.
     pub code: String,
     pub reason: String,
 }
@@ -246,87 +283,95 @@ pub struct RouteRule {
 /// Parses the route-risk CSV (`class, kind, code, reason`).
 pub fn parse_route_risk(file: &str, text: &str) -> Result<Vec<RouteRule>, ContextError> {
     let mut out = Vec::new();
-    for (line, r) in rows(file, text, &["class", "kind", "code"])? {
-        let bad = |reason: String| ContextError {
-            file: file.into(),
-            line,
-            reason,
-        };
-        let kind = r["kind"].to_ascii_lowercase();
-        let code = r["code"].to_ascii_uppercase();
-        match kind.as_str() {
-            "country" if is_iso2(&code) => {}
-            "port" if code.len() == 5 && is_iso2(&code[..2]) => {}
+    for r in rows(file, text, &["class", "kind", "code"])? {
+        let bad = |reason: String| r.error(file, reason);
+        let kind_text = r.get("kind").to_ascii_lowercase();
+        let code = r.get("code").to_ascii_uppercase();
+        let kind = match kind_text.as_str() {
+            "country" if is_iso2(&code) => RouteKind::Country,
+            "port" if is_port_code(&code) => RouteKind::Port,
             "country" | "port" => {
                 return Err(bad(format!(
-                    "field code: `{code}` is not a valid {kind} code"
+                    "field code: `{code}` is not a valid {kind_text} code"
                 )))
             }
             other => return Err(bad(format!("field kind: `{other}` is not country or port"))),
-        }
+        };
         out.push(RouteRule {
-            class: r["class"].clone(),
+            class: r.get("class").to_string(),
             kind,
             code,
-            reason: r.get("reason").cloned().unwrap_or_default(),
+            reason: r.get("reason").to_string(),
         });
     }
     Ok(out)
 }
 
-/// How much each flag adds to the risk score (0–100), and the level bands.
-#[derive(Clone, Debug)]
+/// How much each flag adds to the risk score (0–100).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
-    pub by_code: HashMap<&'static str, f64>,
+    /// By [`FlagCode::index`].
+    by_code: [f64; FlagCode::ALL.len()],
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        let by_code = [
-            ("CONTROLLED_PRECURSOR", 45.0),
-            ("CONTROLLED_DRUG", 60.0),
-            ("CLASS_ANALOG", 60.0),
-            ("DESIGNER_PRECURSOR", 45.0),
-            ("HS_MISMATCH", 20.0),
-            ("CAS_INVALID", 15.0),
-            ("CAS_NAME_CONFLICT", 35.0),
-            ("VAGUE_DESCRIPTION", 20.0),
-            ("WATCHLIST_PARTY", 70.0),
-            ("ALR_EXCEEDED", 40.0),
-            ("NO_PEN", 45.0),
-            ("TABLETING_MACHINE", 40.0),
-            ("ROUTE_RISK", 20.0),
-        ]
-        .into_iter()
-        .collect();
-        Weights { by_code }
+        let mut w = Weights {
+            by_code: [0.0; FlagCode::ALL.len()],
+        };
+        for (code, weight) in [
+            (FlagCode::ControlledPrecursor, 45.0),
+            (FlagCode::ControlledDrug, 60.0),
+            (FlagCode::ClassAnalog, 60.0),
+            (FlagCode::DesignerPrecursor, 45.0),
+            (FlagCode::HsMismatch, 20.0),
+            (FlagCode::CasInvalid, 15.0),
+            (FlagCode::CasNameConflict, 35.0),
+            (FlagCode::VagueDescription, 20.0),
+            (FlagCode::WatchlistParty, 70.0),
+            (FlagCode::AlrExceeded, 40.0),
+            (FlagCode::NoPen, 45.0),
+            (FlagCode::TabletingMachine, 40.0),
+            (FlagCode::RouteRisk, 20.0),
+        ] {
+            w.set(code, weight);
+        }
+        w
     }
 }
 
 impl Weights {
-    /// Overrides weights from a CSV with columns `code, weight`.
+    /// The weight of a flag at full strength.
+    pub fn get(&self, code: FlagCode) -> f64 {
+        self.by_code.get(code.index()).copied().unwrap_or(0.0)
+    }
+
+    pub fn set(&mut self, code: FlagCode, weight: f64) {
+        if let Some(w) = self.by_code.get_mut(code.index()) {
+            *w = weight;
+        }
+    }
+
+    /// Overrides weights from a CSV with columns `code, weight` (codes in any case).
     pub fn parse_overrides(&mut self, file: &str, text: &str) -> Result<(), ContextError> {
-        for (line, r) in rows(file, text, &["code", "weight"])? {
-            let bad = |reason: String| ContextError {
-                file: file.into(),
-                line,
-                reason,
+        for r in rows(file, text, &["code", "weight"])? {
+            let bad = |reason: String| r.error(file, reason);
+            let code_text = r.get("code").to_ascii_uppercase();
+            let Some(code) = FlagCode::parse(&code_text) else {
+                return Err(bad(format!("field code: `{code_text}` is not a flag code")));
             };
-            let code = r["code"].to_ascii_uppercase();
-            let Some(key) = crate::FLAG_CODES.iter().find(|c| **c == code) else {
-                return Err(bad(format!("field code: `{code}` is not a flag code")));
-            };
-            let w: f64 = r["weight"]
+            let w: f64 = r
+                .get("weight")
                 .parse()
                 .ok()
                 .filter(|w: &f64| w.is_finite() && *w >= 0.0)
                 .ok_or_else(|| {
                     bad(format!(
                         "field weight: `{}` is not a non-negative number",
-                        r["weight"]
+                        r.get("weight")
                     ))
                 })?;
-            self.by_code.insert(key, w);
+            self.set(code, w);
         }
         Ok(())
     }
@@ -346,6 +391,8 @@ pub struct Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PEN_HEADER: &str = "reference,date,exporter_country,importer_country,exporter_name,importer_name,cas,quantity_kg,status,valid_until\n";
 
     #[test]
     fn alr_pens_and_routes_parse_with_line_numbers() {
@@ -370,6 +417,97 @@ mod tests {
         let mut w = Weights::default();
         w.parse_overrides("w.csv", "code,weight\nroute_risk,5\n")
             .unwrap();
-        assert_eq!(w.by_code["ROUTE_RISK"], 5.0);
+        assert_eq!(w.get(FlagCode::RouteRisk), 5.0);
+    }
+
+    #[test]
+    fn bad_cas_and_dates_are_refused_at_import_naming_file_line_and_field() {
+        let e = parse_pens(
+            "pens.csv",
+            &format!("{PEN_HEADER}PEN-1,2025-01-02,CN,MX,A,B,39742-60-5,500,pending,\n"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.line, e.reason.split(':').next()),
+            ("pens.csv", 2, Some("field cas"))
+        );
+        let e = parse_pens(
+            "pens.csv",
+            &format!(
+                "{PEN_HEADER}PEN-1,2025-01-02,CN,MX,A,B,39742-60-4,500,pending,\n\
+                 PEN-2,2025-01-02,CN,MX,A,B,39742-60-4,500,pending,2025-02-30\n"
+            ),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("pens.csv, line 3: field valid_until"),
+            "{e}"
+        );
+        let e = parse_pens(
+            "pens.csv",
+            &format!("{PEN_HEADER}PEN-1,2025-13-02,CN,MX,A,B,39742-60-4,500,pending,\n"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("pens.csv, line 2: field date"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn records_stored_with_string_cas_and_dates_still_read_and_write_the_same() {
+        // As `interdict alr import` and `interdict pens import` stored them before the fields
+        // were typed: the CAS number and dates as strings.
+        let alr = r#"{"country":"MX","cas":"103-79-7","year":2025,"quantity_kg":100.0}"#;
+        let row: AlrRow = serde_json::from_str(alr).unwrap();
+        assert_eq!(row.cas, Cas::parse("103-79-7").unwrap());
+        assert_eq!(serde_json::to_string(&row).unwrap(), alr);
+        let pen = r#"{"reference":"PEN-1","date":"2025-01-02","exporter_country":"CN","importer_country":"MX","exporter_name":"A","importer_name":"B","cas":"39742-60-4","quantity_kg":500.0,"status":"no_objection","valid_until":"2025-12-31"}"#;
+        let p: Pen = serde_json::from_str(pen).unwrap();
+        assert_eq!(p.valid_until, Some(Date::parse("2025-12-31").unwrap()));
+        assert_eq!(serde_json::to_string(&p).unwrap(), pen);
+        let open = pen.replace(r#""valid_until":"2025-12-31""#, r#""valid_until":null"#);
+        let p: Pen = serde_json::from_str(&open).unwrap();
+        assert_eq!(p.valid_until, None);
+        assert_eq!(serde_json::to_string(&p).unwrap(), open);
+        // What the parsers produce is what is stored.
+        let parsed = parse_pens(
+            "p.csv",
+            &format!(
+                "{PEN_HEADER}PEN-1,2025-01-02,cn,MX,A,B,39742604,500,No_Objection,2025-12-31\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(serde_json::to_string(&parsed[0]).unwrap(), pen);
+        // A corrupt stored value is an error, not silently dropped.
+        assert!(serde_json::from_str::<Pen>(&pen.replace("39742-60-4", "39742-60-5")).is_err());
+        assert!(serde_json::from_str::<AlrRow>(&alr.replace("103-79-7", "nonsense")).is_err());
+    }
+
+    #[test]
+    fn multi_byte_port_codes_are_refused_not_sliced() {
+        // Regression: `&code[..2]` panicked on a code whose second byte is inside a character.
+        // A code with a non-ASCII place part was accepted (never matching a declaration's
+        // port); it is refused now, like any code that is not two letters and three ASCII
+        // letters or digits.
+        for code in ["€AB", "NL€", "é€", "NL-#!"] {
+            let text = format!("class,kind,code,reason\n*,port,{code},x\n");
+            let e = parse_route_risk("r.csv", &text).unwrap_err();
+            assert!(e.to_string().contains("field code"), "{e}");
+        }
+        let ok = parse_route_risk(
+            "r.csv",
+            "class,kind,code,reason\n*,port,mxzlo,x\nfentanyl-precursor,country,gt,hub\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (ok[0].kind, ok[0].code.as_str(), ok[1].kind),
+            (RouteKind::Port, "MXZLO", RouteKind::Country)
+        );
+        assert_eq!(
+            serde_json::to_string(&ok[0]).unwrap(),
+            r#"{"class":"*","kind":"port","code":"MXZLO","reason":"x"}"#
+        );
     }
 }

@@ -87,7 +87,9 @@ impl Declaration {
 }
 
 /// A line that could not be read: which line, which declaration (if its id was readable), why.
-#[derive(Clone, Debug, PartialEq)]
+/// The message names the line and field itself.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct RecordError {
     pub line: u64,
     pub id: Option<String>,
@@ -127,6 +129,18 @@ fn get<'a>(raw: &'a RawRecord, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// Whether `code` (upper case, without spaces) is a port code as declarations write it: five
+/// bytes, a country code and three ASCII letters or digits. Looks through `get`, so a code with
+/// a multi-byte character (`€AB`) is refused, never sliced through. (Stricter UN/LOCODE rules,
+/// as `interdict_core::Locode` has them, would refuse codes accepted until now.)
+pub(crate) fn is_port_code(code: &str) -> bool {
+    code.len() == 5
+        && code.get(..2).is_some_and(is_iso2)
+        && code
+            .get(2..)
+            .is_some_and(|place| place.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Validates a raw record into a declaration, naming the first bad field.
 pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> {
     let id = get(raw, "id").map(str::to_string);
@@ -159,10 +173,7 @@ pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> 
                     .filter(|c| !c.is_whitespace())
                     .collect::<String>()
                     .to_ascii_uppercase();
-                let ok = compact.len() == 5
-                    && is_iso2(&compact[..2])
-                    && compact[2..].bytes().all(|b| b.is_ascii_alphanumeric());
-                if ok {
+                if is_port_code(&compact) {
                     Ok(Some(compact))
                 } else {
                     Err(err(format!(
@@ -287,9 +298,9 @@ pub struct DeclarationReader<R: BufRead> {
     /// 64-bit hashes of the ids seen, up to [`ID_CHECK_LIMIT`]: memory stays bounded on any input.
     seen_ids: HashSet<u64>,
     /// Set once more ids were read than are checked for duplicates.
-    pub id_check_exhausted: bool,
-    /// Fields not in the spec, seen anywhere in the input.
-    pub unknown_fields: BTreeSet<String>,
+    id_check_exhausted: bool,
+    /// Fields not in the spec, seen so far.
+    unknown_fields: BTreeSet<String>,
 }
 
 enum Inner<R: BufRead> {
@@ -338,6 +349,18 @@ impl<R: BufRead> DeclarationReader<R> {
             id_check_exhausted: false,
             unknown_fields,
         }
+    }
+
+    /// Fields not in the spec seen so far (CSV: in the header; JSON Lines: in any line read),
+    /// for one warning.
+    pub fn unknown_fields(&self) -> &BTreeSet<String> {
+        &self.unknown_fields
+    }
+
+    /// Whether more ids were read than [`ID_CHECK_LIMIT`], so that later ones were not checked
+    /// for duplicates.
+    pub fn id_check_exhausted(&self) -> bool {
+        self.id_check_exhausted
     }
 
     fn check_unique(&mut self, item: Item) -> Item {
@@ -508,7 +531,7 @@ mod tests {
     fn read(text: &str, format: InputFormat) -> (Vec<Item>, BTreeSet<String>) {
         let mut r = DeclarationReader::new(text.as_bytes(), format);
         let items: Vec<Item> = r.by_ref().collect();
-        (items, r.unknown_fields)
+        (items, r.unknown_fields().clone())
     }
 
     #[test]
@@ -562,6 +585,49 @@ not json
             .unwrap_err()
             .message
             .contains("exporter_name"));
+    }
+
+    #[test]
+    fn multi_byte_port_codes_are_errors_not_panics() {
+        // Regression: `&compact[..2]` sliced through `€` and aborted `interdict screen`.
+        let header = "id,date,exporter_name,exporter_country,importer_name,importer_country,goods_description,port_of_loading,port_of_discharge\n";
+        for (loading, discharge, field) in [
+            ("€AB", "", "port_of_loading"),
+            ("", "€AB", "port_of_discharge"),
+            ("A€B", "", "port_of_loading"),
+            ("CN€", "", "port_of_loading"),
+        ] {
+            let text =
+                format!("{header}D-1,2025-03-01,A Co,CN,B Co,MX,NPP,{loading},{discharge}\n");
+            let (items, _) = read(&text, InputFormat::Csv);
+            let e = items[0].as_ref().unwrap_err();
+            assert!(
+                e.message.contains(&format!("field {field}")),
+                "{}",
+                e.message
+            );
+            let json = format!(
+                r#"{{"id":"J-1","date":"2025-03-01","exporter_name":"A","exporter_country":"CN","importer_name":"B","importer_country":"MX","goods_description":"NPP","{field}":"{}"}}"#,
+                if loading.is_empty() {
+                    discharge
+                } else {
+                    loading
+                }
+            );
+            let (items, _) = read(&json, InputFormat::JsonLines);
+            assert!(items[0].is_err());
+        }
+        // Valid codes are accepted as before: spaces dropped, upper-cased, digits allowed.
+        let text = format!("{header}D-1,2025-03-01,A Co,CN,B Co,MX,NPP,cn sha,NLRT1\n");
+        let (items, _) = read(&text, InputFormat::Csv);
+        let d = items[0].as_ref().unwrap();
+        assert_eq!(
+            (d.port_of_loading.as_deref(), d.port_of_discharge.as_deref()),
+            (Some("CNSHA"), Some("NLRT1"))
+        );
+        assert!(!is_port_code("XXSHA"));
+        assert!(!is_port_code("CNSH"));
+        assert!(!is_port_code("CNSH-"));
     }
 
     #[test]

@@ -7,31 +7,41 @@
 //! in parallel ([`Screener::prepare`]); the ALR totals depend on earlier declarations and are
 //! applied in input order ([`Screener::finish`]), so results never depend on thread scheduling.
 //! No storage, HTTP or terminal code here.
+//!
+//! Modules are private; what callers use is re-exported here, the evidence types of the flags
+//! under [`evidence`].
 
-pub mod assess;
-pub mod context;
-pub mod declaration;
-pub mod ledger;
+mod assess;
+mod checks;
+mod context;
+mod declaration;
+mod flag;
+mod ledger;
 
-pub use assess::{Assessment, Flag, Level, Prepared, Screener, Severity};
-pub use context::{Context, ContextError, Weights};
-pub use declaration::{Declaration, DeclarationReader, InputFormat, RecordError};
+pub use assess::{Assessment, Level, Prepared, Risk, ScreenWarning, Screener, SubstanceOut};
+pub use checks::parties::{PartyHit, PartyOut, PartyRole};
+pub use checks::substances::MatchedOn;
+pub use context::{
+    parse_alr, parse_pens, parse_route_risk, substance_key, AlrRow, Context, ContextError, Pen,
+    PenStatus, RouteKind, RouteRule, Weights,
+};
+pub use declaration::{
+    Declaration, DeclarationReader, InputFormat, Item, RecordError, Unit, FIELDS, ID_CHECK_LIMIT,
+};
+pub use flag::{Evidence, Flag, FlagCode, Severity, UnknownFlagCode, FLAG_CODES};
 pub use interdict_core::Date;
 pub use ledger::{AlrLedger, LedgerEntry};
 
-/// The flag codes of the contract, in the order of the spec.
-pub const FLAG_CODES: &[&str] = &[
-    "CONTROLLED_PRECURSOR",
-    "CONTROLLED_DRUG",
-    "CLASS_ANALOG",
-    "DESIGNER_PRECURSOR",
-    "HS_MISMATCH",
-    "CAS_INVALID",
-    "CAS_NAME_CONFLICT",
-    "VAGUE_DESCRIPTION",
-    "WATCHLIST_PARTY",
-    "ALR_EXCEEDED",
-    "NO_PEN",
-    "TABLETING_MACHINE",
-    "ROUTE_RISK",
-];
+/// The typed evidence of each flag ([`Evidence`]'s variants), written as the contract's JSON.
+pub mod evidence {
+    pub use crate::checks::alr::AlrExceeded;
+    pub use crate::checks::analogues::{ClassAnalog, DesignerPrecursor, Method};
+    pub use crate::checks::cas::{CasInvalid, CasNameConflict};
+    pub use crate::checks::hs::{HsMismatch, NationalCode};
+    pub use crate::checks::parties::WatchlistParty;
+    pub use crate::checks::pen::{DeclaredExport, NoPen, PenProblem};
+    pub use crate::checks::route::RouteRisk;
+    pub use crate::checks::substances::ControlledSubstance;
+    pub use crate::checks::tableting::TabletingMachine;
+    pub use crate::checks::vague::VagueDescription;
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context as _, Result};
 use interdict_app::screening::{self, ContextKind, Screened};
 use interdict_registry::Registry;
-use interdict_screen::context::{parse_alr, parse_pens, parse_route_risk};
+use interdict_screen::{parse_alr, parse_pens, parse_route_risk};
 use interdict_screen::{Assessment, DeclarationReader, InputFormat, Level, Screener};
 use interdict_watchlist::import::Format;
 use serde_json::json;
@@ -166,7 +166,8 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                         screening::write_outcome(&mut buf, &outcome);
                         out.write_all(&buf)?;
                     } else if a.risk.level != Level::None {
-                        let mut flags: Vec<&str> = a.flags.iter().map(|f| f.code).collect();
+                        let mut flags: Vec<&str> =
+                            a.flags.iter().map(|f| f.code.as_str()).collect();
                         flags.dedup();
                         let goods: String = d.goods_description.chars().take(40).collect();
                         let row = vec![
@@ -200,10 +201,10 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
             Ok(())
         },
         |declarations| {
-            if !warned_unknown && !declarations.unknown_fields.is_empty() {
+            if !warned_unknown && !declarations.unknown_fields().is_empty() {
                 warned_unknown = true;
                 let names: Vec<&str> = declarations
-                    .unknown_fields
+                    .unknown_fields()
                     .iter()
                     .map(String::as_str)
                     .collect();
@@ -217,11 +218,14 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         },
     )?;
     bar.finish_and_clear();
-    if declarations.id_check_exhausted {
+    if declarations.id_check_exhausted() {
         eprintln!(
             "warning: only the first {} ids were checked for duplicates",
-            interdict_screen::declaration::ID_CHECK_LIMIT
+            interdict_screen::ID_CHECK_LIMIT
         );
+    }
+    for warning in screener.warnings() {
+        eprintln!("warning: {warning}");
     }
     if table_mode {
         table_rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -238,8 +242,9 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     out.flush()?;
     drop(out);
 
-    if args.record && !ledger.new_entries.is_empty() {
-        let n = screening::record_imports(&db, &ledger.new_entries, &crate::output::now_rfc3339())?;
+    if args.record && !ledger.new_entries().is_empty() {
+        let n =
+            screening::record_imports(&db, ledger.new_entries(), &crate::output::now_rfc3339())?;
         if !ctx.quiet {
             eprintln!(
                 "recorded {n} imports in {} for later ALR totals",
@@ -286,9 +291,10 @@ impl Summary {
         *self.by_level.entry(a.risk.level).or_default() += 1;
         let mut seen: Vec<&str> = Vec::new();
         for f in &a.flags {
-            if !seen.contains(&f.code) {
-                seen.push(f.code);
-                *self.by_flag.entry(f.code).or_default() += 1;
+            let code = f.code.as_str();
+            if !seen.contains(&code) {
+                seen.push(code);
+                *self.by_flag.entry(code).or_default() += 1;
             }
         }
     }

@@ -88,9 +88,15 @@ pub struct DetectOut {
     pub points: Vec<PointOut>,
 }
 
-fn named<T: std::str::FromStr<Err = interdict_ews::EwsError>>(field: &str, v: &Option<String>) -> Result<Option<T>, ApiError> {
+fn named<T: std::str::FromStr<Err = interdict_ews::EwsError>>(
+    field: &str,
+    v: &Option<String>,
+) -> Result<Option<T>, ApiError> {
     v.as_deref()
-        .map(|s| s.parse::<T>().map_err(|e| ApiError::bad_request(field, e.to_string())))
+        .map(|s| {
+            s.parse::<T>()
+                .map_err(|e| ApiError::bad_request(field, e.to_string()))
+        })
         .transpose()
 }
 
@@ -98,7 +104,12 @@ fn overrides(o: &DetectOptions) -> Result<Overrides, ApiError> {
     let base = match o.preset.as_deref() {
         None => Overrides::default(),
         Some("noufaily") => Overrides::noufaily(),
-        Some(_) => return Err(ApiError::bad_request("options.preset", "the only preset is `noufaily`")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "options.preset",
+                "the only preset is `noufaily`",
+            ))
+        }
     };
     Ok(Overrides {
         baseline: o.baseline.or(base.baseline),
@@ -117,8 +128,13 @@ fn overrides(o: &DetectOptions) -> Result<Overrides, ApiError> {
         limit54: base.limit54,
         no_periods: o.no_periods.or(base.no_periods),
         past_weeks_not_included: o.past_weeks_not_included.or(base.past_weeks_not_included),
-        threshold_method: named::<ThresholdMethod>("options.threshold_method", &o.threshold_method)?.or(base.threshold_method),
-        powertrans: named::<PowerTransform>("options.powertrans", &o.powertrans)?.or(base.powertrans),
+        threshold_method: named::<ThresholdMethod>(
+            "options.threshold_method",
+            &o.threshold_method,
+        )?
+        .or(base.threshold_method),
+        powertrans: named::<PowerTransform>("options.powertrans", &o.powertrans)?
+            .or(base.powertrans),
         c_arl: o.c_arl.or(base.c_arl),
         theta: o.theta.or(base.theta),
         mu0: o.mu0.or(base.mu0),
@@ -131,47 +147,81 @@ fn overrides(o: &DetectOptions) -> Result<Overrides, ApiError> {
     responses((status = 200, body = DetectOut), (status = 400, body = crate::openapi::ErrorDoc),
               (status = 401, body = crate::openapi::ErrorDoc), (status = 413, body = crate::openapi::ErrorDoc),
               (status = 422, body = crate::openapi::ErrorDoc)))]
-pub async fn detect(_state: St, rid: RequestId, _caller: Caller, body: RawBody) -> Result<Json<DetectOut>, ApiError> {
+pub async fn detect(
+    _state: St,
+    rid: RequestId,
+    _caller: Caller,
+    body: RawBody,
+) -> Result<Json<DetectOut>, ApiError> {
     let input: DetectIn = body.json()?;
-    let method: Method = input.method.parse().map_err(|e: interdict_ews::EwsError| ApiError::bad_request("method", e.to_string()))?;
+    let method: Method = input
+        .method
+        .parse()
+        .map_err(|e: interdict_ews::EwsError| ApiError::bad_request("method", e.to_string()))?;
     if input.series.is_empty() || input.series.len() > MAX_POINTS {
-        return Err(ApiError::bad_request("series", format!("must have 1 to {MAX_POINTS} weeks")));
+        return Err(ApiError::bad_request(
+            "series",
+            format!("must have 1 to {MAX_POINTS} weeks"),
+        ));
     }
     let mut y = Vec::with_capacity(input.series.len());
     let mut dates = Vec::new();
     for (i, w) in input.series.iter().enumerate() {
         if !w.observed.is_finite() || w.observed < 0.0 {
-            return Err(ApiError::bad_request(&format!("series[{i}].observed"), "must be a finite count, at least 0"));
+            return Err(ApiError::bad_request(
+                &format!("series[{i}].observed"),
+                "must be a finite count, at least 0",
+            ));
         }
         y.push(w.observed);
         if let Some(d) = &w.date {
-            let d = interdict_core::Date::parse(d).map_err(|e| ApiError::bad_request(&format!("series[{i}].date"), e))?;
+            let d = interdict_core::Date::parse(d)
+                .map_err(|e| ApiError::bad_request(&format!("series[{i}].date"), e))?;
             dates.push(d.day_number());
         }
     }
     if !dates.is_empty() && dates.len() != y.len() {
-        return Err(ApiError::bad_request("series", "give a date for every week or for none"));
+        return Err(ApiError::bad_request(
+            "series",
+            "give a date for every week or for none",
+        ));
     }
     let range = input.range.map(|[a, b]| (a, b));
     if range.is_none() && method.needs_range() {
-        return Err(ApiError::bad_request("range", format!("{method} needs a range [A, B]")));
+        return Err(ApiError::bad_request(
+            "range",
+            format!("{method} needs a range [A, B]"),
+        ));
     }
     let detector = Detector::new(method, &overrides(&input.options.unwrap_or_default())?)
         .map_err(|e| ApiError::bad_request("options", e.to_string()))?;
     let name = detector.name().to_string();
     let points = blocking(&rid, move || {
         let dates = (!dates.is_empty()).then_some(dates);
-        Ok(detector.run(&y, dates.as_deref(), range).map_err(|e| e.to_string()))
+        Ok(detector
+            .run(&y, dates.as_deref(), range)
+            .map_err(|e| e.to_string()))
     })
     .await?
-    .map_err(|message| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message))?;
+    .map_err(|message| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+            message,
+        )
+    })?;
     Ok(Json(DetectOut {
         method: name,
         points: points
             .iter()
             .map(|p| {
                 let w = PointWire::new(None, p);
-                PointOut { t: w.t, observed: w.observed, upperbound: w.upperbound, alarm: w.alarm }
+                PointOut {
+                    t: w.t,
+                    observed: w.observed,
+                    upperbound: w.upperbound,
+                    alarm: w.alarm,
+                }
             })
             .collect(),
     }))

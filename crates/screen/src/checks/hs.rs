@@ -1,0 +1,73 @@
+//! HS_MISMATCH: the declared HS code fits none of the identified substances.
+
+use serde::Serialize;
+
+use crate::checks::substances::Found;
+use crate::declaration::Declaration;
+use crate::flag::{Flag, FlagCode, Severity};
+
+/// Evidence of HS_MISMATCH.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HsMismatch {
+    /// The declared code, digits only.
+    pub declared: String,
+    pub expected_hs2022: Option<String>,
+    pub substance_id: String,
+    /// The substance's national tariff codes.
+    pub national_codes: Vec<NationalCode>,
+}
+
+/// A national tariff code of a substance.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NationalCode {
+    pub country: String,
+    pub code: String,
+}
+
+/// The declared code must fit at least one identified substance with a known HS 2022 code: its
+/// first six digits (four when only four were declared). Under a CAS/name conflict the code was
+/// chosen for the words, so it says nothing more: the caller does not ask then.
+pub(crate) fn check(d: &Declaration, found: &[Found<'_>]) -> Option<Flag> {
+    let hs = d.hs_code.as_deref()?;
+    let expected: Vec<(&Found<'_>, String)> = found
+        .iter()
+        .filter_map(|f| {
+            let h = f.substance.hs2022.as_ref()?;
+            Some((
+                f,
+                h.chars().filter(char::is_ascii_digit).collect::<String>(),
+            ))
+        })
+        .collect();
+    let n = if hs.len() >= 6 { 6 } else { 4 };
+    // Both are ASCII digits; `get` is None when either is shorter than `n`.
+    let fits = |e: &str| matches!((e.get(..n), hs.get(..n)), (Some(a), Some(b)) if a == b);
+    let (first, _) = expected.first()?;
+    if expected.iter().any(|(_, e)| fits(e)) {
+        return None;
+    }
+    let s = first.substance;
+    Some(Flag::new(
+        FlagCode::HsMismatch,
+        Severity::Medium,
+        format!(
+            "{} belongs under HS {}, declared under {}",
+            s.name,
+            s.hs2022.as_deref().unwrap_or(""),
+            hs
+        ),
+        HsMismatch {
+            declared: hs.to_string(),
+            expected_hs2022: s.hs2022.clone(),
+            substance_id: s.id.clone(),
+            national_codes: s
+                .hs_national
+                .iter()
+                .map(|h| NationalCode {
+                    country: h.country.clone(),
+                    code: h.code.clone(),
+                })
+                .collect(),
+        },
+    ))
+}

@@ -1,0 +1,256 @@
+//! NO_PEN: an export that needs a pre-export notification (Table I always; Table II where the
+//! importing country asks for it) has none, or cites one that is unknown, refused, expired, or
+//! for other goods, countries or a smaller quantity.
+
+use std::collections::HashMap;
+
+use interdict_core::Date;
+use interdict_registry::{Cas, Registry, Substance};
+use serde::Serialize;
+
+use crate::checks::substances::Found;
+use crate::context::{Pen, PenStatus};
+use crate::declaration::Declaration;
+use crate::flag::{Flag, FlagCode, Severity};
+
+/// Why the PENs on file do not cover an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum PenProblem {
+    #[serde(rename = "unknown")]
+    Unknown,
+    #[serde(rename = "objection")]
+    Objection,
+    #[serde(rename = "withdrawn")]
+    Withdrawn,
+    #[serde(rename = "expired")]
+    Expired,
+    #[serde(rename = "other substance")]
+    OtherSubstance,
+    #[serde(rename = "other country pair")]
+    OtherCountryPair,
+    #[serde(rename = "quantity exceeds PEN")]
+    QuantityExceedsPen,
+}
+
+/// Evidence of NO_PEN.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum NoPen {
+    /// The declaration cites no PEN.
+    Missing {
+        /// Written `null`: no reference was given.
+        pen_reference: (),
+        substance_id: String,
+    },
+    /// The cited PEN is not on file.
+    Unknown {
+        pen_reference: String,
+        reason: PenProblem,
+    },
+    /// The cited PEN is on file but does not cover this export.
+    NotCovering {
+        pen_reference: String,
+        reason: PenProblem,
+        pen: Box<Pen>,
+        declared: DeclaredExport,
+    },
+}
+
+/// What the declaration says about the export, beside the PEN it cites.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DeclaredExport {
+    pub date: Date,
+    pub exporter_country: String,
+    pub importer_country: String,
+    pub substance_id: String,
+    pub cas: Option<Cas>,
+    pub quantity_kg: Option<f64>,
+}
+
+/// The PENs on file by reference (trimmed, upper case), and where Table II needs one too.
+#[derive(Debug, Default)]
+pub(crate) struct PenRegister {
+    by_reference: HashMap<String, Pen>,
+    table_ii_countries: Vec<String>,
+}
+
+impl PenRegister {
+    /// A later PEN with the same reference replaces an earlier one.
+    pub fn new(pens: &[Pen], table_ii_countries: &[String]) -> PenRegister {
+        PenRegister {
+            by_reference: pens
+                .iter()
+                .map(|p| (reference_key(&p.reference), p.clone()))
+                .collect(),
+            table_ii_countries: table_ii_countries.to_vec(),
+        }
+    }
+
+    /// One flag per substance of `subjects` that needs a PEN this export does not have.
+    pub fn check(
+        &self,
+        registry: &Registry,
+        d: &Declaration,
+        subjects: &[&Found<'_>],
+        kg: Option<f64>,
+    ) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        for f in subjects {
+            let s = f.substance;
+            let needs_pen = s.is_table_i()
+                || (s.is_table_ii() && self.table_ii_countries.contains(&d.importer_country));
+            if !needs_pen {
+                continue;
+            }
+            if let Some((reason, evidence)) = self.problem(registry, d, s, kg) {
+                flags.push(Flag::new(
+                    FlagCode::NoPen,
+                    Severity::High,
+                    format!(
+                        "export of {} ({}) {reason}",
+                        s.name,
+                        if s.is_table_i() {
+                            "Table I"
+                        } else {
+                            "Table II"
+                        },
+                    ),
+                    evidence,
+                ));
+            }
+        }
+        flags
+    }
+
+    /// Why the PENs on file do not cover this export (in words, and as evidence), or `None`
+    /// when one does.
+    fn problem(
+        &self,
+        registry: &Registry,
+        d: &Declaration,
+        s: &Substance,
+        kg: Option<f64>,
+    ) -> Option<(String, NoPen)> {
+        let Some(reference) = d.pen_reference.as_deref() else {
+            return Some((
+                "has no pre-export notification reference".into(),
+                NoPen::Missing {
+                    pen_reference: (),
+                    substance_id: s.id.clone(),
+                },
+            ));
+        };
+        let Some(pen) = self.by_reference.get(&reference_key(reference)) else {
+            return Some((
+                format!("cites PEN {reference}, which is not on file"),
+                NoPen::Unknown {
+                    pen_reference: reference.to_string(),
+                    reason: PenProblem::Unknown,
+                },
+            ));
+        };
+        let not_covering = |reason: PenProblem| NoPen::NotCovering {
+            pen_reference: reference.to_string(),
+            reason,
+            pen: Box::new(pen.clone()),
+            declared: DeclaredExport {
+                date: d.date,
+                exporter_country: d.exporter_country.clone(),
+                importer_country: d.importer_country.clone(),
+                substance_id: s.id.clone(),
+                cas: s.cas,
+                quantity_kg: kg,
+            },
+        };
+        let refused = match pen.status {
+            PenStatus::Objection => Some(("objection", PenProblem::Objection)),
+            PenStatus::Withdrawn => Some(("withdrawn", PenProblem::Withdrawn)),
+            PenStatus::Pending | PenStatus::NoObjection => None,
+        };
+        if let Some((status, problem)) = refused {
+            return Some((
+                format!("cites PEN {reference}, which was refused ({status})"),
+                not_covering(problem),
+            ));
+        }
+        if let Some(until) = pen.valid_until {
+            if d.date > until {
+                return Some((
+                    format!("cites PEN {reference}, which expired on {until}"),
+                    not_covering(PenProblem::Expired),
+                ));
+            }
+        }
+        let same_substance = registry
+            .by_cas(pen.cas)
+            .is_some_and(|(ps, _)| ps.id == s.id);
+        if !same_substance {
+            return Some((
+                format!(
+                    "cites PEN {reference}, which is for another substance (CAS {})",
+                    pen.cas
+                ),
+                not_covering(PenProblem::OtherSubstance),
+            ));
+        }
+        if pen.exporter_country != d.exporter_country || pen.importer_country != d.importer_country
+        {
+            return Some((
+                format!(
+                    "cites PEN {reference}, which is for {}→{}, not {}→{}",
+                    pen.exporter_country,
+                    pen.importer_country,
+                    d.exporter_country,
+                    d.importer_country
+                ),
+                not_covering(PenProblem::OtherCountryPair),
+            ));
+        }
+        if let Some(kg) = kg {
+            if kg > pen.quantity_kg + 1e-9 {
+                return Some((
+                    format!(
+                        "cites PEN {reference}, which covers {} kg, less than the {} kg declared",
+                        pen.quantity_kg, kg
+                    ),
+                    not_covering(PenProblem::QuantityExceedsPen),
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// PEN references are matched trimmed and without regard to case.
+fn reference_key(reference: &str) -> String {
+    reference.trim().to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_without_a_reference_writes_null() {
+        let e = NoPen::Missing {
+            pen_reference: (),
+            substance_id: "npp".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"pen_reference":null,"substance_id":"npp"}"#
+        );
+        let e = NoPen::Unknown {
+            pen_reference: "PEN-X".into(),
+            reason: PenProblem::Unknown,
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"pen_reference":"PEN-X","reason":"unknown"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&PenProblem::QuantityExceedsPen).unwrap(),
+            r#""quantity exceeds PEN""#
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! Which controlled substances the goods are — from the description's words and CAS numbers,
+//! from SMILES written in it, and from the declared CAS number — and the CONTROLLED_DRUG /
+//! CONTROLLED_PRECURSOR flag each one raises.
+
+use interdict_registry::{Cas, Category, Identification, Registry, Substance};
+use interdict_structure::Classification;
+use serde::Serialize;
+
+use crate::checks::round3;
+use crate::flag::{Flag, FlagCode, Severity};
+
+/// What made a substance count as identified. Written in lower case (`"synonym"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchedOn {
+    /// A CAS number, in the description or declared.
+    Cas,
+    Name,
+    Synonym,
+    /// A name written with a typo.
+    Fuzzy,
+    /// A SMILES in the description with the substance's structure.
+    Structure,
+}
+
+impl From<interdict_registry::MatchedOn> for MatchedOn {
+    fn from(m: interdict_registry::MatchedOn) -> MatchedOn {
+        match m {
+            interdict_registry::MatchedOn::Cas => MatchedOn::Cas,
+            interdict_registry::MatchedOn::Name => MatchedOn::Name,
+            interdict_registry::MatchedOn::Synonym => MatchedOn::Synonym,
+            interdict_registry::MatchedOn::Fuzzy => MatchedOn::Fuzzy,
+        }
+    }
+}
+
+/// A substance the goods were identified as.
+#[derive(Clone, Debug)]
+pub(crate) struct Found<'r> {
+    pub substance: &'r Substance,
+    /// In [0, 1]; 1 for a declared CAS number or a structure.
+    pub confidence: f64,
+    pub matched_on: MatchedOn,
+}
+
+/// Evidence of CONTROLLED_PRECURSOR and CONTROLLED_DRUG.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ControlledSubstance {
+    pub substance_id: String,
+    pub name: String,
+    pub cas: Option<Cas>,
+    /// The control lists (`UN-1988-TABLE-I`).
+    pub controls: Vec<String>,
+    pub matched_on: MatchedOn,
+    pub confidence: f64,
+}
+
+/// The substances of the goods, most certain first (ties by id, so the order is stable).
+/// A declared CAS number of a registry substance makes that substance certain.
+pub(crate) fn find<'r>(
+    registry: &'r Registry,
+    ident: &Identification<'r>,
+    structures: &[Classification],
+    declared_cas: Option<Cas>,
+) -> Vec<Found<'r>> {
+    let mut found: Vec<Found<'r>> = ident
+        .matches
+        .iter()
+        .map(|m| Found {
+            substance: m.substance,
+            confidence: f64::from(m.score),
+            matched_on: m.matched_on.into(),
+        })
+        .collect();
+    // Structures written as SMILES: a listed one counts like its name.
+    for c in structures {
+        for l in &c.listed {
+            if let Some(s) = registry.get(&l.substance_id) {
+                if !found.iter().any(|f| f.substance.id == s.id) {
+                    found.push(Found {
+                        substance: s,
+                        confidence: 1.0,
+                        matched_on: MatchedOn::Structure,
+                    });
+                }
+            }
+        }
+    }
+    if let Some((s, _)) = declared_cas.and_then(|cas| registry.by_cas(cas)) {
+        match found.iter_mut().find(|f| f.substance.id == s.id) {
+            Some(f) => {
+                f.confidence = 1.0;
+                f.matched_on = MatchedOn::Cas;
+            }
+            None => found.push(Found {
+                substance: s,
+                confidence: 1.0,
+                matched_on: MatchedOn::Cas,
+            }),
+        }
+    }
+    found.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then_with(|| a.substance.id.cmp(&b.substance.id))
+    });
+    found
+}
+
+/// One flag per identified substance: drugs are critical, Table I precursors high, other
+/// listed precursors medium at a little over half the weight.
+pub(crate) fn controlled(found: &[Found<'_>]) -> Vec<Flag> {
+    found
+        .iter()
+        .map(|f| {
+            let s = f.substance;
+            let controls = s.control_ids();
+            let (code, severity, strength) = match s.category {
+                Category::Drug => (FlagCode::ControlledDrug, Severity::Critical, 1.0),
+                Category::Precursor if s.is_table_i() => {
+                    (FlagCode::ControlledPrecursor, Severity::High, 1.0)
+                }
+                Category::Precursor => (FlagCode::ControlledPrecursor, Severity::Medium, 0.55),
+            };
+            let message = format!(
+                "{} ({}) is controlled: {}",
+                s.name,
+                s.cas
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "no CAS".into()),
+                controls.join(", ")
+            );
+            Flag::new(
+                code,
+                severity,
+                message,
+                ControlledSubstance {
+                    substance_id: s.id.clone(),
+                    name: s.name.clone(),
+                    cas: s.cas,
+                    controls: controls.into_iter().map(str::to_string).collect(),
+                    matched_on: f.matched_on,
+                    confidence: round3(f.confidence),
+                },
+            )
+            .with_strength(strength * f.confidence.min(1.0))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_on_is_written_as_before() {
+        // The wire value was once `format!("{:?}").to_lowercase()` of the registry's enum.
+        for (m, text) in [
+            (interdict_registry::MatchedOn::Cas, "\"cas\""),
+            (interdict_registry::MatchedOn::Name, "\"name\""),
+            (interdict_registry::MatchedOn::Synonym, "\"synonym\""),
+            (interdict_registry::MatchedOn::Fuzzy, "\"fuzzy\""),
+        ] {
+            let ours = MatchedOn::from(m);
+            assert_eq!(serde_json::to_string(&ours).unwrap(), text);
+            assert_eq!(
+                format!("\"{}\"", format!("{m:?}").to_lowercase()),
+                text,
+                "the registry's spelling"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&MatchedOn::Structure).unwrap(),
+            "\"structure\""
+        );
+    }
+}
