@@ -54,7 +54,22 @@ pub struct App {
     classifier: OnceLock<Result<Engine, String>>,
     screener: Mutex<Option<Arc<CachedScreener>>>,
     index: Mutex<Option<(String, Arc<Index>)>>,
+    /// When the context's fingerprint was last read from the database, and what it was: a
+    /// request within [`FINGERPRINT_TTL`] of the last check reuses it instead of querying.
+    checked: Mutex<Option<(std::time::Instant, String, String)>>,
+    /// Bearer tokens seen recently (their hash → who), so a burst of requests does not write
+    /// the token's row each time; see [`App::cached_actor`].
+    pub(crate) tokens:
+        Mutex<std::collections::HashMap<String, (std::time::Instant, interdict_domain::Actor)>>,
 }
+
+/// How long a check of the context's version stands. An import on this process is seen at
+/// once (it clears the check); one made by another process sharing the database within this.
+pub const FINGERPRINT_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long an authenticated token is trusted without asking the database again. A token
+/// revoked through this process is refused at once; through another process within this.
+pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl App {
     pub fn new(db: Database) -> App {
@@ -67,6 +82,8 @@ impl App {
             classifier: OnceLock::new(),
             screener: Mutex::new(None),
             index: Mutex::new(None),
+            checked: Mutex::new(None),
+            tokens: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -108,9 +125,63 @@ impl App {
         Ok(f)
     }
 
+    /// The fingerprints of the watchlists alone and of the whole screening context, read at
+    /// most every [`FINGERPRINT_TTL`].
+    fn fingerprints(&self) -> Result<(String, String), AppError> {
+        let mut checked = self
+            .checked
+            .lock()
+            .map_err(|_| AppError::Unavailable("fingerprint cache poisoned".into()))?;
+        if let Some((at, lists, all)) = checked.as_ref() {
+            if at.elapsed() < FINGERPRINT_TTL {
+                return Ok((lists.clone(), all.clone()));
+            }
+        }
+        let lists = self.fingerprint(&[lists::KIND])?;
+        let all = format!(
+            "{lists}{}ledger/{}",
+            self.fingerprint(&["alr", "pens"])?,
+            self.db.ledger()?.len()
+        );
+        *checked = Some((std::time::Instant::now(), lists.clone(), all.clone()));
+        Ok((lists, all))
+    }
+
+    /// Forgets the last check of the context's version (after an import through this process).
+    pub fn context_changed(&self) {
+        if let Ok(mut checked) = self.checked.lock() {
+            *checked = None;
+        }
+    }
+
+    /// The actor of a token hash seen within [`TOKEN_TTL`], if any.
+    pub(crate) fn cached_actor(&self, hash: &str) -> Option<interdict_domain::Actor> {
+        let tokens = self.tokens.lock().ok()?;
+        tokens
+            .get(hash)
+            .filter(|(at, _)| at.elapsed() < TOKEN_TTL)
+            .map(|(_, actor)| actor.clone())
+    }
+
+    pub(crate) fn remember_actor(&self, hash: &str, actor: &interdict_domain::Actor) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            if tokens.len() > 10_000 {
+                tokens.retain(|_, (at, _)| at.elapsed() < TOKEN_TTL);
+            }
+            tokens.insert(hash.to_string(), (std::time::Instant::now(), actor.clone()));
+        }
+    }
+
+    /// Forgets every cached token (after a revocation or a change of a user).
+    pub fn forget_tokens(&self) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.clear();
+        }
+    }
+
     /// The watchlist index of the database, reloaded only after an import.
     pub fn index(&self) -> Result<Arc<Index>, AppError> {
-        let fingerprint = self.fingerprint(&[lists::KIND])?;
+        let (fingerprint, _) = self.fingerprints()?;
         let mut slot = self
             .index
             .lock()

@@ -340,6 +340,32 @@ pub fn authenticate_token(db: &Database, token: &str, now: i64) -> Result<Option
     Ok(db.write(|tx| tx.actor_by_token_hash(&hash, now))?)
 }
 
+/// As [`authenticate_token`], trusting a token the same process authenticated within
+/// [`crate::engines::TOKEN_TTL`] (a burst of requests then costs one database write, not one
+/// each). Revocations and user changes made through `app` clear the cache at once.
+pub fn authenticate_token_cached(
+    app: &crate::App,
+    token: &str,
+    now: i64,
+) -> Result<Option<Actor>, AppError> {
+    if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
+        return Ok(None);
+    }
+    let hash = secret_hash(token);
+    if let Some(actor) = app.cached_actor(&hash) {
+        return Ok(Some(actor));
+    }
+    let actor = db_actor(&app.db, &hash, now)?;
+    if let Some(a) = &actor {
+        app.remember_actor(&hash, a);
+    }
+    Ok(actor)
+}
+
+fn db_actor(db: &Database, hash: &str, now: i64) -> Result<Option<Actor>, AppError> {
+    Ok(db.write(|tx| tx.actor_by_token_hash(hash, now))?)
+}
+
 /// A browser session just opened: the cookie value and the CSRF token the page sends back on
 /// every change (both shown this once).
 pub struct NewSession {

@@ -566,7 +566,9 @@ pub async fn import_list(
                 field: "body".into(),
                 message: e.to_string(),
             })?;
-        interdict_app::lists::import(&app.db, &name, format, "api", &parsed, &now)
+        let imported = interdict_app::lists::import(&app.db, &name, format, "api", &parsed, &now)?;
+        app.context_changed();
+        Ok(imported)
     })
     .await?;
     let s = &imported.snapshot;
