@@ -201,5 +201,11 @@ pub fn run(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
         .thread_name("interdict-http")
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the runtime: {e}"))?;
-    runtime.block_on(serve(listen, state))
+    // The database pool is dropped here, outside the runtime: the PostgreSQL client owns a
+    // runtime of its own, which may not be dropped from within an asynchronous context.
+    let keep = state.clone();
+    let served = runtime.block_on(serve(listen, state));
+    drop(runtime);
+    drop(keep);
+    served
 }
