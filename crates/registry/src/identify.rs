@@ -16,14 +16,14 @@
 //! substance, and is scored down below the default threshold.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
 use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
 use crate::model::{ClassId, Registry, Substance, SynonymKind};
-use crate::normalize::{compact, is_salt_suffix, is_stereo_prefix, Compacted, SALT_WORDS};
+use crate::normalize::{compact, is_stereo_prefix, salt_suffix_starts, Compacted, SALT_WORDS};
 use interdict_core::Cas;
 
 /// Candidates scoring below this are not reported by default.
@@ -673,25 +673,40 @@ impl<'r> Identifier<'r> {
     /// exact names inside them, and a salt word (`HCl`) right after any matched name qualifies
     /// it rather than naming an acid.
     fn without_replaced(&self, c: &Compacted, out: Vec<Candidate<'r>>) -> Vec<Candidate<'r>> {
+        // Words right after a matched name.
+        let after_match: HashSet<usize> = out.iter().map(|o| o.words.1 + 1).collect();
+        // Typo matches that can replace others, by first word: one covering an exact match
+        // starts at most its own length in words before that match ends.
+        let mut replacing: Vec<&Candidate<'r>> = out
+            .iter()
+            .filter(|f| f.fuzzy && !f.m.derivative && f.m.score >= self.threshold)
+            .collect();
+        replacing.sort_by_key(|f| f.words.0);
+        let widest = replacing
+            .iter()
+            .map(|f| f.words.1 - f.words.0)
+            .max()
+            .unwrap_or(0);
         let replaced: Vec<bool> = out
             .iter()
             .map(|e| {
                 let salt_qualifier = !e.fuzzy
                     && e.words.0 == e.words.1
                     && SALT_WORDS.contains(&c.span(e.words.0, e.words.0))
-                    && out.iter().any(|o| o.words.1 + 1 == e.words.0);
+                    && after_match.contains(&e.words.0);
+                let from =
+                    replacing.partition_point(|f| f.words.0 < e.words.1.saturating_sub(widest));
                 salt_qualifier
                     || !e.fuzzy
-                        && out.iter().any(|f| {
-                            f.fuzzy
-                                && f.idx != e.idx
-                                && !f.m.derivative
-                                && f.words.0 <= e.words.0
-                                && e.words.1 <= f.words.1
-                                && f.words.1 - f.words.0 > e.words.1 - e.words.0
-                                && f.key_len >= e.key_len + 4
-                                && f.m.score >= self.threshold
-                        })
+                        && replacing[from..]
+                            .iter()
+                            .take_while(|f| f.words.0 <= e.words.0)
+                            .any(|f| {
+                                f.idx != e.idx
+                                    && e.words.1 <= f.words.1
+                                    && f.words.1 - f.words.0 > e.words.1 - e.words.0
+                                    && f.key_len >= e.key_len + 4
+                            })
             })
             .collect();
         out.into_iter()
@@ -700,18 +715,26 @@ impl<'r> Identifier<'r> {
             .map(|(c, _)| c)
             .collect()
     }
+
     /// Name hits that cover whole words, after longest-wins and lexicon resolution.
     fn name_hits(&self, c: &Compacted) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
+        // Per word, computed on first need: where a run of salt words to the word's end starts.
+        let mut salt_tails: HashMap<usize, Vec<bool>> = HashMap::new();
         for m in self.automaton.find_overlapping_iter(c.text.as_str()) {
             let (start, end) = (m.start(), m.end());
             let (Some(first_word), Some(last_word)) = (c.word_at(start), c.word_at(end - 1)) else {
                 continue;
             };
             let prefix = &c.text[c.words[first_word].start..start];
-            let suffix = &c.text[end..c.words[last_word].end];
-            if !is_salt_suffix(suffix) {
-                continue;
+            let word = c.words[last_word];
+            if end < word.end {
+                let tails = salt_tails.entry(last_word).or_insert_with(|| {
+                    salt_suffix_starts(&c.text.as_bytes()[word.start..word.end])
+                });
+                if !tails.get(end - word.start).copied().unwrap_or(false) {
+                    continue;
+                }
             }
             let relation = if prefix.is_empty() || is_stereo_prefix(prefix) {
                 None
@@ -740,21 +763,41 @@ impl<'r> Identifier<'r> {
                     && o.first_word <= h.first_word
                     && h.last_word <= o.last_word)
         };
+        // Either way the other hit starts at or before this one and ends at or after it, so it
+        // starts at most one key length before this one's end: only hits in that window are
+        // compared (a long text of names would otherwise compare every pair).
+        let longest = hits.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+        let mut by_start: Vec<usize> = (0..hits.len()).collect();
+        by_start.sort_by_key(|&i| hits[i].start);
+        let inside_another = |h: &Hit| {
+            let from = by_start.partition_point(|&i| hits[i].start < h.end.saturating_sub(longest));
+            by_start[from..]
+                .iter()
+                .map(|&i| &hits[i])
+                .take_while(|o| o.start <= h.start)
+                .any(|o| contained(h, o))
+        };
         let mut kept: Vec<Hit> = hits
             .iter()
-            .filter(|h| !hits.iter().any(|o| contained(h, o)))
+            .filter(|h| !inside_another(h))
             .copied()
             .collect();
         // A salt word (`HCl`) right after a name qualifies that name; it is not hydrochloric acid.
-        let snapshot = kept.clone();
-        kept.retain(|h| {
-            let key = &self.keys[h.pattern];
-            !(SALT_WORDS.contains(&key.as_str())
-                && snapshot.iter().any(|o| {
-                    o.last_word + 1 == h.first_word
-                        || o.last_word == h.first_word && o.end <= h.start
-                }))
-        });
+        let is_salt = |h: &Hit| SALT_WORDS.contains(&self.keys[h.pattern].as_str());
+        if kept.iter().any(is_salt) {
+            // Words that follow a hit's last word, and per word the earliest end of a hit ending in it.
+            let after_hit: HashSet<usize> = kept.iter().map(|o| o.last_word + 1).collect();
+            let mut first_end: HashMap<usize, usize> = HashMap::new();
+            for o in &kept {
+                let end = first_end.entry(o.last_word).or_insert(o.end);
+                *end = (*end).min(o.end);
+            }
+            kept.retain(|h| {
+                !(is_salt(h)
+                    && (after_hit.contains(&h.first_word)
+                        || first_end.get(&h.first_word).is_some_and(|&e| e <= h.start)))
+            });
+        }
         kept
     }
 
@@ -1130,5 +1173,26 @@ mod tests {
             .is_empty());
         let listed = ident.identify("BMK glycidic acid methyl ester");
         assert_eq!(listed.matches[0].substance.id, "bmk-methyl-glycidate");
+    }
+
+    /// Regression: a long fused word of salt names (`fentanylhclhcl…`) recursed once per salt
+    /// word and overflowed the stack (a 30 KB description crashed the process); long texts of
+    /// names took time quadratic in their length.
+    #[test]
+    fn long_texts_neither_overflow_nor_stall() {
+        let ident = Identifier::new(Registry::builtin());
+        let fused = format!("fentanyl{}", "hcl".repeat(20_000));
+        let spaced = "ephedrine HCl fentanly ".repeat(2_000);
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .stack_size(512 << 10)
+                .spawn_scoped(scope, || {
+                    let fused = ident.identify(&fused);
+                    let spaced = ident.identify(&spaced);
+                    (fused.matches.len(), spaced.matches.len())
+                })
+                .expect("thread starts");
+            assert_eq!(worker.join().ok(), Some((1, 2)));
+        });
     }
 }

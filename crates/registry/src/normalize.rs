@@ -210,14 +210,19 @@ pub const SALT_WORDS: &[&str] = &[
     "racemic",
 ];
 
-/// True if `rest` (a compact string) is made only of salt/hydrate words, e.g. `hclmonohydrate`.
-pub fn is_salt_suffix(rest: &str) -> bool {
-    if rest.is_empty() {
-        return true;
+/// For every byte position `p` of a compact word (and its end), whether `word[p..]` is made only
+/// of salt/hydrate words: one pass from the end, so every name hit inside a long word is checked
+/// in constant time and no input can recurse deeply (a 30 KB `fentanylhclhcl…` once overflowed
+/// the stack).
+pub fn salt_suffix_starts(word: &[u8]) -> Vec<bool> {
+    let mut ok = vec![false; word.len() + 1];
+    ok[word.len()] = true;
+    for p in (0..word.len()).rev() {
+        ok[p] = SALT_WORDS.iter().any(|w| {
+            word[p..].starts_with(w.as_bytes()) && ok.get(p + w.len()).copied().unwrap_or(false)
+        });
     }
-    SALT_WORDS
-        .iter()
-        .any(|w| rest.strip_prefix(w).is_some_and(is_salt_suffix))
+    ok
 }
 
 /// True if `prefix` (compact) is a stereo descriptor that may precede a name: `dl`, `rac`, `1r2s`, `s`.
@@ -271,6 +276,11 @@ pub fn is_stereo_prefix(prefix: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// True if `rest` (a compact string) is made only of salt/hydrate words, e.g. `hclmonohydrate`.
+    fn is_salt_suffix(rest: &str) -> bool {
+        salt_suffix_starts(rest.as_bytes())[0]
+    }
+
     #[test]
     fn compacts_case_punctuation_greek_and_spelling() {
         assert_eq!(compact("N-Phenethyl-4-piperidone"), "nphenethyl4piperidone");
@@ -297,6 +307,18 @@ mod tests {
         assert!(is_salt_suffix("hclmonohydrate"));
         assert!(is_salt_suffix("hydrochloride"));
         assert!(!is_salt_suffix("methylester"));
+        assert!(is_salt_suffix(""));
+        assert_eq!(
+            salt_suffix_starts(b"xhcl"),
+            [false, true, false, false, true]
+        );
+        // Regression: this recursed once per salt word and overflowed a thread's stack.
+        let long = "hcl".repeat(100_000);
+        std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || assert!(is_salt_suffix(&long)))
+            .and_then(|t| t.join().map_err(|_| std::io::Error::other("panicked")))
+            .expect("no stack overflow");
         assert!(is_stereo_prefix("1r2s"));
         assert!(is_stereo_prefix("dl"));
         assert!(is_stereo_prefix("2s"));

@@ -20,6 +20,10 @@ pub enum ChemError {
     Empty,
     #[error("the toolkit could not process the structure: {0}")]
     Toolkit(String),
+    /// Past a size limit ([`MAX_SMILES_LEN`], [`MAX_ATOMS`], [`MAX_RING_BONDS`]), found before
+    /// the toolkit parses: its ring perception grows much faster than the input.
+    #[error("structure too large: {0}")]
+    TooLarge(String),
 }
 
 impl ChemError {
@@ -30,8 +34,125 @@ impl ChemError {
             ChemError::Molfile(_) => "invalid_molfile",
             ChemError::Empty => "empty_structure",
             ChemError::Toolkit(_) => "toolkit_error",
+            ChemError::TooLarge(_) => "too_large",
         }
     }
+}
+
+/// Structures above this many atoms are refused (polymers, proteins): nothing on the lists is near.
+/// Checked before the toolkit parses (SMILES atoms, the MOL counts line) and again on the
+/// standardised parent.
+pub const MAX_ATOMS: usize = 1000;
+
+/// Structures closing more rings than this (ring-closure bonds; for a connected structure, its
+/// number of independent rings) are refused before the toolkit parses. The toolkit's ring
+/// perception costs about the cube of the ring count: a ladder of 100 rings takes 0.2 s and
+/// 30 MB, one of 500 rings 10 s and 500 MB. The most ring-rich structures of the field (fused
+/// polycyclics, fullerenes) close far fewer than 100.
+pub const MAX_RING_BONDS: usize = 100;
+
+/// SMILES longer than this (bytes) are refused before anything else: room for [`MAX_ATOMS`]
+/// atoms written in brackets with stereo, charges, bonds and branches.
+pub const MAX_SMILES_LEN: usize = 16 * 1024;
+
+/// Atoms and ring-closure bonds a SMILES writes, counted from its text alone (no parsing), so
+/// that oversized input is refused before the toolkit sees it. Atoms: every bracket atom, every
+/// letter outside brackets (`Cl` and `Br` once) and `*`. Ring bonds: each ring-closure label
+/// (`1`, `%12`, `%(123)`) opens or closes one, so half the labels written, rounded up. Exact for a
+/// valid SMILES; an invalid one may be over-counted, which the toolkit would refuse anyway.
+fn smiles_size(smiles: &str) -> (usize, usize) {
+    let bytes = smiles.as_bytes();
+    let (mut atoms, mut labels) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        i += 1;
+        match c {
+            b'[' => {
+                atoms += 1;
+                while bytes.get(i).is_some_and(|&b| b != b']') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'%' => {
+                labels += 1;
+                if bytes.get(i) == Some(&b'(') {
+                    while bytes.get(i).is_some_and(|&b| b != b')') {
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    i += 2;
+                }
+            }
+            b'0'..=b'9' => labels += 1,
+            b'C' if bytes.get(i) == Some(&b'l') => {
+                atoms += 1;
+                i += 1;
+            }
+            b'B' if bytes.get(i) == Some(&b'r') => {
+                atoms += 1;
+                i += 1;
+            }
+            b'*' => atoms += 1,
+            c if c.is_ascii_alphabetic() => atoms += 1,
+            _ => {}
+        }
+    }
+    (atoms, labels.div_ceil(2))
+}
+
+/// Refuses a structure of `atoms` atoms closing at least `ring_bonds` rings, past the limits.
+fn check_size(atoms: usize, ring_bonds: usize) -> Result<(), ChemError> {
+    if atoms > MAX_ATOMS {
+        return Err(ChemError::TooLarge(format!(
+            "{atoms} atoms; structures above {MAX_ATOMS} atoms are not classified"
+        )));
+    }
+    if ring_bonds > MAX_RING_BONDS {
+        return Err(ChemError::TooLarge(format!(
+            "{ring_bonds} ring closures; structures closing more than {MAX_RING_BONDS} rings are not classified"
+        )));
+    }
+    Ok(())
+}
+
+/// Atom and bond counts of a MOL block, from its V2000 counts line (the fourth line) or its
+/// V3000 `M  V30 COUNTS` line; `None` when neither can be read (the toolkit will say why).
+fn molblock_counts(block: &str) -> Option<(usize, usize)> {
+    let mut lines = block.lines();
+    let counts = lines.nth(3)?;
+    if counts.trim_end().ends_with("V3000") {
+        let line = lines.find_map(|l| l.strip_prefix("M  V30 COUNTS"))?;
+        let mut fields = line.split_whitespace().map(|f| f.parse::<usize>().ok());
+        return Some((fields.next()??, fields.next()??));
+    }
+    let field = |range: std::ops::Range<usize>| counts.get(range)?.trim().parse::<usize>().ok();
+    Some((field(0..3)?, field(3..6)?))
+}
+
+/// Turns the toolkit's record-relative line numbers (`on line N`, `at line N`) into lines of the
+/// file, for a record whose first line is `first_line` of its file (1-based).
+fn file_line_numbers(message: &str, first_line: usize) -> String {
+    const MARKS: [&str; 2] = ["on line ", "at line "];
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut rest = message;
+    while let Some((at, mark)) = MARKS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|at| (at, m.len())))
+        .min()
+    {
+        let after = &rest[at + mark..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..at + mark]);
+        match after[..digits].parse::<usize>() {
+            Ok(n) if n > 0 => out.push_str(&(n + first_line - 1).to_string()),
+            _ => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Morgan fingerprint, radius 2, 2048 bits (RDKit's `GetMorganGenerator(radius=2, fpSize=2048)`).
@@ -81,8 +202,17 @@ fn text(t: impl AsRef<[u8]>) -> String {
 }
 
 impl Structure {
-    /// Parse one SMILES (no name, no CXSMILES extensions).
+    /// Parse one SMILES (no name, no CXSMILES extensions). Oversized input (see [`MAX_SMILES_LEN`],
+    /// [`MAX_ATOMS`], [`MAX_RING_BONDS`]) is refused before the toolkit parses it.
     pub fn from_smiles(smiles: &str) -> Result<Structure, ChemError> {
+        if smiles.len() > MAX_SMILES_LEN {
+            return Err(ChemError::TooLarge(format!(
+                "a SMILES of {} bytes; SMILES above {MAX_SMILES_LEN} bytes are not classified",
+                smiles.len()
+            )));
+        }
+        let (atoms, ring_bonds) = smiles_size(smiles);
+        check_size(atoms, ring_bonds)?;
         let params = SmilesParseParams {
             allow_cxsmiles: false,
             ..SmilesParseParams::default()
@@ -96,8 +226,20 @@ impl Structure {
     }
 
     /// Parse one MOL block (V2000 or V3000), as found between `$$$$` lines of an SDF file.
+    /// Oversized blocks (by their counts line: atoms, and bonds − atoms + 1, the fewest rings they
+    /// can close) are refused before the toolkit parses them.
     pub fn from_molblock(block: &str) -> Result<Structure, ChemError> {
-        let mol = Molecule::from_mol(block).map_err(|e| ChemError::Molfile(e.to_string()))?;
+        Self::from_molblock_at(block, 1)
+    }
+
+    /// [`Structure::from_molblock`] for a block starting at line `first_line` of its file: the
+    /// line numbers in the toolkit's messages are then lines of the file.
+    pub fn from_molblock_at(block: &str, first_line: usize) -> Result<Structure, ChemError> {
+        if let Some((atoms, bonds)) = molblock_counts(block) {
+            check_size(atoms, (bonds + 1).saturating_sub(atoms))?;
+        }
+        let mol = Molecule::from_mol(block)
+            .map_err(|e| ChemError::Molfile(file_line_numbers(&e.to_string(), first_line)))?;
         if mol.num_atoms() == 0 {
             return Err(ChemError::Empty);
         }
@@ -225,7 +367,87 @@ impl Structure {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::elements::element_symbol;
+
+    #[test]
+    fn smiles_atoms_and_ring_closures_are_counted_without_parsing() {
+        assert_eq!(smiles_size("CCO"), (3, 0));
+        assert_eq!(smiles_size("c1ccccc1Cl"), (7, 1));
+        assert_eq!(smiles_size("[NH4+].[Cl-]"), (2, 0));
+        assert_eq!(smiles_size("C%12CC%(123)CC%12C%(123)"), (6, 2));
+        assert_eq!(smiles_size("C1CC2CCC1C2Br"), (8, 2));
+        assert_eq!(smiles_size("*C[13CH3"), (3, 0));
+        assert_eq!(smiles_size("%"), (0, 1));
+    }
+
+    /// Regression: a 4 KB ring SMILES took gigabytes in the toolkit's ring perception before
+    /// the 1,000-atom limit was checked; a 998-atom ladder (498 rings) took 10 s. Both are now
+    /// refused from their text, at no cost.
+    #[test]
+    fn oversized_structures_are_refused_before_the_toolkit_parses() {
+        let ring = format!("C1{}C1", "C".repeat(4000));
+        let err = Structure::from_smiles(&ring).err().unwrap();
+        assert_eq!(err.code(), "too_large");
+        assert!(err.to_string().contains("4002 atoms"), "{err}");
+        let mut ladder = String::from("C");
+        for i in 0..200 {
+            // Fused four-membered rings, two closures each: 400 ring closures in 600 atoms.
+            ladder.push_str(&format!("C%{n}C%{m}C", n = 10 + i % 40, m = 50 + i % 40));
+        }
+        assert_eq!(
+            Structure::from_smiles(&ladder).err().map(|e| e.code()),
+            Some("too_large")
+        );
+        let long = "C".repeat(MAX_SMILES_LEN + 1);
+        assert!(Structure::from_smiles(&long)
+            .err()
+            .is_some_and(|e| e.to_string().contains("bytes")));
+        // At the limits, the structure is read.
+        let big_ring = format!("C1{}C1", "C".repeat(MAX_ATOMS - 2));
+        assert!(Structure::from_smiles(&big_ring).is_ok());
+    }
+
+    #[test]
+    fn oversized_molblocks_are_refused_from_their_counts_line() {
+        // V2000 counts (three digits) cannot pass the atom limit, but can the ring limit.
+        let rings = "x\n  p\n\n500700  0  0  0  0  0  0  0  0999 V2000\nM  END\n";
+        assert_eq!(
+            Structure::from_molblock(rings).err().map(|e| e.code()),
+            Some("too_large")
+        );
+        let v3000 = "x\n  p\n\n  0  0  0  0  0  0  0  0  0  0999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 2000 1999 0 0 0\n";
+        assert_eq!(
+            Structure::from_molblock(v3000).err().map(|e| e.code()),
+            Some("too_large")
+        );
+        assert_eq!(molblock_counts("short"), None);
+    }
+
+    #[test]
+    fn toolkit_line_numbers_become_lines_of_the_file() {
+        assert_eq!(
+            file_line_numbers("Atom line too short: 'x' on line 6", 17),
+            "Atom line too short: 'x' on line 22"
+        );
+        assert_eq!(
+            file_line_numbers("on line 2, on line 3", 1),
+            "on line 2, on line 3"
+        );
+        assert_eq!(
+            file_line_numbers("no number on line x", 5),
+            "no number on line x"
+        );
+        let block = "bad\n  p\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n    xx\n";
+        let err = Structure::from_molblock_at(block, 40)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            !err.contains("on line 5") && err.contains("on line 44"),
+            "{err}"
+        );
+    }
 
     /// The project's own element symbols (used to write SMILES from a graph) are the toolkit's.
     #[test]

@@ -5,14 +5,11 @@ use serde::Serialize;
 
 use interdict_registry::Registry;
 
-use crate::chem::{ChemError, Fingerprint, Structure};
+use crate::chem::{ChemError, Fingerprint, Structure, MAX_ATOMS};
 use crate::classes::{self, ClassMatch, NotCovered};
 use crate::input::{RawRecord, RawText};
 use crate::precursor;
 use crate::standardize::standardize;
-
-/// Structures above this many atoms are refused (polymers, proteins): nothing on the lists is near.
-pub const MAX_ATOMS: usize = 1000;
 
 const ACID_OF_LISTED_ESTER: &str = "the acid of the listed ester";
 
@@ -116,6 +113,12 @@ fn has_isotope(smiles: &str) -> bool {
         .as_bytes()
         .windows(2)
         .any(|w| w[0] == b'[' && w[1].is_ascii_digit())
+}
+
+/// The first block of an InChIKey (14 letters), which encodes the connectivity; `None` for a
+/// string too short to be a key.
+fn connectivity_block(key: &str) -> Option<&[u8]> {
+    key.as_bytes().get(..14)
 }
 
 /// Same connectivity, other stereo — or other isotopes (a deuterated drug).
@@ -278,7 +281,7 @@ impl Engine {
     pub fn classify_record(&self, record: &RawRecord) -> Result<Classification, ChemError> {
         let structure = match &record.text {
             RawText::Smiles(s) => Structure::from_smiles(s)?,
-            RawText::Molblock(b) => Structure::from_molblock(b)?,
+            RawText::Molblock(b) => Structure::from_molblock_at(b, record.line)?,
         };
         self.classify(structure, record.label(), record.name.clone())
     }
@@ -307,9 +310,12 @@ impl Engine {
         } else {
             canonical.clone()
         };
+        // The InChIKey is an identifier to report, not part of the classification: a structure
+        // InChI has no key for (a `*` attachment point, an unsupported element) keeps the rest
+        // of its answer with `inchikey` null.
         let always = self.options.inchikey == InchikeyPolicy::Always;
         let mut inchikey = if always {
-            Some(std.structure.inchikey()?)
+            std.structure.inchikey().ok()
         } else {
             None
         };
@@ -331,10 +337,11 @@ impl Engine {
             || !designer_precursor_of.is_empty()
             || similar.first().is_some_and(|s| s.similarity >= 0.5);
         if inchikey.is_none() && self.options.inchikey == InchikeyPolicy::Hits && hit {
-            let key = std.structure.inchikey()?;
-            // The InChIKey can find what SMILES did not (another drawing of a listed structure).
-            self.add_listed_by_inchikey(&mut listed, &canonical, &key);
-            inchikey = Some(key);
+            if let Ok(key) = std.structure.inchikey() {
+                // The InChIKey can find what SMILES did not (another drawing of a listed structure).
+                self.add_listed_by_inchikey(&mut listed, &canonical, &key);
+                inchikey = Some(key);
+            }
         }
         Ok(Classification {
             input,
@@ -378,9 +385,8 @@ impl Engine {
         }
         for e in &self.entries {
             if e.covers_isomers
-                && e.inchikey.len() >= 14
-                && key.len() >= 14
-                && e.inchikey[..14] == key[..14]
+                && connectivity_block(&e.inchikey).is_some()
+                && connectivity_block(&e.inchikey) == connectivity_block(key)
             {
                 push_listed(out, e, isomer_kind(canonical));
             }
@@ -484,5 +490,53 @@ impl Engine {
             out.retain(|r| !via_acid(r));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(inchikey: InchikeyPolicy) -> Engine {
+        let options = Options {
+            inchikey,
+            ..Options::default()
+        };
+        Engine::new(Registry::builtin(), options).expect("registry structures parse")
+    }
+
+    /// Regression: a `*` atom (an attachment point) has no InChIKey, and that error used to take
+    /// the whole classification with it.
+    #[test]
+    fn a_structure_without_inchikey_keeps_its_classification() {
+        let fentanyl_with_star = "*c1ccc(CCN2CCC(N(C(=O)CC)c3ccccc3)CC2)cc1";
+        for policy in [InchikeyPolicy::Always, InchikeyPolicy::Hits] {
+            let c = engine(policy)
+                .classify_smiles(fentanyl_with_star)
+                .expect("classified");
+            assert_eq!(c.inchikey, None);
+            assert!(!c.canonical_smiles.is_empty());
+            assert_eq!(
+                c.similar.first().map(|s| s.substance_id.as_str()),
+                Some("fentanyl")
+            );
+        }
+    }
+
+    /// Regression: the toolkit counted lines from the record's start while the record was
+    /// reported at its line in the file.
+    #[test]
+    fn molblock_errors_name_lines_of_the_file() {
+        let block = "bad\n  p\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n    xx\n";
+        let record = RawRecord {
+            line: 17,
+            name: Some("bad".into()),
+            text: RawText::Molblock(block.into()),
+        };
+        let err = engine(InchikeyPolicy::Never)
+            .classify_record(&record)
+            .expect_err("does not parse")
+            .to_string();
+        assert!(err.contains("on line 21"), "{err}");
     }
 }

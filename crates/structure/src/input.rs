@@ -41,6 +41,11 @@ pub enum Format {
 /// memory stays bounded on a file that is not SDF at all.
 const MAX_BLOCK: usize = 16 << 20;
 
+/// A line longer than this is cut here and the rest of it skipped: memory stays bounded on a
+/// file without line ends. No structure line comes near it (SMILES stop at
+/// [`crate::MAX_SMILES_LEN`]); the record of a cut line fails to parse and says so.
+const MAX_LINE: usize = 1 << 20;
+
 /// Streams records from a structure file, a line at a time, in bounded memory. Lines that are not
 /// UTF-8 are read lossily (the record will fail to parse and say so).
 pub struct RecordReader<R> {
@@ -48,6 +53,13 @@ pub struct RecordReader<R> {
     format: Format,
     line: usize,
     done: bool,
+    /// SDF: the lines of the record being read, the line number of its first line, and the
+    /// index of its counts line. Kept between records because a record whose `$$$$` is missing
+    /// is only seen to end when the next one's counts line arrives.
+    block: Vec<String>,
+    block_start: usize,
+    block_bytes: usize,
+    counts_at: Option<usize>,
 }
 
 impl<R: std::io::BufRead> RecordReader<R> {
@@ -57,17 +69,43 @@ impl<R: std::io::BufRead> RecordReader<R> {
             format,
             line: 0,
             done: false,
+            block: Vec::new(),
+            block_start: 0,
+            block_bytes: 0,
+            counts_at: None,
         }
     }
 
-    /// The next line without its end, or `None` at the end of input.
+    /// The next line without its end (cut at [`MAX_LINE`] bytes), or `None` at the end of input.
     fn next_line(&mut self) -> std::io::Result<Option<String>> {
         let mut buf = Vec::new();
-        if self.reader.read_until(b'\n', &mut buf)? == 0 {
+        let mut read_any = false;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            read_any = true;
+            let (chunk, used, ended) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..i], i + 1, true),
+                None => (available, available.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(buf.len());
+            buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.reader.consume(used);
+            if ended {
+                break;
+            }
+        }
+        if !read_any {
             return Ok(None);
         }
         self.line += 1;
-        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        while matches!(buf.last(), Some(b'\r')) {
             buf.pop();
         }
         Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
@@ -97,29 +135,84 @@ impl<R: std::io::BufRead> RecordReader<R> {
         Ok(None)
     }
 
+    /// The next SDF record. Records end at `$$$$`, and also where the next record's header
+    /// begins (three lines before a second counts line) when a truncated record lost its
+    /// `$$$$`: the truncated record then fails alone and the next one is read whole.
     fn next_sdf(&mut self) -> std::io::Result<Option<RawRecord>> {
-        let mut block = String::new();
-        let mut start = 0;
         while let Some(line) = self.next_line()? {
             if line.trim_end() == "$$$$" {
-                if !block.trim().is_empty() {
-                    return Ok(Some(sdf_record(start, block)));
+                if let Some(record) = self.take_block(self.block.len()) {
+                    return Ok(Some(record));
                 }
-                block.clear();
-                start = 0;
                 continue;
             }
-            if start == 0 {
-                start = self.line;
+            let mut cut = None;
+            if is_counts_line(&line) {
+                let header = self.block.len().saturating_sub(3);
+                match self.counts_at {
+                    // A second counts line: the record before it lost its end.
+                    Some(previous) => cut = Some(header.max(previous + 1)),
+                    // Lines before this record's header are not part of it.
+                    None if header > 0 => cut = Some(header),
+                    None => {}
+                }
+                self.counts_at = Some(self.block.len());
             }
-            block.push_str(&line);
-            block.push('\n');
-            if block.len() > MAX_BLOCK {
-                return Ok(Some(sdf_record(start, block)));
+            if self.block.is_empty() {
+                self.block_start = self.line;
+            }
+            self.block_bytes += line.len() + 1;
+            self.block.push(line);
+            if let Some(at) = cut {
+                if let Some(counts) = self.counts_at.as_mut() {
+                    *counts -= at;
+                }
+                if let Some(record) = self.take_block(at) {
+                    return Ok(Some(record));
+                }
+                continue;
+            }
+            if self.block_bytes > MAX_BLOCK {
+                if let Some(record) = self.take_block(self.block.len()) {
+                    return Ok(Some(record));
+                }
             }
         }
-        Ok((!block.trim().is_empty()).then(|| sdf_record(start, block)))
+        Ok(self.take_block(self.block.len()))
     }
+
+    /// The first `lines` lines of the block as a record (`None` when they are blank); the rest
+    /// stays as the start of the next record.
+    fn take_block(&mut self, lines: usize) -> Option<RawRecord> {
+        let rest = self.block.split_off(lines.min(self.block.len()));
+        let taken = std::mem::replace(&mut self.block, rest);
+        let start = self.block_start;
+        self.block_start += taken.len();
+        self.block_bytes = self.block.iter().map(|l| l.len() + 1).sum();
+        if self.block.is_empty() {
+            self.counts_at = None;
+        }
+        if taken.iter().all(|l| l.trim().is_empty()) {
+            return None;
+        }
+        let mut text = String::with_capacity(taken.iter().map(|l| l.len() + 1).sum());
+        for l in &taken {
+            text.push_str(l);
+            text.push('\n');
+        }
+        Some(sdf_record(start, text))
+    }
+}
+
+/// A MOL counts line: ends with `V2000` or `V3000` and begins with the atom and bond counts as
+/// two three-character numbers (`  3  2  0 … V2000`). Data items and atom lines never look so.
+fn is_counts_line(line: &str) -> bool {
+    let line = line.trim_end();
+    let field = |r: std::ops::Range<usize>| {
+        line.get(r)
+            .is_some_and(|f| !f.trim().is_empty() && f.trim().bytes().all(|b| b.is_ascii_digit()))
+    };
+    (line.ends_with("V2000") || line.ends_with("V3000")) && field(0..3) && field(3..6)
 }
 
 impl<R: std::io::BufRead> Iterator for RecordReader<R> {
@@ -292,5 +385,75 @@ mod tests {
             RawText::Molblock(b) => assert!(b.ends_with("M  END\n") && !b.contains("<ID>")),
             other => panic!("{other:?}"),
         }
+    }
+
+    const ETHANOL: &str = "ethanol\n  manual\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n    1.2990    0.7500    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n    2.5981   -0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n  1  2  1  0\n  2  3  1  0\nM  END\n";
+
+    fn molblock(r: &RawRecord) -> &str {
+        match &r.text {
+            RawText::Molblock(b) => b,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Regression: a record cut off before its `$$$$` swallowed the next, good record.
+    #[test]
+    fn a_truncated_record_does_not_swallow_the_next() {
+        let truncated = "cut\n  manual\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0  0  0\n";
+        let text = format!("{truncated}{ETHANOL}$$$${ETHANOL}> <ID>\n  3  2  0  0  0  0  0  0  0  0999 V2000x\n\n$$$$\n");
+        let text = text.replace("$$$$ethanol", "$$$$\nethanol");
+        let recs = read_sdf(&text);
+        assert_eq!(recs.len(), 3, "{recs:?}");
+        assert_eq!((recs[0].line, recs[0].name.as_deref()), (1, Some("cut")));
+        assert_eq!(molblock(&recs[0]).lines().count(), 5);
+        assert_eq!(
+            (recs[1].line, recs[1].name.as_deref()),
+            (6, Some("ethanol"))
+        );
+        assert_eq!(molblock(&recs[1]), ETHANOL);
+        assert_eq!(
+            (recs[2].line, recs[2].name.as_deref()),
+            (17, Some("ethanol"))
+        );
+        assert_eq!(molblock(&recs[2]), ETHANOL);
+    }
+
+    #[test]
+    fn stray_lines_before_a_header_are_a_record_of_their_own() {
+        let recs = read_sdf(&format!("\n\n{ETHANOL}$$$$\njunk\n{ETHANOL}$$$$\n"));
+        assert_eq!(recs.len(), 3, "{recs:?}");
+        assert_eq!(
+            (recs[0].line, recs[0].name.as_deref()),
+            (3, Some("ethanol"))
+        );
+        assert_eq!((recs[1].line, recs[1].name.as_deref()), (14, Some("junk")));
+        assert_eq!((recs[2].line, molblock(&recs[2])), (15, ETHANOL));
+    }
+
+    #[test]
+    fn counts_lines_are_told_from_other_lines() {
+        assert!(is_counts_line("  3  2  0  0  0  0  0  0  0  0999 V2000"));
+        assert!(is_counts_line("  0  0  0  0  0  0  0  0  0  0999 V3000  "));
+        assert!(is_counts_line("100 99  0  0  0  0            999 V2000"));
+        assert!(!is_counts_line("V2000"));
+        assert!(!is_counts_line("M  V30 COUNTS 26 27 0 0 0"));
+        assert!(!is_counts_line("    0.0000    0.0000    0.0000 C   0  0"));
+        assert!(!is_counts_line("ab cd V2000"));
+    }
+
+    /// Memory stays bounded on input without line ends: a line is cut at `MAX_LINE` bytes.
+    #[test]
+    fn endless_lines_are_cut() {
+        let text = format!("{}\nCCO ethanol\n", "C".repeat(MAX_LINE + 10));
+        let recs = read_smi(&text);
+        assert_eq!(recs.len(), 2);
+        match &recs[0].text {
+            RawText::Smiles(s) => assert_eq!(s.len(), MAX_LINE),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            (recs[1].line, recs[1].name.as_deref()),
+            (2, Some("ethanol"))
+        );
     }
 }

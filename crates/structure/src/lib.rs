@@ -20,11 +20,11 @@ mod precursor;
 mod standardize;
 mod substituent;
 
-pub use chem::{ChemError, Fingerprint, Structure};
+pub use chem::{ChemError, Fingerprint, Structure, MAX_ATOMS, MAX_RING_BONDS, MAX_SMILES_LEN};
 pub use classes::{family, ClassMatch, Definition, NotCovered, DEFINITIONS};
 pub use engine::{
     Classification, ControlRef, Engine, InchikeyPolicy, Listed, Options, PrecursorRelation,
-    RegistryStructureError, Similar, MAX_ATOMS,
+    RegistryStructureError, Similar,
 };
 pub use input::{
     is_sdf_path, looks_like_smiles, read_sdf, read_smi, Format, RawRecord, RawText, RecordReader,
