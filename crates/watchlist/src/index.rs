@@ -13,7 +13,8 @@ use std::cell::RefCell;
 
 use crate::model::Entity;
 use crate::names::{NameForm, TokenKind};
-use crate::score::{self, Schema};
+use crate::schema::Schema;
+use crate::score;
 
 /// How many candidate names are scored in full per query.
 const CANDIDATES: usize = 16;

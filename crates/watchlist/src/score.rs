@@ -7,35 +7,10 @@
 //! do not match everything. Numbers must agree, and two names that each carry a different
 //! qualifier (`ICBC (Asia)` / `ICBC (London)`) are told apart.
 
-use serde::{Deserialize, Serialize};
-
+use crate::families::{is_listed_pair, nickname_group};
+use crate::lexicon::one_typo_apart;
 use crate::names::{NameForm, Token, TokenKind};
-
-/// What kind of party a name belongs to, when known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Schema {
-    Person,
-    Organization,
-    Vessel,
-    Aircraft,
-    #[default]
-    Unknown,
-}
-
-impl Schema {
-    /// From FtM or list vocabulary (`Person`, `Company`, `individual`, `entity`, `vessel` …).
-    pub fn parse(s: &str) -> Schema {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "person" | "individual" => Schema::Person,
-            "company" | "organization" | "organisation" | "legalentity" | "entity"
-            | "publicbody" => Schema::Organization,
-            "vessel" => Schema::Vessel,
-            "aircraft" | "airplane" => Schema::Aircraft,
-            _ => Schema::Unknown,
-        }
-    }
-}
+use crate::schema::Schema;
 
 /// A score and the reasons for it.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,139 +19,11 @@ pub struct Comparison {
     pub explanation: String,
 }
 
-const NICKNAMES: &[(&str, &str)] = &[
-    ("ben", "benjamin"),
-    ("bill", "william"),
-    ("will", "william"),
-    ("bob", "robert"),
-    ("rob", "robert"),
-    ("bobby", "robert"),
-    ("dick", "richard"),
-    ("rick", "richard"),
-    ("jim", "james"),
-    ("jimmy", "james"),
-    ("joe", "joseph"),
-    ("tom", "thomas"),
-    ("ted", "theodore"),
-    ("ted", "edward"),
-    ("ed", "edward"),
-    ("eddie", "edward"),
-    ("mike", "michael"),
-    ("dave", "david"),
-    ("dan", "daniel"),
-    ("danny", "daniel"),
-    ("tony", "anthony"),
-    ("chris", "christopher"),
-    ("nick", "nicholas"),
-    ("alex", "alexander"),
-    ("sasha", "alexander"),
-    ("sasha", "aleksandr"),
-    ("andy", "andrew"),
-    ("steve", "steven"),
-    ("steve", "stephen"),
-    ("liz", "elizabeth"),
-    ("beth", "elizabeth"),
-    ("kate", "katherine"),
-    ("kate", "catherine"),
-    ("peggy", "margaret"),
-    ("maggie", "margaret"),
-    ("jack", "john"),
-    ("johnny", "john"),
-    ("hank", "henry"),
-    ("harry", "henry"),
-    ("chuck", "charles"),
-    ("charlie", "charles"),
-    ("sam", "samuel"),
-    ("pat", "patrick"),
-    ("matt", "matthew"),
-    ("greg", "gregory"),
-    ("jon", "jonathan"),
-    ("ken", "kenneth"),
-    ("larry", "lawrence"),
-    ("pete", "peter"),
-    ("ron", "ronald"),
-    ("tim", "timothy"),
-    ("vlad", "vladimir"),
-    ("volodymyr", "vladimir"),
-    ("dima", "dmitry"),
-    ("misha", "mikhail"),
-    ("kolya", "nikolai"),
-    ("sergei", "sergey"),
-    ("yuri", "yury"),
-    ("pepe", "jose"),
-    ("paco", "francisco"),
-    ("pancho", "francisco"),
-    ("chapo", "joaquin"),
-    ("nacho", "ignacio"),
-    ("lupe", "guadalupe"),
-    ("bibi", "benjamin"),
-    ("barry", "barack"),
-    ("intl", "international"),
-    ("int", "international"),
-    ("natl", "national"),
-    ("dept", "department"),
-    ("mfg", "manufacturing"),
-    ("bros", "brothers"),
-    ("assn", "association"),
-    // Trade words and their short forms (both sides weak words; see `names`).
-    ("trade", "trading"),
-    ("traders", "trading"),
-    ("trader", "trading"),
-    ("chem", "chemical"),
-    ("chems", "chemical"),
-    ("chemicals", "chemical"),
-    ("pharma", "pharmaceutical"),
-    ("pharm", "pharmaceutical"),
-    ("pharmaceuticals", "pharmaceutical"),
-    ("tech", "technology"),
-    ("technologies", "technology"),
-    ("biotech", "biotechnology"),
-    ("imp", "import"),
-    ("imports", "import"),
-    ("exp", "export"),
-    ("exports", "export"),
-    ("industries", "industrial"),
-    ("industry", "industrial"),
-    ("holdings", "holding"),
-    ("enterprises", "enterprise"),
-    ("services", "service"),
-    ("supplies", "supply"),
-    ("products", "product"),
-    ("investments", "investment"),
-    ("laboratories", "laboratory"),
-    ("labs", "laboratory"),
-    ("lab", "laboratory"),
-];
-
-/// The nickname group of a token (1-based; 0 for none), computed once per token at normalisation.
-pub(crate) fn nickname_group(token: &str) -> u16 {
-    static GROUPS: std::sync::OnceLock<std::collections::HashMap<&'static str, u16>> =
-        std::sync::OnceLock::new();
-    let groups = GROUPS.get_or_init(|| {
-        // Union the pairs into groups: `ted` belongs with both `theodore` and `edward`, so a
-        // token's group is that of its first pair; full names map to their own group.
-        let mut m: std::collections::HashMap<&'static str, u16> = std::collections::HashMap::new();
-        let mut next = 1u16;
-        for &(nick, full) in NICKNAMES {
-            let g = *m.entry(full).or_insert_with(|| {
-                next += 1;
-                next - 1
-            });
-            m.entry(nick).or_insert(g);
-        }
-        m
-    });
-    groups.get(token).copied().unwrap_or(0)
-}
-
 fn nickname(a: &Token, b: &Token) -> bool {
     if a.nick == 0 || b.nick == 0 {
         return false; // every word of a pair has a group
     }
-    a.nick == b.nick
-        || NICKNAMES
-            .iter()
-            .any(|&(x, y)| (x == a.text && y == b.text) || (x == b.text && y == a.text))
+    a.nick == b.nick || is_listed_pair(&a.text, &b.text)
 }
 
 /// Similarity of two tokens in [0, 1]; 0 when they should not be aligned.
@@ -261,15 +108,6 @@ fn token_similarity(a: &Token, b: &Token) -> f32 {
         sim = sim.max(0.85); // `mohammed`/`muhammad`, `osama`/`usama`
     }
     sim
-}
-
-/// Whether two words differ by one typo at most, their first letters agreeing (people rarely get
-/// the first letter wrong): a misspelt company form or trade word is still one.
-pub(crate) fn one_typo_apart(x: &str, y: &str) -> bool {
-    x.as_bytes()
-        .first()
-        .is_some_and(|f| y.as_bytes().first() == Some(f))
-        && interdict_core::text::osa_within(x.as_bytes(), y.as_bytes(), 1).is_some()
 }
 
 /// Compares two names. `schema` tunes how much extra words on the longer name matter.

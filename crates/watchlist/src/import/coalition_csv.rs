@@ -2,7 +2,7 @@
 //! reference, notes` (aliases separated by `;`, country an ISO code or a name).
 
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 const FILE: &str = "watchlist CSV";

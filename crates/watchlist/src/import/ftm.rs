@@ -3,7 +3,7 @@
 //! other linked records are skipped.
 
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 const FILE: &str = "FtM JSON Lines";

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 fn field(s: &str) -> &str {

@@ -5,7 +5,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 const FILE: &str = "UN consolidated XML";
