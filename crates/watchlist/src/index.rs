@@ -260,10 +260,9 @@ impl Index {
         }
         for (postings, w) in lists {
             let idf = (1.0 + n / postings.len() as f32).ln() * w;
-            for &name in postings
-                .iter()
-                .take(if has_rare { usize::MAX } else { COMMON_KEY })
-            {
+            // Every name of a rare key; of a common one (when there is no rarer), the first few.
+            let gathered = if has_rare { postings.len() } else { COMMON_KEY };
+            for &name in postings.iter().take(gathered) {
                 let slot = &mut s.weight[name as usize];
                 if *slot == 0.0 {
                     s.touched.push(name);

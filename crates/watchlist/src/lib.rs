@@ -4,19 +4,24 @@
 //! Lines, the coalition's CSV) into [`Entity`] records; [`Index`] screens names against them.
 //! No storage, HTTP or terminal code here: callers hand in text and get values back.
 
+//!
+//! The public surface is what the other crates use: the importers ([`import`]), the entities they
+//! produce ([`Entity`], [`ImportError`]), the index ([`Index`], [`Query`], [`PartyMatch`]) and the
+//! comparison of two names ([`NameForm`], [`compare`], [`Comparison`], [`Schema`]). How names are
+//! tokenised, aligned and scored stays inside.
+
 mod families;
 pub mod import;
-pub mod index;
+mod index;
 mod lexicon;
-pub mod model;
-pub mod names;
+mod model;
+mod names;
 mod schema;
-pub mod score;
+mod score;
 mod wade_giles;
 
 pub use index::{Index, PartyMatch, Query};
 pub use model::{Entity, ImportError};
-
 pub use names::NameForm;
 pub use schema::Schema;
 pub use score::{compare, Comparison};

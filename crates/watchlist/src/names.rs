@@ -13,7 +13,7 @@ use crate::lexicon::lexicon;
 
 /// What a token contributes to a name's identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// A distinctive word: most of the weight.
     Core,
     /// A generic word of the trade (`chemical`, `trading`): some weight.
@@ -29,7 +29,7 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    pub fn weight(self) -> f32 {
+    pub(crate) fn weight(self) -> f32 {
         match self {
             TokenKind::Core => 1.0,
             TokenKind::Weak => 0.35,
@@ -42,7 +42,7 @@ impl TokenKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub text: String,
     pub kind: TokenKind,
     /// Phonetic skeleton (see [`phonetic`]).
@@ -76,23 +76,23 @@ impl Token {
 /// A normalised name.
 #[derive(Clone, Debug, Default)]
 pub struct NameForm {
-    pub original: String,
-    pub tokens: Vec<Token>,
+    pub(crate) original: String,
+    pub(crate) tokens: Vec<Token>,
     /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
-    pub compact: String,
+    pub(crate) compact: String,
     /// [`letter_set`] of `compact`.
-    pub compact_letters: u64,
+    pub(crate) compact_letters: u64,
     /// Where the surname starts among `tokens`, when the name was written `SURNAME, Given`.
-    pub surname_from: Option<usize>,
+    pub(crate) surname_from: Option<usize>,
     /// Words written in brackets (`Yamahdi (UK) Limited`): a qualifier such as a branch's
     /// country. Empty for most names.
-    pub bracketed: Vec<String>,
+    pub(crate) bracketed: Vec<String>,
     /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
     /// a name of its own; empty otherwise. Built once here, not on every comparison.
-    pub alternatives: Vec<NameForm>,
+    pub(crate) alternatives: Vec<NameForm>,
     /// The original characters of a name written only in Han characters or Hangul, which must
     /// agree where transliteration merges them (see [`cjk_only`]).
-    pub cjk: Option<String>,
+    pub(crate) cjk: Option<String>,
 }
 
 /// The parts of a name written as alternatives with a slash, when each part is a name of its own
@@ -303,12 +303,7 @@ impl NameForm {
         }
     }
 
-    /// Total weight of the tokens.
-    pub fn weight(&self) -> f32 {
-        self.tokens.iter().map(|t| t.kind.weight()).sum()
-    }
-
-    pub fn numbers(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn numbers(&self) -> impl Iterator<Item = &str> {
         self.tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Number)
@@ -316,14 +311,14 @@ impl NameForm {
     }
 
     /// Words other than company forms.
-    pub fn word_count(&self) -> usize {
+    pub(crate) fn word_count(&self) -> usize {
         self.tokens
             .iter()
             .filter(|t| t.kind != TokenKind::Form)
             .count()
     }
 
-    pub fn core_count(&self) -> usize {
+    pub(crate) fn core_count(&self) -> usize {
         self.tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Core)
@@ -485,7 +480,7 @@ fn join_initialisms(raw: Vec<String>) -> Vec<String> {
 
 /// A phonetic skeleton: first letter kept, then consonant classes with vowels and `h`/`w`/`y`
 /// dropped and repeats collapsed. `mohammed`, `muhammad`, `mohamed` → `mmd`; `scholz`, `scholze` → `skls`.
-pub fn phonetic(token: &str) -> String {
+pub(crate) fn phonetic(token: &str) -> String {
     let b = token.as_bytes();
     let mut out = String::with_capacity(b.len());
     let class = |c: u8| -> u8 {
@@ -596,7 +591,7 @@ pub(crate) fn hash_key(tag: u8, text: &[u8]) -> u64 {
 /// The set of ASCII letters and digits in `text`, one bit each. Each edit changes at most two
 /// bits, so half the bits two words do not share is a floor under their edit distance: most
 /// pairs of words are told apart with one XOR instead of a distance computation.
-pub fn letter_set(text: &str) -> u64 {
+pub(crate) fn letter_set(text: &str) -> u64 {
     text.bytes().fold(0u64, |set, b| match b {
         b'a'..=b'z' => set | 1 << (b - b'a'),
         b'0'..=b'9' => set | 1 << (26 + b - b'0'),
@@ -610,7 +605,7 @@ pub fn letter_set(text: &str) -> u64 {
 /// (`Husayn`/`Hussein`, `Sergey`/`Sergei`), with `j` for `y` after a vowel (`Sergej`, `Nikolaj`);
 /// `ou`/`oo`/`u` (`Mahmoud`/`Mahmood`/`Mahmud`); `ee`/`i` (`Nazeer`/`Nazir`); `q`/`k`
 /// (`Qasim`/`Kasim`); and the Baltic nominative `-s` after a consonant (`Lavrovs`, `Sergejs`).
-pub fn spelling_key(token: &str) -> String {
+pub(crate) fn spelling_key(token: &str) -> String {
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     let mut b: Vec<u8> = token.bytes().collect();
     if b.len() >= 6 && b.last() == Some(&b's') && !vowel(b[b.len() - 2]) && b[b.len() - 2] != b's' {
