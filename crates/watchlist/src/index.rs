@@ -350,4 +350,35 @@ mod tests {
         assert!(ix.search(&q("Shanghai Trading Company"), 0.7, 5).is_empty());
         assert!(ix.search(&q("Acme Chemicals Co., Ltd."), 0.7, 5).is_empty());
     }
+
+    #[test]
+    fn an_entry_with_a_huge_name_costs_what_a_name_at_the_limit_costs() {
+        // As loaded from a database written before importers refused such names: 50 MB.
+        let huge = format!(
+            "Wuhan Yuancheng Gongchuang {}",
+            "Technology ".repeat(5_000_000)
+        );
+        let mut ix = Index::new();
+        ix.add_list(
+            "test",
+            vec![entity("1", Schema::Organization, &[&huge], &["CN"])],
+        );
+        let q = |name| Query {
+            name,
+            country: None,
+            schema: Schema::Unknown,
+        };
+        let started = std::time::Instant::now();
+        let hits = ix.search(&q("Wuhan Yuancheng Gongchuang Technology"), 0.5, 5);
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].matched_name.len() <= crate::MAX_NAME_BYTES);
+        assert!(hits[0].explanation.contains("was compared shortened"));
+        // And a query of the same size.
+        assert_eq!(ix.search(&q(&huge), 0.5, 5).len(), 1);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }

@@ -7,7 +7,8 @@
 //!
 //! The public surface is what the other crates use: the importers ([`import`]), the entities they
 //! produce ([`Entity`], [`ImportError`]), the index ([`Index`], [`Query`], [`PartyMatch`]) and the
-//! comparison of two names ([`NameForm`], [`compare`], [`Comparison`], [`Schema`]). How names are
+//! comparison of two names ([`NameForm`], [`compare`], [`Comparison`], [`Schema`]) with the limits
+//! on a name's size ([`MAX_NAME_BYTES`], [`MAX_NAME_WORDS`], [`NameError`]). How names are
 //! tokenised, aligned and scored stays inside.
 
 mod families;
@@ -22,7 +23,7 @@ mod wade_giles;
 
 pub use index::{Index, PartyMatch, Query};
 pub use model::{Entity, ImportError};
-pub use names::NameForm;
+pub use names::{NameError, NameForm, MAX_NAME_BYTES, MAX_NAME_WORDS};
 pub use schema::Schema;
 pub use score::{compare, Comparison};
 

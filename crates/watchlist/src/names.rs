@@ -7,9 +7,73 @@
 //! traffickers re-register under new combinations of them; name particles (`al`, `bin`, `van`)
 //! count less; numbers must agree. Each token also gets a phonetic key so that `Scholze`/`Scholz`
 //! and `Mohammed`/`Muhammad` meet in the index.
+//!
+//! A name is read up to [`MAX_NAME_BYTES`] bytes and [`MAX_NAME_WORDS`] words: comparing two names
+//! costs the product of their words (and of their letters, for the spelling checks), so without a
+//! bound one pasted document in a name field would stall a whole screening run.
 
 use crate::families::nickname_group;
 use crate::lexicon::lexicon;
+
+/// The most bytes of a name that are read (in UTF-8: 1,024 ASCII letters, 512 Cyrillic or Arabic
+/// ones, 341 Han characters). Three times the longest name on the shared lists (346 bytes, a UN
+/// alias of Hay'at Tahrir al-Sham listing its other names; the longest SDN name has 196): no real
+/// name comes near it, and two names of this size compare in milliseconds.
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The most words of a name that are compared. The longest name on the shared lists has 52 (the
+/// same UN alias; the longest SDN name has 26); alignment considers every pair of words, so this
+/// caps it at 16,384 pairs. Counted as runs of letters and digits when a name is checked as
+/// written (importers, [`NameForm::try_new`]), as normalised words when it is read.
+pub const MAX_NAME_WORDS: usize = 128;
+
+/// A name of more slash-separated parts than this is not read as alternatives (each compared
+/// with each of the other name's) but as one name. The shared lists have at most two.
+const MAX_ALTERNATIVES: usize = 8;
+
+/// Why a name cannot be compared as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("a name of {bytes} bytes is over the limit of {limit} bytes")]
+    TooLong { bytes: usize, limit: usize },
+    #[error("a name of {words} words is over the limit of {limit} words")]
+    TooManyWords { words: usize, limit: usize },
+    #[error("a name needs a letter or a digit")]
+    NoWords,
+}
+
+/// Checks the size of a name as written, before any work on it: at most [`MAX_NAME_BYTES`] bytes
+/// and [`MAX_NAME_WORDS`] runs of letters and digits, and at least one. Cheap enough for every
+/// name an importer reads.
+pub(crate) fn check_size(name: &str) -> Result<(), NameError> {
+    if name.len() > MAX_NAME_BYTES {
+        return Err(NameError::TooLong {
+            bytes: name.len(),
+            limit: MAX_NAME_BYTES,
+        });
+    }
+    let words = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    match words {
+        0 => Err(NameError::NoWords),
+        w if w > MAX_NAME_WORDS => Err(NameError::TooManyWords {
+            words: w,
+            limit: MAX_NAME_WORDS,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The longest start of `text` of at most `max` bytes that ends on a character boundary.
+fn within_bytes(text: &str, max: usize) -> &str {
+    let end = (0..=max.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text.get(..end).unwrap_or_default()
+}
 
 /// What a token contributes to a name's identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,9 +137,10 @@ impl Token {
     }
 }
 
-/// A normalised name.
+/// A normalised name, ready to be compared (see [`NameForm::new`] for the limits on its size).
 #[derive(Clone, Debug, Default)]
 pub struct NameForm {
+    /// The name as given (shortened when over the limits).
     pub(crate) original: String,
     pub(crate) tokens: Vec<Token>,
     /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
@@ -93,18 +158,21 @@ pub struct NameForm {
     /// The original characters of a name written only in Han characters or Hangul, which must
     /// agree where transliteration merges them (see [`cjk_only`]).
     pub(crate) cjk: Option<String>,
+    /// Set when the name was over a limit and was read shortened: the first limit it exceeded.
+    pub(crate) cut: Option<NameError>,
 }
 
 /// The parts of a name written as alternatives with a slash, when each part is a name of its own
-/// (at least four letters, so `A/S` and `S/A` company forms stay whole). Parts hold no slash, so
-/// this recursion through [`NameForm::new`] stops at one level.
+/// (at least four letters, so `A/S` and `S/A` company forms stay whole) and there are at most
+/// [`MAX_ALTERNATIVES`]. Parts hold no slash, so this recursion through [`NameForm::new`] stops
+/// at one level.
 fn slash_alternatives(name: &str) -> Vec<NameForm> {
     if !name.contains('/') {
         return Vec::new();
     }
     let parts: Vec<&str> = name.split('/').map(str::trim).collect();
     let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
-    if parts.len() > 1 && parts.iter().all(|p| letters(p) >= 4) {
+    if (2..=MAX_ALTERNATIVES).contains(&parts.len()) && parts.iter().all(|p| letters(p) >= 4) {
         parts.into_iter().map(NameForm::new).collect()
     } else {
         Vec::new()
@@ -187,97 +255,42 @@ fn abd_al(raw: Vec<String>) -> Vec<String> {
 }
 
 impl NameForm {
+    /// Reads a name. Never fails: a name over the limits is read shortened, by a stated rule — its
+    /// first [`MAX_NAME_BYTES`] bytes (cut back to a whole character), then its first
+    /// [`MAX_NAME_WORDS`] words — and records why in `cut`, which [`compare`](crate::compare)
+    /// reports in its explanation. So comparing and screening cost at most what two names of that
+    /// size cost, whatever the input. [`NameForm::try_new`] refuses such names instead.
     pub fn new(name: &str) -> NameForm {
+        // Before anything else: transliteration and every later step are linear in this text.
+        let (name, cut_bytes) = match name.len() {
+            bytes if bytes > MAX_NAME_BYTES => (
+                within_bytes(name, MAX_NAME_BYTES),
+                Some(NameError::TooLong {
+                    bytes,
+                    limit: MAX_NAME_BYTES,
+                }),
+            ),
+            _ => (name, None),
+        };
         let uninverted = uninvert_person(name);
         // In `SURNAME, Given` the words before the comma are the surname, now at the end.
         let surname_words = match &uninverted {
             std::borrow::Cow::Owned(_) => name
                 .split(',')
                 .next()
-                .map(|surname| NameForm::new(surname).tokens.len()),
+                .map(|surname| tokenize(surname).len()),
             std::borrow::Cow::Borrowed(_) => None,
         };
-        let ascii =
-            deleet(&split_glued_form(&any_ascii::any_ascii(&uninverted)).to_ascii_lowercase())
-                .replace('&', " and ");
-        let mut raw: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        let mut prev_digit = None;
-        for ch in ascii.chars() {
-            if ch.is_ascii_alphanumeric() {
-                let digit = ch.is_ascii_digit();
-                if prev_digit.is_some_and(|d| d != digit) && !cur.is_empty() {
-                    raw.push(std::mem::take(&mut cur));
-                }
-                prev_digit = Some(digit);
-                cur.push(ch);
-            } else if ch == '\'' || ch == '`' {
-                // O'Brien, Bank's: an apostrophe joins.
-            } else if ch == '.' && {
-                let last = cur.rsplit('.').next().unwrap_or("");
-                last.len() == 1 && last.as_bytes()[0].is_ascii_alphabetic()
-            } {
-                // A.B.C., L.L.C.: dotted letters form one abbreviation.
-                cur.push('.');
-            } else {
-                if !cur.is_empty() {
-                    raw.push(std::mem::take(&mut cur));
-                }
-                prev_digit = None;
-            }
-        }
-        if !cur.is_empty() {
-            raw.push(cur);
-        }
-        let raw = abd_al(number_words(join_initialisms(
-            raw.into_iter().flat_map(split_dotted).collect(),
-        )));
-        let lex = lexicon();
-        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
-        let mut i = 0;
-        while i < raw.len() {
-            // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
-            if let Some(n) = lex.form_phrase_len(&raw[i..]) {
-                tokens.push(Token::bare(raw[i..i + n].concat(), TokenKind::Form));
-                i += n;
-                continue;
-            }
-            let t = &raw[i];
-            if let Some(n) = roman_value(t) {
-                tokens.push(Token::bare(n.to_string(), TokenKind::Number));
-                i += 1;
-                continue;
-            }
-            // The family of a trade word (`trade`/`trading`), also when misspelt.
-            let mut nick = nickname_group(t);
-            let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
-                TokenKind::Number
-            } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len())
-            {
-                TokenKind::Form
-            } else if lex.weak.contains(t.as_str()) {
-                TokenKind::Weak
-            } else if lex.places.contains(t.as_str()) {
-                TokenKind::Place
-            } else if lex.particles.contains(t.as_str()) {
-                TokenKind::Particle
-            } else if let Some(meant) = lex.misspelt_weak(t) {
-                nick = nickname_group(meant);
-                TokenKind::Weak
-            } else {
-                TokenKind::Core
-            };
-            tokens.push(Token {
-                phon: phonetic(t),
-                spelling: hash_key(b's', spelling_key(t).as_bytes()),
-                wade_giles: None,
-                letters: letter_set(t),
-                nick,
-                text: t.clone(),
-                kind,
-            });
-            i += 1;
-        }
+        let mut tokens = tokenize(&uninverted);
+        let surname_from = surname_words
+            .filter(|&n| n > 0 && n < tokens.len())
+            .map(|n| tokens.len() - n);
+        // Before any comparison, which costs the product of the two names' words.
+        let cut_words = (tokens.len() > MAX_NAME_WORDS).then_some(NameError::TooManyWords {
+            words: tokens.len(),
+            limit: MAX_NAME_WORDS,
+        });
+        tokens.truncate(MAX_NAME_WORDS);
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         if let Some(readings) = crate::wade_giles::readings(&words) {
             for (t, r) in tokens.iter_mut().zip(readings) {
@@ -291,16 +304,31 @@ impl NameForm {
             .collect();
         NameForm {
             original: name.to_string(),
-            surname_from: surname_words
-                .filter(|&n| n > 0 && n < tokens.len())
-                .map(|n| tokens.len() - n),
+            surname_from: surname_from.filter(|&from| from < tokens.len()),
             bracketed: bracketed_words(name),
             tokens,
             compact_letters: letter_set(&compact),
             compact,
             alternatives: slash_alternatives(name),
             cjk: cjk_only(name),
+            cut: cut_bytes.or(cut_words),
         }
+    }
+
+    /// Reads a name, or says why it cannot be compared as it is: over [`MAX_NAME_BYTES`] bytes
+    /// (checked before any work on it), over [`MAX_NAME_WORDS`] words (checked once it is split
+    /// into words, before any comparison), or without a letter or digit. For callers that turn a
+    /// bad name into an error record rather than compare a shortened one.
+    pub fn try_new(name: &str) -> Result<NameForm, NameError> {
+        check_size(name)?;
+        let form = NameForm::new(name);
+        if let Some(cut) = form.cut {
+            return Err(cut);
+        }
+        if form.tokens.is_empty() {
+            return Err(NameError::NoWords);
+        }
+        Ok(form)
     }
 
     pub(crate) fn numbers(&self) -> impl Iterator<Item = &str> {
@@ -324,6 +352,91 @@ impl NameForm {
             .filter(|t| t.kind == TokenKind::Core)
             .count()
     }
+}
+
+/// The tokens of a name as written (after `SURNAME, Given` is put back in order): transliterated,
+/// split into words, company forms and numbers recognised, each word given its kind and keys.
+fn tokenize(text: &str) -> Vec<Token> {
+    let ascii = deleet(&split_glued_form(&any_ascii::any_ascii(text)).to_ascii_lowercase())
+        .replace('&', " and ");
+    let mut raw: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_digit = None;
+    for ch in ascii.chars() {
+        if ch.is_ascii_alphanumeric() {
+            let digit = ch.is_ascii_digit();
+            if prev_digit.is_some_and(|d| d != digit) && !cur.is_empty() {
+                raw.push(std::mem::take(&mut cur));
+            }
+            prev_digit = Some(digit);
+            cur.push(ch);
+        } else if ch == '\'' || ch == '`' {
+            // O'Brien, Bank's: an apostrophe joins.
+        } else if ch == '.' && {
+            let last = cur.rsplit('.').next().unwrap_or("");
+            last.len() == 1 && last.as_bytes()[0].is_ascii_alphabetic()
+        } {
+            // A.B.C., L.L.C.: dotted letters form one abbreviation.
+            cur.push('.');
+        } else {
+            if !cur.is_empty() {
+                raw.push(std::mem::take(&mut cur));
+            }
+            prev_digit = None;
+        }
+    }
+    if !cur.is_empty() {
+        raw.push(cur);
+    }
+    let raw = abd_al(number_words(join_initialisms(
+        raw.into_iter().flat_map(split_dotted).collect(),
+    )));
+    let lex = lexicon();
+    let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
+        if let Some(n) = lex.form_phrase_len(&raw[i..]) {
+            tokens.push(Token::bare(raw[i..i + n].concat(), TokenKind::Form));
+            i += n;
+            continue;
+        }
+        let t = &raw[i];
+        if let Some(n) = roman_value(t) {
+            tokens.push(Token::bare(n.to_string(), TokenKind::Number));
+            i += 1;
+            continue;
+        }
+        // The family of a trade word (`trade`/`trading`), also when misspelt.
+        let mut nick = nickname_group(t);
+        let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
+            TokenKind::Number
+        } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len()) {
+            TokenKind::Form
+        } else if lex.weak.contains(t.as_str()) {
+            TokenKind::Weak
+        } else if lex.places.contains(t.as_str()) {
+            TokenKind::Place
+        } else if lex.particles.contains(t.as_str()) {
+            TokenKind::Particle
+        } else if let Some(meant) = lex.misspelt_weak(t) {
+            nick = nickname_group(meant);
+            TokenKind::Weak
+        } else {
+            TokenKind::Core
+        };
+        tokens.push(Token {
+            phon: phonetic(t),
+            spelling: hash_key(b's', spelling_key(t).as_bytes()),
+            wade_giles: None,
+            letters: letter_set(t),
+            nick,
+            text: t.clone(),
+            kind,
+        });
+        i += 1;
+    }
+    tokens
 }
 
 /// `A.B.C.` arrives as `a.b.c.`-like pieces: a run of single letters joined by dots is one token
@@ -725,5 +838,111 @@ mod tests {
         assert_eq!(phonetic("mohamed"), phonetic("mohammad"));
         assert_eq!(phonetic("scholz"), phonetic("scholze"));
         assert_ne!(phonetic("scholz"), phonetic("schulte"));
+    }
+
+    /// `count` distinct words of letters only, none a company form or a trade word: `qaaa`,
+    /// `qaab`, …
+    fn distinct_words(count: usize) -> Vec<String> {
+        (0..count)
+            .map(|k| {
+                let letter = |d: usize| char::from(b'a' + (k / 26usize.pow(d as u32) % 26) as u8);
+                format!("q{}{}{}", letter(2), letter(1), letter(0))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_name_is_read_shortened_at_a_character_boundary() {
+        // The issue's case: one row of 20,000 distinct words.
+        let name = distinct_words(20_000).join(" ");
+        let form = NameForm::new(&name);
+        assert!(form.original.len() <= MAX_NAME_BYTES);
+        assert!(name.starts_with(&form.original));
+        assert!(form.tokens.len() <= MAX_NAME_WORDS);
+        assert_eq!(
+            form.cut,
+            Some(NameError::TooLong {
+                bytes: name.len(),
+                limit: MAX_NAME_BYTES
+            })
+        );
+        let err = NameForm::try_new(&name).unwrap_err().to_string();
+        assert!(
+            err.contains(&name.len().to_string()) && err.contains("1024"),
+            "{err}"
+        );
+        // Cut back to a whole character, whatever the script.
+        for letter in ["é", "高", "𝔸"] {
+            let form = NameForm::new(&letter.repeat(1000));
+            assert!(form.original.len() <= MAX_NAME_BYTES);
+            assert!(form.original.len() > MAX_NAME_BYTES - letter.len());
+            assert!(form.original.chars().all(|c| c.to_string() == letter));
+        }
+    }
+
+    #[test]
+    fn a_name_of_many_words_is_compared_on_its_first_words() {
+        let words = distinct_words(200);
+        let name = words.join(" ");
+        assert!(name.len() <= MAX_NAME_BYTES);
+        let form = NameForm::new(&name);
+        assert_eq!(form.tokens.len(), MAX_NAME_WORDS);
+        assert_eq!(
+            form.tokens[MAX_NAME_WORDS - 1].text,
+            words[MAX_NAME_WORDS - 1]
+        );
+        assert_eq!(form.compact.len(), 4 * MAX_NAME_WORDS);
+        assert_eq!(
+            form.cut,
+            Some(NameError::TooManyWords {
+                words: 200,
+                limit: MAX_NAME_WORDS
+            })
+        );
+        assert_eq!(
+            NameForm::try_new(&name).unwrap_err(),
+            NameError::TooManyWords {
+                words: 200,
+                limit: MAX_NAME_WORDS
+            }
+        );
+        // A `SURNAME, Given` whose surname falls beyond the cut has no surname left.
+        let inverted = format!("{}, {}", words[..10].join(" "), words[10..].join(" "));
+        assert_eq!(NameForm::new(&inverted).surname_from, None);
+        // Within the limits nothing is cut, up to the last word.
+        let form = NameForm::try_new(&words[..MAX_NAME_WORDS].join(" ")).unwrap();
+        assert_eq!((form.tokens.len(), form.cut), (MAX_NAME_WORDS, None));
+    }
+
+    #[test]
+    fn real_names_are_far_within_the_limits() {
+        for name in [
+            "FEDERAL STATE UNITARY ENTERPRISE ALL-RUSSIAN SCIENTIFIC RESEARCH INSTITUTE OF \
+             AVIATION MATERIALS OF THE NATIONAL RESEARCH CENTER KURCHATOV INSTITUTE",
+            "СВЕРДЛОВСКАЯ ОБЛАСТНАЯ ОБЩЕСТВЕННАЯ ОРГАНИЗАЦИЯ \"ЦЕНТР ИССЛЕДОВАНИЯ БОЕВЫХ ИСКУССТВ \
+             \"УРАЛЬСКИЙ БУДОКАН\"",
+            "جبهة فتح الشام (Jabhat Fath al Sham; Jabhat Fath al-Sham; Jabhat Fatah al-Sham; \
+             Jabhat Fateh Al-Sham; Fatah al-Sham Front; Fateh al-Sham Front)",
+        ] {
+            let form = NameForm::try_new(name).unwrap();
+            assert!(form.original == name && form.cut.is_none());
+        }
+        assert_eq!(NameForm::try_new(" - ").unwrap_err(), NameError::NoWords);
+        assert_eq!(NameForm::try_new("").unwrap_err(), NameError::NoWords);
+        assert_eq!(check_size("A/S"), Ok(()));
+    }
+
+    #[test]
+    fn many_slash_separated_parts_are_one_name() {
+        let parts = distinct_words(MAX_ALTERNATIVES + 1);
+        assert_eq!(
+            NameForm::new(&parts[..MAX_ALTERNATIVES].join("/"))
+                .alternatives
+                .len(),
+            MAX_ALTERNATIVES
+        );
+        let whole = NameForm::new(&parts.join("/"));
+        assert!(whole.alternatives.is_empty());
+        assert_eq!(whole.tokens.len(), MAX_ALTERNATIVES + 1);
     }
 }
