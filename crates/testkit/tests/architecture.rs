@@ -196,6 +196,13 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             Some(at) => &text[..at],
             None => &text[..],
         };
+        // Comments (doc links included) are no dependency.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let text = code.as_str();
         let edges = graph.entry(module.clone()).or_default();
         for (at, _) in text.match_indices("crate::") {
             let rest = &text[at + "crate::".len()..];
@@ -268,7 +275,7 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 }
 
 #[test]
-#[ignore = "until the watchlist names/score and structure chem/graph cycles are cut (issue 12)"]
+#[ignore = "one cycle left: screen flag <-> checks (the Evidence enum names the checks' evidence types); issue 12"]
 fn no_crate_has_a_module_cycle() {
     let mut problems = Vec::new();
     for entry in std::fs::read_dir(repo_root().join("crates"))

@@ -13,7 +13,8 @@ use std::cell::RefCell;
 
 use crate::model::Entity;
 use crate::names::{NameForm, TokenKind};
-use crate::score::{self, Schema};
+use crate::schema::Schema;
+use crate::score;
 
 /// How many candidate names are scored in full per query.
 const CANDIDATES: usize = 16;
@@ -259,10 +260,9 @@ impl Index {
         }
         for (postings, w) in lists {
             let idf = (1.0 + n / postings.len() as f32).ln() * w;
-            for &name in postings
-                .iter()
-                .take(if has_rare { usize::MAX } else { COMMON_KEY })
-            {
+            // Every name of a rare key; of a common one (when there is no rarer), the first few.
+            let gathered = if has_rare { postings.len() } else { COMMON_KEY };
+            for &name in postings.iter().take(gathered) {
                 let slot = &mut s.weight[name as usize];
                 if *slot == 0.0 {
                     s.touched.push(name);
@@ -349,5 +349,36 @@ mod tests {
         assert_eq!(hits[0].entity.id, "2");
         assert!(ix.search(&q("Shanghai Trading Company"), 0.7, 5).is_empty());
         assert!(ix.search(&q("Acme Chemicals Co., Ltd."), 0.7, 5).is_empty());
+    }
+
+    #[test]
+    fn an_entry_with_a_huge_name_costs_what_a_name_at_the_limit_costs() {
+        // As loaded from a database written before importers refused such names: 50 MB.
+        let huge = format!(
+            "Wuhan Yuancheng Gongchuang {}",
+            "Technology ".repeat(5_000_000)
+        );
+        let mut ix = Index::new();
+        ix.add_list(
+            "test",
+            vec![entity("1", Schema::Organization, &[&huge], &["CN"])],
+        );
+        let q = |name| Query {
+            name,
+            country: None,
+            schema: Schema::Unknown,
+        };
+        let started = std::time::Instant::now();
+        let hits = ix.search(&q("Wuhan Yuancheng Gongchuang Technology"), 0.5, 5);
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].matched_name.len() <= crate::MAX_NAME_BYTES);
+        assert!(hits[0].explanation.contains("was compared shortened"));
+        // And a query of the same size.
+        assert_eq!(ix.search(&q(&huge), 0.5, 5).len(), 1);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::score::Schema;
+use crate::schema::Schema;
 
 /// One listed party.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,13 +7,77 @@
 //! traffickers re-register under new combinations of them; name particles (`al`, `bin`, `van`)
 //! count less; numbers must agree. Each token also gets a phonetic key so that `Scholze`/`Scholz`
 //! and `Mohammed`/`Muhammad` meet in the index.
+//!
+//! A name is read up to [`MAX_NAME_BYTES`] bytes and [`MAX_NAME_WORDS`] words: comparing two names
+//! costs the product of their words (and of their letters, for the spelling checks), so without a
+//! bound one pasted document in a name field would stall a whole screening run.
 
-use rustc_hash::FxHashSet as HashSet;
-use std::sync::OnceLock;
+use crate::families::nickname_group;
+use crate::lexicon::lexicon;
+
+/// The most bytes of a name that are read (in UTF-8: 1,024 ASCII letters, 512 Cyrillic or Arabic
+/// ones, 341 Han characters). Three times the longest name on the shared lists (346 bytes, a UN
+/// alias of Hay'at Tahrir al-Sham listing its other names; the longest SDN name has 196): no real
+/// name comes near it, and two names of this size compare in milliseconds.
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The most words of a name that are compared. The longest name on the shared lists has 52 (the
+/// same UN alias; the longest SDN name has 26); alignment considers every pair of words, so this
+/// caps it at 16,384 pairs. Counted as runs of letters and digits when a name is checked as
+/// written (importers, [`NameForm::try_new`]), as normalised words when it is read.
+pub const MAX_NAME_WORDS: usize = 128;
+
+/// A name of more slash-separated parts than this is not read as alternatives (each compared
+/// with each of the other name's) but as one name. The shared lists have at most two.
+const MAX_ALTERNATIVES: usize = 8;
+
+/// Why a name cannot be compared as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("a name of {bytes} bytes is over the limit of {limit} bytes")]
+    TooLong { bytes: usize, limit: usize },
+    #[error("a name of {words} words is over the limit of {limit} words")]
+    TooManyWords { words: usize, limit: usize },
+    #[error("a name needs a letter or a digit")]
+    NoWords,
+}
+
+/// Checks the size of a name as written, before any work on it: at most [`MAX_NAME_BYTES`] bytes
+/// and [`MAX_NAME_WORDS`] runs of letters and digits, and at least one. Cheap enough for every
+/// name an importer reads.
+pub(crate) fn check_size(name: &str) -> Result<(), NameError> {
+    if name.len() > MAX_NAME_BYTES {
+        return Err(NameError::TooLong {
+            bytes: name.len(),
+            limit: MAX_NAME_BYTES,
+        });
+    }
+    let words = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    match words {
+        0 => Err(NameError::NoWords),
+        w if w > MAX_NAME_WORDS => Err(NameError::TooManyWords {
+            words: w,
+            limit: MAX_NAME_WORDS,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The longest start of `text` of at most `max` bytes that ends on a character boundary.
+fn within_bytes(text: &str, max: usize) -> &str {
+    let end = (0..=max.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text.get(..end).unwrap_or_default()
+}
 
 /// What a token contributes to a name's identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// A distinctive word: most of the weight.
     Core,
     /// A generic word of the trade (`chemical`, `trading`): some weight.
@@ -29,7 +93,7 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    pub fn weight(self) -> f32 {
+    pub(crate) fn weight(self) -> f32 {
         match self {
             TokenKind::Core => 1.0,
             TokenKind::Weak => 0.35,
@@ -42,7 +106,7 @@ impl TokenKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub text: String,
     pub kind: TokenKind,
     /// Phonetic skeleton (see [`phonetic`]).
@@ -73,38 +137,42 @@ impl Token {
     }
 }
 
-/// A normalised name.
+/// A normalised name, ready to be compared (see [`NameForm::new`] for the limits on its size).
 #[derive(Clone, Debug, Default)]
 pub struct NameForm {
-    pub original: String,
-    pub tokens: Vec<Token>,
+    /// The name as given (shortened when over the limits).
+    pub(crate) original: String,
+    pub(crate) tokens: Vec<Token>,
     /// All non-form tokens concatenated, for names written with or without spaces (`XiJinping`).
-    pub compact: String,
+    pub(crate) compact: String,
     /// [`letter_set`] of `compact`.
-    pub compact_letters: u64,
+    pub(crate) compact_letters: u64,
     /// Where the surname starts among `tokens`, when the name was written `SURNAME, Given`.
-    pub surname_from: Option<usize>,
+    pub(crate) surname_from: Option<usize>,
     /// Words written in brackets (`Yamahdi (UK) Limited`): a qualifier such as a branch's
     /// country. Empty for most names.
-    pub bracketed: Vec<String>,
+    pub(crate) bracketed: Vec<String>,
     /// The parts of a name written as alternatives with a slash (`Al-Qa'ida/Islamic Army`), each
     /// a name of its own; empty otherwise. Built once here, not on every comparison.
-    pub alternatives: Vec<NameForm>,
+    pub(crate) alternatives: Vec<NameForm>,
     /// The original characters of a name written only in Han characters or Hangul, which must
     /// agree where transliteration merges them (see [`cjk_only`]).
-    pub cjk: Option<String>,
+    pub(crate) cjk: Option<String>,
+    /// Set when the name was over a limit and was read shortened: the first limit it exceeded.
+    pub(crate) cut: Option<NameError>,
 }
 
 /// The parts of a name written as alternatives with a slash, when each part is a name of its own
-/// (at least four letters, so `A/S` and `S/A` company forms stay whole). Parts hold no slash, so
-/// this recursion through [`NameForm::new`] stops at one level.
+/// (at least four letters, so `A/S` and `S/A` company forms stay whole) and there are at most
+/// [`MAX_ALTERNATIVES`]. Parts hold no slash, so this recursion through [`NameForm::new`] stops
+/// at one level.
 fn slash_alternatives(name: &str) -> Vec<NameForm> {
     if !name.contains('/') {
         return Vec::new();
     }
     let parts: Vec<&str> = name.split('/').map(str::trim).collect();
     let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
-    if parts.len() > 1 && parts.iter().all(|p| letters(p) >= 4) {
+    if (2..=MAX_ALTERNATIVES).contains(&parts.len()) && parts.iter().all(|p| letters(p) >= 4) {
         parts.into_iter().map(NameForm::new).collect()
     } else {
         Vec::new()
@@ -187,97 +255,42 @@ fn abd_al(raw: Vec<String>) -> Vec<String> {
 }
 
 impl NameForm {
+    /// Reads a name. Never fails: a name over the limits is read shortened, by a stated rule — its
+    /// first [`MAX_NAME_BYTES`] bytes (cut back to a whole character), then its first
+    /// [`MAX_NAME_WORDS`] words — and records why in `cut`, which [`compare`](crate::compare)
+    /// reports in its explanation. So comparing and screening cost at most what two names of that
+    /// size cost, whatever the input. [`NameForm::try_new`] refuses such names instead.
     pub fn new(name: &str) -> NameForm {
+        // Before anything else: transliteration and every later step are linear in this text.
+        let (name, cut_bytes) = match name.len() {
+            bytes if bytes > MAX_NAME_BYTES => (
+                within_bytes(name, MAX_NAME_BYTES),
+                Some(NameError::TooLong {
+                    bytes,
+                    limit: MAX_NAME_BYTES,
+                }),
+            ),
+            _ => (name, None),
+        };
         let uninverted = uninvert_person(name);
         // In `SURNAME, Given` the words before the comma are the surname, now at the end.
         let surname_words = match &uninverted {
             std::borrow::Cow::Owned(_) => name
                 .split(',')
                 .next()
-                .map(|surname| NameForm::new(surname).tokens.len()),
+                .map(|surname| tokenize(surname).len()),
             std::borrow::Cow::Borrowed(_) => None,
         };
-        let ascii =
-            deleet(&split_glued_form(&any_ascii::any_ascii(&uninverted)).to_ascii_lowercase())
-                .replace('&', " and ");
-        let mut raw: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        let mut prev_digit = None;
-        for ch in ascii.chars() {
-            if ch.is_ascii_alphanumeric() {
-                let digit = ch.is_ascii_digit();
-                if prev_digit.is_some_and(|d| d != digit) && !cur.is_empty() {
-                    raw.push(std::mem::take(&mut cur));
-                }
-                prev_digit = Some(digit);
-                cur.push(ch);
-            } else if ch == '\'' || ch == '`' {
-                // O'Brien, Bank's: an apostrophe joins.
-            } else if ch == '.' && {
-                let last = cur.rsplit('.').next().unwrap_or("");
-                last.len() == 1 && last.as_bytes()[0].is_ascii_alphabetic()
-            } {
-                // A.B.C., L.L.C.: dotted letters form one abbreviation.
-                cur.push('.');
-            } else {
-                if !cur.is_empty() {
-                    raw.push(std::mem::take(&mut cur));
-                }
-                prev_digit = None;
-            }
-        }
-        if !cur.is_empty() {
-            raw.push(cur);
-        }
-        let raw = abd_al(number_words(join_initialisms(
-            raw.into_iter().flat_map(split_dotted).collect(),
-        )));
-        let lex = lexicon();
-        let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
-        let mut i = 0;
-        while i < raw.len() {
-            // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
-            if let Some(n) = lex.form_phrase_len(&raw[i..]) {
-                tokens.push(Token::bare(raw[i..i + n].concat(), TokenKind::Form));
-                i += n;
-                continue;
-            }
-            let t = &raw[i];
-            if let Some(n) = roman_value(t) {
-                tokens.push(Token::bare(n.to_string(), TokenKind::Number));
-                i += 1;
-                continue;
-            }
-            // The family of a trade word (`trade`/`trading`), also when misspelt.
-            let mut nick = crate::score::nickname_group(t);
-            let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
-                TokenKind::Number
-            } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len())
-            {
-                TokenKind::Form
-            } else if lex.weak.contains(t.as_str()) {
-                TokenKind::Weak
-            } else if lex.places.contains(t.as_str()) {
-                TokenKind::Place
-            } else if lex.particles.contains(t.as_str()) {
-                TokenKind::Particle
-            } else if let Some(meant) = lex.misspelt_weak(t) {
-                nick = crate::score::nickname_group(meant);
-                TokenKind::Weak
-            } else {
-                TokenKind::Core
-            };
-            tokens.push(Token {
-                phon: phonetic(t),
-                spelling: hash_key(b's', spelling_key(t).as_bytes()),
-                wade_giles: None,
-                letters: letter_set(t),
-                nick,
-                text: t.clone(),
-                kind,
-            });
-            i += 1;
-        }
+        let mut tokens = tokenize(&uninverted);
+        let surname_from = surname_words
+            .filter(|&n| n > 0 && n < tokens.len())
+            .map(|n| tokens.len() - n);
+        // Before any comparison, which costs the product of the two names' words.
+        let cut_words = (tokens.len() > MAX_NAME_WORDS).then_some(NameError::TooManyWords {
+            words: tokens.len(),
+            limit: MAX_NAME_WORDS,
+        });
+        tokens.truncate(MAX_NAME_WORDS);
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         if let Some(readings) = crate::wade_giles::readings(&words) {
             for (t, r) in tokens.iter_mut().zip(readings) {
@@ -291,24 +304,34 @@ impl NameForm {
             .collect();
         NameForm {
             original: name.to_string(),
-            surname_from: surname_words
-                .filter(|&n| n > 0 && n < tokens.len())
-                .map(|n| tokens.len() - n),
+            surname_from: surname_from.filter(|&from| from < tokens.len()),
             bracketed: bracketed_words(name),
             tokens,
             compact_letters: letter_set(&compact),
             compact,
             alternatives: slash_alternatives(name),
             cjk: cjk_only(name),
+            cut: cut_bytes.or(cut_words),
         }
     }
 
-    /// Total weight of the tokens.
-    pub fn weight(&self) -> f32 {
-        self.tokens.iter().map(|t| t.kind.weight()).sum()
+    /// Reads a name, or says why it cannot be compared as it is: over [`MAX_NAME_BYTES`] bytes
+    /// (checked before any work on it), over [`MAX_NAME_WORDS`] words (checked once it is split
+    /// into words, before any comparison), or without a letter or digit. For callers that turn a
+    /// bad name into an error record rather than compare a shortened one.
+    pub fn try_new(name: &str) -> Result<NameForm, NameError> {
+        check_size(name)?;
+        let form = NameForm::new(name);
+        if let Some(cut) = form.cut {
+            return Err(cut);
+        }
+        if form.tokens.is_empty() {
+            return Err(NameError::NoWords);
+        }
+        Ok(form)
     }
 
-    pub fn numbers(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn numbers(&self) -> impl Iterator<Item = &str> {
         self.tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Number)
@@ -316,19 +339,104 @@ impl NameForm {
     }
 
     /// Words other than company forms.
-    pub fn word_count(&self) -> usize {
+    pub(crate) fn word_count(&self) -> usize {
         self.tokens
             .iter()
             .filter(|t| t.kind != TokenKind::Form)
             .count()
     }
 
-    pub fn core_count(&self) -> usize {
+    pub(crate) fn core_count(&self) -> usize {
         self.tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Core)
             .count()
     }
+}
+
+/// The tokens of a name as written (after `SURNAME, Given` is put back in order): transliterated,
+/// split into words, company forms and numbers recognised, each word given its kind and keys.
+fn tokenize(text: &str) -> Vec<Token> {
+    let ascii = deleet(&split_glued_form(&any_ascii::any_ascii(text)).to_ascii_lowercase())
+        .replace('&', " and ");
+    let mut raw: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_digit = None;
+    for ch in ascii.chars() {
+        if ch.is_ascii_alphanumeric() {
+            let digit = ch.is_ascii_digit();
+            if prev_digit.is_some_and(|d| d != digit) && !cur.is_empty() {
+                raw.push(std::mem::take(&mut cur));
+            }
+            prev_digit = Some(digit);
+            cur.push(ch);
+        } else if ch == '\'' || ch == '`' {
+            // O'Brien, Bank's: an apostrophe joins.
+        } else if ch == '.' && {
+            let last = cur.rsplit('.').next().unwrap_or("");
+            last.len() == 1 && last.as_bytes()[0].is_ascii_alphabetic()
+        } {
+            // A.B.C., L.L.C.: dotted letters form one abbreviation.
+            cur.push('.');
+        } else {
+            if !cur.is_empty() {
+                raw.push(std::mem::take(&mut cur));
+            }
+            prev_digit = None;
+        }
+    }
+    if !cur.is_empty() {
+        raw.push(cur);
+    }
+    let raw = abd_al(number_words(join_initialisms(
+        raw.into_iter().flat_map(split_dotted).collect(),
+    )));
+    let lex = lexicon();
+    let mut tokens: Vec<Token> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        // Multi-word company forms first ("joint stock company", "de c v", "sp z o o").
+        if let Some(n) = lex.form_phrase_len(&raw[i..]) {
+            tokens.push(Token::bare(raw[i..i + n].concat(), TokenKind::Form));
+            i += n;
+            continue;
+        }
+        let t = &raw[i];
+        if let Some(n) = roman_value(t) {
+            tokens.push(Token::bare(n.to_string(), TokenKind::Number));
+            i += 1;
+            continue;
+        }
+        // The family of a trade word (`trade`/`trading`), also when misspelt.
+        let mut nick = nickname_group(t);
+        let kind = if t.bytes().all(|b| b.is_ascii_digit()) {
+            TokenKind::Number
+        } else if lex.forms.contains(t.as_str()) || lex.is_truncated_form(t, i + 1 == raw.len()) {
+            TokenKind::Form
+        } else if lex.weak.contains(t.as_str()) {
+            TokenKind::Weak
+        } else if lex.places.contains(t.as_str()) {
+            TokenKind::Place
+        } else if lex.particles.contains(t.as_str()) {
+            TokenKind::Particle
+        } else if let Some(meant) = lex.misspelt_weak(t) {
+            nick = nickname_group(meant);
+            TokenKind::Weak
+        } else {
+            TokenKind::Core
+        };
+        tokens.push(Token {
+            phon: phonetic(t),
+            spelling: hash_key(b's', spelling_key(t).as_bytes()),
+            wade_giles: None,
+            letters: letter_set(t),
+            nick,
+            text: t.clone(),
+            kind,
+        });
+        i += 1;
+    }
+    tokens
 }
 
 /// `A.B.C.` arrives as `a.b.c.`-like pieces: a run of single letters joined by dots is one token
@@ -485,7 +593,7 @@ fn join_initialisms(raw: Vec<String>) -> Vec<String> {
 
 /// A phonetic skeleton: first letter kept, then consonant classes with vowels and `h`/`w`/`y`
 /// dropped and repeats collapsed. `mohammed`, `muhammad`, `mohamed` → `mmd`; `scholz`, `scholze` → `skls`.
-pub fn phonetic(token: &str) -> String {
+pub(crate) fn phonetic(token: &str) -> String {
     let b = token.as_bytes();
     let mut out = String::with_capacity(b.len());
     let class = |c: u8| -> u8 {
@@ -596,7 +704,7 @@ pub(crate) fn hash_key(tag: u8, text: &[u8]) -> u64 {
 /// The set of ASCII letters and digits in `text`, one bit each. Each edit changes at most two
 /// bits, so half the bits two words do not share is a floor under their edit distance: most
 /// pairs of words are told apart with one XOR instead of a distance computation.
-pub fn letter_set(text: &str) -> u64 {
+pub(crate) fn letter_set(text: &str) -> u64 {
     text.bytes().fold(0u64, |set, b| match b {
         b'a'..=b'z' => set | 1 << (b - b'a'),
         b'0'..=b'9' => set | 1 << (26 + b - b'0'),
@@ -610,7 +718,7 @@ pub fn letter_set(text: &str) -> u64 {
 /// (`Husayn`/`Hussein`, `Sergey`/`Sergei`), with `j` for `y` after a vowel (`Sergej`, `Nikolaj`);
 /// `ou`/`oo`/`u` (`Mahmoud`/`Mahmood`/`Mahmud`); `ee`/`i` (`Nazeer`/`Nazir`); `q`/`k`
 /// (`Qasim`/`Kasim`); and the Baltic nominative `-s` after a consonant (`Lavrovs`, `Sergejs`).
-pub fn spelling_key(token: &str) -> String {
+pub(crate) fn spelling_key(token: &str) -> String {
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     let mut b: Vec<u8> = token.bytes().collect();
     if b.len() >= 6 && b.last() == Some(&b's') && !vowel(b[b.len() - 2]) && b[b.len() - 2] != b's' {
@@ -659,440 +767,6 @@ pub fn spelling_key(token: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_default()
-}
-
-struct Lexicon {
-    forms: HashSet<&'static str>,
-    /// Company forms of several words, as token sequences.
-    form_phrases: Vec<Vec<&'static str>>,
-    /// First words of `form_phrases`, so most tokens are ruled out with one lookup.
-    phrase_starts: HashSet<&'static str>,
-    weak: HashSet<&'static str>,
-    places: HashSet<&'static str>,
-    particles: HashSet<&'static str>,
-}
-
-impl Lexicon {
-    /// A company form cut short or misspelt at the end of a long name (`compan`, `aktiengeselschaft`).
-    fn is_truncated_form(&self, t: &str, last: bool) -> bool {
-        const LONG_FORMS: &[&str] = &[
-            "company",
-            "corporation",
-            "incorporated",
-            "limited",
-            "aktiengesellschaft",
-            "gesellschaft",
-            "establishment",
-            "sociedad",
-            "sociedade",
-            "limitada",
-            "anonima",
-        ];
-        LONG_FORMS.iter().any(|f| {
-            (last && t.len() >= 4 && f.len() > t.len() && f.starts_with(t))
-                || (t.len() >= 7 && crate::score::one_typo_apart(t, f))
-        })
-    }
-
-    /// The trade word meant by a word one typo away from it (`tradinng`, `holdding`): still a
-    /// trade word, or the typo would make it the most distinctive word of the name.
-    fn misspelt_weak(&self, t: &str) -> Option<&'static str> {
-        if t.len() < 6 {
-            return None;
-        }
-        self.weak
-            .iter()
-            .copied()
-            .find(|w| w.len() >= 6 && crate::score::one_typo_apart(t, w))
-    }
-
-    fn form_phrase_len(&self, tokens: &[String]) -> Option<usize> {
-        if !self.phrase_starts.contains(tokens[0].as_str()) {
-            return None;
-        }
-        self.form_phrases
-            .iter()
-            .filter(|p| p.len() <= tokens.len() && p.iter().zip(tokens).all(|(a, b)| *a == b))
-            .map(|p| p.len())
-            .max()
-    }
-}
-
-fn lexicon() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(|| {
-        let mut lex = lexicon_tables();
-        lex.phrase_starts = lex.form_phrases.iter().map(|p| p[0]).collect();
-        lex
-    })
-}
-
-fn lexicon_tables() -> Lexicon {
-    Lexicon {
-        phrase_starts: HashSet::default(),
-        forms: [
-            "co",
-            "company",
-            "companies",
-            "ltd",
-            "limited",
-            "llc",
-            "lc",
-            "inc",
-            "incorporated",
-            "corp",
-            "corporation",
-            "gmbh",
-            "ag",
-            "sa",
-            "sas",
-            "sarl",
-            "srl",
-            "spa",
-            "plc",
-            "pjsc",
-            "jsc",
-            "ojsc",
-            "cjsc",
-            "oao",
-            "ooo",
-            "zao",
-            "pao",
-            "ao",
-            "bv",
-            "nv",
-            "kg",
-            "ohg",
-            "pte",
-            "pty",
-            "pvt",
-            "llp",
-            "lp",
-            "ltda",
-            "limitada",
-            "cia",
-            "compania",
-            "sociedad",
-            "sociedade",
-            "societe",
-            "anonima",
-            "anonyme",
-            "bvba",
-            "sprl",
-            "scrl",
-            "eirl",
-            "eireli",
-            "sac",
-            "saa",
-            "sacv",
-            "sadecv",
-            "srldecv",
-            "spr",
-            "sl",
-            "sdn",
-            "bhd",
-            "tbk",
-            "kft",
-            "oy",
-            "ab",
-            "as",
-            "aps",
-            "doo",
-            "sro",
-            "spol",
-            "cv",
-            "sab",
-            "sapi",
-            "scs",
-            "eurl",
-            "fze",
-            "fzco",
-            "fzc",
-            "fzllc",
-            "wll",
-            "est",
-            "establishment",
-            "aktiengesellschaft",
-            "gesellschaft",
-            "mbh",
-            "kk",
-            "kabushiki",
-            "kaisha",
-            "yugen",
-            "youxiangongsi",
-            "gongsi",
-            "youxian",
-            "zerenyouxiangongsi",
-            "zeren",
-            "jituan",
-            "tov",
-            "pp",
-            "ip",
-            "chp",
-            "ltdco",
-            "coltd",
-        ]
-        .into_iter()
-        .collect(),
-        form_phrases: [
-            "joint stock company",
-            "public joint stock company",
-            "closed joint stock company",
-            "open joint stock company",
-            "limited liability company",
-            "limited liability partnership",
-            "de c v",
-            "de cv",
-            "s de rl",
-            "de rl",
-            "sp z o o",
-            "sp zoo",
-            "co ltd",
-            "company limited",
-            "you xian gong si",
-            "you xian ze ren gong si",
-            "gong si",
-            "ji tuan",
-            "public company limited",
-            "private limited",
-            "pvt ltd",
-            "pte ltd",
-            "sdn bhd",
-            "l l c",
-            "s a",
-            "s r l",
-            "s p a",
-            "sp z oo",
-            "gesellschaft mit beschrankter haftung",
-            "sociedad anonima",
-            "sociedad anonima de capital variable",
-            "sociedad de responsabilidad limitada",
-            "sociedad de responsabilidad limitada de capital variable",
-            "sociedad por acciones simplificada",
-            "sociedad limitada",
-            "sociedade anonima",
-            "sociedade limitada",
-            "societe anonyme",
-            "societe a responsabilite limitee",
-            "societa per azioni",
-            "societa a responsabilita limitata",
-            "besloten vennootschap",
-            "naamloze vennootschap",
-            "y cia",
-            "y compania",
-            "e cia",
-            "d o o",
-            "societatea cu raspundere limitata",
-            "aktsionernoe obshchestvo",
-            "obshchestvo s ogranichennoi otvetstvennostiu",
-            "obshchestvo s ogranichennoy otvetstvennostyu",
-            "obshchestvo s ogranichennoi otvetstvennostyu",
-            "obshchestvo s ogranichennoy otvetstvennostiu",
-            "aktsionernoye obshchestvo",
-            "publichnoe aktsionernoe obshchestvo",
-            "publichnoye aktsionernoye obshchestvo",
-            "zakrytoe aktsionernoe obshchestvo",
-            "zakrytoye aktsionernoye obshchestvo",
-            "otkrytoe aktsionernoe obshchestvo",
-            "otkrytoye aktsionernoye obshchestvo",
-            "tovarystvo z obmezhenoiu vidpovidalnistiu",
-            "tovarystvo z obmezhenoyu vidpovidalnistyu",
-        ]
-        .into_iter()
-        .map(|p| p.split(' ').collect())
-        .collect(),
-        weak: [
-            "chemical",
-            "chemicals",
-            "chem",
-            "chems",
-            "chemistry",
-            "pharmaceutical",
-            "pharmaceuticals",
-            "pharma",
-            "pharm",
-            "biotech",
-            "biotechnology",
-            "bio",
-            "biological",
-            "technology",
-            "technologies",
-            "tech",
-            "trading",
-            "trade",
-            "traders",
-            "import",
-            "export",
-            "imports",
-            "exports",
-            "imp",
-            "exp",
-            "impex",
-            "industrial",
-            "industries",
-            "industry",
-            "international",
-            "intl",
-            "global",
-            "group",
-            "holding",
-            "holdings",
-            "enterprise",
-            "enterprises",
-            "development",
-            "science",
-            "sciences",
-            "scientific",
-            "materials",
-            "material",
-            "products",
-            "product",
-            "new",
-            "medicine",
-            "medical",
-            "health",
-            "healthcare",
-            "supply",
-            "supplies",
-            "services",
-            "service",
-            "solutions",
-            "logistics",
-            "shipping",
-            "and",
-            "the",
-            "of",
-            "for",
-            "general",
-            "commercial",
-            "commerce",
-            "business",
-            "investment",
-            "investments",
-            "manufacturing",
-            "factory",
-            "works",
-            "lab",
-            "labs",
-            "laboratory",
-            "laboratories",
-            "research",
-            "economic",
-            "engineering",
-            "management",
-            // The same words in Spanish and Portuguese, common among Latin American designees.
-            "internacional",
-            "comercial",
-            "comercializadora",
-            "importadora",
-            "exportadora",
-            "distribuidora",
-            "servicios",
-            "inversiones",
-            "industrias",
-            "quimica",
-            "quimicos",
-            "farmaceutica",
-            "laboratorios",
-            "tecnologia",
-            "logistica",
-            "grupo",
-        ]
-        .into_iter()
-        .collect(),
-        places: [
-            "wuhan",
-            "hubei",
-            "shanghai",
-            "beijing",
-            "guangzhou",
-            "shenzhen",
-            "guangdong",
-            "hebei",
-            "henan",
-            "shandong",
-            "jiangsu",
-            "zhejiang",
-            "tianjin",
-            "chongqing",
-            "sichuan",
-            "chengdu",
-            "hangzhou",
-            "nanjing",
-            "suzhou",
-            "xiamen",
-            "fujian",
-            "anhui",
-            "hunan",
-            "changsha",
-            "shijiazhuang",
-            "jinan",
-            "qingdao",
-            "zhengzhou",
-            "xian",
-            "shaanxi",
-            "shanxi",
-            "hong",
-            "kong",
-            "hongkong",
-            "macau",
-            "china",
-            "chinese",
-            "india",
-            "indian",
-            "mumbai",
-            "delhi",
-            "hyderabad",
-            "gujarat",
-            "mexico",
-            "mexican",
-            "sinaloa",
-            "jalisco",
-            "guadalajara",
-            "culiacan",
-            "tijuana",
-            "usa",
-            "america",
-            "american",
-            "europe",
-            "asia",
-            "london",
-            "dubai",
-            "singapore",
-            "taiwan",
-            "korea",
-            "vietnam",
-            "hanoi",
-            "canada",
-            "toronto",
-            "vancouver",
-            "schweiz",
-            "suisse",
-            "swiss",
-            "deutschland",
-            "germany",
-            "netherlands",
-            "nederland",
-            "france",
-            "uk",
-            "british",
-            "east",
-            "west",
-            "north",
-            "south",
-            "central",
-        ]
-        .into_iter()
-        .collect(),
-        particles: [
-            "al", "el", "bin", "ben", "ibn", "bint", "abu", "um", "umm", "de", "da", "di", "del",
-            "dos", "das", "du", "van", "von", "der", "den", "la", "le", "ul", "ur", "y", "e", "mr",
-            "mrs", "dr", "haji", "hajji", "sheikh", "shaykh", "mullah", "maulvi", "mawlawi",
-            "qari",
-        ]
-        .into_iter()
-        .collect(),
-    }
 }
 
 #[cfg(test)]
@@ -1164,5 +838,111 @@ mod tests {
         assert_eq!(phonetic("mohamed"), phonetic("mohammad"));
         assert_eq!(phonetic("scholz"), phonetic("scholze"));
         assert_ne!(phonetic("scholz"), phonetic("schulte"));
+    }
+
+    /// `count` distinct words of letters only, none a company form or a trade word: `qaaa`,
+    /// `qaab`, …
+    fn distinct_words(count: usize) -> Vec<String> {
+        (0..count)
+            .map(|k| {
+                let letter = |d: usize| char::from(b'a' + (k / 26usize.pow(d as u32) % 26) as u8);
+                format!("q{}{}{}", letter(2), letter(1), letter(0))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_name_is_read_shortened_at_a_character_boundary() {
+        // The issue's case: one row of 20,000 distinct words.
+        let name = distinct_words(20_000).join(" ");
+        let form = NameForm::new(&name);
+        assert!(form.original.len() <= MAX_NAME_BYTES);
+        assert!(name.starts_with(&form.original));
+        assert!(form.tokens.len() <= MAX_NAME_WORDS);
+        assert_eq!(
+            form.cut,
+            Some(NameError::TooLong {
+                bytes: name.len(),
+                limit: MAX_NAME_BYTES
+            })
+        );
+        let err = NameForm::try_new(&name).unwrap_err().to_string();
+        assert!(
+            err.contains(&name.len().to_string()) && err.contains("1024"),
+            "{err}"
+        );
+        // Cut back to a whole character, whatever the script.
+        for letter in ["é", "高", "𝔸"] {
+            let form = NameForm::new(&letter.repeat(1000));
+            assert!(form.original.len() <= MAX_NAME_BYTES);
+            assert!(form.original.len() > MAX_NAME_BYTES - letter.len());
+            assert!(form.original.chars().all(|c| c.to_string() == letter));
+        }
+    }
+
+    #[test]
+    fn a_name_of_many_words_is_compared_on_its_first_words() {
+        let words = distinct_words(200);
+        let name = words.join(" ");
+        assert!(name.len() <= MAX_NAME_BYTES);
+        let form = NameForm::new(&name);
+        assert_eq!(form.tokens.len(), MAX_NAME_WORDS);
+        assert_eq!(
+            form.tokens[MAX_NAME_WORDS - 1].text,
+            words[MAX_NAME_WORDS - 1]
+        );
+        assert_eq!(form.compact.len(), 4 * MAX_NAME_WORDS);
+        assert_eq!(
+            form.cut,
+            Some(NameError::TooManyWords {
+                words: 200,
+                limit: MAX_NAME_WORDS
+            })
+        );
+        assert_eq!(
+            NameForm::try_new(&name).unwrap_err(),
+            NameError::TooManyWords {
+                words: 200,
+                limit: MAX_NAME_WORDS
+            }
+        );
+        // A `SURNAME, Given` whose surname falls beyond the cut has no surname left.
+        let inverted = format!("{}, {}", words[..10].join(" "), words[10..].join(" "));
+        assert_eq!(NameForm::new(&inverted).surname_from, None);
+        // Within the limits nothing is cut, up to the last word.
+        let form = NameForm::try_new(&words[..MAX_NAME_WORDS].join(" ")).unwrap();
+        assert_eq!((form.tokens.len(), form.cut), (MAX_NAME_WORDS, None));
+    }
+
+    #[test]
+    fn real_names_are_far_within_the_limits() {
+        for name in [
+            "FEDERAL STATE UNITARY ENTERPRISE ALL-RUSSIAN SCIENTIFIC RESEARCH INSTITUTE OF \
+             AVIATION MATERIALS OF THE NATIONAL RESEARCH CENTER KURCHATOV INSTITUTE",
+            "СВЕРДЛОВСКАЯ ОБЛАСТНАЯ ОБЩЕСТВЕННАЯ ОРГАНИЗАЦИЯ \"ЦЕНТР ИССЛЕДОВАНИЯ БОЕВЫХ ИСКУССТВ \
+             \"УРАЛЬСКИЙ БУДОКАН\"",
+            "جبهة فتح الشام (Jabhat Fath al Sham; Jabhat Fath al-Sham; Jabhat Fatah al-Sham; \
+             Jabhat Fateh Al-Sham; Fatah al-Sham Front; Fateh al-Sham Front)",
+        ] {
+            let form = NameForm::try_new(name).unwrap();
+            assert!(form.original == name && form.cut.is_none());
+        }
+        assert_eq!(NameForm::try_new(" - ").unwrap_err(), NameError::NoWords);
+        assert_eq!(NameForm::try_new("").unwrap_err(), NameError::NoWords);
+        assert_eq!(check_size("A/S"), Ok(()));
+    }
+
+    #[test]
+    fn many_slash_separated_parts_are_one_name() {
+        let parts = distinct_words(MAX_ALTERNATIVES + 1);
+        assert_eq!(
+            NameForm::new(&parts[..MAX_ALTERNATIVES].join("/"))
+                .alternatives
+                .len(),
+            MAX_ALTERNATIVES
+        );
+        let whole = NameForm::new(&parts.join("/"));
+        assert!(whole.alternatives.is_empty());
+        assert_eq!(whole.tokens.len(), MAX_ALTERNATIVES + 1);
     }
 }

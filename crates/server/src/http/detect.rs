@@ -144,9 +144,9 @@ fn overrides(o: &DetectOptions) -> Result<Overrides, ApiError> {
 /// Runs a detector over one weekly series.
 #[utoipa::path(post, path = "/api/v1/detect", tag = "engines", request_body = DetectIn,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = DetectOut), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc), (status = 413, body = crate::openapi::ErrorDoc),
-              (status = 422, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = DetectOut), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 413, body = crate::http::docs::ErrorDoc),
+              (status = 422, body = crate::http::docs::ErrorDoc)))]
 pub async fn detect(
     _state: St,
     rid: RequestId,

@@ -61,9 +61,9 @@ pub struct IdentifyIn {
         (IdentifyIn = "application/json"),
         (IdentifyIn = "application/x-ndjson"))),
     responses((status = 200, description = "The identification (see `identify --json`); JSON Lines for a JSON Lines body", content(
-        (crate::openapi::IdentificationDoc = "application/json"), (String = "application/x-ndjson"))),
-              (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 413, body = crate::openapi::ErrorDoc)))]
+        (crate::http::docs::IdentificationDoc = "application/json"), (String = "application/x-ndjson"))),
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 413, body = crate::http::docs::ErrorDoc)))]
 pub async fn identify(
     state: St,
     rid: RequestId,
@@ -138,9 +138,9 @@ pub struct ClassifyIn {
         (String = "text/plain"),
         (String = "chemical/x-mdl-sdfile"))),
     responses((status = 200, description = "The classification (see `classify --json`); JSON Lines for a .smi or SDF body", content(
-        (crate::openapi::ClassificationDoc = "application/json"), (String = "application/x-ndjson"))),
-              (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 413, body = crate::openapi::ErrorDoc), (status = 422, body = crate::openapi::ErrorDoc)))]
+        (crate::http::docs::ClassificationDoc = "application/json"), (String = "application/x-ndjson"))),
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 413, body = crate::http::docs::ErrorDoc), (status = 422, body = crate::http::docs::ErrorDoc)))]
 pub async fn classify(
     state: St,
     rid: RequestId,
@@ -259,8 +259,8 @@ pub struct MatchParams {
     params(MatchParams),
     request_body(content((MatchIn = "application/json"), (MatchIn = "application/x-ndjson"))),
     responses((status = 200, description = "The matches (see `match-party --json`); JSON Lines for a JSON Lines body", content(
-        (crate::openapi::PartyResultDoc = "application/json"), (String = "application/x-ndjson"))),
-              (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc)))]
+        (crate::http::docs::PartyResultDoc = "application/json"), (String = "application/x-ndjson"))),
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn match_party(
     state: St,
     rid: RequestId,
@@ -360,8 +360,8 @@ fn check_match(m: &MatchIn) -> Result<Option<String>, ApiError> {
 #[utoipa::path(post, path = "/api/v1/screen", tag = "engines", security(("bearer" = []), ("session" = [])),
     request_body(content((String = "text/csv"), (String = "application/x-ndjson"))),
     responses((status = 200, description = "JSON Lines of screening results (declarations.md)", content_type = "application/x-ndjson"),
-              (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 413, body = crate::openapi::ErrorDoc)))]
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 413, body = crate::http::docs::ErrorDoc)))]
 pub async fn screen(
     state: St,
     rid: RequestId,
@@ -422,8 +422,8 @@ pub struct SubstanceParams {
 /// Searches the registry (or lists it), paged.
 #[utoipa::path(get, path = "/api/v1/substances", tag = "registry", security(("bearer" = []), ("session" = [])),
     params(SubstanceParams),
-    responses((status = 200, body = crate::openapi::SubstancePageDoc), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = crate::http::docs::SubstancePageDoc), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn substances(
     state: St,
     _caller: Caller,
@@ -483,8 +483,8 @@ pub async fn substances(
 /// One substance: names, CAS, HS codes, structure, every control with its legal source.
 #[utoipa::path(get, path = "/api/v1/substances/{id}", tag = "registry", security(("bearer" = []), ("session" = [])),
     params(("id" = String, Path, description = "Registry id (`npp`) or a CAS number")),
-    responses((status = 200, body = crate::openapi::SubstanceDoc), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 404, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = crate::http::docs::SubstanceDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 404, body = crate::http::docs::ErrorDoc)))]
 pub async fn substance(
     state: St,
     _caller: Caller,
@@ -501,7 +501,7 @@ pub async fn substance(
 
 /// The watchlist snapshots loaded on the platform.
 #[utoipa::path(get, path = "/api/v1/lists", tag = "registry", security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = crate::openapi::ListPageDoc), (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = crate::http::docs::ListPageDoc), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn lists(state: St, rid: RequestId, _caller: Caller) -> Result<Json<Value>, ApiError> {
     let app = state.app.clone();
     let snapshots = blocking(&rid, move || interdict_app::lists::status(&app.db)).await?;
@@ -531,9 +531,9 @@ pub struct ImportParams {
 #[utoipa::path(post, path = "/api/v1/lists/import", tag = "registry", security(("bearer" = []), ("session" = [])),
     params(ImportParams),
     request_body(content((String = "text/csv"), (String = "application/xml"), (String = "application/x-ndjson"))),
-    responses((status = 201, description = "Imported", body = crate::openapi::ImportDoc),
-              (status = 400, body = crate::openapi::ErrorDoc), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 403, body = crate::openapi::ErrorDoc), (status = 413, body = crate::openapi::ErrorDoc)))]
+    responses((status = 201, description = "Imported", body = crate::http::docs::ImportDoc),
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 403, body = crate::http::docs::ErrorDoc), (status = 413, body = crate::http::docs::ErrorDoc)))]
 pub async fn import_list(
     state: St,
     rid: RequestId,

@@ -83,7 +83,7 @@ fn me_of(actor: &Actor) -> MeOut {
 
 /// Who the caller is: user, organisation, role.
 #[utoipa::path(get, path = "/api/v1/me", tag = "identity", security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = MeOut), (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = MeOut), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn me(Caller(actor): Caller) -> Json<MeOut> {
     Json(me_of(&actor))
 }
@@ -107,8 +107,8 @@ pub struct SessionOut {
 /// CSRF token. Repeated failures from one address or for one account are slowed, then locked
 /// (`rate_limited`).
 #[utoipa::path(post, path = "/api/v1/session", tag = "identity", request_body = LoginIn,
-    responses((status = 200, body = SessionOut), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc), (status = 429, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = SessionOut), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 429, body = crate::http::docs::ErrorDoc)))]
 pub async fn login(
     state: St,
     rid: RequestId,
@@ -158,7 +158,7 @@ pub async fn login(
 
 /// Signs out: the session ends and the cookie is cleared.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "identity", security(("session" = [])),
-    responses((status = 204, description = "Signed out"), (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 204, description = "Signed out"), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn logout(
     state: St,
     rid: RequestId,
@@ -183,7 +183,7 @@ pub struct OrganisationList {
 
 /// The coalition's member organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "identity", security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = OrganisationList), (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = OrganisationList), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn organisations(
     state: St,
     rid: RequestId,
@@ -212,8 +212,8 @@ pub struct OrganisationIn {
 /// Adds an organisation (a coalition administrator: an admin of the secretariat).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "identity", request_body = OrganisationIn,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, body = OrganisationOut), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc), (status = 403, body = crate::openapi::ErrorDoc)))]
+    responses((status = 201, body = OrganisationOut), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 403, body = crate::http::docs::ErrorDoc)))]
 pub async fn add_organisation(
     state: St,
     rid: RequestId,
@@ -251,9 +251,9 @@ pub struct UserIn {
 /// Adds a user (an admin of the organisation, or a coalition administrator).
 #[utoipa::path(post, path = "/api/v1/users", tag = "identity", request_body = UserIn,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, body = UserOut), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc), (status = 403, body = crate::openapi::ErrorDoc),
-              (status = 404, body = crate::openapi::ErrorDoc), (status = 409, body = crate::openapi::ErrorDoc)))]
+    responses((status = 201, body = UserOut), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 403, body = crate::http::docs::ErrorDoc),
+              (status = 404, body = crate::http::docs::ErrorDoc), (status = 409, body = crate::http::docs::ErrorDoc)))]
 pub async fn add_user(
     state: St,
     rid: RequestId,
@@ -297,8 +297,8 @@ pub struct NewTokenOut {
 /// Creates an API token.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "identity", request_body = TokenIn,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, body = NewTokenOut), (status = 400, body = crate::openapi::ErrorDoc),
-              (status = 401, body = crate::openapi::ErrorDoc), (status = 404, body = crate::openapi::ErrorDoc)))]
+    responses((status = 201, body = NewTokenOut), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 404, body = crate::http::docs::ErrorDoc)))]
 pub async fn create_token(
     state: St,
     rid: RequestId,
@@ -352,7 +352,7 @@ pub struct TokenList {
 
 /// The caller's own tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "identity", security(("bearer" = []), ("session" = [])),
-    responses((status = 200, body = TokenList), (status = 401, body = crate::openapi::ErrorDoc)))]
+    responses((status = 200, body = TokenList), (status = 401, body = crate::http::docs::ErrorDoc)))]
 pub async fn tokens(
     state: St,
     rid: RequestId,
@@ -378,8 +378,8 @@ pub async fn tokens(
 /// Revokes a token (one's own, or one of a user one administers).
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "identity", security(("bearer" = []), ("session" = [])),
     params(("id" = String, Path, description = "The token's id")),
-    responses((status = 204, description = "Revoked"), (status = 401, body = crate::openapi::ErrorDoc),
-              (status = 404, body = crate::openapi::ErrorDoc)))]
+    responses((status = 204, description = "Revoked"), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 404, body = crate::http::docs::ErrorDoc)))]
 pub async fn revoke_token(
     state: St,
     rid: RequestId,

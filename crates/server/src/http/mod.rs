@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod body;
 pub mod detect;
+pub mod docs;
 pub mod engines;
 pub mod identity;
 pub mod ops;

@@ -17,7 +17,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// The database is reachable and migrated.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Ready"),
-    (status = 503, description = "The database is not reachable or not migrated", body = crate::openapi::ErrorDoc)))]
+    (status = 503, description = "The database is not reachable or not migrated", body = crate::http::docs::ErrorDoc)))]
 pub async fn readyz(state: St, rid: RequestId) -> Result<Json<serde_json::Value>, ApiError> {
     let app = state.app.clone();
     let version = blocking(&rid, move || {

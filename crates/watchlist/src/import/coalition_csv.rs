@@ -1,12 +1,15 @@
 //! The coalition's own watch entries: CSV with a header and columns `name, aliases, country, type,
 //! reference, notes` (aliases separated by `;`, country an ISO code or a name).
 
+use super::check_name;
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 const FILE: &str = "watchlist CSV";
 
+/// Parses the whole file. A name or alias without a letter or digit or over the size limits is
+/// refused with its line and field, like an unknown country.
 pub fn parse(text: &str) -> Result<Vec<Entity>, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
@@ -42,8 +45,12 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, ImportError> {
         if name.is_empty() {
             return Err(ImportError::at(FILE, line, "empty `name`"));
         }
+        check_name("name", name).map_err(|e| ImportError::at(FILE, line, e))?;
         let mut names = vec![name.to_string()];
-        for a in get(aliases_col).split(';') {
+        for a in get(aliases_col).split(';').map(str::trim) {
+            if !a.is_empty() {
+                check_name("aliases", a).map_err(|e| ImportError::at(FILE, line, e))?;
+            }
             push_unique(&mut names, a);
         }
         let mut countries = Vec::new();
@@ -90,5 +97,31 @@ mod tests {
         let bad = "name,country\nX,CN\nY,Atlantis\n";
         let err = parse(bad).unwrap_err().to_string();
         assert!(err.contains("line 3") && err.contains("Atlantis"), "{err}");
+    }
+
+    #[test]
+    fn names_and_aliases_without_letters_or_over_the_limits_are_refused() {
+        let long = "Wuhan Chemical ".repeat(100);
+        let err = parse(&format!("name,aliases\nAmarvel,\n{long},\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3: field `name`: a name of 1499 bytes"),
+            "{err}"
+        );
+        let err = parse("name,aliases\nAmarvel,Hubei Amarvel;***\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2: field `aliases`: a name needs a letter or a digit"),
+            "{err}"
+        );
+        // Empty aliases between separators are only formatting.
+        assert_eq!(
+            parse("name,aliases\nAmarvel,;Hubei Amarvel;\n").unwrap()[0]
+                .names
+                .len(),
+            2
+        );
     }
 }

@@ -6,6 +6,19 @@ pub mod ftm;
 pub mod ofac;
 pub mod un_xml;
 
+/// Checks a name read from a list file, naming the field it came from: a name without a letter
+/// or digit could never be screened, and one over [`crate::MAX_NAME_BYTES`] bytes or
+/// [`crate::MAX_NAME_WORDS`] words would only be compared shortened, so the file is refused
+/// rather than imported with it. Cheap: it looks at the text only.
+pub(crate) fn check_name(field: &str, name: &str) -> Result<(), String> {
+    crate::names::check_size(name).map_err(|e| {
+        format!(
+            "field `{field}`: {e} (`{}`)",
+            interdict_core::text::clip(name, 40)
+        )
+    })
+}
+
 /// The supported formats, by the names the CLI uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

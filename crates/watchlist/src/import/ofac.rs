@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::check_name;
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 fn field(s: &str) -> &str {
@@ -13,6 +14,43 @@ fn field(s: &str) -> &str {
         ""
     } else {
         t
+    }
+}
+
+/// Line numbers from byte offsets, counted once through the text. The csv reader's own line count
+/// lags one behind in files with CRLF line ends (OFAC's), naming the line before the bad one.
+struct Lines<'t> {
+    text: &'t [u8],
+    /// Bytes counted so far, and the line the next byte is on.
+    counted: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    /// The line a record starts on, from its position (asked in increasing order, as records
+    /// come). The position of a record after a CRLF points at the `\n`, which is skipped.
+    fn of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(mut offset) = position.map(|p| p.byte() as usize) else {
+            return 0;
+        };
+        while self
+            .text
+            .get(offset)
+            .is_some_and(|&b| b == b'\n' || b == b'\r')
+        {
+            offset += 1;
+        }
+        let offset = offset.min(self.text.len());
+        if offset < self.counted {
+            (self.counted, self.line) = (0, 1);
+        }
+        let newlines = self.text[self.counted..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line += newlines as u64;
+        self.counted = offset;
+        self.line
     }
 }
 
@@ -26,13 +64,18 @@ fn records(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = Lines {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
     let mut out = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = lines.of(e.position());
             ImportError::at(file, line, format!("not valid CSV: {e}"))
         })?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.of(rec.position());
         if rec.len() == 1 && rec[0].trim().is_empty() {
             continue;
         }
@@ -61,7 +104,9 @@ fn ent_num(file: &str, line: u64, s: &str) -> Result<String, ImportError> {
 }
 
 /// Parses `sdn.csv` and, when given, `alt.csv` and `add.csv`. Aliases and addresses whose
-/// `ent_num` is not in `sdn.csv` are skipped (the files are published separately and drift).
+/// `ent_num` is not in `sdn.csv` are skipped (the files are published separately and drift). A
+/// name (`SDN_Name`, `alt_name`) without a letter or digit or over the size limits is refused
+/// with its file, line and field.
 pub fn parse(sdn: &str, alt: Option<&str>, add: Option<&str>) -> Result<Vec<Entity>, ImportError> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -71,6 +116,7 @@ pub fn parse(sdn: &str, alt: Option<&str>, add: Option<&str>) -> Result<Vec<Enti
         if name.is_empty() {
             return Err(ImportError::at("sdn.csv", line, "empty SDN_Name"));
         }
+        check_name("SDN_Name", name).map_err(|e| ImportError::at("sdn.csv", line, e))?;
         let schema = match field(&r[2]).to_ascii_lowercase().as_str() {
             "individual" => Schema::Person,
             "vessel" => Schema::Vessel,
@@ -109,8 +155,11 @@ pub fn parse(sdn: &str, alt: Option<&str>, add: Option<&str>) -> Result<Vec<Enti
     if let Some(alt) = alt {
         for (line, r) in records("alt.csv", alt, 5)? {
             let id = ent_num("alt.csv", line, &r[0])?;
-            if let Some(&i) = by_id.get(&id) {
-                push_unique(&mut entities[i].names, field(&r[3]));
+            let alt_name = field(&r[3]);
+            if let (Some(&i), false) = (by_id.get(&id), alt_name.is_empty()) {
+                check_name("alt_name", alt_name)
+                    .map_err(|e| ImportError::at("alt.csv", line, e))?;
+                push_unique(&mut entities[i].names, alt_name);
             }
         }
     }
@@ -158,5 +207,45 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not a number"));
+    }
+
+    #[test]
+    fn names_without_letters_or_over_the_limits_are_refused_with_line_and_field() {
+        let row = |id: u32, name: &str| {
+            format!("{id},\"{name}\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n")
+        };
+        let huge = "A".repeat(50 * 1024 * 1024);
+        let sdn = format!("{}{}", row(1, "ZHENG, Zhiqiang"), row(2, &huge));
+        let err = parse(&sdn, None, None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("sdn.csv, line 2: field `SDN_Name`: a name of 52428800 bytes is over the limit of 1024 bytes"),
+            "{}",
+            &err[..200.min(err.len())]
+        );
+        assert!(err.len() < 300, "the message quotes the name clipped");
+        // Line numbers count CRLF line ends once.
+        let sdn = format!("{}{}{}", row(1, "A"), row(2, "B"), row(3, "\u{2014}"));
+        let err = parse(&sdn, None, None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("sdn.csv, line 3: field `SDN_Name`"),
+            "{err}"
+        );
+        let err = parse(&row(7, " - "), None, None).unwrap_err().to_string();
+        assert!(
+            err.contains("line 1: field `SDN_Name`: a name needs a letter or a digit"),
+            "{err}"
+        );
+        // An alias likewise, when it belongs to an entity; `-0-` is OFAC's empty field.
+        let alt = format!(
+            "1,10,\"aka\",-0- ,-0- \r\n1,11,\"aka\",\"{}\",-0- \r\n",
+            "X Y ".repeat(200)
+        );
+        let err = parse(&row(1, "ZHENG, Zhiqiang"), Some(&alt), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("alt.csv, line 2: field `alt_name`: a name of 400 words is over the limit of 128 words"),
+            "{err}"
+        );
     }
 }

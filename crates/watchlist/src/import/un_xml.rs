@@ -4,8 +4,9 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::check_name;
 use crate::model::{push_unique, Entity, ImportError};
-use crate::score::Schema;
+use crate::schema::Schema;
 use interdict_core::to_iso2;
 
 const FILE: &str = "UN consolidated XML";
@@ -22,7 +23,9 @@ struct Record {
     comments: String,
 }
 
-/// Parses the whole document; any XML error is reported with its byte position and line.
+/// Parses the whole document; any XML error is reported with its byte position and line. A name
+/// (the name parts joined, or an alias) without a letter or digit or over the size limits is
+/// refused with its line and field.
 pub fn parse(xml: &str) -> Result<Vec<Entity>, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut out = Vec::new();
@@ -115,6 +118,10 @@ pub fn parse(xml: &str) -> Result<Vec<Entity>, ImportError> {
                             "FIRST_NAME" | "SECOND_NAME" | "THIRD_NAME" | "FOURTH_NAME",
                         ) if !value.is_empty() => r.name_parts.push(value.to_string()),
                         ("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS", "ALIAS_NAME") => {
+                            if !value.is_empty() {
+                                check_name("ALIAS_NAME", value)
+                                    .map_err(|e| ImportError::at(FILE, line_of(pos), e))?;
+                            }
                             push_unique(&mut r.aliases, value)
                         }
                         ("NATIONALITY", "VALUE")
@@ -138,6 +145,8 @@ pub fn parse(xml: &str) -> Result<Vec<Entity>, ImportError> {
                             format!("{name} {} has no name", r.dataid),
                         ));
                     }
+                    check_name("FIRST_NAME to FOURTH_NAME", &primary)
+                        .map_err(|e| ImportError::at(FILE, line_of(pos), e))?;
                     let mut names = vec![primary];
                     for a in &r.aliases {
                         push_unique(&mut names, a);
@@ -202,5 +211,33 @@ mod tests {
                 .unwrap_err();
         assert!(err.to_string().contains("line 3"), "{err}");
         assert!(parse("<A><B>").is_err());
+    }
+
+    #[test]
+    fn names_without_letters_or_over_the_limits_are_refused_with_line_and_field() {
+        let record = |first: &str, alias: &str| {
+            format!(
+                "<CONSOLIDATED_LIST><INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>{first}</FIRST_NAME>\n\
+                 <INDIVIDUAL_ALIAS><ALIAS_NAME>{alias}</ALIAS_NAME></INDIVIDUAL_ALIAS>\n\
+                 </INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
+            )
+        };
+        let err = parse(&record(&"ERIC ".repeat(300), "E. Badege"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 4: field `FIRST_NAME to FOURTH_NAME`: a name of 1499 bytes"),
+            "{err}"
+        );
+        let err = parse(&record("ERIC BADEGE", "?")).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3: field `ALIAS_NAME`: a name needs a letter"),
+            "{err}"
+        );
+        // An empty alias is no alias.
+        assert_eq!(
+            parse(&record("ERIC BADEGE", "")).unwrap()[0].names,
+            ["ERIC BADEGE"]
+        );
     }
 }
