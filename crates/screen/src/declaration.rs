@@ -8,41 +8,8 @@ use interdict_core::is_iso2;
 
 use interdict_core::Date;
 
-/// Units a quantity may be declared in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    Kg,
-    G,
-    T,
-    L,
-    Ml,
-    Units,
-}
-
-impl Unit {
-    fn parse(s: &str) -> Option<Unit> {
-        Some(match s.trim().to_ascii_lowercase().as_str() {
-            "kg" => Unit::Kg,
-            "g" => Unit::G,
-            "t" => Unit::T,
-            "l" => Unit::L,
-            "ml" => Unit::Ml,
-            "units" => Unit::Units,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Kg => "kg",
-            Unit::G => "g",
-            Unit::T => "t",
-            Unit::L => "l",
-            Unit::Ml => "ml",
-            Unit::Units => "units",
-        }
-    }
-}
+/// Units a quantity may be declared in: the value type every crate shares.
+pub use interdict_core::Unit;
 
 /// One validated line of goods.
 #[derive(Clone, Debug, PartialEq)]

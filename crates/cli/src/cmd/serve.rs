@@ -90,6 +90,16 @@ fn print(ctx: &Context, value: serde_json::Value, human: String) -> Result<()> {
     Ok(())
 }
 
+/// One organisation: JSON, or `id, name, country, kind` separated by tabs.
+fn print_org(ctx: &Context, org: &interdict_domain::Organisation) -> Result<()> {
+    let country = org.country.map(|c| c.to_string()).unwrap_or_default();
+    print(
+        ctx,
+        serde_json::to_value(org)?,
+        format!("{}\t{}\t{country}\t{}", org.id, org.name, org.kind),
+    )
+}
+
 /// `interdict admin …`: bootstrap a coalition without the API (an operator with access to the
 /// database; no caller to authorise).
 pub fn admin(ctx: &Context, cmd: &AdminCommand) -> Result<u8> {
@@ -114,31 +124,11 @@ pub fn admin(ctx: &Context, cmd: &AdminCommand) -> Result<u8> {
             let kind: OrgKind = kind.parse()?;
             let country = country.as_deref().map(CountryCode::parse).transpose()?;
             let org = identity::add_organisation(&db, None, name, country, kind)?;
-            print(
-                ctx,
-                serde_json::to_value(&org)?,
-                format!(
-                    "{}\t{}\t{}\t{}",
-                    org.id,
-                    org.name,
-                    org.country.map(|c| c.to_string()).unwrap_or_default(),
-                    org.kind
-                ),
-            )?;
+            print_org(ctx, &org)?;
         }
         AdminCommand::Org(OrgCommand::List) => {
             for org in identity::organisations(&db)? {
-                print(
-                    ctx,
-                    serde_json::to_value(&org)?,
-                    format!(
-                        "{}\t{}\t{}\t{}",
-                        org.id,
-                        org.name,
-                        org.country.map(|c| c.to_string()).unwrap_or_default(),
-                        org.kind
-                    ),
-                )?;
+                print_org(ctx, &org)?;
             }
         }
         AdminCommand::User(UserCommand::Add {
