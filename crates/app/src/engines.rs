@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use interdict_registry::{Identifier, Registry};
 use interdict_resolve::Resolver;
-use interdict_screen::{AlrLedger, Context, LedgerEntry, Screener};
+use interdict_screen::{AlrLedger, Context, RecordedImports, Screener};
 use interdict_store::Database;
 use interdict_structure::{Engine, Options};
 use interdict_watchlist::Index;
@@ -26,7 +26,7 @@ self_cell::self_cell!(
 pub struct CachedScreener {
     fingerprint: String,
     cell: ScreenerCell,
-    recorded: Vec<LedgerEntry>,
+    recorded: Arc<RecordedImports>,
     entities: usize,
 }
 
@@ -34,7 +34,7 @@ impl CachedScreener {
     /// Runs `work` with the screener and a fresh ledger of the recorded imports (this run's own
     /// imports count towards ALR totals within the run, and are not stored).
     pub fn with<T>(&self, work: impl FnOnce(&Screener<'_>, &mut AlrLedger) -> T) -> T {
-        let mut ledger = AlrLedger::new(self.recorded.clone(), false);
+        let mut ledger = AlrLedger::over(Arc::clone(&self.recorded), false);
         self.cell
             .with_dependent(|_, screener| work(screener, &mut ledger))
     }
@@ -141,7 +141,7 @@ impl App {
         let all = format!(
             "{lists}{}ledger/{}",
             self.fingerprint(&["alr", "pens"])?,
-            self.db.ledger()?.len()
+            self.db.ledger_len()?
         );
         *checked = Some((std::time::Instant::now(), lists.clone(), all.clone()));
         Ok((lists, all))
@@ -155,12 +155,25 @@ impl App {
     }
 
     /// The actor of a token hash seen within [`TOKEN_TTL`], if any.
+    ///
+    /// When the entry has just expired, the first caller to notice asks the database again (it
+    /// gets `None`) while the others keep the answer until that caller has refreshed or dropped
+    /// it: one query per token and TTL, not one per request in flight.
     pub(crate) fn cached_actor(&self, hash: &str) -> Option<interdict_domain::Actor> {
-        let tokens = self.tokens.lock().ok()?;
-        tokens
-            .get(hash)
-            .filter(|(at, _)| at.elapsed() < TOKEN_TTL)
-            .map(|(_, actor)| actor.clone())
+        let mut tokens = self.tokens.lock().ok()?;
+        let (at, actor) = tokens.get_mut(hash)?;
+        if at.elapsed() < TOKEN_TTL {
+            return Some(actor.clone());
+        }
+        *at = std::time::Instant::now();
+        None
+    }
+
+    /// Forgets one token (the database no longer knows it).
+    pub(crate) fn forget_token(&self, hash: &str) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.remove(hash);
+        }
     }
 
     pub(crate) fn remember_actor(&self, hash: &str, actor: &interdict_domain::Actor) {
@@ -177,6 +190,33 @@ impl App {
         if let Ok(mut tokens) = self.tokens.lock() {
             tokens.clear();
         }
+    }
+
+    /// Whether the last check of the context's version is recent enough to trust without
+    /// asking the database, and its fingerprints.
+    fn fresh_fingerprints(&self) -> Option<(String, String)> {
+        let checked = self.checked.lock().ok()?;
+        let (at, lists, all) = checked.as_ref()?;
+        (at.elapsed() < FINGERPRINT_TTL).then(|| (lists.clone(), all.clone()))
+    }
+
+    /// The watchlist index when it is known to be current without asking the database (a
+    /// shell may call this on its event loop; `None`: call [`App::index`] where blocking is
+    /// allowed).
+    pub fn fresh_index(&self) -> Option<Arc<Index>> {
+        let (lists, _) = self.fresh_fingerprints()?;
+        let slot = self.index.lock().ok()?;
+        let (f, index) = slot.as_ref()?;
+        (*f == lists).then(|| Arc::clone(index))
+    }
+
+    /// The screener when it is known to be current without asking the database (as
+    /// [`App::fresh_index`]).
+    pub fn fresh_screener(&self) -> Option<Arc<CachedScreener>> {
+        let (_, all) = self.fresh_fingerprints()?;
+        let slot = self.screener.lock().ok()?;
+        let cached = slot.as_ref()?;
+        (cached.fingerprint == all).then(|| Arc::clone(cached))
     }
 
     /// The watchlist index of the database, reloaded only after an import.
@@ -199,11 +239,7 @@ impl App {
     /// The screener over the database's watchlists, ALRs, PENs and recorded imports, rebuilt
     /// only when one of them changed.
     pub fn screener(&self) -> Result<Arc<CachedScreener>, AppError> {
-        let fingerprint = format!(
-            "{}ledger/{}",
-            self.fingerprint(&[lists::KIND, "alr", "pens"])?,
-            self.db.ledger()?.len()
-        );
+        let (_, fingerprint) = self.fingerprints()?;
         let mut slot = self
             .screener
             .lock()
@@ -214,7 +250,7 @@ impl App {
             }
         }
         let session = screening::load(&self.db, screening::Extra::default())?;
-        let recorded = session.recorded;
+        let recorded = Arc::new(RecordedImports::new(session.recorded));
         let entities = session.index.entity_count();
         let context: Context = session.context;
         let registry = self.registry;

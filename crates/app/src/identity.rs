@@ -299,7 +299,20 @@ pub fn tokens_of(db: &Database, actor: &Actor) -> Result<Vec<TokenInfo>, AppErro
 }
 
 /// Revokes a token of the caller, or of a user the caller manages. Any other id is `not_found`.
+/// This process forgets every token it trusted (another process sharing the database stops
+/// trusting the revoked one within [`crate::engines::TOKEN_TTL`]).
 pub fn revoke_token(
+    app: &crate::App,
+    actor: &Actor,
+    token_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let revoked = revoke_in_database(&app.db, actor, token_id, now);
+    app.forget_tokens();
+    revoked
+}
+
+fn revoke_in_database(
     db: &Database,
     actor: &Actor,
     token_id: &str,
@@ -331,19 +344,24 @@ pub fn revoke_token(
     })
 }
 
-/// Who a bearer token authenticates, if anyone.
-pub fn authenticate_token(db: &Database, token: &str, now: i64) -> Result<Option<Actor>, AppError> {
-    if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
-        return Ok(None);
+/// Who a bearer token authenticates, if anyone; a token this process authenticated within
+/// [`crate::engines::TOKEN_TTL`] is trusted without asking the database again (a burst of
+/// requests then costs one database write, the token's `last_used_at`, not one each).
+/// Revocations made through `app` clear that memory at once.
+pub fn authenticate_token(
+    app: &crate::App,
+    token: &str,
+    now: i64,
+) -> Result<Option<Actor>, AppError> {
+    if let Some(actor) = recently_authenticated(app, token) {
+        return Ok(Some(actor));
     }
-    let hash = secret_hash(token);
-    Ok(db.write(|tx| tx.actor_by_token_hash(&hash, now))?)
+    authenticate_token_now(app, token, now)
 }
 
-/// As [`authenticate_token`], trusting a token the same process authenticated within
-/// [`crate::engines::TOKEN_TTL`] (a burst of requests then costs one database write, not one
-/// each). Revocations and user changes made through `app` clear the cache at once.
-pub fn authenticate_token_cached(
+/// As [`authenticate_token`], asking the database whatever this process remembers (a shell
+/// that found nothing in [`recently_authenticated`] calls this where blocking is allowed).
+pub fn authenticate_token_now(
     app: &crate::App,
     token: &str,
     now: i64,
@@ -352,14 +370,21 @@ pub fn authenticate_token_cached(
         return Ok(None);
     }
     let hash = secret_hash(token);
-    if let Some(actor) = app.cached_actor(&hash) {
-        return Ok(Some(actor));
-    }
     let actor = db_actor(&app.db, &hash, now)?;
-    if let Some(a) = &actor {
-        app.remember_actor(&hash, a);
+    match &actor {
+        Some(a) => app.remember_actor(&hash, a),
+        None => app.forget_token(&hash),
     }
     Ok(actor)
+}
+
+/// The actor of a token this process authenticated within [`crate::engines::TOKEN_TTL`], if
+/// any: no database, no blocking (a shell may call it on its event loop).
+pub fn recently_authenticated(app: &crate::App, token: &str) -> Option<Actor> {
+    if !token.starts_with(TOKEN_PREFIX) || token.len() > 128 {
+        return None;
+    }
+    app.cached_actor(&secret_hash(token))
 }
 
 fn db_actor(db: &Database, hash: &str, now: i64) -> Result<Option<Actor>, AppError> {

@@ -147,6 +147,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 /// Declarations screened in parallel per batch; the ALR totals are applied in input order.
 pub const BATCH: usize = 4096;
 
+/// Batches smaller than this are prepared on the calling thread.
+const IN_PARALLEL_FROM: usize = 8;
+
 /// One declaration's outcome, in input order.
 pub enum Screened<'a> {
     Assessed(
@@ -173,10 +176,13 @@ pub fn screen_batches<R: std::io::BufRead, E>(
         if batch.is_empty() {
             return Ok(());
         }
-        let prepared: Vec<Option<interdict_screen::Prepared>> = batch
-            .par_iter()
-            .map(|item| item.as_ref().ok().map(|d| screener.prepare(d)))
-            .collect();
+        let prepare = |item: &Result<_, _>| item.as_ref().ok().map(|d| screener.prepare(d));
+        // A handful of declarations (a request of one) is not worth handing to the pool.
+        let prepared: Vec<Option<interdict_screen::Prepared>> = if batch.len() < IN_PARALLEL_FROM {
+            batch.iter().map(prepare).collect()
+        } else {
+            batch.par_iter().map(prepare).collect()
+        };
         for (item, prep) in batch.iter().zip(prepared) {
             match (item, prep) {
                 (Ok(d), Some(p)) => each(Screened::Assessed(d, screener.finish(p, ledger)))?,

@@ -30,14 +30,14 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn allow(reason: impl Into<String>) -> Decision {
+    pub(crate) fn allow(reason: impl Into<String>) -> Decision {
         Decision {
             allowed: true,
             reason: reason.into(),
         }
     }
 
-    fn deny(reason: impl Into<String>) -> Decision {
+    pub(crate) fn deny(reason: impl Into<String>) -> Decision {
         Decision {
             allowed: false,
             reason: reason.into(),

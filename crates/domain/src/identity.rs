@@ -1,9 +1,6 @@
 //! Organisations, users and roles as the platform contract defines them
 //! (`shared/spec/platform.md`, section Identity).
 
-use std::fmt;
-use std::str::FromStr;
-
 use interdict_core::CountryCode;
 use serde::{Deserialize, Serialize};
 
@@ -83,14 +80,14 @@ pub struct UnknownWord {
 
 macro_rules! vocabulary {
     ($ty:ty, $what:literal) => {
-        impl FromStr for $ty {
-            type Err = UnknownWord;
+        impl std::str::FromStr for $ty {
+            type Err = $crate::identity::UnknownWord;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 <$ty>::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == s.trim())
-                    .ok_or_else(|| UnknownWord {
+                    .ok_or_else(|| $crate::identity::UnknownWord {
                         what: $what,
                         value: interdict_core::text::clip(s, 40),
                         expected: <$ty>::ALL
@@ -102,13 +99,15 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use vocabulary;
 
 vocabulary!(OrgKind, "organisation kind");
 vocabulary!(Role, "role");

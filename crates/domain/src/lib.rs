@@ -7,5 +7,6 @@
 
 pub mod authz;
 pub mod identity;
+pub mod sharing;
 
 pub use identity::{Actor, OrgKind, Organisation, Role, User};

@@ -5,6 +5,7 @@
 //! updated in input order only, so the totals are the same whatever the parallelism.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use interdict_core::Date;
 
@@ -23,12 +24,47 @@ pub struct LedgerEntry {
 
 type Key = (String, String, i32);
 
-/// The running totals, from the recorded imports and this run's.
+/// The imports earlier runs recorded, as totals by key and date: built once per context version
+/// and shared (behind an [`Arc`]) by every run over it, so a run of one declaration does not
+/// rebuild them.
+#[derive(Debug, Default)]
+pub struct RecordedImports {
+    totals: HashMap<Key, BTreeMap<Date, f64>>,
+    ids: HashSet<String>,
+}
+
+impl RecordedImports {
+    pub fn new(recorded: Vec<LedgerEntry>) -> RecordedImports {
+        let mut out = RecordedImports::default();
+        for e in recorded {
+            *out.totals
+                .entry((e.country, e.substance, e.year))
+                .or_default()
+                .entry(e.date)
+                .or_default() += e.quantity_kg;
+            out.ids.insert(e.declaration_id);
+        }
+        out
+    }
+
+    /// How many distinct declarations were recorded.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// The running totals: the recorded imports (shared) and this run's on top of them.
 #[derive(Default)]
 pub struct AlrLedger {
-    /// Quantities by key and date: recorded ones first, then this run's.
-    totals: HashMap<Key, BTreeMap<Date, f64>>,
-    recorded_ids: HashSet<String>,
+    recorded: Arc<RecordedImports>,
+    /// This run's quantities by key and date. A date this run touches starts from the recorded
+    /// total of that date and shadows it, so every total is summed in the same order as if the
+    /// run's imports had been added to one map of recorded quantities.
+    run: HashMap<Key, BTreeMap<Date, f64>>,
     /// This run's imports, kept only when they are to be recorded (memory stays bounded otherwise).
     new_entries: Vec<LedgerEntry>,
     keep_new_entries: bool,
@@ -38,42 +74,72 @@ impl AlrLedger {
     /// Starts from the imports earlier runs recorded. `keep_new_entries`: keep this run's
     /// imports for [`AlrLedger::new_entries`] (to record them).
     pub fn new(recorded: Vec<LedgerEntry>, keep_new_entries: bool) -> AlrLedger {
-        let mut ledger = AlrLedger {
+        AlrLedger::over(Arc::new(RecordedImports::new(recorded)), keep_new_entries)
+    }
+
+    /// Starts from recorded imports already totalled (shared between runs).
+    pub fn over(recorded: Arc<RecordedImports>, keep_new_entries: bool) -> AlrLedger {
+        AlrLedger {
+            recorded,
             keep_new_entries,
             ..AlrLedger::default()
-        };
-        for e in recorded {
-            let date = e.date;
-            *ledger
-                .totals
-                .entry((e.country.clone(), e.substance.clone(), e.year))
-                .or_default()
-                .entry(date)
-                .or_default() += e.quantity_kg;
-            ledger.recorded_ids.insert(e.declaration_id);
         }
-        ledger
     }
 
     /// Imports before (or on) `date` for this key.
     pub fn prior(&self, country: &str, substance: &str, year: i32, date: Date) -> f64 {
-        self.totals
-            .get(&(country.to_string(), substance.to_string(), year))
-            .map(|by_date| by_date.range(..=date).map(|(_, q)| q).sum())
-            .unwrap_or(0.0)
+        let key = (country.to_string(), substance.to_string(), year);
+        let recorded = self.recorded.totals.get(&key);
+        let Some(run) = self.run.get(&key) else {
+            return recorded
+                .map(|by_date| by_date.range(..=date).map(|(_, q)| q).sum())
+                .unwrap_or(0.0);
+        };
+        // Dates in ascending order; where this run touched a date, its value (which already
+        // includes the recorded one) stands for it.
+        let mut total = 0.0;
+        let mut from_run = run.range(..=date).peekable();
+        let mut from_recorded = recorded
+            .into_iter()
+            .flat_map(|by_date| by_date.range(..=date))
+            .peekable();
+        loop {
+            let next = match (from_run.peek(), from_recorded.peek()) {
+                (None, None) => break,
+                (Some(_), None) => from_run.next().map(|(_, q)| *q),
+                (None, Some(_)) => from_recorded.next().map(|(_, q)| *q),
+                (Some((r, _)), Some((d, _))) => match r.cmp(d) {
+                    std::cmp::Ordering::Less => from_run.next().map(|(_, q)| *q),
+                    std::cmp::Ordering::Greater => from_recorded.next().map(|(_, q)| *q),
+                    std::cmp::Ordering::Equal => {
+                        from_recorded.next();
+                        from_run.next().map(|(_, q)| *q)
+                    }
+                },
+            };
+            total += next.unwrap_or(0.0);
+        }
+        total
     }
 
     /// Counts a declaration's import, unless an earlier run already recorded it.
     pub fn add(&mut self, id: &str, country: &str, substance: &str, date: Date, quantity_kg: f64) {
-        if self.recorded_ids.contains(id) {
+        if self.recorded.ids.contains(id) {
             return;
         }
-        *self
+        let key = (country.to_string(), substance.to_string(), date.year);
+        let recorded = self
+            .recorded
             .totals
-            .entry((country.to_string(), substance.to_string(), date.year))
+            .get(&key)
+            .and_then(|by_date| by_date.get(&date))
+            .copied();
+        *self
+            .run
+            .entry(key)
             .or_default()
             .entry(date)
-            .or_default() += quantity_kg;
+            .or_insert_with(|| recorded.unwrap_or_default()) += quantity_kg;
         if !self.keep_new_entries {
             return;
         }
@@ -95,7 +161,7 @@ impl AlrLedger {
 
     /// Whether an earlier run recorded this declaration (then it is already in the totals).
     pub fn is_recorded(&self, id: &str) -> bool {
-        self.recorded_ids.contains(id)
+        self.recorded.ids.contains(id)
     }
 }
 
@@ -123,5 +189,60 @@ mod tests {
             .map(|e| e.declaration_id.as_str())
             .collect();
         assert_eq!(ids, ["D-2"], "only imports not recorded before are new");
+    }
+
+    #[test]
+    fn a_run_over_shared_recorded_imports_sums_as_one_map_would() {
+        // The reference: every quantity added to one map in order, as the ledger once did.
+        let d = |s: &str| Date::parse(s).unwrap();
+        let entry = |id: &str, date: &str, kg: f64| LedgerEntry {
+            declaration_id: id.into(),
+            country: "MX".into(),
+            substance: "p2p".into(),
+            year: 2025,
+            date: d(date),
+            quantity_kg: kg,
+        };
+        let recorded = vec![
+            entry("R-1", "2025-01-10", 0.1),
+            entry("R-2", "2025-01-10", 0.2),
+            entry("R-3", "2025-03-01", 0.7),
+        ];
+        let run = [
+            ("N-1", "2025-01-10", 0.3),
+            ("N-2", "2025-02-01", 0.1),
+            ("R-1", "2025-01-10", 9.0),
+        ];
+        let mut reference: BTreeMap<Date, f64> = BTreeMap::new();
+        for e in &recorded {
+            *reference.entry(e.date).or_default() += e.quantity_kg;
+        }
+        let shared = Arc::new(RecordedImports::new(recorded));
+        let mut ledger = AlrLedger::over(Arc::clone(&shared), false);
+        for (id, date, kg) in run {
+            ledger.add(id, "MX", "p2p", d(date), kg);
+            if id != "R-1" {
+                *reference.entry(d(date)).or_default() += kg;
+            }
+            for probe in [
+                "2025-01-09",
+                "2025-01-10",
+                "2025-02-01",
+                "2025-03-01",
+                "2025-12-31",
+            ] {
+                let expected: f64 = reference.range(..=d(probe)).map(|(_, q)| q).sum();
+                assert_eq!(
+                    ledger.prior("MX", "p2p", 2025, d(probe)).to_bits(),
+                    expected.to_bits()
+                );
+            }
+        }
+        // The shared totals are untouched by the run.
+        let fresh = AlrLedger::over(shared, false);
+        assert_eq!(
+            fresh.prior("MX", "p2p", 2025, d("2025-12-31")),
+            0.1 + 0.2 + 0.7
+        );
     }
 }

@@ -30,7 +30,7 @@ pub use declaration::{
 };
 pub use flag::{Evidence, Flag, FlagCode, Severity, UnknownFlagCode, FLAG_CODES};
 pub use interdict_core::Date;
-pub use ledger::{AlrLedger, LedgerEntry};
+pub use ledger::{AlrLedger, LedgerEntry, RecordedImports};
 
 /// The typed evidence of each flag ([`Evidence`]'s variants), written as the contract's JSON.
 pub mod evidence {

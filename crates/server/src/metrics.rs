@@ -29,7 +29,12 @@ impl Metrics {
         let Ok(mut routes) = self.routes.lock() else {
             return;
         };
-        let stats = routes.entry(route.to_string()).or_default();
+        if !routes.contains_key(route) {
+            routes.insert(route.to_string(), RouteStats::default());
+        }
+        let Some(stats) = routes.get_mut(route) else {
+            return;
+        };
         *stats.by_status.entry(status).or_default() += 1;
         let secs = elapsed.as_secs_f64();
         for (i, le) in BUCKETS.iter().enumerate() {

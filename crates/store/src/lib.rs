@@ -430,6 +430,10 @@ impl Database {
     pub fn ledger(&self) -> Result<Vec<String>, StoreError> {
         self.read(|tx| tx.ledger())
     }
+
+    pub fn ledger_len(&self) -> Result<i64, StoreError> {
+        self.read(|tx| tx.ledger_len())
+    }
 }
 
 /// Sleeps before re-running a transaction: exponential (2 ms doubling, at most 200 ms) with a

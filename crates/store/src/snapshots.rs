@@ -206,6 +206,24 @@ impl Tx<'_> {
             .map(|mut r| r.text(0))
             .collect()
     }
+
+    /// How many imports the ledger holds (part of the screening context's version), without
+    /// reading them.
+    pub fn ledger_len(&mut self) -> Result<i64, StoreError> {
+        let sql = Sql {
+            sqlite: "SELECT COUNT(*) FROM alr_ledger",
+            postgres: "SELECT COUNT(*) FROM alr_ledger",
+        };
+        let sql = self.dialect(sql);
+        match self
+            .query("count the ledger (alr_ledger)", sql, &[])?
+            .into_iter()
+            .next()
+        {
+            Some(mut row) => row.int(0),
+            None => Ok(0),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -52,8 +52,11 @@ impl FromRequestParts<AppState> for Caller {
                 })
                 .map(|t| t.trim().to_string())
                 .ok_or_else(ApiError::unauthenticated)?;
+            if let Some(actor) = interdict_app::identity::recently_authenticated(&app, &token) {
+                return Ok(Caller(actor));
+            }
             let actor = blocking(&rid, move || {
-                interdict_app::identity::authenticate_token(&app.db, &token, now)
+                interdict_app::identity::authenticate_token_now(&app, &token, now)
             })
             .await?;
             return actor.map(Caller).ok_or_else(ApiError::unauthenticated);

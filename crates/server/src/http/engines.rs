@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::body::{parse_json, ApiQuery, RawBody};
-use crate::http::{blocking, RequestId, St};
+use crate::http::{blocking, quick_or_blocking, RequestId, St, CHEAP_INPUT};
 
 /// Longest text accepted in one identify or match item (the engines bound their own cost too).
 const MAX_TEXT: usize = 64 * 1024;
@@ -109,12 +109,19 @@ pub async fn identify(
             format!("longer than {MAX_TEXT} bytes"),
         ));
     }
-    let value = blocking(&rid, move || {
-        let id = app.identifier().identify(&input.text);
-        Ok(serde_json::to_value(IdentificationWire::new(&input.text, &id)).unwrap_or(Value::Null))
-    })
+    let cheap = input.text.len() <= CHEAP_INPUT;
+    let out = quick_or_blocking(
+        &rid,
+        cheap,
+        || Some(()),
+        || Ok(()),
+        move |()| {
+            let id = app.identifier().identify(&input.text);
+            Ok(serde_json::to_vec(&IdentificationWire::new(&input.text, &id)).unwrap_or_default())
+        },
+    )
     .await?;
-    Ok(Json(value).into_response())
+    Ok(([(CONTENT_TYPE, "application/json")], out).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -293,48 +300,58 @@ pub async fn match_party(
             check_match(m)?;
         }
     }
-    let out = blocking(&rid, move || {
-        let index = app.index()?;
-        let mut out = Vec::new();
-        for (line, item) in &items {
-            let checked = match item {
-                Ok(m) => check_match(m).map(|country| (m, country)),
-                Err(e) => Err(ApiError::bad_request("body", e.message.clone())),
-            };
-            match checked {
-                Ok((m, country)) => {
-                    let hits = index.search(
-                        &PartyQuery {
-                            name: &m.name,
-                            country: country.as_deref(),
-                            schema: Schema::Unknown,
-                        },
-                        threshold,
-                        limit,
-                    );
-                    let wire = PartyResultWire {
-                        query: PartyQueryWire {
-                            name: &m.name,
-                            country: country.as_deref(),
-                        },
-                        matches: PartyMatchWire::from_matches(&hits),
-                    };
-                    let _ = serde_json::to_writer(&mut out, &wire);
-                    out.push(b'\n');
+    let cheap = single && body.bytes.len() <= CHEAP_INPUT;
+    let loader = app.clone();
+    let out = quick_or_blocking(
+        &rid,
+        cheap,
+        || app.fresh_index(),
+        move || loader.index(),
+        move |index| {
+            let mut out = Vec::new();
+            for (line, item) in &items {
+                let checked = match item {
+                    Ok(m) => check_match(m).map(|country| (m, country)),
+                    Err(e) => Err(ApiError::bad_request("body", e.message.clone())),
+                };
+                match checked {
+                    Ok((m, country)) => {
+                        let hits = index.search(
+                            &PartyQuery {
+                                name: &m.name,
+                                country: country.as_deref(),
+                                schema: Schema::Unknown,
+                            },
+                            threshold,
+                            limit,
+                        );
+                        let wire = PartyResultWire {
+                            query: PartyQueryWire {
+                                name: &m.name,
+                                country: country.as_deref(),
+                            },
+                            matches: PartyMatchWire::from_matches(&hits),
+                        };
+                        let _ = serde_json::to_writer(&mut out, &wire);
+                        out.push(b'\n');
+                    }
+                    Err(e) => out.extend(line_error(
+                        *line,
+                        "invalid_record",
+                        format!("line {line}: {}", e.message),
+                    )),
                 }
-                Err(e) => out.extend(line_error(
-                    *line,
-                    "invalid_record",
-                    format!("line {line}: {}", e.message),
-                )),
             }
-        }
-        Ok(out)
-    })
+            Ok(out)
+        },
+    )
     .await?;
     if single {
-        let v: Value = serde_json::from_slice(&out).unwrap_or(Value::Null);
-        return Ok(Json(v).into_response());
+        let mut out = out;
+        if out.last() == Some(&b'\n') {
+            out.pop();
+        }
+        return Ok(([(CONTENT_TYPE, "application/json")], out).into_response());
     }
     Ok(ndjson(out))
 }
@@ -353,6 +370,10 @@ fn check_match(m: &MatchIn) -> Result<Option<String>, ApiError> {
         .transpose()
         .map_err(|e| ApiError::bad_request("country", e.to_string()))
 }
+
+/// Bodies up to this size are screened in one task and answered in one piece (a small request
+/// is not worth a stream); larger ones are streamed batch by batch as they are assessed.
+const SCREEN_IN_ONE_PIECE: usize = 64 * 1024;
 
 /// Screens declarations (CSV with a header, or JSON Lines, as `shared/spec/declarations.md`)
 /// against the platform's watchlists, ALRs and notifications. Answers JSON Lines, one result
@@ -375,6 +396,26 @@ pub async fn screen(
     };
     let bytes = body.bytes.clone();
     let app = state.app.clone();
+    if bytes.len() <= SCREEN_IN_ONE_PIECE {
+        let cheap = bytes.len() <= CHEAP_INPUT;
+        let loader = app.clone();
+        let out = quick_or_blocking(
+            &rid,
+            cheap,
+            || app.fresh_screener(),
+            move || loader.screener(),
+            move |screener| {
+                let mut out = Vec::new();
+                interdict_app::screening::screen_bytes(&screener, name, &bytes, |chunk| {
+                    out.extend_from_slice(&chunk);
+                    true
+                })?;
+                Ok(out)
+            },
+        )
+        .await?;
+        return Ok(ndjson(out));
+    }
     let screener = blocking(&rid, move || app.screener()).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(16);
     let request_id = rid.0.clone();

@@ -388,9 +388,6 @@ pub async fn revoke_token(
 ) -> Result<StatusCode, ApiError> {
     let now = state.now();
     let app = state.app.clone();
-    blocking(&rid, move || {
-        identity::revoke_token(&app.db, &actor, &id, now)
-    })
-    .await?;
+    blocking(&rid, move || identity::revoke_token(&app, &actor, &id, now)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -48,6 +48,29 @@ pub async fn blocking<T: Send + 'static>(
     }
 }
 
+/// Runs `work` over a resource: at once, on the event loop, when the work is `cheap` and the
+/// resource is `ready` (known to be current without asking the database); otherwise on the
+/// blocking pool after `load`ing it. A small request then costs no hand-over between threads,
+/// and nothing that may block (the database, a long input) ever runs on the event loop.
+pub async fn quick_or_blocking<R: Send + 'static, T: Send + 'static>(
+    rid: &RequestId,
+    cheap: bool,
+    ready: impl FnOnce() -> Option<R>,
+    load: impl FnOnce() -> Result<R, interdict_app::AppError> + Send + 'static,
+    work: impl FnOnce(R) -> Result<T, interdict_app::AppError> + Send + 'static,
+) -> Result<T, ApiError> {
+    if cheap {
+        if let Some(resource) = ready() {
+            return work(resource).map_err(|e| from_app(e, &rid.0));
+        }
+    }
+    blocking(rid, move || work(load()?)).await
+}
+
+/// Inputs up to this many bytes are cheap enough to answer on the event loop (an engine call on
+/// them takes well under a millisecond).
+pub const CHEAP_INPUT: usize = 4096;
+
 /// State is cloned into handlers by axum; this alias keeps signatures short.
 pub type St = axum::extract::State<AppState>;
 
