@@ -229,8 +229,7 @@ pub fn screen_bytes(
 ) -> Result<Counts, AppError> {
     let head = &bytes[..bytes.len().min(4096)];
     let format = interdict_screen::InputFormat::detect(name, head);
-    let mut reader =
-        interdict_screen::DeclarationReader::new(std::io::BufReader::new(bytes), format);
+    let mut reader = interdict_screen::DeclarationReader::in_memory(bytes, format);
     let mut counts = Counts::default();
     screener.with(|s, ledger| {
         let buf = std::cell::RefCell::new(Vec::new());
@@ -249,5 +248,6 @@ pub fn screen_bytes(
             |_| Ok(emit(std::mem::take(&mut *buf.borrow_mut()))),
         )
     })?;
+    reader.recycle();
     Ok(counts)
 }

@@ -439,12 +439,11 @@ mod tests {
             .unwrap();
             may_read(&actor(o, Role::Viewer), &sharing).allowed
         };
-        use Distribution::*;
         for (d, expect) in [
-            (Organisation, [true, false, false, false, false]),
-            (Country, [true, true, false, false, false]),
-            (Countries, [true, true, true, false, true]),
-            (Coalition, [true, true, true, true, true]),
+            (Distribution::Organisation, [true, false, false, false, false]),
+            (Distribution::Country, [true, true, false, false, false]),
+            (Distribution::Countries, [true, true, true, false, true]),
+            (Distribution::Coalition, [true, true, true, true, true]),
         ] {
             let got = [&owner, &same_country, &shared, &third, &secretariat].map(|o| sees(d, o));
             assert_eq!(got, expect, "{d}");

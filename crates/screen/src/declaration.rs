@@ -282,39 +282,106 @@ enum Inner<R: BufRead> {
     },
 }
 
-impl<R: BufRead> DeclarationReader<R> {
-    pub fn new(reader: R, format: InputFormat) -> DeclarationReader<R> {
-        let mut unknown_fields = BTreeSet::new();
-        let inner = match format {
-            InputFormat::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-                let (headers, header_error) = match reader.headers() {
-                    Ok(h) => (
-                        h.iter()
-                            .map(|x| x.trim().trim_start_matches('\u{feff}').to_string())
-                            .collect::<Vec<_>>(),
-                        None,
-                    ),
-                    Err(e) => (Vec::new(), Some(format!("line 1: unreadable header ({e})"))),
-                };
-                for h in &headers {
-                    if !FIELDS.contains(&h.as_str()) {
-                        unknown_fields.insert(h.clone());
+/// The largest input buffer a spare reader keeps.
+const KEPT_BUFFER: usize = 64 * 1024;
+
+/// An in-memory input (a request's body) that the reader may keep for reuse.
+pub type InMemory = std::io::Cursor<Vec<u8>>;
+
+thread_local! {
+    /// A CSV reader kept for the next in-memory input on this thread: building one (its
+    /// parser's transition tables) costs more than screening a declaration, so a server
+    /// answering one declaration per request reuses it ([`DeclarationReader::in_memory`]).
+    static SPARE_CSV_READER: std::cell::RefCell<Option<csv::Reader<InMemory>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+impl DeclarationReader<InMemory> {
+    /// A reader over a copy of `data`, reusing this thread's spare CSV reader when there is one;
+    /// [`DeclarationReader::recycle`] gives it back. Reads exactly as [`DeclarationReader::new`].
+    pub fn in_memory(data: &[u8], format: InputFormat) -> DeclarationReader<InMemory> {
+        if format == InputFormat::Csv {
+            if let Some(mut reader) = SPARE_CSV_READER.with(|spare| spare.borrow_mut().take()) {
+                let mut buffer = std::mem::take(reader.get_mut().get_mut());
+                buffer.clear();
+                buffer.extend_from_slice(data);
+                *reader.get_mut() = std::io::Cursor::new(buffer);
+                // Back to the start of the new input: the parser's state, line count and end
+                // of input are reset; the header row is then read as the first record.
+                if reader
+                    .seek_raw(std::io::SeekFrom::Start(0), csv::Position::new())
+                    .is_ok()
+                {
+                    let mut header = csv::StringRecord::new();
+                    match reader.read_record(&mut header) {
+                        Ok(_) => return DeclarationReader::over_csv(reader, Ok(&header)),
+                        // An unreadable header is reported by a fresh reader, word for word.
+                        Err(_) => {}
                     }
                 }
-                Inner::Csv {
-                    reader,
-                    headers,
-                    header_error,
-                }
             }
-            InputFormat::JsonLines => Inner::Json { reader, line: 0 },
+        }
+        DeclarationReader::new(std::io::Cursor::new(data.to_vec()), format)
+    }
+
+    /// Keeps this reader's CSV parser for the next in-memory input on this thread.
+    /// A large input's buffer is not kept (a thread would hold on to it).
+    pub fn recycle(self) {
+        if let Inner::Csv { reader, .. } = self.inner {
+            if reader.get_ref().get_ref().capacity() <= KEPT_BUFFER {
+                SPARE_CSV_READER.with(|spare| *spare.borrow_mut() = Some(reader));
+            }
+        }
+    }
+}
+
+impl<R: BufRead> DeclarationReader<R> {
+    pub fn new(reader: R, format: InputFormat) -> DeclarationReader<R> {
+        match format {
+            InputFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+                let header = reader.headers().cloned();
+                DeclarationReader::over_csv(reader, header.as_ref())
+            }
+            InputFormat::JsonLines => DeclarationReader::with(Inner::Json { reader, line: 0 }),
+        }
+    }
+
+    /// A CSV reader whose header row was read (or could not be).
+    fn over_csv(
+        reader: csv::Reader<R>,
+        header: Result<&csv::StringRecord, &csv::Error>,
+    ) -> DeclarationReader<R> {
+        let (headers, header_error) = match header {
+            Ok(h) => (
+                h.iter()
+                    .map(|x| x.trim().trim_start_matches('\u{feff}').to_string())
+                    .collect::<Vec<_>>(),
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(format!("line 1: unreadable header ({e})"))),
         };
+        let unknown_fields = headers
+            .iter()
+            .filter(|h| !FIELDS.contains(&h.as_str()))
+            .cloned()
+            .collect();
+        DeclarationReader {
+            unknown_fields,
+            ..DeclarationReader::with(Inner::Csv {
+                reader,
+                headers,
+                header_error,
+            })
+        }
+    }
+
+    fn with(inner: Inner<R>) -> DeclarationReader<R> {
         DeclarationReader {
             inner,
             seen_ids: HashSet::new(),
             id_check_exhausted: false,
-            unknown_fields,
+            unknown_fields: BTreeSet::new(),
         }
     }
 
@@ -491,6 +558,42 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Everything a reader yields, for comparing two readers of the same input.
+    fn read_all<R: BufRead>(mut r: DeclarationReader<R>) -> (String, BTreeSet<String>) {
+        let items: Vec<Item> = r.by_ref().collect();
+        (format!("{items:?}"), r.unknown_fields().clone())
+    }
+
+    #[test]
+    fn a_reused_csv_reader_reads_every_input_as_a_fresh_one_does() {
+        let header = "id,date,goods_description,quantity,unit,exporter_name,exporter_country,importer_name,importer_country";
+        let good = format!("{header}\nD-1,2025-01-10,acetone,10,kg,A,CN,B,MX\n");
+        let inputs: Vec<Vec<u8>> = vec![
+            good.clone().into_bytes(),
+            Vec::new(),
+            format!("{header}\n").into_bytes(),
+            good.replace("\n", "\r\n").into_bytes(),
+            format!("\u{feff}{header},extra\nD-2,2025-01-10,\"multi\nline\",1,kg,A,CN,B,MX,x\nD-3,short\n").into_bytes(),
+            b"id,da\xfete\nD-1,x\n".to_vec(),
+            format!("{header}\nD-4,2025-01-10,cafe,1,kg,A,CN,B,MX\n").into_bytes().into_iter().chain(*b"D-5,\xe9\xff\n").collect(),
+            b"\"unterminated,header\n".to_vec(),
+            good.into_bytes(),
+        ];
+        // Twice over, so every input also follows every other one on a reused reader.
+        for input in inputs.iter().chain(inputs.iter()) {
+            let fresh = read_all(DeclarationReader::new(
+                std::io::Cursor::new(input.clone()),
+                InputFormat::Csv,
+            ));
+            let mut reused = DeclarationReader::in_memory(input, InputFormat::Csv);
+            let items: Vec<Item> = reused.by_ref().collect();
+            let got = (format!("{items:?}"), reused.unknown_fields().clone());
+            reused.recycle();
+            assert_eq!(got, fresh, "input {:?}", String::from_utf8_lossy(input));
+        }
+    }
+
     use super::*;
 
     const HEADER: &str = "id,date,exporter_name,exporter_country,importer_name,importer_country,goods_description,hs_code,quantity,unit,transit_countries,port_of_loading,extra\n";
