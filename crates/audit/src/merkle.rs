@@ -225,7 +225,7 @@ impl Tree {
     /// so this takes O(log n) steps.
     fn subtree(&self, start: usize, end: usize) -> Hash {
         let len = end - start;
-        if len.is_power_of_two() && start % len == 0 {
+        if len.is_power_of_two() && start & (len - 1) == 0 {
             let level = len.trailing_zeros() as usize;
             if let Some(node) = self
                 .levels

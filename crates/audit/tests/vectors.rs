@@ -80,7 +80,7 @@ const COMPACT_TREES: [&[(usize, usize)]; 9] = [
 ];
 
 fn bytes(text: &str) -> Vec<u8> {
-    assert!(text.len() % 2 == 0, "{text}");
+    assert_eq!(text.len() & 1, 0, "{text}");
     (0..text.len() / 2)
         .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
         .collect()
