@@ -214,24 +214,6 @@ impl fmt::Debug for SigningKey {
 }
 
 impl PublicKey {
-    /// The key with these bytes (not checked to be a curve point until used to verify).
-    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
-        PublicKey(bytes)
-    }
-
-    pub const fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// From exactly 64 lower-case hex digits.
-    pub fn from_hex(text: &str) -> Result<Self, HexError> {
-        hex::decode_array(text).map(PublicKey)
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
-    }
-
     /// [`key_id`] of this key.
     pub fn key_id(&self) -> String {
         key_id(self)
@@ -248,27 +230,30 @@ impl PublicKey {
     }
 }
 
-impl Signature {
-    pub const fn from_bytes(bytes: [u8; 64]) -> Self {
-        Signature(bytes)
-    }
-
-    pub const fn as_bytes(&self) -> &[u8; 64] {
-        &self.0
-    }
-
-    /// From exactly 128 lower-case hex digits.
-    pub fn from_hex(text: &str) -> Result<Self, HexError> {
-        hex::decode_array(text).map(Signature)
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
-    }
-}
-
+/// What the two byte-string types share: bytes in and out, lower-case hex as their text
+/// (`Display`, `FromStr`, and JSON through `String`).
 macro_rules! hex_text {
-    ($t:ty) => {
+    ($t:ident, $n:literal) => {
+        impl $t {
+            /// The value with these bytes (a public key is checked to be a curve point only
+            /// when it is used to verify).
+            pub const fn from_bytes(bytes: [u8; $n]) -> Self {
+                $t(bytes)
+            }
+
+            pub const fn as_bytes(&self) -> &[u8; $n] {
+                &self.0
+            }
+
+            /// From exactly twice as many lower-case hex digits as bytes.
+            pub fn from_hex(text: &str) -> Result<Self, HexError> {
+                hex::decode_array(text).map($t)
+            }
+
+            pub fn to_hex(&self) -> String {
+                hex::encode(&self.0)
+            }
+        }
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.to_hex())
@@ -298,8 +283,8 @@ macro_rules! hex_text {
         }
     };
 }
-hex_text!(PublicKey);
-hex_text!(Signature);
+hex_text!(PublicKey, 32);
+hex_text!(Signature, 64);
 
 #[cfg(test)]
 mod tests {

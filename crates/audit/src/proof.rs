@@ -50,6 +50,55 @@ pub enum ProofError {
     FirstRootMismatch { expected: Hash, computed: Hash },
 }
 
+/// Which side of the running hash the next hash of a path stands on.
+enum Side {
+    Left,
+    Right,
+}
+
+/// The walk up the tree that both of the RFC's verifications make: `f` is the index of the
+/// running node at its level (the RFC's `fn`), `s` the index of the tree's last node there
+/// (`sn`). Each hash of the path moves it up one level or more.
+struct Walk {
+    f: u64,
+    s: u64,
+}
+
+impl Walk {
+    /// The RFC's loop body for one hash of the path: on which side it stands.
+    fn next(&mut self) -> Result<Side, ProofError> {
+        // The root has been reached: the path is longer than the tree is deep.
+        if self.s == 0 {
+            return Err(ProofError::PathTooLong);
+        }
+        let side = if self.f & 1 == 1 || self.f == self.s {
+            if self.f & 1 == 0 {
+                // The running node is on the tree's right border: skip the levels where it
+                // has no sibling.
+                while self.f & 1 == 0 && self.f != 0 {
+                    self.f >>= 1;
+                    self.s >>= 1;
+                }
+            }
+            Side::Left
+        } else {
+            Side::Right
+        };
+        self.f >>= 1;
+        self.s >>= 1;
+        Ok(side)
+    }
+
+    /// `sn` must be 0 at the end: every level up to the root was used.
+    fn finish(&self) -> Result<(), ProofError> {
+        if self.s == 0 {
+            Ok(())
+        } else {
+            Err(ProofError::PathTooShort)
+        }
+    }
+}
+
 /// The root an inclusion proof leads to from `leaf` (RFC 9162 §2.1.3.2, steps 1–4 and the
 /// `sn` check of step 5).
 pub fn root_from_inclusion(leaf: &Hash, proof: &InclusionProof) -> Result<Hash, ProofError> {
@@ -61,35 +110,21 @@ pub fn root_from_inclusion(leaf: &Hash, proof: &InclusionProof) -> Result<Hash, 
         });
     }
     // 2. fn is the leaf's index, sn the last leaf's, at the current level.
-    let mut f = proof.leaf_index;
-    let mut s = proof.tree_size - 1;
+    let mut walk = Walk {
+        f: proof.leaf_index,
+        s: proof.tree_size - 1,
+    };
     // 3.
     let mut r = *leaf;
     // 4.
     for p in &proof.audit_path {
-        if s == 0 {
-            return Err(ProofError::PathTooLong);
-        }
-        if f & 1 == 1 || f == s {
-            // p is a left sibling (or r is the right border and p the subtree to its left).
-            r = node_hash(p, &r);
-            if f & 1 == 0 {
-                // Skip the levels where r has no sibling (the right border of the tree).
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        f >>= 1;
-        s >>= 1;
+        r = match walk.next()? {
+            Side::Left => node_hash(p, &r),
+            Side::Right => node_hash(&r, p),
+        };
     }
     // 5. (first half) every level up to the root must have been used.
-    if s != 0 {
-        return Err(ProofError::PathTooShort);
-    }
+    walk.finish()?;
     Ok(r)
 }
 
@@ -149,12 +184,14 @@ pub fn verify_consistency(
     let prepended = from.is_power_of_two().then_some(from_root);
     let mut path = prepended.into_iter().chain(proof.proof.iter());
     // 3.
-    let mut f = from - 1;
-    let mut s = to - 1;
+    let mut walk = Walk {
+        f: from - 1,
+        s: to - 1,
+    };
     // 4. Climb to the level of the first hash of the path.
-    while f & 1 == 1 {
-        f >>= 1;
-        s >>= 1;
+    while walk.f & 1 == 1 {
+        walk.f >>= 1;
+        walk.s >>= 1;
     }
     // 5. (The path is not empty: step 1.)
     let Some(first) = path.next() else {
@@ -162,30 +199,18 @@ pub fn verify_consistency(
     };
     let mut fr = *first;
     let mut sr = *first;
-    // 6.
+    // 6. A hash on the left is in both trees; one on the right only in the second.
     for c in path {
-        if s == 0 {
-            return Err(ProofError::PathTooLong);
-        }
-        if f & 1 == 1 || f == s {
-            fr = node_hash(c, &fr);
-            sr = node_hash(c, &sr);
-            if f & 1 == 0 {
-                while f & 1 == 0 && f != 0 {
-                    f >>= 1;
-                    s >>= 1;
-                }
+        match walk.next()? {
+            Side::Left => {
+                fr = node_hash(c, &fr);
+                sr = node_hash(c, &sr);
             }
-        } else {
-            sr = node_hash(&sr, c);
+            Side::Right => sr = node_hash(&sr, c),
         }
-        f >>= 1;
-        s >>= 1;
     }
     // 7.
-    if s != 0 {
-        return Err(ProofError::PathTooShort);
-    }
+    walk.finish()?;
     if fr != *from_root {
         return Err(ProofError::FirstRootMismatch {
             expected: *from_root,

@@ -39,7 +39,8 @@ pub enum Problem {
     },
     #[error(
         "checkpoint {index} (tree_size {tree_size}) signs root {signed}, but the stored entries give \
-         {computed}: an entry with seq from {first_suspect} to below {tree_size} was changed"
+         {computed}: the entries with seq from {first_suspect} to below {tree_size} are not the ones \
+         that were signed"
     )]
     CheckpointRoot {
         index: usize,
