@@ -134,6 +134,7 @@ fn engines_know_no_storage_http_or_runtime() {
         "ews",
         "screen",
         "resolve",
+        "audit",
         "domain",
         "types",
     ];
