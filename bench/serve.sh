@@ -3,7 +3,8 @@
 # For each of: screening one declaration per request, parties/match, identify — wrk with
 # 64 connections for DURATION seconds; then the same input through the CLI's batch path (the
 # in-process engine on the same cores). Prints requests/s, p50, p99, the server's peak memory,
-# and the ratio HTTP / in-process. Runs on SQLite and, when reachable, PostgreSQL.
+# and the ratio HTTP / in-process; and, as the floor of what any route can reach, GET /healthz
+# (no work at all) with each route's share of it. Runs on SQLite and, when reachable, PostgreSQL.
 #   bench/serve.sh [DURATION=20] [BIN=target/release/interdict]
 # Needs wrk (apt-get install wrk). The watchlist is the full OFAC SDN from ../shared when present.
 set -euo pipefail
@@ -62,7 +63,11 @@ run_backend() { # backend, database location
   echo "== $backend ($base), $(nproc) cores, 64 connections, ${duration}s per route"
   # Warm the caches (index, screener, structure engine) once.
   TOKEN=$token wrk -t1 -c1 -d2s -s "$work/screen.lua" "$base" >/dev/null
-  printf '%-10s %10s %9s %9s %12s %8s\n' route "req/s" p50 p99 "in-process/s" ratio
+  # The floor: a route that does nothing (no credential, no body) — what HTTP alone costs here.
+  floor=$(wrk -t2 -c64 -d"${duration}s" --latency "$base/healthz")
+  floor_rps=$(echo "$floor" | awk '/Requests\/sec/ {print $2}')
+  printf '%-10s %10s %9s %9s\n' "healthz" "$floor_rps" "$(echo "$floor" | awk '$1=="50%" {print $2}')" "$(echo "$floor" | awk '$1=="99%" {print $2}')"
+  printf '%-10s %10s %9s %9s %12s %8s %8s\n' route "req/s" p50 p99 "in-process/s" ratio "of-floor"
   for route in screen match identify; do
     out=$(TOKEN=$token wrk -t2 -c64 -d"${duration}s" --latency -s "$work/$route.lua" "$base")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -75,7 +80,8 @@ run_backend() { # backend, database location
       identify) eng=$(inprocess identify "$bin" --json identify --input "$work/goods.txt") ;;
     esac
     ratio=$(python3 -c "print(f'{$rps / $eng:.2f}')")
-    printf '%-10s %10s %9s %9s %12s %8s %s\n' "$route" "$rps" "$p50" "$p99" "$eng" "$ratio" "${errors:+non-2xx: $errors}"
+    of_floor=$(python3 -c "print(f'{$rps / $floor_rps:.2f}')")
+    printf '%-10s %10s %9s %9s %12s %8s %8s %s\n' "$route" "$rps" "$p50" "$p99" "$eng" "$ratio" "$of_floor" "${errors:+non-2xx: $errors}"
   done
   echo "server peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=

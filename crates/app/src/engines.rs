@@ -61,6 +61,10 @@ pub struct App {
     /// the token's row each time; see [`App::cached_actor`].
     pub(crate) tokens:
         Mutex<std::collections::HashMap<String, (std::time::Instant, interdict_domain::Actor)>>,
+    /// The key checkpoints of the audit log are signed with (see [`crate::audit`]).
+    pub(crate) audit_key: OnceLock<interdict_audit::SigningKey>,
+    /// The audit log's tree as far as this process has read it.
+    pub(crate) audit_tree: Mutex<interdict_audit::Tree>,
 }
 
 /// How long a check of the context's version stands. An import on this process is seen at
@@ -84,6 +88,8 @@ impl App {
             index: Mutex::new(None),
             checked: Mutex::new(None),
             tokens: Mutex::new(std::collections::HashMap::new()),
+            audit_key: OnceLock::new(),
+            audit_tree: Mutex::new(interdict_audit::Tree::new()),
         }
     }
 

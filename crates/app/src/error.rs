@@ -25,6 +25,10 @@ pub enum AppError {
     /// The record's state does not allow this.
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed but not acceptable as what it claims to be (an attachment whose content is
+    /// not of its declared type).
+    #[error("{0}")]
+    Unprocessable(String),
 }
 
 impl AppError {

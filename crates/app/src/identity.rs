@@ -521,6 +521,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The actor a user is, by email (the CLI acts for a named user; no credential, since whoever
+/// runs it has the database).
+pub fn actor_by_email(db: &Database, email: &str) -> Result<Actor, AppError> {
+    db.read(|tx| {
+        let user = tx.user_by_email(email)?.ok_or_else(|| {
+            AppError::NotFound(format!("user {}", interdict_core::text::clip(email, 80)))
+        })?;
+        let organisation = tx.organisation(&user.organisation_id)?.ok_or_else(|| {
+            AppError::corrupt("users", format!("user {} has no organisation", user.id))
+        })?;
+        Ok(Actor { user, organisation })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,12 @@
 //! no files and speaks no HTTP: a shell hands it text, records or bytes.
 
 pub mod alerts;
+pub mod audit;
 pub mod demo;
 mod engines;
 mod error;
 pub mod identity;
+pub mod incidents;
 pub mod lists;
 pub mod screening;
 pub mod substances;

@@ -46,6 +46,11 @@ pub struct GlobalArgs {
     /// database in --data-dir.
     #[arg(long, global = true, env = "INTERDICT_DATABASE", value_name = "URL")]
     pub database: Option<String>,
+    /// The platform's audit signing key (created by `admin init`, kept out of the database).
+    /// Default: `audit.key` in --data-dir; with a PostgreSQL --database,
+    /// `$XDG_CONFIG_HOME/interdict/audit-<digest of the URL>.key` (or under `~/.config`).
+    #[arg(long, global = true, env = "INTERDICT_AUDIT_KEY", value_name = "FILE")]
+    pub audit_key: Option<PathBuf>,
     /// Log format on standard error: `text` or `json` (one JSON object a line, with the request id).
     #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -78,6 +83,12 @@ Examples:
     Admin(AdminCommand),
     /// Bring the database's schema up to date (also done at start-up of every command).
     Migrate,
+    /// Incidents shared on the platform: bulk import.
+    #[command(subcommand)]
+    Incidents(IncidentsCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Identify controlled substances in goods descriptions (names, synonyms, CAS numbers, typos).
     #[command(after_help = "\
 Each match says which substance, under which control lists, how sure (score in [0,1]) and what
@@ -541,5 +552,44 @@ pub enum TokenCommand {
         user: String,
         #[arg(long, default_value = "cli")]
         label: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IncidentsCommand {
+    /// Import incidents for a user's organisation: CSV (the columns of `interdict alerts
+    /// --incidents` — `id` is your own reference — plus any field of the API's create body, lists
+    /// separated by `;`) or JSON Lines of the create body. One result or error record per line, in
+    /// order; the good lines are stored in one transaction; importing the same file again finds
+    /// what the first import made.
+    #[command(after_help = "\
+Examples:
+  interdict incidents import seizures.csv --user officer@customs.mx
+  interdict incidents import --json incidents.jsonl --user officer@customs.mx > results.jsonl")]
+    Import {
+        /// The file (`-` for standard input); `.jsonl`/`.ndjson` is JSON Lines, anything else CSV.
+        path: PathBuf,
+        /// The reporting user (an officer or admin): the incidents are their organisation's.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the audit log's tree from the stored entries, check every signed checkpoint,
+    /// and check that every incident and attachment still hashes to its last entry. Names the
+    /// first entry, checkpoint or record that does not, and exits 1.
+    #[command(after_help = "\
+Exit status: 0 when everything checks, 1 when something does not (named), 2 on an error.
+
+Examples:
+  interdict audit verify
+  interdict audit verify --database postgres://interdict@db.internal/interdict --key-file audit.key")]
+    Verify {
+        /// Check the checkpoints against the public key of this key file (default: --audit-key);
+        /// without one, against the key published in the database.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
     },
 }

@@ -54,6 +54,12 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::serve(&ctx, args),
         Command::Admin(c) => cmd::serve::admin(&ctx, c),
         Command::Migrate => cmd::serve::migrate(&ctx),
+        Command::Incidents(cli::IncidentsCommand::Import { path, user }) => {
+            cmd::platform::import(&ctx, path, user)
+        }
+        Command::Audit(cli::AuditCommand::Verify { key_file }) => {
+            cmd::platform::verify(&ctx, key_file.as_deref())
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -28,6 +28,8 @@ pub struct Context {
     pub data_dir: PathBuf,
     /// `--database URL`, when given.
     pub database: Option<String>,
+    /// `--audit-key FILE`, when given.
+    pub audit_key: Option<PathBuf>,
     stderr_is_terminal: bool,
 }
 
@@ -46,12 +48,38 @@ impl Context {
             .unwrap_or_else(|| self.data_dir.display().to_string())
     }
 
+    /// Where the platform's audit signing key is: `--audit-key`, else `audit.key` in the data
+    /// directory, else (PostgreSQL) a file named after the database under the user's config
+    /// directory — never inside the database it protects.
+    pub fn audit_key_path(&self) -> PathBuf {
+        if let Some(p) = &self.audit_key {
+            return p.clone();
+        }
+        match &self.database {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                use sha2::Digest;
+                let digest = sha2::Sha256::digest(url.as_bytes());
+                let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+                let base = std::env::var_os("XDG_CONFIG_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+                    .unwrap_or_else(|| PathBuf::from("."));
+                base.join("interdict").join(format!("audit-{name}.key"))
+            }
+            Some(dir) => {
+                PathBuf::from(dir.strip_prefix("sqlite:").unwrap_or(dir)).join("audit.key")
+            }
+            None => self.data_dir.join("audit.key"),
+        }
+    }
+
     pub fn new(global: &GlobalArgs) -> Context {
         Context {
             json: global.json || !std::io::stdout().is_terminal(),
             quiet: global.quiet,
             data_dir: global.data_dir.clone(),
             database: global.database.clone(),
+            audit_key: global.audit_key.clone(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
         }
     }

@@ -15,6 +15,8 @@ pub mod text;
 
 pub use cas::{Cas, CasError};
 pub use country::{is_iso2, to_iso2, CountryCode, CountryError};
-pub use date::{civil_from_days, days_from_civil, iso_week_label, week_start, Date, IsoWeek};
+pub use date::{
+    civil_from_days, days_from_civil, iso_week_label, rfc3339, week_start, Date, IsoWeek,
+};
 pub use locode::{Locode, LocodeError};
 pub use quantity::{Quantity, QuantityError, Unit, MAX_QUANTITY};

@@ -7,6 +7,7 @@
 
 pub mod authz;
 pub mod identity;
+pub mod incident;
 pub mod sharing;
 
 pub use identity::{Actor, OrgKind, Organisation, Role, User};

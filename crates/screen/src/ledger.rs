@@ -97,7 +97,8 @@ impl AlrLedger {
         };
         // Dates in ascending order; where this run touched a date, its value (which already
         // includes the recorded one) stands for it.
-        let mut total = 0.0;
+        // As `Iterator::sum` does (which the totals were once taken with): from -0.0.
+        let mut total = -0.0;
         let mut from_run = run.range(..=date).peekable();
         let mut from_recorded = recorded
             .into_iter()

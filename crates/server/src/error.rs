@@ -110,6 +110,11 @@ pub fn from_app(err: AppError, request_id: &str) -> ApiError {
         AppError::Forbidden(reason) => ApiError::forbidden(reason),
         AppError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
         AppError::Conflict(message) => ApiError::conflict(message),
+        AppError::Unprocessable(message) => ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+            message,
+        ),
         AppError::Unavailable(message) => {
             tracing::warn!(request_id, "unavailable: {message}");
             ApiError::unavailable("a service the platform needs is not available; try again later")

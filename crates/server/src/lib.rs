@@ -65,6 +65,34 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/substances/{id}", get(engines::substance))
         .route("/api/v1/lists", get(engines::lists))
         .route("/api/v1/lists/import", post(engines::import_list))
+        .route(
+            "/api/v1/incidents",
+            get(http::incidents::search).post(http::incidents::create),
+        )
+        .route("/api/v1/incidents:import", post(http::incidents::import))
+        .route(
+            "/api/v1/incidents/{id}",
+            get(http::incidents::get).patch(http::incidents::update),
+        )
+        .route(
+            "/api/v1/incidents/{id}/visibility",
+            get(http::incidents::visibility),
+        )
+        .route(
+            "/api/v1/incidents/{id}/attachments",
+            get(http::incidents::attachments).post(http::incidents::attach),
+        )
+        .route(
+            "/api/v1/incidents/{id}/attachments/{attachment}",
+            get(http::incidents::attachment),
+        )
+        .route("/api/v1/audit", get(http::audit::entries))
+        .route("/api/v1/audit/checkpoint", get(http::audit::checkpoint))
+        .route("/api/v1/audit/proof/inclusion", get(http::audit::inclusion))
+        .route(
+            "/api/v1/audit/proof/consistency",
+            get(http::audit::consistency),
+        )
         .fallback(|| async { ApiError::not_found("no such path") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

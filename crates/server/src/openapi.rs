@@ -37,8 +37,13 @@ impl Modify for Security {
         crate::http::engines::identify, crate::http::engines::classify, crate::http::engines::match_party,
         crate::http::engines::screen, crate::http::detect::detect, crate::http::engines::substances, crate::http::engines::substance,
         crate::http::engines::lists, crate::http::engines::import_list,
+        crate::http::incidents::create, crate::http::incidents::search, crate::http::incidents::get,
+        crate::http::incidents::update, crate::http::incidents::visibility, crate::http::incidents::attach,
+        crate::http::incidents::attachments, crate::http::incidents::attachment, crate::http::incidents::import,
+        crate::http::audit::checkpoint, crate::http::audit::inclusion, crate::http::audit::consistency,
+        crate::http::audit::entries,
     ),
-    tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"))
+    tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"), (name = "incidents"), (name = "audit"))
 )]
 pub struct ApiDoc;
 

@@ -61,13 +61,5 @@ impl AppState {
 
 /// RFC 3339 UTC of Unix seconds.
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let d = interdict_core::Date::from_day_number(days);
-    format!(
-        "{d}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    interdict_core::rfc3339(secs)
 }

@@ -39,8 +39,10 @@
 //! The database runs in WAL mode on SQLite, so readers (a screening run) are not blocked by a
 //! writer (an import). The API is blocking; a server calls it from `spawn_blocking`.
 
+mod audit;
 mod error;
 mod identity;
+mod incidents;
 mod location;
 mod meta;
 mod migrate;
@@ -52,8 +54,11 @@ mod tx;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use audit::AuditRow;
 pub use error::{Backend, ErrorKind, StoreError};
 pub use identity::{LoginThrottle, TokenInfo};
+pub use incidents::{AttachmentRow, IncidentFilter, IncidentRow};
+pub use interdict_domain::sharing::Scope;
 pub use location::{Location, DB_FILE};
 pub use migrate::{Migrated, SCHEMA_VERSION};
 pub use pool::PoolStats;
@@ -288,7 +293,45 @@ impl Database {
     ///
     /// Never call `write` from inside `work`: that would be a second, independent transaction,
     /// waiting for the first to finish (on SQLite forever).
-    pub fn write<T, E>(&self, mut work: impl FnMut(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    pub fn write<T, E>(&self, work: impl FnMut(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write_scoped(None, work)
+    }
+
+    /// As [`Database::write`], on behalf of a caller: the shared records this transaction
+    /// reads are those `scope` may see. On PostgreSQL it also runs as the `interdict_app` role
+    /// under row-level security (migration 6) with the caller's scope in its settings, so a
+    /// query that forgot the filter still cannot return another's rows.
+    pub fn write_as<T, E>(
+        &self,
+        scope: &Scope,
+        work: impl FnMut(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.write_scoped(Some(scope), work)
+    }
+
+    /// As [`Database::read`], on behalf of a caller (see [`Database::write_as`]).
+    pub fn read_as<T, E>(
+        &self,
+        scope: &Scope,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.read_scoped(Some(scope), work)
+    }
+
+    fn write_scoped<T, E>(
+        &self,
+        scope: Option<&Scope>,
+        mut work: impl FnMut(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -303,7 +346,7 @@ impl Database {
         loop {
             let outcome = {
                 let _writer = self.sqlite_writer();
-                self.attempt(true, attempt > 1, &mut work)?
+                self.attempt(true, attempt > 1, scope, &mut work)?
             };
             match outcome {
                 Attempt::Done(value) => return Ok(value),
@@ -331,6 +374,17 @@ impl Database {
     where
         E: From<StoreError>,
     {
+        self.read_scoped(None, work)
+    }
+
+    fn read_scoped<T, E>(
+        &self,
+        scope: Option<&Scope>,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let mut work = Some(work);
         let mut once = |tx: &mut Tx<'_>| match work.take() {
             Some(work) => work(tx),
@@ -340,7 +394,7 @@ impl Database {
                 reason: "a read transaction ran twice".into(),
             })),
         };
-        match self.attempt(false, false, &mut once)? {
+        match self.attempt(false, false, scope, &mut once)? {
             Attempt::Done(value) => Ok(value),
             Attempt::LostRace(e) | Attempt::Failed(e) => Err(e),
         }
@@ -352,6 +406,7 @@ impl Database {
         &self,
         writable: bool,
         alone: bool,
+        scope: Option<&Scope>,
         work: &mut impl FnMut(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<Attempt<T, E>, E>
     where
@@ -359,7 +414,7 @@ impl Database {
     {
         let mut pooled = self.inner.pool.get()?;
         let conn = pooled.conn().ok_or_else(|| self.lost_connection("begin"))?;
-        let mut tx = Tx::begin(conn, writable, alone, &self.inner.location)?;
+        let mut tx = Tx::begin(conn, writable, alone, scope, &self.inner.location)?;
         let outcome = work(&mut tx);
         let (failed, lost_race) = (tx.failed, tx.lost_race);
         let rolled_back = |tx: Tx<'_>, e: E| {

@@ -34,6 +34,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     3 "alr_ledger" "0003_alr_ledger.sql",
     4 "identity" "0004_identity.sql",
     5 "write_lane" "0005_write_lane.sql",
+    6 "incidents_audit" "0006_incidents_audit.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -42,6 +43,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     3 "alr_ledger" "0003_alr_ledger.sql",
     4 "identity" "0004_identity.sql",
     5 "write_lane" "0005_write_lane.sql",
+    6 "incidents_audit" "0006_incidents_audit.sql",
 );
 
 /// The schema version this build writes and understands.

@@ -57,6 +57,7 @@ pub(crate) enum Value<'a> {
     Text(&'a str),
     Bool(bool),
     OptText(Option<&'a str>),
+    Bytes(&'a [u8]),
 }
 
 impl Value<'_> {
@@ -66,6 +67,7 @@ impl Value<'_> {
             Value::Text(v) => v,
             Value::Bool(v) => v,
             Value::OptText(v) => v,
+            Value::Bytes(v) => v,
         }
     }
 }
@@ -80,6 +82,7 @@ impl rusqlite::ToSql for Value<'_> {
                 ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes()))
             }
             Value::OptText(None) => ToSqlOutput::Owned(V::Null),
+            Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
         })
     }
 }
@@ -92,6 +95,7 @@ pub(crate) enum Cell {
     Int(i64),
     Text(String),
     Bool(bool),
+    Bytes(Vec<u8>),
 }
 
 /// One result row, with what is needed to say which operation read a bad value.
@@ -144,6 +148,13 @@ impl Row {
             .ok_or_else(|| self.corrupt(format!("column {i}: expected an integer, found null")))
     }
 
+    pub(crate) fn bytes(&mut self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.take(i) {
+            Cell::Bytes(v) => Ok(v),
+            other => Err(self.corrupt(format!("column {i}: expected bytes, found {other:?}"))),
+        }
+    }
+
     /// SQLite stores booleans as 0/1, PostgreSQL as `boolean`.
     pub(crate) fn bool(&mut self, i: usize) -> Result<bool, StoreError> {
         match self.take(i) {
@@ -183,7 +194,8 @@ pub(crate) fn sqlite_row(
             ValueRef::Null => Cell::Null,
             ValueRef::Integer(v) => Cell::Int(v),
             ValueRef::Text(bytes) => Cell::Text(String::from_utf8_lossy(bytes).into_owned()),
-            ValueRef::Real(_) | ValueRef::Blob(_) => {
+            ValueRef::Blob(bytes) => Cell::Bytes(bytes.to_vec()),
+            ValueRef::Real(_) => {
                 return Err(StoreError::Corrupt {
                     backend,
                     operation,
@@ -219,6 +231,9 @@ pub(crate) fn postgres_row(
         } else if *ty == Type::BOOL {
             row.try_get::<_, Option<bool>>(i)
                 .map(|v| v.map_or(Cell::Null, Cell::Bool))
+        } else if *ty == Type::BYTEA {
+            row.try_get::<_, Option<Vec<u8>>>(i)
+                .map(|v| v.map_or(Cell::Null, Cell::Bytes))
         } else if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty) {
             row.try_get::<_, Option<String>>(i)
                 .map(|v| v.map_or(Cell::Null, Cell::Text))

@@ -9,7 +9,7 @@ use crate::sql::{
     is_retryable_postgres, postgres_error, postgres_row, sqlite_error_at, sqlite_placeholders,
     sqlite_row, Row, Sql, Value,
 };
-use crate::{Backend, StoreError};
+use crate::{Backend, Scope, StoreError};
 
 /// One open transaction. Obtained only through [`crate::Database::write`] or
 /// [`crate::Database::read`], which commit or roll it back; its methods are the store's typed
@@ -27,6 +27,8 @@ pub struct Tx<'c> {
     /// A statement failed because a concurrent transaction won a race (serialization failure,
     /// deadlock): running the whole transaction again may succeed.
     pub(crate) lost_race: bool,
+    /// The caller on whose behalf this transaction runs (`None`: the platform itself).
+    pub(crate) scope: Option<Scope>,
 }
 
 enum TxInner<'c> {
@@ -50,6 +52,7 @@ impl<'c> Tx<'c> {
         conn: &'c mut Conn,
         writable: bool,
         alone: bool,
+        scope: Option<&Scope>,
         location: &'c str,
     ) -> Result<Tx<'c>, StoreError> {
         let operation = if writable {
@@ -90,6 +93,22 @@ impl<'c> Tx<'c> {
                     tx.batch_execute(lane)
                         .map_err(|e| postgres_error(&e, "enter the write lane", location))?;
                 }
+                if let Some(scope) = scope {
+                    // Row-level security (migration 6): the rest of the transaction runs as
+                    // the application role, with the caller's scope in its settings.
+                    let operation = "take the caller's scope";
+                    tx.batch_execute("SET LOCAL ROLE interdict_app")
+                        .map_err(|e| postgres_error(&e, operation, location))?;
+                    let country = scope.country.as_ref().map_or("", |c| c.as_str());
+                    let secretariat = if scope.secretariat { "true" } else { "false" };
+                    tx.execute(
+                        "SELECT set_config('interdict.organisation', $1, true), \
+                         set_config('interdict.country', $2, true), \
+                         set_config('interdict.secretariat', $3, true)",
+                        &[&scope.organisation_id, &country, &secretariat],
+                    )
+                    .map_err(|e| postgres_error(&e, operation, location))?;
+                }
                 (TxInner::Postgres { tx, statements }, Backend::Postgres)
             }
         };
@@ -100,6 +119,7 @@ impl<'c> Tx<'c> {
             location,
             failed: false,
             lost_race: false,
+            scope: scope.cloned(),
         })
     }
 

@@ -6,6 +6,7 @@ pub mod detect;
 pub mod identify;
 pub mod lists;
 pub mod parties;
+pub mod platform;
 pub mod screen;
 pub mod serve;
 pub mod substances;

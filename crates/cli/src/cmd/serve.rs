@@ -12,7 +12,7 @@ use crate::cli::{AdminCommand, OrgCommand, ServeArgs, TokenCommand, UserCommand}
 use crate::exit;
 use crate::output::Context;
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -42,7 +42,12 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
         clock_offset_days: args.clock_offset,
         ..Default::default()
     };
-    let state = interdict_server::AppState::new(App::new(db), settings);
+    if args.demo && !ctx.audit_key_path().exists() {
+        super::platform::create_key(ctx, &db)?;
+    }
+    let app = App::new(db);
+    super::platform::load_key(ctx, &app)?;
+    let state = interdict_server::AppState::new(app, settings);
     if !users.is_empty() {
         eprintln!(
             "Demo coalition on http://{} — sign in as (password, then API token):",
@@ -107,6 +112,7 @@ pub fn admin(ctx: &Context, cmd: &AdminCommand) -> Result<u8> {
     match cmd {
         AdminCommand::Init { name, email } => {
             let init = identity::init(&db, name, email, now())?;
+            super::platform::create_key(ctx, &db)?;
             print(
                 ctx,
                 json!({"organisation": init.secretariat.id, "user": init.admin.id, "email": init.admin.email, "token": init.token}),

@@ -141,3 +141,63 @@ pub struct ImportDoc {
     pub checksum: String,
     pub imported_at: String,
 }
+
+/// A page of a list: `{"items": […], "next_cursor": "…" | null}`.
+#[derive(Serialize, ToSchema)]
+pub struct PageDoc {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<serde_json::Value>,
+    #[schema(nullable = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// Who can read a record.
+#[derive(Serialize, ToSchema)]
+pub struct VisibilityDoc {
+    /// Ids of the organisations that may read it.
+    pub organisations: Vec<String>,
+    /// Countries whose organisations may read it.
+    pub countries: Vec<String>,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// An attachment's record.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentDoc {
+    pub id: String,
+    pub incident: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
+    #[schema(nullable = true)]
+    pub filename: Option<String>,
+    pub created_at: String,
+}
+
+/// A signed checkpoint of the audit log.
+#[derive(Serialize, ToSchema)]
+pub struct CheckpointDoc {
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub timestamp: String,
+    pub key_id: String,
+    pub public_key: String,
+    pub signature: String,
+}
+
+/// An RFC 9162 inclusion proof.
+#[derive(Serialize, ToSchema)]
+pub struct InclusionDoc {
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    pub audit_path: Vec<String>,
+}
+
+/// An RFC 9162 consistency proof.
+#[derive(Serialize, ToSchema)]
+pub struct ConsistencyDoc {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<String>,
+}

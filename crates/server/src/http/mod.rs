@@ -1,12 +1,14 @@
 //! Routes, one module per resource; each handler parses, authorises through the application
 //! layer, calls it, and answers.
 
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod detect;
 pub mod docs;
 pub mod engines;
 pub mod identity;
+pub mod incidents;
 pub mod ops;
 
 use axum::extract::FromRequestParts;
@@ -88,6 +90,23 @@ pub fn paging(limit: Option<usize>, cursor: Option<&str>) -> Result<(usize, usiz
             .ok_or_else(|| ApiError::bad_request("cursor", "not a cursor this server gave"))?,
     };
     Ok((limit, offset))
+}
+
+/// The sequence number a keyset cursor (`s<seq>`) stands for.
+pub fn cursor_seq(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match cursor {
+        None | Some("") => Ok(None),
+        Some(c) => c
+            .strip_prefix('s')
+            .and_then(|n| n.parse::<i64>().ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::bad_request("cursor", "not a cursor this server gave")),
+    }
+}
+
+/// The keyset cursor of the page after sequence number `seq`.
+pub fn seq_cursor(seq: i64) -> String {
+    format!("s{seq}")
 }
 
 /// The cursor of the page starting at `offset`.

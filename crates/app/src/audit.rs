@@ -1,0 +1,247 @@
+//! The audit log (`shared/spec/platform.md`, Audit): every change, and every read of a record
+//! at TLP amber or red or of its personal data, appends an entry in the transaction of that
+//! change or read; signed checkpoints over the RFC 9162 tree of the entries; proofs; and the
+//! verification `interdict audit verify` runs.
+//!
+//! The platform's signing key lives outside the database (a shell reads its file and hands it
+//! to [`App::set_audit_key`]); its public key is published in the database at `admin init` and
+//! with every checkpoint, so a checkpoint can be checked by anyone, offline.
+
+use interdict_audit::{
+    record_hash, Checkpoint, ConsistencyProof, Entry, Hash, InclusionProof, PublicKey, SigningKey,
+    Tree,
+};
+use interdict_domain::Actor;
+use interdict_store::{Database, StoreError, Tx};
+use serde_json::Value;
+
+use crate::{App, AppError};
+
+/// Where the platform's public key is published (platform_meta).
+pub const PUBLIC_KEY_META: &str = "audit_public_key";
+
+/// The resource name of an incident in the log.
+pub fn incident_resource(id: &str) -> String {
+    format!("incidents/{id}")
+}
+
+/// The resource name of an attachment in the log.
+pub fn attachment_resource(id: &str) -> String {
+    format!("attachments/{id}")
+}
+
+/// Appends one entry for `record` (its state after the change, or as read) in `tx`.
+pub fn append(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    resource: &str,
+    owner_organisation: Option<&str>,
+    record: &Value,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let hash = record_hash(record);
+    tx.append_audit(resource, owner_organisation, |seq| {
+        Entry {
+            seq: seq as u64,
+            at: interdict_core::rfc3339(now),
+            actor: interdict_audit::Actor {
+                user: actor.user.id.clone(),
+                organisation: actor.organisation.id.clone(),
+            },
+            action: action.to_string(),
+            resource: resource.to_string(),
+            record_hash: hash,
+        }
+        .canonical_json()
+    })
+}
+
+/// Publishes the platform's public key (at `admin init`); a key published before stays (a
+/// second init is refused anyway).
+pub fn publish_key(db: &Database, key: &PublicKey) -> Result<(), AppError> {
+    db.write(|tx| {
+        if tx.meta_get(PUBLIC_KEY_META)?.is_none() {
+            tx.meta_set(PUBLIC_KEY_META, &key.to_hex())?;
+        }
+        Ok(())
+    })
+}
+
+/// The public key published in the database.
+pub fn published_key(db: &Database) -> Result<Option<PublicKey>, AppError> {
+    let text = db.read(|tx| tx.meta_get(PUBLIC_KEY_META))?;
+    text.map(|t| {
+        PublicKey::from_hex(&t).map_err(|e| AppError::corrupt("the published audit key", e))
+    })
+    .transpose()
+}
+
+/// The stored entries, parsed, in order.
+fn entries(db: &Database) -> Result<Vec<Entry>, AppError> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = db.read(|tx| tx.audit_entries(from, 10_000))?;
+        if page.is_empty() {
+            return Ok(out);
+        }
+        for row in &page {
+            let entry: Entry = serde_json::from_str(&row.entry)
+                .map_err(|e| AppError::corrupt(format!("audit entry at seq {}", row.seq), e))?;
+            out.push(entry);
+        }
+        from = page.last().map_or(from, |r| r.seq + 1);
+    }
+}
+
+impl App {
+    /// The key checkpoints are signed with (from the shell, which keeps it out of the database).
+    pub fn set_audit_key(&self, key: SigningKey) {
+        let _ = self.audit_key.set(key);
+    }
+
+    /// The tree of the log as it is now, extended from what this process read before.
+    fn audit_tree(&self) -> Result<std::sync::MutexGuard<'_, Tree>, AppError> {
+        let mut tree = self
+            .audit_tree
+            .lock()
+            .map_err(|_| AppError::Unavailable("audit tree poisoned".into()))?;
+        loop {
+            let from = tree.len() as i64;
+            let page = self.db.read(|tx| tx.audit_entries(from, 10_000))?;
+            if page.is_empty() {
+                return Ok(tree);
+            }
+            for row in page {
+                if row.seq != tree.len() as i64 {
+                    return Err(AppError::corrupt(
+                        "the audit log",
+                        format!("entry {} found where {} was expected", row.seq, tree.len()),
+                    ));
+                }
+                let entry: Entry = serde_json::from_str(&row.entry)
+                    .map_err(|e| AppError::corrupt(format!("audit entry at seq {}", row.seq), e))?;
+                tree.push(entry.leaf_hash());
+            }
+        }
+    }
+
+    /// A signed checkpoint of the log as it is now (kept in the database, so later checks can
+    /// prove the log only grew).
+    pub fn audit_checkpoint(&self, now: i64) -> Result<Checkpoint, AppError> {
+        let key = self.audit_key.get().ok_or_else(|| {
+            AppError::Unavailable(
+                "the platform's audit key was not loaded, so no checkpoint can be signed".into(),
+            )
+        })?;
+        let (size, root) = {
+            let tree = self.audit_tree()?;
+            (tree.len(), tree.root())
+        };
+        if let Some(stored) = self.db.read(|tx| tx.checkpoint(size as i64))? {
+            let checkpoint: Checkpoint = serde_json::from_str(&stored)
+                .map_err(|e| AppError::corrupt("a stored checkpoint", e))?;
+            if checkpoint.root_hash == root && checkpoint.public_key == key.public_key() {
+                return Ok(checkpoint);
+            }
+        }
+        let checkpoint = interdict_audit::sign(size, root, &interdict_core::rfc3339(now), key);
+        let body =
+            serde_json::to_string(&checkpoint).map_err(|e| AppError::invalid("checkpoint", e))?;
+        self.db
+            .write(|tx| tx.insert_checkpoint(size as i64, &body))?;
+        Ok(checkpoint)
+    }
+
+    /// RFC 9162 inclusion proof of entry `seq` in the tree of `tree_size` entries.
+    pub fn audit_inclusion(&self, seq: u64, tree_size: u64) -> Result<InclusionProof, AppError> {
+        let tree = self.audit_tree()?;
+        tree.inclusion_proof(seq, tree_size)
+            .map_err(|e| AppError::invalid("seq", e))
+    }
+
+    /// RFC 9162 consistency proof between the trees of `from` and `to` entries.
+    pub fn audit_consistency(&self, from: u64, to: u64) -> Result<ConsistencyProof, AppError> {
+        let tree = self.audit_tree()?;
+        tree.consistency_proof(from, to)
+            .map_err(|e| AppError::invalid("from", e))
+    }
+}
+
+/// What `audit verify` found.
+pub struct Verification {
+    pub report: interdict_audit::Report,
+    /// The key the checkpoints were checked against, and where it came from.
+    pub key_source: &'static str,
+}
+
+/// Recomputes the tree from the stored entries, checks every stored checkpoint against
+/// `trusted` (the key file's public key; the published one when none is given), and checks
+/// that every incident and attachment still hashes to its last entry.
+pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification, AppError> {
+    let (key, key_source) = match trusted {
+        Some(k) => (k, "the key file"),
+        None => (
+            published_key(db)?.ok_or_else(|| {
+                AppError::Unavailable("no audit key is published in this database".into())
+            })?,
+            "the key published in the database",
+        ),
+    };
+    let entries = entries(db)?;
+    let checkpoints: Vec<Checkpoint> = db
+        .read(|tx| tx.checkpoints())?
+        .into_iter()
+        .map(|(size, body)| {
+            serde_json::from_str(&body)
+                .map_err(|e| AppError::corrupt(format!("the checkpoint of tree size {size}"), e))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut records: Vec<(String, Hash)> = Vec::new();
+    let (incidents, attachments) = db.read(|tx| {
+        Ok::<_, StoreError>((
+            tx.incident_bodies_unscoped()?,
+            tx.attachment_bodies_unscoped()?,
+        ))
+    })?;
+    for (resource, list) in [
+        (incident_resource as fn(&str) -> String, incidents),
+        (attachment_resource, attachments),
+    ] {
+        for (id, body) in list {
+            let value: Value = serde_json::from_str(&body)
+                .map_err(|e| AppError::corrupt(format!("record {}", resource(&id)), e))?;
+            records.push((resource(&id), record_hash(&value)));
+        }
+    }
+    let report = interdict_audit::verify_log(entries.iter(), &checkpoints, records, &key);
+    Ok(Verification { report, key_source })
+}
+
+/// The entries about `actor`'s organisation's records (optionally one resource), from `from`
+/// on, at most `limit`; and where the next page starts.
+pub fn entries_of(
+    app: &App,
+    actor: &Actor,
+    resource: Option<&str>,
+    from: i64,
+    limit: usize,
+) -> Result<(Vec<Value>, Option<i64>), AppError> {
+    if actor.user.disabled {
+        return Err(AppError::Forbidden("the user is disabled".into()));
+    }
+    let rows = app
+        .db
+        .read(|tx| tx.audit_entries_of(&actor.organisation.id, resource, from, limit as i64 + 1))?;
+    let next = (rows.len() > limit).then(|| rows[limit].seq);
+    let items = rows
+        .iter()
+        .take(limit)
+        .map(|r| {
+            serde_json::from_str(&r.entry)
+                .map_err(|e| AppError::corrupt(format!("audit entry at seq {}", r.seq), e))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((items, next))
+}

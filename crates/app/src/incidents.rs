@@ -1,0 +1,1133 @@
+//! Incidents shared between authorities (`shared/spec/platform.md`, Incidents): reported,
+//! resolved (substances through the registry and the structure engine, parties through the
+//! watchlists, equipment recognised), stored with what was reported and what it resolved to,
+//! and read back only by those its sharing reaches — with personal data left out for those
+//! who may read the record but not it. Every change, and every read of an amber or red record
+//! or of personal data, is audited in the same transaction.
+
+use interdict_core::CountryCode;
+use interdict_domain::incident::{self, IncidentInput, SubstanceForm};
+use interdict_domain::sharing::{self, ChangeDecision, Scope, Sharing};
+use interdict_domain::Actor;
+use interdict_store::{IncidentFilter, IncidentRow, StoreError};
+use serde_json::{json, Map, Value};
+
+use crate::audit;
+use crate::{App, AppError};
+
+/// An incident as a caller gets it: the record (personal data left out where the caller may
+/// not see it) with `redacted` naming what was left out.
+pub type IncidentAnswer = Value;
+
+fn invalid(e: incident::FieldError) -> AppError {
+    AppError::Invalid {
+        field: e.field,
+        message: e.message,
+    }
+}
+
+fn scope_of(actor: &Actor) -> Result<Scope, AppError> {
+    Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))
+}
+
+/// What one reported substance resolved to.
+fn resolve_substance(
+    app: &App,
+    index: usize,
+    item: &incident::SubstanceInput,
+) -> Result<(Value, Vec<String>), AppError> {
+    let field = |name: &str| format!("substances[{index}].{name}");
+    let Some((form, text)) = item.form() else {
+        return Err(AppError::invalid(
+            format!("substances[{index}]"),
+            "give exactly one of text, cas, smiles or substance_id",
+        ));
+    };
+    let registry = app.registry();
+    let mut structure = Value::Null;
+    let resolved = match form {
+        SubstanceForm::SubstanceId => {
+            let Some(s) = registry.get(text.trim()) else {
+                return Err(AppError::invalid(
+                    field("substance_id"),
+                    format!(
+                        "`{}` is not a substance of the registry",
+                        interdict_core::text::clip(text, 60)
+                    ),
+                ));
+            };
+            app.resolver().resolve(&s.name)
+        }
+        SubstanceForm::Cas => {
+            let cas = interdict_core::Cas::parse(text.trim())
+                .map_err(|e| AppError::invalid(field("cas"), e))?;
+            app.resolver().resolve(&cas.to_string())
+        }
+        SubstanceForm::Smiles => {
+            let engine = app
+                .resolver()
+                .structure_engine()
+                .map_err(|e| AppError::Unavailable(format!("the structure engine: {e}")))?;
+            let classification = engine
+                .classify_smiles(text.trim())
+                .map_err(|e| AppError::invalid(field("smiles"), e))?;
+            structure = serde_json::to_value(&classification).unwrap_or(Value::Null);
+            app.resolver().from_structure(&classification)
+        }
+        SubstanceForm::Text => app.resolver().resolve(text),
+    };
+    let listed = resolved
+        .substance_id
+        .as_deref()
+        .and_then(|id| registry.get(id));
+    let mut keys = vec![resolved.key.clone()];
+    if let Some(s) = listed {
+        keys.push(s.id.clone());
+        if let Some(cas) = s.cas {
+            keys.push(format!("cas:{cas}"));
+        }
+    }
+    for class in &resolved.classes {
+        keys.push(format!("class:{class}"));
+    }
+    let mut out = Map::new();
+    out.insert("key".into(), json!(resolved.key));
+    out.insert("substance_id".into(), json!(resolved.substance_id));
+    out.insert("name".into(), json!(resolved.name));
+    out.insert("classes".into(), json!(resolved.classes));
+    out.insert("by".into(), json!(resolved.by));
+    if let Some(s) = listed {
+        out.insert("cas".into(), json!(s.cas.map(|c| c.to_string())));
+        out.insert("lists".into(), json!(s.control_ids()));
+        out.insert("category".into(), json!(s.category));
+    }
+    if !structure.is_null() {
+        out.insert("structure".into(), structure);
+    }
+    Ok((Value::Object(out), keys))
+}
+
+/// The resolved record and what its queries filter on.
+struct Built {
+    record: Value,
+    keys: Vec<String>,
+    search_text: String,
+    checked: incident::Checked,
+}
+
+/// Checks and resolves a reported incident into its stored record (without id and times).
+fn build(app: &App, input: &IncidentInput, owner: &Actor) -> Result<Built, AppError> {
+    let checked = input
+        .check(owner.organisation.country.as_ref())
+        .map_err(invalid)?;
+    let mut substances = Vec::new();
+    let mut keys = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    for (i, item) in input.substances.iter().enumerate() {
+        let (resolution, item_keys) = resolve_substance(app, i, item)?;
+        if let Some(n) = resolution.get("name").and_then(Value::as_str) {
+            words.push(n.to_string());
+        }
+        if let Some((_, t)) = item.form() {
+            words.push(t.to_string());
+        }
+        keys.extend(item_keys);
+        let mut s = serde_json::to_value(item).unwrap_or(Value::Null);
+        if let (Value::Object(m), Some(q)) = (&mut s, checked.quantities[i]) {
+            if let Some(kg) = q.kg() {
+                m.insert("quantity_kg".into(), json!(kg));
+            }
+        }
+        if let Value::Object(m) = &mut s {
+            m.insert("resolved".into(), resolution);
+        }
+        substances.push(s);
+    }
+    let index = if input.parties.is_empty() {
+        None
+    } else {
+        Some(app.index()?)
+    };
+    let mut parties = Vec::new();
+    for p in &input.parties {
+        let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+        if p.role != incident::PartyRole::Person {
+            words.push(p.name.clone());
+        }
+        if let (Some(index), Value::Object(m)) = (&index, &mut v) {
+            let hits = index.search(
+                &interdict_watchlist::Query {
+                    name: &p.name,
+                    country: p.country.as_ref().map(|c| c.as_str()),
+                    schema: interdict_watchlist::Schema::Unknown,
+                },
+                interdict_watchlist::DEFAULT_THRESHOLD,
+                5,
+            );
+            let matches = interdict_types::PartyMatchWire::from_matches(&hits);
+            m.insert("screening".into(), json!({ "matches": matches }));
+        }
+        parties.push(v);
+    }
+    let mut text_fields = Vec::new();
+    for t in [
+        input.description.as_deref(),
+        input.modus_operandi.as_deref(),
+        input.concealment.as_deref(),
+        input.place.as_ref().and_then(|p| p.description.as_deref()),
+        input.conveyance.as_ref().and_then(|c| c.name.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text_fields.push(t);
+        words.push(t.to_string());
+    }
+    for e in &input.equipment {
+        words.push(e.kind.as_str().replace('_', " "));
+        if let Some(m) = &e.make {
+            words.push(m.clone());
+        }
+    }
+    let mentioned = incident::equipment_mentioned(&text_fields.join(" \n "));
+    for kind in &mentioned {
+        words.push(kind.as_str().replace('_', " "));
+        keys.push(format!("equipment:{}", kind.as_str()));
+    }
+    for e in &input.equipment {
+        keys.push(format!("equipment:{}", e.kind.as_str()));
+    }
+    let mut record = match serde_json::to_value(input) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    record.insert("country".into(), json!(checked.country));
+    record.insert("substances".into(), Value::Array(substances));
+    record.insert("parties".into(), Value::Array(parties));
+    if !mentioned.is_empty() {
+        record.insert("equipment_mentioned".into(), json!(mentioned));
+    }
+    if let Some(place) = record.get_mut("place").and_then(Value::as_object_mut) {
+        if let Some(l) = &checked.locode {
+            place.insert("locode".into(), json!(l.to_string()));
+        }
+    }
+    words.push(input.kind.as_str().replace('_', " "));
+    if let Some(r) = &input.reference {
+        words.push(r.clone());
+    }
+    Ok(Built {
+        record: Value::Object(record),
+        keys,
+        search_text: words.join(" \n ").to_lowercase(),
+        checked,
+    })
+}
+
+/// The stored row of a built record.
+#[allow(clippy::too_many_arguments)]
+fn row(
+    id: &str,
+    built: &Built,
+    sharing: &Sharing,
+    input: &IncidentInput,
+    created_at: i64,
+    updated_at: i64,
+) -> IncidentRow {
+    IncidentRow {
+        id: id.to_string(),
+        sharing: sharing.clone(),
+        kind: input.kind.as_str().to_string(),
+        date: built.checked.date.to_string(),
+        country: built.checked.country,
+        reference: input.reference.clone(),
+        search_text: built.search_text.clone(),
+        substance_keys: built.keys.clone(),
+        body: interdict_audit::canonical_json(&built.record),
+        created_at,
+        updated_at,
+    }
+}
+
+/// The full stored record: what was built plus id, owner, sharing and times.
+fn finish(
+    built: &mut Built,
+    id: &str,
+    owner: &Actor,
+    sharing: &Sharing,
+    created_at: i64,
+    updated_at: i64,
+    reported_by: &str,
+) {
+    if let Value::Object(m) = &mut built.record {
+        m.insert("id".into(), json!(id));
+        m.insert("organisation".into(), json!(owner.organisation.id));
+        m.insert("owner_country".into(), json!(sharing.owner_country));
+        m.insert("reported_by".into(), json!(reported_by));
+        m.insert("distribution".into(), json!(sharing.distribution));
+        m.insert("share_with".into(), json!(sharing.share_with));
+        m.insert("tlp".into(), json!(sharing.tlp));
+        m.insert(
+            "personal_data_distribution".into(),
+            json!(sharing.personal_data_distribution),
+        );
+        m.insert(
+            "created_at".into(),
+            json!(interdict_core::rfc3339(created_at)),
+        );
+        m.insert(
+            "updated_at".into(),
+            json!(interdict_core::rfc3339(updated_at)),
+        );
+    }
+}
+
+/// Reports a new incident for the caller's organisation.
+pub fn create(
+    app: &App,
+    actor: &Actor,
+    input: &IncidentInput,
+    now: i64,
+) -> Result<IncidentAnswer, AppError> {
+    let decision = sharing::may_create(actor);
+    if !decision.allowed {
+        return Err(AppError::Forbidden(decision.reason));
+    }
+    let sharing = input
+        .sharing_request()
+        .resolve(&actor.organisation)
+        .map_err(|e| AppError::invalid(e.field, e.message))?;
+    let built = build(app, input, actor)?;
+    let scope = scope_of(actor)?;
+    let created = app.db.write_as(&scope, |tx| {
+        insert_one(tx, actor, input, &sharing, &built, now).map(|(answer, _)| answer)
+    })?;
+    Ok(created)
+}
+
+/// Inserts one built incident in `tx` (with its audit entry); an incident of the caller's
+/// organisation with the same reference is returned instead (`false`: nothing was created).
+fn insert_one(
+    tx: &mut interdict_store::Tx<'_>,
+    actor: &Actor,
+    input: &IncidentInput,
+    sharing: &Sharing,
+    built: &Built,
+    now: i64,
+) -> Result<(IncidentAnswer, bool), AppError> {
+    if let Some(reference) = &input.reference {
+        if let Some(existing) = tx.incident_by_reference(reference)? {
+            let record = parse_body(&existing)?;
+            return Ok((answer(actor, &existing.sharing, record), false));
+        }
+    }
+    // Numbered by where it happened and when.
+    let id = tx.next_incident_id(built.checked.country.as_str(), built.checked.date.year)?;
+    let mut built = Built {
+        record: built.record.clone(),
+        keys: built.keys.clone(),
+        search_text: built.search_text.clone(),
+        checked: built.checked.clone(),
+    };
+    finish(&mut built, &id, actor, sharing, now, now, &actor.user.id);
+    let stored = row(&id, &built, sharing, input, now, now);
+    tx.insert_incident(&stored)?;
+    audit::append(
+        tx,
+        actor,
+        "create",
+        &audit::incident_resource(&id),
+        Some(&actor.organisation.id),
+        &built.record,
+        now,
+    )?;
+    let record = parse_body(&stored)?;
+    Ok((answer(actor, sharing, record), true))
+}
+
+fn parse_body(row: &IncidentRow) -> Result<Value, AppError> {
+    serde_json::from_str(&row.body)
+        .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))
+}
+
+/// The record as `actor` may see it: personal data left out (and named in `redacted`) unless
+/// the record's personal-data distribution reaches the caller.
+fn answer(actor: &Actor, sharing: &Sharing, record: Value) -> Value {
+    if sharing::may_read_personal_data(actor, sharing).allowed {
+        return record;
+    }
+    let (mut out, redacted) = incident::redact(&record);
+    if let Value::Object(m) = &mut out {
+        m.insert("redacted".into(), json!(redacted));
+    }
+    out
+}
+
+/// Whether reading this record in full is audited: TLP amber and above, or personal data
+/// shown.
+fn read_is_audited(actor: &Actor, sharing: &Sharing, record: &Value) -> bool {
+    sharing.tlp.read_is_audited()
+        || (incident::has_personal_data(record)
+            && sharing::may_read_personal_data(actor, sharing).allowed)
+}
+
+/// One incident, if the caller may read it (otherwise `not_found`, as if it did not exist).
+pub fn get(app: &App, actor: &Actor, id: &str, now: i64) -> Result<IncidentAnswer, AppError> {
+    let scope = scope_of(actor)?;
+    app.db.write_as(&scope, |tx| {
+        let Some(found) = tx.incident(id)? else {
+            return Err(not_found(id));
+        };
+        let record = parse_body(&found)?;
+        if read_is_audited(actor, &found.sharing, &record) {
+            audit::append(
+                tx,
+                actor,
+                "read",
+                &audit::incident_resource(id),
+                Some(&found.sharing.owner_organisation),
+                &record,
+                now,
+            )?;
+        }
+        Ok(answer(actor, &found.sharing, record))
+    })
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("incident {}", interdict_core::text::clip(id, 60)))
+}
+
+/// Changes an incident (its owner's officers): the fields given replace the reported ones, the
+/// whole is checked and resolved again.
+pub fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    patch: &Map<String, Value>,
+    now: i64,
+) -> Result<IncidentAnswer, AppError> {
+    let scope = scope_of(actor)?;
+    // Read first (outside the write) to build the new record, which may need the engines.
+    let current = app
+        .db
+        .read_as(&scope, |tx| tx.incident(id))?
+        .ok_or_else(|| not_found(id))?;
+    match sharing::may_change(actor, &current.sharing) {
+        ChangeDecision::Allowed => {}
+        ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
+        ChangeDecision::NotFound => return Err(not_found(id)),
+    }
+    for locked in [
+        "id",
+        "organisation",
+        "reported_by",
+        "created_at",
+        "updated_at",
+        "redacted",
+    ] {
+        if patch.contains_key(locked) {
+            return Err(AppError::invalid(locked, "is set by the platform"));
+        }
+    }
+    let mut reported = reported_input(&parse_body(&current)?);
+    for (k, v) in patch {
+        reported.insert(k.clone(), v.clone());
+    }
+    let input: IncidentInput = serde_json::from_value(Value::Object(reported))
+        .map_err(|e| AppError::invalid("body", e))?;
+    let sharing = input
+        .sharing_request()
+        .resolve(&actor.organisation)
+        .map_err(|e| AppError::invalid(e.field, e.message))?;
+    let mut built = build(app, &input, actor)?;
+    let created_at = current.created_at;
+    let reported_by = parse_body(&current)?
+        .get("reported_by")
+        .and_then(Value::as_str)
+        .unwrap_or(&actor.user.id)
+        .to_string();
+    finish(
+        &mut built,
+        id,
+        actor,
+        &sharing,
+        created_at,
+        now,
+        &reported_by,
+    );
+    let mut stored = row(id, &built, &sharing, &input, created_at, now);
+    stored.reference = current.reference.clone();
+    app.db.write_as(&scope, |tx| {
+        tx.update_incident(&stored)?;
+        audit::append(
+            tx,
+            actor,
+            "update",
+            &audit::incident_resource(id),
+            Some(&actor.organisation.id),
+            &built.record,
+            now,
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(answer(actor, &sharing, parse_body(&stored)?))
+}
+
+/// The fields of a stored record that were reported (what a change starts from).
+fn reported_input(record: &Value) -> Map<String, Value> {
+    const REPORTED: &[&str] = &[
+        "type",
+        "date",
+        "country",
+        "place",
+        "origin_country",
+        "transit_countries",
+        "destination_country",
+        "substances",
+        "equipment",
+        "parties",
+        "conveyance",
+        "modus_operandi",
+        "concealment",
+        "description",
+        "pen",
+        "distribution",
+        "share_with",
+        "tlp",
+        "personal_data_distribution",
+        "reference",
+    ];
+    let mut out = Map::new();
+    if let Value::Object(m) = record {
+        for k in REPORTED {
+            if let Some(v) = m.get(*k) {
+                out.insert((*k).to_string(), v.clone());
+            }
+        }
+    }
+    // What resolution added to substances and parties is the platform's, not reported.
+    for (list, added) in [
+        ("substances", &["resolved", "quantity_kg"][..]),
+        ("parties", &["screening"][..]),
+    ] {
+        if let Some(items) = out.get_mut(list).and_then(Value::as_array_mut) {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                for a in added {
+                    item.remove(*a);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Search parameters, as the contract names them.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub substance: Option<String>,
+    pub class: Option<String>,
+    pub country: Option<String>,
+    pub kind: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub q: Option<String>,
+}
+
+/// One page of what the caller may see, newest first, and the cursor of the next page.
+pub struct Page {
+    pub items: Vec<IncidentAnswer>,
+    pub next: Option<i64>,
+}
+
+/// Searches what the caller may read. Visibility is part of the query, so a page is full
+/// whenever more visible rows exist, however many are hidden.
+pub fn search(
+    app: &App,
+    actor: &Actor,
+    params: &Search,
+    before: Option<i64>,
+    limit: usize,
+    now: i64,
+) -> Result<Page, AppError> {
+    let scope = scope_of(actor)?;
+    let mut filter = IncidentFilter::default();
+    if let Some(s) = params
+        .substance
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let resolved = app.resolver().resolve(s);
+        filter
+            .substance_keys
+            .push(resolved.substance_id.unwrap_or(resolved.key));
+    }
+    if let Some(c) = params
+        .class
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let registry = app.registry();
+        let class = registry
+            .class(c)
+            .or_else(|| {
+                registry
+                    .classes()
+                    .iter()
+                    .find(|k| k.id.as_str().starts_with(c))
+            })
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "class",
+                    format!(
+                        "`{}` is not a substance class; known: {}",
+                        interdict_core::text::clip(c, 40),
+                        registry
+                            .classes()
+                            .iter()
+                            .map(|k| k.id.as_str().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+        if !filter.substance_keys.is_empty() {
+            return Err(AppError::invalid(
+                "class",
+                "give substance or class, not both",
+            ));
+        }
+        filter
+            .substance_keys
+            .push(format!("class:{}", class.id.as_str()));
+    }
+    if let Some(c) = params.country.as_deref().filter(|s| !s.is_empty()) {
+        filter.country = Some(CountryCode::parse(c).map_err(|e| AppError::invalid("country", e))?);
+    }
+    if let Some(k) = params.kind.as_deref().filter(|s| !s.is_empty()) {
+        let kind: incident::IncidentType = k.parse().map_err(|e| AppError::invalid("type", e))?;
+        filter.kind = Some(kind.as_str().to_string());
+    }
+    for (field, value, slot) in [
+        ("from", &params.from, &mut filter.from),
+        ("to", &params.to, &mut filter.to),
+    ] {
+        if let Some(d) = value.as_deref().filter(|s| !s.is_empty()) {
+            let date =
+                interdict_core::Date::parse(d.trim()).map_err(|e| AppError::invalid(field, e))?;
+            *slot = Some(date.to_string());
+        }
+    }
+    if let Some(q) = params.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if q.len() > 200 {
+            return Err(AppError::invalid("q", "longer than 200 bytes"));
+        }
+        filter.text = Some(q.to_lowercase());
+    }
+    let rows = app.db.write_as(&scope, |tx| {
+        let rows = tx.search_incidents(&filter, before, limit + 1)?;
+        for (_, found) in rows.iter().take(limit) {
+            let record = parse_body(found)?;
+            if read_is_audited(actor, &found.sharing, &record) {
+                audit::append(
+                    tx,
+                    actor,
+                    "read",
+                    &audit::incident_resource(&found.id),
+                    Some(&found.sharing.owner_organisation),
+                    &record,
+                    now,
+                )?;
+            }
+        }
+        Ok::<_, AppError>(rows)
+    })?;
+    let next = (rows.len() > limit).then(|| rows[limit - 1].0);
+    let items = rows
+        .into_iter()
+        .take(limit)
+        .map(|(_, r)| parse_body(&r).map(|record| answer(actor, &r.sharing, record)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { items, next })
+}
+
+/// Who can read an incident, in lists and in words.
+pub fn visibility(app: &App, actor: &Actor, id: &str) -> Result<sharing::Visibility, AppError> {
+    let scope = scope_of(actor)?;
+    let (found, members) = app.db.read_as(&scope, |tx| {
+        Ok::<_, StoreError>((tx.incident(id)?, tx.organisations()?))
+    })?;
+    let found = found.ok_or_else(|| not_found(id))?;
+    Ok(sharing::visibility(&found.sharing, &members))
+}
+
+/// The sharing of an incident the caller may read (for its attachments).
+pub(crate) fn readable(
+    tx: &mut interdict_store::Tx<'_>,
+    id: &str,
+) -> Result<IncidentRow, AppError> {
+    tx.incident(id)?.ok_or_else(|| not_found(id))
+}
+
+/// One line of a bulk import as read: its number, and the create body or the field and reason
+/// it could not be read.
+pub type ImportInput = (u64, Result<IncidentInput, (String, String)>);
+
+/// One line's outcome in a bulk import, in input order.
+pub enum ImportLine {
+    /// Created (`true`) or found from an earlier import of the same reference (`false`).
+    Done {
+        line: u64,
+        record: Value,
+        created: bool,
+    },
+    Failed {
+        line: u64,
+        field: String,
+        message: String,
+    },
+}
+
+/// Imports incidents, one per line (JSON Lines of the create body, or the CSV of `interdict
+/// alerts --incidents` with any of the create body's fields as columns). Every line gets a
+/// result or an error record, in order; the lines that are good are stored in one transaction,
+/// so a failed request or a killed server leaves nothing half-imported, and importing the same
+/// file again finds the incidents made the first time (by their `id` column, the reporter's
+/// reference) instead of doubling them.
+pub fn import(
+    app: &App,
+    actor: &Actor,
+    lines: Vec<ImportInput>,
+    now: i64,
+) -> Result<Vec<ImportLine>, AppError> {
+    let decision = sharing::may_create(actor);
+    if !decision.allowed {
+        return Err(AppError::Forbidden(decision.reason));
+    }
+    let scope = scope_of(actor)?;
+    type Prepared = (
+        u64,
+        Result<(IncidentInput, Sharing, Built), (String, String)>,
+    );
+    let mut prepared: Vec<Prepared> = Vec::new();
+    let mut references = std::collections::HashSet::new();
+    for (line, item) in lines {
+        let outcome = item.and_then(|input| {
+            if let Some(r) = &input.reference {
+                if !references.insert(r.clone()) {
+                    return Err((
+                        "id".to_string(),
+                        format!(
+                            "`{}` appears twice in this file",
+                            interdict_core::text::clip(r, 60)
+                        ),
+                    ));
+                }
+            }
+            let sharing = input
+                .sharing_request()
+                .resolve(&actor.organisation)
+                .map_err(|e| (e.field.to_string(), e.message))?;
+            let built = build(app, &input, actor).map_err(|e| match e {
+                AppError::Invalid { field, message } => (field, message),
+                other => ("body".to_string(), other.to_string()),
+            })?;
+            Ok((input, sharing, built))
+        });
+        prepared.push((line, outcome));
+    }
+    app.db.write_as(&scope, |tx| {
+        let mut out = Vec::with_capacity(prepared.len());
+        for (line, item) in &prepared {
+            match item {
+                Ok((input, sharing, built)) => {
+                    let (record, created) = insert_one(tx, actor, input, sharing, built, now)?;
+                    out.push(ImportLine::Done {
+                        line: *line,
+                        record,
+                        created,
+                    });
+                }
+                Err((field, message)) => out.push(ImportLine::Failed {
+                    line: *line,
+                    field: field.clone(),
+                    message: message.clone(),
+                }),
+            }
+        }
+        Ok(out)
+    })
+}
+
+impl ImportLine {
+    /// The line's outcome as both shells print it: a result, or the error record of
+    /// `declarations.md`.
+    pub fn to_json(&self) -> Value {
+        match self {
+            ImportLine::Done {
+                line,
+                record,
+                created,
+            } => json!({
+                "line": line,
+                "status": if *created { "created" } else { "unchanged" },
+                "id": record.get("id"),
+                "incident": record,
+            }),
+            ImportLine::Failed {
+                line,
+                field,
+                message,
+            } => serde_json::to_value(
+                interdict_types::ErrorRecord::invalid_record(format!(
+                    "line {line}, field {field}: {message}"
+                ))
+                .with_line(*line),
+            )
+            .unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// Reads a JSON Lines import: one create body per non-empty line.
+pub fn read_import_json_lines(text: &str) -> Vec<ImportInput> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i as u64 + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(line, l)| {
+            let parsed = serde_json::from_str::<Value>(l)
+                .map_err(|e| ("body".to_string(), format!("not valid JSON: {e}")))
+                .and_then(|v| {
+                    if v.is_object() {
+                        parse_input(&v)
+                    } else {
+                        Err(("body".to_string(), "expected a JSON object".to_string()))
+                    }
+                });
+            (line, parsed)
+        })
+        .collect()
+}
+
+/// Columns of the import CSV that hold lists (separated by `;`).
+const LIST_COLUMNS: &[&str] = &["transit_countries", "share_with"];
+
+/// Reads the bulk-import CSV: the columns of `interdict alerts --incidents` (`id`, `date`,
+/// `country`, `substance`, `type`, `quantity`), where `id` is the reporter's reference and
+/// `quantity` is in kilograms, plus any top-level field of the create body as a column (lists
+/// separated by `;`).
+pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect(),
+        Err(e) => return vec![(1, Err(("header".into(), format!("unreadable header: {e}"))))],
+    };
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position().map(|p| p.line()))
+            .unwrap_or(i as u64 + 2);
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                out.push((line, Err(("line".into(), e.to_string()))));
+                continue;
+            }
+        };
+        if record.len() != headers.len() {
+            out.push((
+                line,
+                Err((
+                    "line".into(),
+                    format!(
+                        "{} fields where the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                )),
+            ));
+            continue;
+        }
+        let mut body = Map::new();
+        let mut substance: Option<String> = None;
+        let mut quantity: Option<String> = None;
+        let mut failed = None;
+        for (h, v) in headers.iter().zip(record.iter()) {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match h.as_str() {
+                "id" | "reference" => {
+                    body.insert("reference".into(), json!(v));
+                }
+                "substance" => substance = Some(v.to_string()),
+                "quantity" => quantity = Some(v.to_string()),
+                list if LIST_COLUMNS.contains(&list) => {
+                    let items: Vec<&str> = v
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    body.insert(list.to_string(), json!(items));
+                }
+                "locode" => {
+                    body.insert("place".into(), json!({ "locode": v }));
+                }
+                field => {
+                    // JSON-valued columns (place, substances, parties …) are given as JSON.
+                    let value = if v.starts_with('{') || v.starts_with('[') {
+                        match serde_json::from_str::<Value>(v) {
+                            Ok(j) => j,
+                            Err(e) => {
+                                failed = Some((field.to_string(), format!("not valid JSON: {e}")));
+                                break;
+                            }
+                        }
+                    } else {
+                        json!(v)
+                    };
+                    body.insert(field.to_string(), value);
+                }
+            }
+        }
+        if let Some(f) = failed {
+            out.push((line, Err(f)));
+            continue;
+        }
+        if let Some(s) = substance {
+            let mut item = Map::new();
+            item.insert("text".into(), json!(s));
+            if let Some(q) = &quantity {
+                match q.parse::<f64>() {
+                    Ok(value) => {
+                        item.insert("quantity".into(), json!({"value": value, "unit": "kg"}));
+                    }
+                    Err(_) => {
+                        out.push((
+                            line,
+                            Err((
+                                "quantity".into(),
+                                format!("`{}` is not a number", interdict_core::text::clip(q, 30)),
+                            )),
+                        ));
+                        continue;
+                    }
+                }
+            }
+            let list = body
+                .entry("substances")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.insert(0, Value::Object(item));
+            }
+        }
+        body.entry("type").or_insert_with(|| json!("seizure"));
+        out.push((line, parse_input(&Value::Object(body))));
+    }
+    out
+}
+
+/// A create body as an [`IncidentInput`], the failing field named.
+pub fn parse_input(value: &Value) -> Result<IncidentInput, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path.is_empty() {
+            "body".to_string()
+        } else {
+            path
+        };
+        (
+            field,
+            interdict_core::text::clip(&e.into_inner().to_string(), 300),
+        )
+    })
+}
+
+/// The largest attachment accepted (photographs and laboratory reports; a request body may be
+/// no larger anyway).
+pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
+
+/// What an attachment's content is, recognised from its first bytes (never from the name or
+/// the type the client claims): the kinds a seizure report carries.
+pub fn content_type(bytes: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if starts(b"\xff\xd8\xff") {
+        Some("image/jpeg")
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if starts(b"II*\0") || starts(b"MM\0*") {
+        Some("image/tiff")
+    } else if starts(b"%PDF-") {
+        Some("application/pdf")
+    } else if !bytes.is_empty()
+        && std::str::from_utf8(bytes)
+            .is_ok_and(|t| !t.chars().any(|c| c.is_control() && !c.is_whitespace()))
+    {
+        Some("text/plain")
+    } else {
+        None
+    }
+}
+
+/// Attaches a file to an incident (its owner's officers). Stored by content hash (the same
+/// content twice is one attachment); the type is recognised from the content and must agree
+/// with the one declared, if any.
+pub fn attach(
+    app: &App,
+    actor: &Actor,
+    incident_id: &str,
+    bytes: &[u8],
+    declared_type: Option<&str>,
+    filename: Option<&str>,
+    now: i64,
+) -> Result<Value, AppError> {
+    let scope = scope_of(actor)?;
+    if bytes.len() > MAX_ATTACHMENT {
+        return Err(AppError::invalid(
+            "body",
+            format!("larger than {} MiB", MAX_ATTACHMENT >> 20),
+        ));
+    }
+    let recognised = content_type(bytes).ok_or_else(|| {
+        AppError::Unprocessable(
+            "the content is not a PNG, JPEG, GIF, WebP or TIFF image, a PDF or plain text".into(),
+        )
+    })?;
+    if let Some(declared) =
+        declared_type.filter(|d| !d.is_empty() && *d != "application/octet-stream")
+    {
+        if declared != recognised {
+            return Err(AppError::Unprocessable(format!(
+                "the content is {recognised}, not {declared} as declared"
+            )));
+        }
+    }
+    if let Some(name) = filename {
+        if name.len() > 255
+            || name
+                .chars()
+                .any(|c| c.is_control() || c == '/' || c == '\\')
+        {
+            return Err(AppError::invalid(
+                "filename",
+                "at most 255 characters, no path or control characters",
+            ));
+        }
+    }
+    use sha2::Digest;
+    let sha256 = crate::lists::hex(&sha2::Sha256::digest(bytes));
+    app.db.write_as(&scope, |tx| {
+        let found = readable(tx, incident_id)?;
+        match sharing::may_change(actor, &found.sharing) {
+            ChangeDecision::Allowed => {}
+            ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
+            ChangeDecision::NotFound => return Err(not_found(incident_id)),
+        }
+        if let Some(existing) = tx.attachment_by_hash(incident_id, &sha256)? {
+            return serde_json::from_str(&existing.body)
+                .map_err(|e| AppError::corrupt("attachment", e));
+        }
+        let id = format!("att-{}", &sha256[..16]);
+        let record = json!({
+            "id": id,
+            "incident": incident_id,
+            "sha256": sha256,
+            "media_type": recognised,
+            "size": bytes.len(),
+            "filename": filename,
+            "created_at": interdict_core::rfc3339(now),
+        });
+        tx.insert_attachment(
+            &interdict_store::AttachmentRow {
+                id: id.clone(),
+                incident_id: incident_id.to_string(),
+                sha256: sha256.clone(),
+                media_type: recognised.to_string(),
+                size: bytes.len() as i64,
+                filename: filename.map(str::to_string),
+                body: interdict_audit::canonical_json(&record),
+                created_at: now,
+            },
+            bytes,
+        )?;
+        audit::append(
+            tx,
+            actor,
+            "create",
+            &audit::attachment_resource(&id),
+            Some(&found.sharing.owner_organisation),
+            &record,
+            now,
+        )?;
+        Ok(record)
+    })
+}
+
+/// The attachments of an incident the caller may read.
+pub fn attachments(app: &App, actor: &Actor, incident_id: &str) -> Result<Vec<Value>, AppError> {
+    let scope = scope_of(actor)?;
+    app.db.read_as(&scope, |tx| {
+        readable(tx, incident_id)?;
+        tx.attachments_of(incident_id)?
+            .iter()
+            .map(|a| serde_json::from_str(&a.body).map_err(|e| AppError::corrupt("attachment", e)))
+            .collect()
+    })
+}
+
+/// An attachment's content and type, if the caller may read its incident. Reading the content
+/// of an amber or red incident's attachment is audited.
+pub fn attachment_content(
+    app: &App,
+    actor: &Actor,
+    incident_id: &str,
+    attachment_id: &str,
+    now: i64,
+) -> Result<(String, Vec<u8>), AppError> {
+    let scope = scope_of(actor)?;
+    app.db.write_as(&scope, |tx| {
+        let found = readable(tx, incident_id)?;
+        let Some(a) = tx
+            .attachments_of(incident_id)?
+            .into_iter()
+            .find(|a| a.id == attachment_id)
+        else {
+            return Err(AppError::NotFound(format!(
+                "attachment {}",
+                interdict_core::text::clip(attachment_id, 60)
+            )));
+        };
+        let content = tx
+            .attachment_content(&a.sha256)?
+            .ok_or_else(|| AppError::corrupt("attachment", "its content is missing"))?;
+        if found.sharing.tlp.read_is_audited() {
+            let record: Value =
+                serde_json::from_str(&a.body).map_err(|e| AppError::corrupt("attachment", e))?;
+            audit::append(
+                tx,
+                actor,
+                "read",
+                &audit::attachment_resource(&a.id),
+                Some(&found.sharing.owner_organisation),
+                &record,
+                now,
+            )?;
+        }
+        Ok((a.media_type, content))
+    })
+}

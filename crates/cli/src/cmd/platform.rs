@@ -1,0 +1,168 @@
+//! `interdict incidents import`, `interdict audit verify`, and the audit key file the platform
+//! signs its checkpoints with (created at `admin init`, read by `serve`).
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use interdict_app::{audit, incidents, App};
+use interdict_audit::SigningKey;
+
+use crate::exit;
+use crate::output::Context;
+
+/// Creates the key file unless it exists (then it is kept: a key is never replaced silently),
+/// readable by its owner alone, and publishes its public key in the database.
+pub fn create_key(ctx: &Context, db: &interdict_app::Database) -> Result<SigningKey> {
+    let path = ctx.audit_key_path();
+    let key = if path.exists() {
+        read_key(&path)?
+    } else {
+        let key = SigningKey::generate().context("generating the audit signing key")?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        write_private(&path, key.to_text().as_bytes())
+            .with_context(|| format!("writing the audit key to {}", path.display()))?;
+        if !ctx.quiet {
+            eprintln!(
+                "audit signing key {} written to {} (keep it safe and out of the database's backups)",
+                key.key_id(),
+                path.display()
+            );
+        }
+        key
+    };
+    audit::publish_key(db, &key.public_key())?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn read_key(path: &Path) -> Result<SigningKey> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the audit key {}", path.display()))?;
+    SigningKey::from_text(&text).with_context(|| format!("the audit key {}", path.display()))
+}
+
+/// Loads the key for `serve` when its file exists (checkpoints are then signed); says so when
+/// it does not.
+pub fn load_key(ctx: &Context, app: &App) -> Result<()> {
+    let path = ctx.audit_key_path();
+    if path.exists() {
+        app.set_audit_key(read_key(&path)?);
+    } else if !ctx.quiet {
+        eprintln!(
+            "warning: no audit key at {} (made by `interdict admin init`); audit checkpoints cannot be signed",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `interdict incidents import FILE --user EMAIL`.
+pub fn import(ctx: &Context, path: &Path, user: &str) -> Result<u8> {
+    let db = ctx.database()?;
+    let actor = interdict_app::identity::actor_by_email(&db, user)?;
+    let text = if path == Path::new("-") {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .context("reading standard input")?;
+        s
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    let json_lines = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson")
+    );
+    let lines = if json_lines {
+        incidents::read_import_json_lines(&text)
+    } else {
+        incidents::read_import_csv(&text)
+    };
+    let app = App::new(db);
+    let results = incidents::import(&app, &actor, lines, super::serve::now())?;
+    let mut out = io::stdout().lock();
+    let (mut created, mut unchanged, mut failed) = (0, 0, 0);
+    for r in &results {
+        match r {
+            incidents::ImportLine::Done { created: true, .. } => created += 1,
+            incidents::ImportLine::Done { .. } => unchanged += 1,
+            incidents::ImportLine::Failed { .. } => failed += 1,
+        }
+        if ctx.json {
+            writeln!(out, "{}", r.to_json())?;
+        } else {
+            match r {
+                incidents::ImportLine::Done {
+                    line,
+                    record,
+                    created,
+                } => writeln!(
+                    out,
+                    "line {line}\t{}\t{}",
+                    record.get("id").and_then(|v| v.as_str()).unwrap_or(""),
+                    if *created { "created" } else { "unchanged" }
+                )?,
+                incidents::ImportLine::Failed {
+                    line,
+                    field,
+                    message,
+                } => writeln!(out, "line {line}\terror\t{field}: {message}")?,
+            }
+        }
+    }
+    if !ctx.quiet {
+        eprintln!("{created} created, {unchanged} already imported, {failed} with errors");
+    }
+    Ok(if failed > 0 { exit::PARTIAL } else { exit::OK })
+}
+
+/// `interdict audit verify`.
+pub fn verify(ctx: &Context, key_file: Option<&Path>) -> Result<u8> {
+    let db = ctx.database()?;
+    let default_key = ctx.audit_key_path();
+    let key_path = key_file.or_else(|| default_key.exists().then_some(default_key.as_path()));
+    let trusted = key_path.map(read_key).transpose()?.map(|k| k.public_key());
+    let v = audit::verify(&db, trusted)?;
+    let r = &v.report;
+    let mut out = io::stdout().lock();
+    if ctx.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "valid": r.is_ok(),
+                "entries": r.entries,
+                "checkpoints": r.checkpoints,
+                "records": r.records,
+                "root_hash": r.root.to_hex(),
+                "key": v.key_source,
+                "problem": r.problem.as_ref().map(|p| p.to_string()),
+            })
+        )?;
+    } else {
+        match &r.problem {
+            None => writeln!(
+                out,
+                "audit log verified: {} entries, root {}, {} signed checkpoints checked against {}, {} records match their last entry",
+                r.entries, r.root.to_hex(), r.checkpoints, v.key_source, r.records
+            )?,
+            Some(p) => writeln!(out, "audit log does NOT verify: {p}")?,
+        }
+    }
+    Ok(if r.is_ok() { exit::OK } else { exit::PARTIAL })
+}

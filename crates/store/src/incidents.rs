@@ -1,0 +1,546 @@
+//! Incidents and their attachments (migration 6). Every read on behalf of a caller filters by
+//! the caller's [`Scope`] in the query itself — the rule of `interdict_domain::sharing::reaches`
+//! written as SQL — so no list, search, count or page can hold a row the caller may not read;
+//! on PostgreSQL row-level security repeats it underneath.
+
+use interdict_core::CountryCode;
+use interdict_domain::sharing::{Distribution, Scope, Sharing, Tlp};
+
+use crate::sql::Value;
+use crate::tx::Tx;
+use crate::StoreError;
+
+/// An incident as stored: the record as answered (`body`, JSON) and the columns its queries
+/// filter on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentRow {
+    pub id: String,
+    pub sharing: Sharing,
+    pub kind: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub country: CountryCode,
+    /// The reporter's own reference (from a bulk import), unique per organisation.
+    pub reference: Option<String>,
+    /// Lower-cased words of the record without its personal data, for `?q=`.
+    pub search_text: String,
+    /// What the substances resolved to: registry ids, CAS numbers, `class:<id>`, resolver keys.
+    pub substance_keys: Vec<String>,
+    pub body: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What a search asks for; every field narrows it. Visibility is applied whatever is asked.
+#[derive(Clone, Debug, Default)]
+pub struct IncidentFilter {
+    /// Any of these keys among the incident's substance keys (a substance id and its CAS, or
+    /// `class:<id>`).
+    pub substance_keys: Vec<String>,
+    pub country: Option<CountryCode>,
+    pub kind: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Lower-case text to find in the record's words.
+    pub text: Option<String>,
+    /// Only incidents owned by this organisation.
+    pub owner_organisation: Option<String>,
+    /// Only incidents created after this sequence number (alerts keep up incrementally).
+    pub after_seq: Option<i64>,
+}
+
+/// An attachment's stored record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub incident_id: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: i64,
+    pub filename: Option<String>,
+    pub body: String,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "i.seq, i.id, i.owner_organisation, i.owner_country, i.distribution, i.share_with, \
+     i.tlp, i.personal_data_distribution, i.type, i.date, i.country, i.reference, i.search_text, \
+     i.body, i.created_at, i.updated_at";
+
+/// The visibility rule as SQL over `incidents i`, with the caller's organisation, country and
+/// secretariat flag bound as `$1`, `$2`, `$3`. Kept beside `sharing::reaches`; a test of this
+/// crate checks them against each other on every combination.
+const VISIBLE: &str = "(i.owner_organisation = $1 \
+     OR i.distribution = 'coalition' \
+     OR (i.distribution = 'country' AND i.owner_country = $2) \
+     OR (i.distribution = 'countries' AND ($3 OR i.owner_country = $2 \
+         OR i.share_with LIKE '%,' || $2 || ',%')))";
+
+fn share_with_column(countries: &[CountryCode]) -> String {
+    if countries.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(",");
+    for c in countries {
+        s.push_str(c.as_str());
+        s.push(',');
+    }
+    s
+}
+
+impl Tx<'_> {
+    /// The caller's scope; reading shared records without one is refused (the platform's own
+    /// reads, such as `audit verify`, use the `_unscoped` methods).
+    fn caller_scope(&self, operation: &'static str) -> Result<Scope, StoreError> {
+        self.scope.clone().ok_or(StoreError::Invalid {
+            operation,
+            reason: "shared records are read on behalf of a caller (Database::read_as)".into(),
+        })
+    }
+
+    /// The next incident id for a country and year: `INC-MX-2025-000001`, dense, never reused.
+    pub fn next_incident_id(&mut self, country: &str, year: i32) -> Result<String, StoreError> {
+        let operation = "number an incident (incident_counters)";
+        self.require_writable(operation)?;
+        let prefix = format!("{country}-{year:04}");
+        let rows = self.query(
+            operation,
+            "INSERT INTO incident_counters (prefix, last) VALUES ($1, 1)
+             ON CONFLICT (prefix) DO UPDATE SET last = incident_counters.last + 1
+             RETURNING last",
+            &[Value::Text(&prefix)],
+        )?;
+        let last = match rows.into_iter().next() {
+            Some(mut r) => r.int(0)?,
+            None => 1,
+        };
+        Ok(format!("INC-{prefix}-{last:06}"))
+    }
+
+    /// Stores a new incident (the caller's organisation must own it). A reference the
+    /// organisation used before is [`StoreError::Conflict`].
+    pub fn insert_incident(&mut self, row: &IncidentRow) -> Result<i64, StoreError> {
+        let operation = "insert an incident (incidents)";
+        self.require_writable(operation)?;
+        let s = &row.sharing;
+        let share_with = share_with_column(&s.share_with);
+        let rows = self.query(
+            operation,
+            "INSERT INTO incidents (id, owner_organisation, owner_country, distribution, share_with,
+                 tlp, personal_data_distribution, type, date, country, reference, search_text, body,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             RETURNING seq",
+            &[
+                Value::Text(&row.id),
+                Value::Text(&s.owner_organisation),
+                Value::OptText(s.owner_country.as_ref().map(|c| c.as_str())),
+                Value::Text(s.distribution.as_str()),
+                Value::Text(&share_with),
+                Value::Text(s.tlp.as_str()),
+                Value::Text(s.personal_data_distribution.as_str()),
+                Value::Text(&row.kind),
+                Value::Text(&row.date),
+                Value::Text(row.country.as_str()),
+                Value::OptText(row.reference.as_deref()),
+                Value::Text(&row.search_text),
+                Value::Text(&row.body),
+                Value::Int(row.created_at),
+                Value::Int(row.updated_at),
+            ],
+        )?;
+        let seq = match rows.into_iter().next() {
+            Some(mut r) => r.int(0)?,
+            None => 0,
+        };
+        self.put_substance_keys(&row.id, &row.substance_keys)?;
+        Ok(seq)
+    }
+
+    /// Replaces an incident's content and sharing (the owner's change).
+    pub fn update_incident(&mut self, row: &IncidentRow) -> Result<(), StoreError> {
+        let operation = "update an incident (incidents)";
+        self.require_writable(operation)?;
+        let s = &row.sharing;
+        let share_with = share_with_column(&s.share_with);
+        let changed = self.execute(
+            operation,
+            "UPDATE incidents SET distribution = $2, share_with = $3, tlp = $4,
+                 personal_data_distribution = $5, type = $6, date = $7, country = $8,
+                 search_text = $9, body = $10, updated_at = $11
+             WHERE id = $1 AND owner_organisation = $12",
+            &[
+                Value::Text(&row.id),
+                Value::Text(s.distribution.as_str()),
+                Value::Text(&share_with),
+                Value::Text(s.tlp.as_str()),
+                Value::Text(s.personal_data_distribution.as_str()),
+                Value::Text(&row.kind),
+                Value::Text(&row.date),
+                Value::Text(row.country.as_str()),
+                Value::Text(&row.search_text),
+                Value::Text(&row.body),
+                Value::Int(row.updated_at),
+                Value::Text(&s.owner_organisation),
+            ],
+        )?;
+        if changed != 1 {
+            return Err(StoreError::NotFound {
+                operation,
+                what: "incident",
+                id: row.id.clone(),
+            });
+        }
+        self.execute(
+            operation,
+            "DELETE FROM incident_substances WHERE incident_id = $1",
+            &[Value::Text(&row.id)],
+        )?;
+        self.put_substance_keys(&row.id, &row.substance_keys)
+    }
+
+    fn put_substance_keys(&mut self, id: &str, keys: &[String]) -> Result<(), StoreError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for key in keys {
+            if seen.insert(key.as_str()) {
+                self.execute(
+                    "index an incident's substances (incident_substances)",
+                    "INSERT INTO incident_substances (incident_id, key) VALUES ($1, $2)",
+                    &[Value::Text(id), Value::Text(key)],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One incident the caller may read, with its sequence number.
+    pub fn incident(&mut self, id: &str) -> Result<Option<IncidentRow>, StoreError> {
+        let operation = "read an incident (incidents)";
+        let scope = self.caller_scope(operation)?;
+        let sql = format!("SELECT {COLUMNS} FROM incidents i WHERE i.id = $4 AND {VISIBLE}");
+        let country = scope.country.as_ref().map(|c| c.as_str());
+        let rows = self.query(
+            operation,
+            &sql,
+            &[
+                Value::Text(&scope.organisation_id),
+                Value::OptText(country),
+                Value::Bool(scope.secretariat),
+                Value::Text(id),
+            ],
+        )?;
+        let Some(row) = rows.into_iter().next() else {
+            return Ok(None);
+        };
+        let (_, mut incident) = incident_from(row)?;
+        incident.substance_keys = self.substance_keys(&incident.id)?;
+        Ok(Some(incident))
+    }
+
+    /// The incident of the caller's organisation with this reference, if any.
+    pub fn incident_by_reference(
+        &mut self,
+        reference: &str,
+    ) -> Result<Option<IncidentRow>, StoreError> {
+        let operation = "find an incident by reference (incidents)";
+        let scope = self.caller_scope(operation)?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents i WHERE i.owner_organisation = $1 AND i.reference = $2"
+        );
+        let rows = self.query(
+            operation,
+            &sql,
+            &[Value::Text(&scope.organisation_id), Value::Text(reference)],
+        )?;
+        match rows.into_iter().next() {
+            Some(row) => Ok(Some(incident_from(row)?.1)),
+            None => Ok(None),
+        }
+    }
+
+    fn substance_keys(&mut self, id: &str) -> Result<Vec<String>, StoreError> {
+        self.query(
+            "read an incident's substances (incident_substances)",
+            "SELECT key FROM incident_substances WHERE incident_id = $1 ORDER BY key",
+            &[Value::Text(id)],
+        )?
+        .into_iter()
+        .map(|mut r| r.text(0))
+        .collect()
+    }
+
+    /// The incidents the caller may read that match `filter`, newest first: at most `limit`,
+    /// starting below sequence number `before` (the page cursor). Returns them with their
+    /// sequence numbers.
+    pub fn search_incidents(
+        &mut self,
+        filter: &IncidentFilter,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
+        let operation = "search incidents (incidents)";
+        let scope = self.caller_scope(operation)?;
+        let country = scope.country.as_ref().map(|c| c.as_str().to_string());
+        let mut texts: Vec<String> = Vec::new();
+        let mut conditions = vec![VISIBLE.to_string()];
+        // Parameters from $4 on, in the order pushed.
+        let next = |texts: &mut Vec<String>, value: String| {
+            texts.push(value);
+            format!("${}", texts.len() + 3)
+        };
+        if !filter.substance_keys.is_empty() {
+            let mut any = Vec::new();
+            for key in &filter.substance_keys {
+                any.push(next(&mut texts, key.clone()));
+            }
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM incident_substances s WHERE s.incident_id = i.id AND s.key IN ({}))",
+                any.join(", ")
+            ));
+        }
+        if let Some(c) = &filter.country {
+            let p = next(&mut texts, c.as_str().to_string());
+            conditions.push(format!("i.country = {p}"));
+        }
+        if let Some(k) = &filter.kind {
+            let p = next(&mut texts, k.clone());
+            conditions.push(format!("i.type = {p}"));
+        }
+        if let Some(d) = &filter.from {
+            let p = next(&mut texts, d.clone());
+            conditions.push(format!("i.date >= {p}"));
+        }
+        if let Some(d) = &filter.to {
+            let p = next(&mut texts, d.clone());
+            conditions.push(format!("i.date <= {p}"));
+        }
+        if let Some(t) = &filter.text {
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let p = next(&mut texts, format!("%{escaped}%"));
+            conditions.push(format!("i.search_text LIKE {p} ESCAPE '\\'"));
+        }
+        if let Some(o) = &filter.owner_organisation {
+            let p = next(&mut texts, o.clone());
+            conditions.push(format!("i.owner_organisation = {p}"));
+        }
+        let mut ints = Vec::new();
+        if let Some(b) = before {
+            ints.push(b);
+            conditions.push(format!("i.seq < ${}", texts.len() + 3 + ints.len()));
+        }
+        if let Some(a) = filter.after_seq {
+            ints.push(a);
+            conditions.push(format!("i.seq > ${}", texts.len() + 3 + ints.len()));
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents i WHERE {} ORDER BY i.seq DESC LIMIT {}",
+            conditions.join(" AND "),
+            limit.min(10_000)
+        );
+        let mut params = vec![
+            Value::Text(&scope.organisation_id),
+            Value::OptText(country.as_deref()),
+            Value::Bool(scope.secretariat),
+        ];
+        params.extend(texts.iter().map(|t| Value::Text(t)));
+        params.extend(ints.iter().map(|i| Value::Int(*i)));
+        let rows = self.query(operation, &sql, &params)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (seq, mut incident) = incident_from(row)?;
+            incident.substance_keys = self.substance_keys(&incident.id)?;
+            out.push((seq, incident));
+        }
+        Ok(out)
+    }
+
+    /// Every incident's id and body, in creation order, whoever owns it: for the platform's
+    /// own checks (`audit verify`), never for a caller.
+    pub fn incident_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+        self.query(
+            "read every incident (incidents)",
+            "SELECT id, body FROM incidents ORDER BY seq",
+            &[],
+        )?
+        .into_iter()
+        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
+        .collect()
+    }
+
+    /// The ids of incidents this transaction can see **without the application's filter**:
+    /// only row-level security (PostgreSQL) stands between it and every row. For the test that
+    /// shows the second wall holds; never used to answer a caller.
+    #[doc(hidden)]
+    pub fn incident_ids_without_filter(&mut self) -> Result<Vec<String>, StoreError> {
+        self.query(
+            "read incidents without the application's filter (incidents)",
+            "SELECT id FROM incidents ORDER BY seq",
+            &[],
+        )?
+        .into_iter()
+        .map(|mut r| r.text(0))
+        .collect()
+    }
+
+    /// Stores an attachment's content (once per content hash) and its record.
+    pub fn insert_attachment(
+        &mut self,
+        row: &AttachmentRow,
+        content: &[u8],
+    ) -> Result<(), StoreError> {
+        let operation = "insert an attachment (attachments)";
+        self.require_writable(operation)?;
+        self.execute(
+            operation,
+            "INSERT INTO attachment_blobs (sha256, content) VALUES ($1, $2)
+             ON CONFLICT (sha256) DO NOTHING",
+            &[Value::Text(&row.sha256), Value::Bytes(content)],
+        )?;
+        self.execute(
+            operation,
+            "INSERT INTO attachments (id, incident_id, sha256, media_type, size, filename, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                Value::Text(&row.id),
+                Value::Text(&row.incident_id),
+                Value::Text(&row.sha256),
+                Value::Text(&row.media_type),
+                Value::Int(row.size),
+                Value::OptText(row.filename.as_deref()),
+                Value::Text(&row.body),
+                Value::Int(row.created_at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The attachments of an incident (the caller has read the incident first).
+    pub fn attachments_of(&mut self, incident_id: &str) -> Result<Vec<AttachmentRow>, StoreError> {
+        self.query(
+            "read attachments (attachments)",
+            "SELECT id, incident_id, sha256, media_type, size, filename, body, created_at
+             FROM attachments WHERE incident_id = $1 ORDER BY created_at, id",
+            &[Value::Text(incident_id)],
+        )?
+        .into_iter()
+        .map(attachment_from)
+        .collect()
+    }
+
+    /// An attachment of an incident with the same content hash, if one was stored.
+    pub fn attachment_by_hash(
+        &mut self,
+        incident_id: &str,
+        sha256: &str,
+    ) -> Result<Option<AttachmentRow>, StoreError> {
+        self.query(
+            "read an attachment (attachments)",
+            "SELECT id, incident_id, sha256, media_type, size, filename, body, created_at
+             FROM attachments WHERE incident_id = $1 AND sha256 = $2",
+            &[Value::Text(incident_id), Value::Text(sha256)],
+        )?
+        .into_iter()
+        .next()
+        .map(attachment_from)
+        .transpose()
+    }
+
+    /// An attachment's content by hash.
+    pub fn attachment_content(&mut self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.query(
+            "read an attachment's content (attachment_blobs)",
+            "SELECT content FROM attachment_blobs WHERE sha256 = $1",
+            &[Value::Text(sha256)],
+        )?
+        .into_iter()
+        .next()
+        .map(|mut r| r.bytes(0))
+        .transpose()
+    }
+
+    /// Every attachment's id and record, whoever owns it (`audit verify`).
+    pub fn attachment_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+        self.query(
+            "read every attachment (attachments)",
+            "SELECT id, body FROM attachments ORDER BY created_at, id",
+            &[],
+        )?
+        .into_iter()
+        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
+        .collect()
+    }
+}
+
+fn incident_from(mut r: crate::sql::Row) -> Result<(i64, IncidentRow), StoreError> {
+    let seq = r.int(0)?;
+    let id = r.text(1)?;
+    let owner_organisation = r.text(2)?;
+    let owner_country: Option<CountryCode> = match r.opt_text(3)? {
+        Some(c) => Some(CountryCode::parse(&c).map_err(|_| corrupt_word(&r, "country code", &c))?),
+        None => None,
+    };
+    let distribution: Distribution = r.parsed(4, "distribution")?;
+    let share_with = r
+        .text(5)?
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| CountryCode::parse(c).map_err(|_| corrupt_word(&r, "country code", c)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tlp: Tlp = r.parsed(6, "TLP")?;
+    let personal_data_distribution: Distribution = r.parsed(7, "distribution")?;
+    let kind = r.text(8)?;
+    let date = r.text(9)?;
+    let country_text = r.text(10)?;
+    let country = CountryCode::parse(&country_text)
+        .map_err(|_| corrupt_word(&r, "country code", &country_text))?;
+    Ok((
+        seq,
+        IncidentRow {
+            id,
+            sharing: Sharing {
+                owner_organisation,
+                owner_country,
+                distribution,
+                share_with,
+                tlp,
+                personal_data_distribution,
+            },
+            kind,
+            date,
+            country,
+            reference: r.opt_text(11)?,
+            search_text: r.text(12)?,
+            substance_keys: Vec::new(),
+            body: r.text(13)?,
+            created_at: r.int(14)?,
+            updated_at: r.int(15)?,
+        },
+    ))
+}
+
+fn corrupt_word(r: &crate::sql::Row, what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt {
+        backend: r.backend,
+        operation: r.operation,
+        detail: format!(
+            "`{}` is not a valid {what}",
+            interdict_core::text::clip(value, 40)
+        ),
+    }
+}
+
+fn attachment_from(mut r: crate::sql::Row) -> Result<AttachmentRow, StoreError> {
+    Ok(AttachmentRow {
+        id: r.text(0)?,
+        incident_id: r.text(1)?,
+        sha256: r.text(2)?,
+        media_type: r.text(3)?,
+        size: r.int(4)?,
+        filename: r.opt_text(5)?,
+        body: r.text(6)?,
+        created_at: r.int(7)?,
+    })
+}
