@@ -14,11 +14,13 @@ use serde::Serialize;
 use crate::checks::alr::{self, AlrPlan, AlrTable};
 use crate::checks::parties::{self, PartyHit, PartyOut};
 use crate::checks::pen::PenRegister;
-use crate::checks::substances::{self, Found, MatchedOn};
+use crate::checks::substances::{self, Found};
 use crate::checks::{analogues, cas, hs, round3, route, tableting, vague};
+use crate::code::FlagCode;
 use crate::context::Context;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode};
+use crate::evidence::MatchedOn;
+use crate::flag::Flag;
 use crate::ledger::AlrLedger;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use interdict_core::Date;
 
+use crate::code::FlagCode;
 use crate::declaration::is_port_code;
-use crate::flag::FlagCode;
 
 /// A context file that does not read, with the line and reason.
 #[derive(Debug, thiserror::Error)]

@@ -6,31 +6,15 @@ use std::collections::HashMap;
 
 use interdict_core::Date;
 use interdict_registry::{Cas, Category, Registry};
-use serde::Serialize;
 
 use crate::checks::round3;
 use crate::checks::substances::Found;
+use crate::code::FlagCode;
 use crate::context::{substance_key, AlrRow};
 use crate::declaration::{Declaration, Unit};
-use crate::flag::{Flag, FlagCode, Severity};
+use crate::evidence::AlrExceeded;
+use crate::flag::{Flag, Severity};
 use crate::ledger::AlrLedger;
-
-/// Evidence of ALR_EXCEEDED.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AlrExceeded {
-    pub importer_country: String,
-    /// The registry id (or the CAS number, for a substance the registry does not know).
-    pub substance_id: String,
-    /// The CAS number the requirement was given under.
-    pub cas: Cas,
-    pub year: i32,
-    pub alr_kg: f64,
-    pub earlier_imports_kg: f64,
-    pub this_declaration_kg: f64,
-    pub total_kg: f64,
-    /// Empty, or says that litres were counted as kilograms.
-    pub note: &'static str,
-}
 
 /// An ALR comparison waiting for the running totals.
 #[derive(Clone, Debug)]
