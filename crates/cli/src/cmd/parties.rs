@@ -5,42 +5,21 @@ use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 use interdict_watchlist::{compare, Index, NameForm, PartyMatch, Query, Schema, DEFAULT_THRESHOLD};
-use serde::Serialize;
 use serde_json::json;
+
+use interdict_types::{PartyMatchWire, PartyQueryWire, PartyResultWire};
 
 use crate::cli::{CompareNamesArgs, MatchPartyArgs};
 use crate::exit;
 use crate::output::{round3, write_ordered, Context, Table};
 
-#[derive(Serialize)]
-struct MatchJson<'a> {
-    list: &'a str,
-    entity_id: &'a str,
-    name: &'a str,
-    matched_name: &'a str,
-    score: f64,
-    programs: &'a [String],
-    countries: &'a [String],
-    explanation: &'a str,
-}
-
-pub fn matches_json<'a>(matches: &'a [PartyMatch<'a>]) -> Vec<serde_json::Value> {
-    matches
-        .iter()
-        .map(|m| {
-            serde_json::to_value(MatchJson {
-                list: m.list,
-                entity_id: &m.entity.id,
-                name: m.entity.names.first().map(String::as_str).unwrap_or(""),
-                matched_name: m.matched_name,
-                score: round3(m.score),
-                programs: &m.entity.programs,
-                countries: &m.entity.countries,
-                explanation: &m.explanation,
-            })
-            .unwrap_or_default()
-        })
-        .collect()
+/// One `match-party` answer as JSON: the query and its matches, best first.
+fn result_json(name: &str, country: Option<&str>, hits: &[PartyMatch<'_>]) -> String {
+    serde_json::to_string(&PartyResultWire {
+        query: PartyQueryWire { name, country },
+        matches: PartyMatchWire::from_matches(hits),
+    })
+    .unwrap_or_default()
 }
 
 /// One row of `--input`: a name and an optional country, or why the row could not be read.
@@ -101,11 +80,7 @@ pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
     );
     let mut out = io::stdout().lock();
     if ctx.json {
-        writeln!(
-            out,
-            "{}",
-            json!({"query": {"name": name, "country": country}, "matches": matches_json(&hits)})
-        )?;
+        writeln!(out, "{}", result_json(name, country.as_deref(), &hits))?;
     } else if hits.is_empty() {
         writeln!(
             out,
@@ -205,7 +180,7 @@ fn match_file(
     let bar = ctx.progress(rows.len() as u64, "screening");
     let mut out = BufWriter::new(io::stdout().lock());
     write_ordered(&mut out, &rows, |row, buf| {
-        let v = match row {
+        match row {
             Row::Query { name, country } => {
                 let hits = index.search(
                     &Query {
@@ -216,13 +191,14 @@ fn match_file(
                     threshold,
                     limit,
                 );
-                json!({"query": {"name": name, "country": country}, "matches": matches_json(&hits)})
+                buf.extend_from_slice(result_json(name, country.as_deref(), &hits).as_bytes());
             }
             Row::Bad { line, message } => {
-                json!({"line": line, "error": {"code": "invalid_record", "message": message}})
+                let v =
+                    json!({"line": line, "error": {"code": "invalid_record", "message": message}});
+                let _ = serde_json::to_writer(&mut *buf, &v);
             }
-        };
-        let _ = serde_json::to_writer(&mut *buf, &v);
+        }
         buf.push(b'\n');
         bar.inc(1);
     })?;

@@ -16,7 +16,8 @@ use crate::flag::{Flag, Severity};
 /// Written as `{"list", "entity_id", "name", "matched_name", "score", "programs",
 /// "countries"?, "explanation"?}`. `countries` is written only when set: screening results
 /// leave it out (the declaration contract has no countries there), while `match-party`'s
-/// output has it, so [`PartyHit::with_countries`] gives that shape. `explanation` is left out
+/// output has it, so [`PartyHit::with_countries`] gives that shape (`interdict_types::PartyMatchWire`
+/// is a hit in that shape: the fields are declared here only). `explanation` is left out
 /// when empty (the watchlist index always explains a match, so in practice it is present).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartyHit {
