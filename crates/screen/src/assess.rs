@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use interdict_core::Date;
+use interdict_core::{CountryCode, Date};
 use interdict_registry::{Cas, Identification, Identifier, Registry};
 use interdict_structure::RegistryStructureError;
 use interdict_watchlist::{Index, Query, Schema};
@@ -89,7 +89,7 @@ pub struct Assessment {
 pub struct Prepared {
     assessment: Assessment,
     date: Date,
-    importer_country: String,
+    importer_country: CountryCode,
     alr: AlrPlan,
 }
 
@@ -337,7 +337,7 @@ impl<'a> Screener<'a> {
         Prepared {
             assessment,
             date: d.date,
-            importer_country: d.importer_country.clone(),
+            importer_country: d.importer_country,
             alr,
         }
     }
@@ -348,13 +348,12 @@ impl<'a> Screener<'a> {
         // A declaration recorded by an earlier run is already in the totals.
         let recorded = ledger.is_recorded(&id);
         for check in &p.alr.checks {
-            if let Some(flag) = alr::exceeded(check, &p.importer_country, p.date, ledger, recorded)
-            {
+            if let Some(flag) = alr::exceeded(check, p.importer_country, p.date, ledger, recorded) {
                 p.assessment.flags.push(flag);
             }
         }
         for (key, kg) in &p.alr.imports {
-            ledger.add(&id, &p.importer_country, key, p.date, *kg);
+            ledger.add(&id, p.importer_country.as_str(), key, p.date, *kg);
         }
         self.score(&mut p.assessment);
         p.assessment

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use interdict_core::Date;
+use interdict_core::{CountryCode, Date};
 use interdict_registry::Cas;
 use serde::Serialize;
 
@@ -230,7 +230,7 @@ pub struct WatchlistParty {
 /// Evidence of ALR_EXCEEDED.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AlrExceeded {
-    pub importer_country: String,
+    pub importer_country: CountryCode,
     /// The registry id (or the CAS number, for a substance the registry does not know).
     pub substance_id: String,
     /// The CAS number the requirement was given under.
@@ -291,8 +291,8 @@ pub enum NoPen {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeclaredExport {
     pub date: Date,
-    pub exporter_country: String,
-    pub importer_country: String,
+    pub exporter_country: CountryCode,
+    pub importer_country: CountryCode,
     pub substance_id: String,
     pub cas: Option<Cas>,
     pub quantity_kg: Option<f64>,
@@ -303,7 +303,7 @@ pub struct DeclaredExport {
 pub struct RouteRisk {
     /// The rules the route breaks, in the order of the route-risk file.
     pub rules: Vec<RouteRule>,
-    pub transit_countries: Vec<String>,
+    pub transit_countries: Vec<CountryCode>,
     pub port_of_loading: Option<String>,
     pub port_of_discharge: Option<String>,
 }

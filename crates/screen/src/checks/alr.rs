@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use interdict_core::Date;
+use interdict_core::{CountryCode, Date};
 use interdict_registry::{Cas, Category, Registry};
 
 use crate::checks::round3;
@@ -38,7 +38,7 @@ pub(crate) struct AlrPlan {
 /// The requirements by (country, substance key, year).
 #[derive(Debug, Default)]
 pub(crate) struct AlrTable {
-    by_key: HashMap<(String, String, i32), (f64, Cas)>,
+    by_key: HashMap<(CountryCode, String, i32), (f64, Cas)>,
 }
 
 impl AlrTable {
@@ -48,11 +48,7 @@ impl AlrTable {
         let mut by_key = HashMap::new();
         for row in rows {
             by_key.insert(
-                (
-                    row.country.clone(),
-                    substance_key(registry, row.cas),
-                    row.year,
-                ),
+                (row.country, substance_key(registry, row.cas), row.year),
                 (row.quantity_kg, row.cas),
             );
         }
@@ -73,9 +69,9 @@ impl AlrTable {
             }
             let key = s.id.clone();
             plan.imports.push((key.clone(), kg));
-            let requirement =
-                self.by_key
-                    .get(&(d.importer_country.clone(), key.clone(), d.date.year));
+            let requirement = self
+                .by_key
+                .get(&(d.importer_country, key.clone(), d.date.year));
             if let Some(&(requirement_kg, cas)) = requirement {
                 plan.checks.push(AlrCheck {
                     substance_key: key,
@@ -95,12 +91,17 @@ impl AlrTable {
 /// `recorded`: an earlier run recorded this declaration, so it is already in the totals.
 pub(crate) fn exceeded(
     check: &AlrCheck,
-    importer_country: &str,
+    importer_country: CountryCode,
     date: Date,
     ledger: &AlrLedger,
     recorded: bool,
 ) -> Option<Flag> {
-    let prior = ledger.prior(importer_country, &check.substance_key, date.year, date);
+    let prior = ledger.prior(
+        importer_country.as_str(),
+        &check.substance_key,
+        date.year,
+        date,
+    );
     let (earlier, total) = if recorded {
         (prior - check.this_kg, prior)
     } else {
@@ -118,7 +119,7 @@ pub(crate) fn exceeded(
             check.this_kg, check.substance_name, importer_country, date.year, total, check.requirement_kg
         ),
         AlrExceeded {
-            importer_country: importer_country.to_string(),
+            importer_country,
             substance_id: check.substance_key.clone(),
             cas: check.cas,
             year: date.year,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use interdict_core::CountryCode;
 use interdict_registry::{Registry, Substance};
 
 use crate::checks::substances::Found;
@@ -17,12 +18,12 @@ use crate::flag::{Flag, Severity};
 #[derive(Debug, Default)]
 pub(crate) struct PenRegister {
     by_reference: HashMap<String, Pen>,
-    table_ii_countries: Vec<String>,
+    table_ii_countries: Vec<CountryCode>,
 }
 
 impl PenRegister {
     /// A later PEN with the same reference replaces an earlier one.
-    pub fn new(pens: &[Pen], table_ii_countries: &[String]) -> PenRegister {
+    pub fn new(pens: &[Pen], table_ii_countries: &[CountryCode]) -> PenRegister {
         PenRegister {
             by_reference: pens
                 .iter()
@@ -101,8 +102,8 @@ impl PenRegister {
             pen: Box::new(pen.clone()),
             declared: DeclaredExport {
                 date: d.date,
-                exporter_country: d.exporter_country.clone(),
-                importer_country: d.importer_country.clone(),
+                exporter_country: d.exporter_country,
+                importer_country: d.importer_country,
                 substance_id: s.id.clone(),
                 cas: s.cas,
                 quantity_kg: kg,

@@ -20,7 +20,7 @@ pub(crate) fn check(
         .iter()
         .filter(|rule| rule.class == "*" || goods_classes.contains(&rule.class))
         .filter(|rule| match rule.kind {
-            RouteKind::Country => d.transit_countries.contains(&rule.code),
+            RouteKind::Country => d.transit_countries.iter().any(|c| c.as_str() == rule.code),
             RouteKind::Port => [&d.port_of_loading, &d.port_of_discharge]
                 .iter()
                 .any(|p| p.as_deref() == Some(rule.code.as_str())),
