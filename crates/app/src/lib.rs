@@ -7,11 +7,14 @@
 //! no files and speaks no HTTP: a shell hands it text, records or bytes.
 
 pub mod alerts;
+pub mod classify;
 pub mod demo;
+pub mod detect;
 mod engines;
 mod error;
 pub mod identity;
 pub mod lists;
+pub mod parties;
 pub mod screening;
 pub mod substances;
 

@@ -37,6 +37,18 @@ pub struct PartyResultWire<'a> {
     pub matches: Vec<PartyMatchWire>,
 }
 
+/// One `compare-names` answer: the two names, the score, whether it reaches the matching
+/// threshold, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NameComparisonWire<'a> {
+    pub name1: &'a str,
+    pub name2: &'a str,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    pub explanation: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +81,21 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&wire).unwrap(),
             r#"{"query":{"name":"amarvel","country":null},"matches":[{"list":"coalition","entity_id":"W-1","name":"Hubei Amarvel Biotech Co., Ltd.","matched_name":"Amarvel","score":0.934,"programs":["ILLICIT-DRUGS-EO14059"],"countries":["CN"],"explanation":"matched: amarvel"}]}"#
+        );
+    }
+
+    #[test]
+    fn a_comparison_is_written_as_before() {
+        let wire = NameComparisonWire {
+            name1: "Bill Smith",
+            name2: "William Smith",
+            score: 0.9,
+            is_match: true,
+            explanation: "matched: bill=william".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&wire).unwrap(),
+            r#"{"name1":"Bill Smith","name2":"William Smith","score":0.9,"match":true,"explanation":"matched: bill=william"}"#
         );
     }
 }
