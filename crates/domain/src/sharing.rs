@@ -170,7 +170,7 @@ impl SharingRequest {
         }
         Ok(Sharing {
             owner_organisation: owner.id.clone(),
-            owner_country: owner.country.clone(),
+            owner_country: owner.country,
             distribution,
             share_with,
             tlp: self.tlp.unwrap_or(DEFAULT_TLP),
@@ -196,7 +196,7 @@ impl Scope {
     pub fn of_organisation(org: &Organisation) -> Scope {
         Scope {
             organisation_id: org.id.clone(),
-            country: org.country.clone(),
+            country: org.country,
             secretariat: org.kind == OrgKind::Secretariat,
         }
     }
@@ -315,7 +315,7 @@ pub fn visibility(sharing: &Sharing, members: &[Organisation]) -> Visibility {
             organisations.push(org.id.clone());
             if let Some(c) = &org.country {
                 if !countries.contains(c) {
-                    countries.push(c.clone());
+                    countries.push(*c);
                 }
             }
         }
@@ -440,7 +440,10 @@ mod tests {
             may_read(&actor(o, Role::Viewer), &sharing).allowed
         };
         for (d, expect) in [
-            (Distribution::Organisation, [true, false, false, false, false]),
+            (
+                Distribution::Organisation,
+                [true, false, false, false, false],
+            ),
             (Distribution::Country, [true, true, false, false, false]),
             (Distribution::Countries, [true, true, true, false, true]),
             (Distribution::Coalition, [true, true, true, true, true]),

@@ -308,10 +308,9 @@ impl DeclarationReader<InMemory> {
                     .is_ok()
                 {
                     let mut header = csv::StringRecord::new();
-                    match reader.read_record(&mut header) {
-                        Ok(_) => return DeclarationReader::over_csv(reader, Ok(&header)),
-                        // An unreadable header is reported by a fresh reader, word for word.
-                        Err(_) => {}
+                    // An unreadable header is reported by a fresh reader, word for word.
+                    if reader.read_record(&mut header).is_ok() {
+                        return DeclarationReader::over_csv(reader, Ok(&header));
                     }
                 }
             }
