@@ -8,8 +8,8 @@
 //! applied in input order ([`Screener::finish`]), so results never depend on thread scheduling.
 //! No storage, HTTP or terminal code here.
 //!
-//! Modules are private; what callers use is re-exported here, the evidence types of the flags
-//! under [`evidence`].
+//! Modules are private but [`evidence`], the typed evidence of the flags; what callers use is
+//! re-exported here.
 
 mod assess;
 mod checks;
