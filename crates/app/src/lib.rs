@@ -8,12 +8,15 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod classify;
 pub mod demo;
+pub mod detect;
 mod engines;
 mod error;
 pub mod identity;
 pub mod incidents;
 pub mod lists;
+pub mod parties;
 pub mod screening;
 pub mod substances;
 

@@ -242,7 +242,7 @@ pub struct MatchPartyArgs {
     #[arg(long)]
     pub threshold: Option<f32>,
     /// At most this many matches per query.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = interdict_app::parties::DEFAULT_LIMIT)]
     pub limit: usize,
 }
 

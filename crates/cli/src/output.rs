@@ -191,11 +191,6 @@ impl Table {
     }
 }
 
-/// Rounds a score for output so that JSON stays readable and stable.
-pub fn round3(x: f32) -> f64 {
-    (f64::from(x) * 1000.0).round() / 1000.0
-}
-
 /// The current time as RFC 3339 UTC (`2026-11-28T14:05:09Z`), for import records.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()

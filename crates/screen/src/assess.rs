@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use interdict_core::Date;
+use interdict_core::{CountryCode, Date};
 use interdict_registry::{Cas, Identification, Identifier, Registry};
 use interdict_structure::RegistryStructureError;
 use interdict_watchlist::{Index, Query, Schema};
@@ -14,11 +14,13 @@ use serde::Serialize;
 use crate::checks::alr::{self, AlrPlan, AlrTable};
 use crate::checks::parties::{self, PartyHit, PartyOut};
 use crate::checks::pen::PenRegister;
-use crate::checks::substances::{self, Found, MatchedOn};
+use crate::checks::substances::{self, Found};
 use crate::checks::{analogues, cas, hs, round3, route, tableting, vague};
+use crate::code::FlagCode;
 use crate::context::Context;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode};
+use crate::evidence::MatchedOn;
+use crate::flag::Flag;
 use crate::ledger::AlrLedger;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -87,7 +89,7 @@ pub struct Assessment {
 pub struct Prepared {
     assessment: Assessment,
     date: Date,
-    importer_country: String,
+    importer_country: CountryCode,
     alr: AlrPlan,
 }
 
@@ -335,7 +337,7 @@ impl<'a> Screener<'a> {
         Prepared {
             assessment,
             date: d.date,
-            importer_country: d.importer_country.clone(),
+            importer_country: d.importer_country,
             alr,
         }
     }
@@ -346,13 +348,12 @@ impl<'a> Screener<'a> {
         // A declaration recorded by an earlier run is already in the totals.
         let recorded = ledger.is_recorded(&id);
         for check in &p.alr.checks {
-            if let Some(flag) = alr::exceeded(check, &p.importer_country, p.date, ledger, recorded)
-            {
+            if let Some(flag) = alr::exceeded(check, p.importer_country, p.date, ledger, recorded) {
                 p.assessment.flags.push(flag);
             }
         }
         for (key, kg) in &p.alr.imports {
-            ledger.add(&id, &p.importer_country, key, p.date, *kg);
+            ledger.add(&id, p.importer_country.as_str(), key, p.date, *kg);
         }
         self.score(&mut p.assessment);
         p.assessment

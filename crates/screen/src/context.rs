@@ -4,14 +4,12 @@
 
 use std::collections::HashMap;
 
-use interdict_core::is_iso2;
+use interdict_core::{is_iso2, CountryCode, Date};
 use interdict_registry::{Cas, Registry};
 use serde::{Deserialize, Serialize};
 
-use interdict_core::Date;
-
+use crate::code::FlagCode;
 use crate::declaration::is_port_code;
-use crate::flag::FlagCode;
 
 /// A context file that does not read, with the line and reason.
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +105,7 @@ pub fn substance_key(registry: &Registry, cas: Cas) -> String {
 /// number as a hyphenated string), which is also what deserialises.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlrRow {
-    pub country: String,
+    pub country: CountryCode,
     pub cas: Cas,
     pub year: i32,
     pub quantity_kg: f64,
@@ -118,13 +116,12 @@ pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
     let mut out = Vec::new();
     for r in rows(file, text, &["country", "cas", "year", "quantity_kg"])? {
         let bad = |reason: String| r.error(file, reason);
-        let country = r.get("country").to_ascii_uppercase();
-        if !is_iso2(&country) {
-            return Err(bad(format!(
+        let country = CountryCode::parse(r.get("country")).map_err(|_| {
+            bad(format!(
                 "field country: `{}` is not an ISO alpha-2 code",
                 r.get("country")
-            )));
-        }
+            ))
+        })?;
         let cas = Cas::parse(r.get("cas")).map_err(|e| bad(format!("field cas: {e}")))?;
         let year: i32 = r
             .get("year")
@@ -167,8 +164,8 @@ pub enum PenStatus {
 pub struct Pen {
     pub reference: String,
     pub date: Date,
-    pub exporter_country: String,
-    pub importer_country: String,
+    pub exporter_country: CountryCode,
+    pub importer_country: CountryCode,
     pub exporter_name: String,
     pub importer_name: String,
     pub cas: Cas,
@@ -204,15 +201,12 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
             v => Some(Date::parse(v).map_err(|e| bad(format!("field valid_until: {e}")))?),
         };
         let country = |k: &str| {
-            let c = r.get(k).to_ascii_uppercase();
-            if is_iso2(&c) {
-                Ok(c)
-            } else {
-                Err(bad(format!(
+            CountryCode::parse(r.get(k)).map_err(|_| {
+                bad(format!(
                     "field {k}: `{}` is not an ISO alpha-2 code",
                     r.get(k)
-                )))
-            }
+                ))
+            })
         };
         let exporter_country = country("exporter_country")?;
         let importer_country = country("importer_country")?;
@@ -385,7 +379,7 @@ pub struct Context {
     pub route_risk: Vec<RouteRule>,
     pub weights: Weights,
     /// Importing countries that require a PEN for Table II exports too.
-    pub pen_table_ii_countries: Vec<String>,
+    pub pen_table_ii_countries: Vec<CountryCode>,
 }
 
 #[cfg(test)]
@@ -418,6 +412,34 @@ mod tests {
         w.parse_overrides("w.csv", "code,weight\nroute_risk,5\n")
             .unwrap();
         assert_eq!(w.get(FlagCode::RouteRisk), 5.0);
+    }
+
+    #[test]
+    fn bad_countries_are_refused_with_the_messages_of_before() {
+        let e = parse_alr(
+            "alr.csv",
+            "country,cas,year,quantity_kg\nzz,103-79-7,2025,1\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "alr.csv, line 2: field country: `zz` is not an ISO alpha-2 code"
+        );
+        let e = parse_pens(
+            "pens.csv",
+            &format!("{PEN_HEADER}PEN-1,2025-01-02,CN,M€,A,B,39742-60-4,500,pending,\n"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pens.csv, line 2: field importer_country: `M€` is not an ISO alpha-2 code"
+        );
+        let rows = parse_alr(
+            "alr.csv",
+            "country,cas,year,quantity_kg\n mx ,103-79-7,2025,1\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].country.as_str(), "MX");
     }
 
     #[test]
@@ -483,6 +505,12 @@ mod tests {
         // A corrupt stored value is an error, not silently dropped.
         assert!(serde_json::from_str::<Pen>(&pen.replace("39742-60-4", "39742-60-5")).is_err());
         assert!(serde_json::from_str::<AlrRow>(&alr.replace("103-79-7", "nonsense")).is_err());
+        // Countries are typed too: a stored code reads as it was written, a bad one is refused.
+        assert_eq!(
+            (row.country.as_str(), p.exporter_country.as_str()),
+            ("MX", "CN")
+        );
+        assert!(serde_json::from_str::<AlrRow>(&alr.replace("\"MX\"", "\"XX\"")).is_err());
     }
 
     #[test]

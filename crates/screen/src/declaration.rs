@@ -4,9 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::io::BufRead;
 
-use interdict_core::is_iso2;
-
-use interdict_core::Date;
+use interdict_core::{is_iso2, CountryCode, Date};
 
 /// Units a quantity may be declared in: the value type every crate shares.
 pub use interdict_core::Unit;
@@ -19,10 +17,10 @@ pub struct Declaration {
     pub line: u64,
     pub date: Date,
     pub exporter_name: String,
-    pub exporter_country: String,
+    pub exporter_country: CountryCode,
     pub exporter_address: Option<String>,
     pub importer_name: String,
-    pub importer_country: String,
+    pub importer_country: CountryCode,
     pub importer_address: Option<String>,
     pub consignee_name: Option<String>,
     pub notify_party: Option<String>,
@@ -33,7 +31,7 @@ pub struct Declaration {
     pub cas_number: Option<String>,
     pub quantity: Option<f64>,
     pub unit: Unit,
-    pub transit_countries: Vec<String>,
+    pub transit_countries: Vec<CountryCode>,
     pub port_of_loading: Option<String>,
     pub port_of_discharge: Option<String>,
     pub pen_reference: Option<String>,
@@ -121,15 +119,12 @@ pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> 
             .map(str::to_string)
             .ok_or_else(|| err(format!("line {line}: required field `{name}` is missing")))
     };
-    let country = |name: &str, v: &str| -> Result<String, RecordError> {
-        let up = v.trim().to_ascii_uppercase();
-        if is_iso2(&up) {
-            Ok(up)
-        } else {
-            Err(err(format!(
+    let country = |name: &str, v: &str| -> Result<CountryCode, RecordError> {
+        CountryCode::parse(v).map_err(|_| {
+            err(format!(
                 "line {line}, field {name}: `{v}` is not an ISO 3166-1 alpha-2 country code"
-            )))
-        }
+            ))
+        })
     };
     let locode = |name: &str| -> Result<Option<String>, RecordError> {
         match get(raw, name) {

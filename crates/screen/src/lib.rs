@@ -8,19 +8,21 @@
 //! applied in input order ([`Screener::finish`]), so results never depend on thread scheduling.
 //! No storage, HTTP or terminal code here.
 //!
-//! Modules are private; what callers use is re-exported here, the evidence types of the flags
-//! under [`evidence`].
+//! Modules are private but [`evidence`], the typed evidence of the flags; what callers use is
+//! re-exported here.
 
 mod assess;
 mod checks;
+mod code;
 mod context;
 mod declaration;
+pub mod evidence;
 mod flag;
 mod ledger;
 
 pub use assess::{Assessment, Level, Prepared, Risk, ScreenWarning, Screener, SubstanceOut};
-pub use checks::parties::{PartyHit, PartyOut, PartyRole};
-pub use checks::substances::MatchedOn;
+pub use checks::parties::{PartyHit, PartyOut};
+pub use code::{FlagCode, UnknownFlagCode, FLAG_CODES};
 pub use context::{
     parse_alr, parse_pens, parse_route_risk, substance_key, AlrRow, Context, ContextError, Pen,
     PenStatus, RouteKind, RouteRule, Weights,
@@ -28,20 +30,7 @@ pub use context::{
 pub use declaration::{
     Declaration, DeclarationReader, InputFormat, Item, RecordError, Unit, FIELDS, ID_CHECK_LIMIT,
 };
-pub use flag::{Evidence, Flag, FlagCode, Severity, UnknownFlagCode, FLAG_CODES};
+pub use evidence::{Evidence, MatchedOn, PartyRole};
+pub use flag::{Flag, Severity};
 pub use interdict_core::Date;
 pub use ledger::{AlrLedger, LedgerEntry, RecordedImports};
-
-/// The typed evidence of each flag ([`Evidence`]'s variants), written as the contract's JSON.
-pub mod evidence {
-    pub use crate::checks::alr::AlrExceeded;
-    pub use crate::checks::analogues::{ClassAnalog, DesignerPrecursor, Method};
-    pub use crate::checks::cas::{CasInvalid, CasNameConflict};
-    pub use crate::checks::hs::{HsMismatch, NationalCode};
-    pub use crate::checks::parties::WatchlistParty;
-    pub use crate::checks::pen::{DeclaredExport, NoPen, PenProblem};
-    pub use crate::checks::route::RouteRisk;
-    pub use crate::checks::substances::ControlledSubstance;
-    pub use crate::checks::tableting::TabletingMachine;
-    pub use crate::checks::vague::VagueDescription;
-}

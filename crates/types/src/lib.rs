@@ -17,7 +17,7 @@ pub use alerts::AlertWire;
 pub use detect::PointWire;
 pub use error::{ErrorBody, ErrorRecord};
 pub use identify::{CasMentionWire, IdentificationWire, SubstanceMatchWire};
-pub use parties::{PartyMatchWire, PartyQueryWire, PartyResultWire};
+pub use parties::{NameComparisonWire, PartyMatchWire, PartyQueryWire, PartyResultWire};
 pub use substances::SubstanceSummaryWire;
 
 /// Scores on the wire: three decimals, so answers are stable across platforms and readable.

@@ -4,28 +4,29 @@
 use std::io::{self, Write};
 
 use anyhow::{Context as _, Result};
+use interdict_app::classify;
 use interdict_registry::Registry;
 use interdict_structure::{
-    is_sdf_path, Classification, Engine, Format, InchikeyPolicy, Options, RawRecord, RecordReader,
+    is_sdf_path, Classification, Engine, Format, InchikeyPolicy, RawRecord, RecordReader,
 };
-use serde_json::json;
+use interdict_types::ErrorRecord;
 
 use crate::cli::{ClassifyArgs, InchikeyArg};
 use crate::exit;
 use crate::output::{open_input, write_ordered, Context, Table};
 
 pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
-    let options = Options {
-        top_k: args.top,
-        min_similarity: args.min_similarity,
-        inchikey: match args.inchikey {
-            Some(InchikeyArg::Always) => InchikeyPolicy::Always,
-            Some(InchikeyArg::Never) => InchikeyPolicy::Never,
-            Some(InchikeyArg::Hits) => InchikeyPolicy::Hits,
-            None if args.input.is_some() => InchikeyPolicy::Hits,
-            None => InchikeyPolicy::Always,
-        },
-    };
+    let inchikey = args.inchikey.map(|a| match a {
+        InchikeyArg::Always => InchikeyPolicy::Always,
+        InchikeyArg::Never => InchikeyPolicy::Never,
+        InchikeyArg::Hits => InchikeyPolicy::Hits,
+    });
+    let options = classify::options(
+        args.top,
+        args.min_similarity,
+        inchikey,
+        args.input.is_some(),
+    );
     let engine =
         Engine::new(Registry::builtin(), options).context("preparing the registry's structures")?;
     if let Some(path) = &args.input {
@@ -46,9 +47,8 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
         }
         Err(e) => {
             if ctx.json {
-                let record =
-                    json!({"input": smiles, "error": {"code": e.code(), "message": e.to_string()}});
-                writeln!(out, "{record}")?;
+                let record = ErrorRecord::new(e.code(), e.to_string()).with_input(smiles);
+                writeln!(out, "{}", serde_json::to_string(&record)?)?;
             }
             eprintln!("error: {e}");
             Ok(exit::ERROR)
@@ -85,24 +85,11 @@ fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8
             break;
         }
         total += batch.len() as u64;
-        write_ordered(
-            &mut out,
-            &batch,
-            |record: &RawRecord, buf: &mut Vec<u8>| match engine.classify_record(record) {
-                Ok(c) => write_json(buf, &c),
-                Err(e) => {
-                    failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let record = json!({
-                        "input": record.label(),
-                        "name": record.name,
-                        "line": record.line,
-                        "error": {"code": e.code(), "message": format!("line {}: {e}", record.line)},
-                    });
-                    buf.extend_from_slice(record.to_string().as_bytes());
-                    buf.push(b'\n');
-                }
-            },
-        )?;
+        write_ordered(&mut out, &batch, |record: &RawRecord, buf: &mut Vec<u8>| {
+            if !classify::write_record(engine, record, buf) {
+                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        })?;
     }
     out.flush()?;
     let failed = failures.into_inner();

@@ -3,20 +3,12 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{bail, Context as _, Result};
-use interdict_ews::{
-    Detector, EwsError, Method, Overrides, Point, PowerTransform, ThresholdMethod, Transform,
-};
+use interdict_app::detect::{self, Series};
+use interdict_ews::{Method, Overrides, Point, PowerTransform, ThresholdMethod, Transform};
 
 use crate::cli::DetectArgs;
 use crate::exit;
 use crate::output::Context;
-
-/// One series of the input.
-struct Series {
-    id: Option<String>,
-    y: Vec<f64>,
-    dates: Option<Vec<i64>>,
-}
 
 /// Reads `[series,] t, [date,] observed`, checking that `t` runs 1, 2, 3, … within each series and
 /// that counts are numbers. Without a `series` column the file is one series.
@@ -76,14 +68,10 @@ fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
         if let Some(dc) = dc {
             let d = rec.get(dc).unwrap_or("").trim();
             if !d.is_empty() {
-                let date = interdict_screen::Date::parse(d).map_err(|e| {
+                let date = interdict_core::Date::parse(d).map_err(|e| {
                     anyhow::anyhow!("{}, line {line}, field date: {e}", path.display())
                 })?;
-                series_days.push(interdict_core::days_from_civil(
-                    date.year,
-                    u32::from(date.month),
-                    u32::from(date.day),
-                ));
+                series_days.push(date.day_number());
             }
         }
         let v = rec.get(oc).unwrap_or("").trim();
@@ -210,13 +198,9 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
         }
         bail!("{method} needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
     }
-    let detector = Detector::new(method, &overrides(args)?)?;
+    let detector = detect::detector(method, None, &overrides(args)?)?;
     let all = read_series(&args.input)?;
-    use rayon::prelude::*;
-    let results: Vec<Result<Vec<Point>, EwsError>> = all
-        .par_iter()
-        .map(|s| detector.run(&s.y, s.dates.as_deref(), range))
-        .collect();
+    let results = detect::run_all(&detector, &all, range);
     let json = json_requested(ctx);
     let batch = all.len() > 1 || all.first().is_some_and(|s| s.id.is_some());
     if !batch {

@@ -4,44 +4,14 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
-use interdict_watchlist::{compare, Index, NameForm, PartyMatch, Query, Schema, DEFAULT_THRESHOLD};
-use serde::Serialize;
-use serde_json::json;
+use interdict_app::parties::{self, DEFAULT_THRESHOLD};
+use interdict_core::CountryCode;
+use interdict_types::ErrorRecord;
+use interdict_watchlist::Index;
 
 use crate::cli::{CompareNamesArgs, MatchPartyArgs};
 use crate::exit;
-use crate::output::{round3, write_ordered, Context, Table};
-
-#[derive(Serialize)]
-struct MatchJson<'a> {
-    list: &'a str,
-    entity_id: &'a str,
-    name: &'a str,
-    matched_name: &'a str,
-    score: f64,
-    programs: &'a [String],
-    countries: &'a [String],
-    explanation: &'a str,
-}
-
-pub fn matches_json<'a>(matches: &'a [PartyMatch<'a>]) -> Vec<serde_json::Value> {
-    matches
-        .iter()
-        .map(|m| {
-            serde_json::to_value(MatchJson {
-                list: m.list,
-                entity_id: &m.entity.id,
-                name: m.entity.names.first().map(String::as_str).unwrap_or(""),
-                matched_name: m.matched_name,
-                score: round3(m.score),
-                programs: &m.entity.programs,
-                countries: &m.entity.countries,
-                explanation: &m.explanation,
-            })
-            .unwrap_or_default()
-        })
-        .collect()
-}
+use crate::output::{write_ordered, Context, Table};
 
 /// One row of `--input`: a name and an optional country, or why the row could not be read.
 enum Row {
@@ -56,12 +26,9 @@ enum Row {
 }
 
 fn check_country(c: &str) -> Result<String, String> {
-    let up = c.trim().to_ascii_uppercase();
-    if interdict_core::is_iso2(&up) {
-        Ok(up)
-    } else {
-        Err(format!("`{c}` is not an ISO 3166-1 alpha-2 country code"))
-    }
+    CountryCode::parse(c)
+        .map(|code| code.to_string())
+        .map_err(|_| format!("`{c}` is not an ISO 3166-1 alpha-2 country code"))
 }
 
 pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
@@ -90,22 +57,11 @@ pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
         Ok(c) => c,
         Err(e) => bail!("--country: {e}"),
     };
-    let hits = index.search(
-        &Query {
-            name,
-            country: country.as_deref(),
-            schema: Schema::Unknown,
-        },
-        threshold,
-        args.limit,
-    );
+    let hits = parties::search(&index, name, country.as_deref(), threshold, args.limit);
     let mut out = io::stdout().lock();
     if ctx.json {
-        writeln!(
-            out,
-            "{}",
-            json!({"query": {"name": name, "country": country}, "matches": matches_json(&hits)})
-        )?;
+        let answer = parties::answer(name, country.as_deref(), &hits);
+        writeln!(out, "{}", serde_json::to_string(&answer)?)?;
     } else if hits.is_empty() {
         writeln!(
             out,
@@ -205,24 +161,17 @@ fn match_file(
     let bar = ctx.progress(rows.len() as u64, "screening");
     let mut out = BufWriter::new(io::stdout().lock());
     write_ordered(&mut out, &rows, |row, buf| {
-        let v = match row {
-            Row::Query { name, country } => {
-                let hits = index.search(
-                    &Query {
-                        name,
-                        country: country.as_deref(),
-                        schema: Schema::Unknown,
-                    },
-                    threshold,
-                    limit,
-                );
-                json!({"query": {"name": name, "country": country}, "matches": matches_json(&hits)})
-            }
-            Row::Bad { line, message } => {
-                json!({"line": line, "error": {"code": "invalid_record", "message": message}})
-            }
+        // Serialising into a Vec cannot fail.
+        let _ = match row {
+            Row::Query { name, country } => serde_json::to_writer(
+                &mut *buf,
+                &parties::match_party(index, name, country.as_deref(), threshold, limit),
+            ),
+            Row::Bad { line, message } => serde_json::to_writer(
+                &mut *buf,
+                &ErrorRecord::invalid_record(message.as_str()).with_line(*line),
+            ),
         };
-        let _ = serde_json::to_writer(&mut *buf, &v);
         buf.push(b'\n');
         bar.inc(1);
     })?;
@@ -244,21 +193,13 @@ pub fn compare_names(ctx: &Context, args: &CompareNamesArgs) -> Result<u8> {
     let mut out = BufWriter::new(io::stdout().lock());
     let _ = ctx;
     write_ordered(&mut out, &rows, |(line, row), buf| {
-        let v = match row {
-            Ok(v) => {
-                let c = compare(
-                    &NameForm::new(&v[0]),
-                    &NameForm::new(&v[1]),
-                    Schema::parse(&v[2]),
-                );
-                json!({"name1": v[0], "name2": v[1], "score": round3(c.score), "match": c.score >= DEFAULT_THRESHOLD,
-                       "explanation": c.explanation})
-            }
-            Err(message) => {
-                json!({"line": line, "error": {"code": "invalid_record", "message": message}})
-            }
+        let _ = match row {
+            Ok(v) => serde_json::to_writer(&mut *buf, &parties::compare_names(&v[0], &v[1], &v[2])),
+            Err(message) => serde_json::to_writer(
+                &mut *buf,
+                &ErrorRecord::invalid_record(message.as_str()).with_line(*line),
+            ),
         };
-        let _ = serde_json::to_writer(&mut *buf, &v);
         buf.push(b'\n');
     })?;
     out.flush()?;

@@ -103,11 +103,13 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
             .parse_overrides(&p.display().to_string(), &read_text(p)?)?;
     }
     for c in &args.pen_table_ii {
-        let c = c.trim().to_ascii_uppercase();
-        if !interdict_core::is_iso2(&c) {
-            bail!("--pen-table-ii: `{c}` is not an ISO 3166-1 alpha-2 code");
-        }
-        extra.context.pen_table_ii_countries.push(c);
+        let Ok(code) = interdict_core::CountryCode::parse(c) else {
+            bail!(
+                "--pen-table-ii: `{}` is not an ISO 3166-1 alpha-2 code",
+                c.trim().to_ascii_uppercase()
+            );
+        };
+        extra.context.pen_table_ii_countries.push(code);
     }
     let session = screening::load(&db, extra).with_context(|| {
         format!(

@@ -4,33 +4,17 @@
 
 use std::collections::HashMap;
 
-use interdict_core::Date;
+use interdict_core::{CountryCode, Date};
 use interdict_registry::{Cas, Category, Registry};
-use serde::Serialize;
 
 use crate::checks::round3;
 use crate::checks::substances::Found;
+use crate::code::FlagCode;
 use crate::context::{substance_key, AlrRow};
 use crate::declaration::{Declaration, Unit};
-use crate::flag::{Flag, FlagCode, Severity};
+use crate::evidence::AlrExceeded;
+use crate::flag::{Flag, Severity};
 use crate::ledger::AlrLedger;
-
-/// Evidence of ALR_EXCEEDED.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AlrExceeded {
-    pub importer_country: String,
-    /// The registry id (or the CAS number, for a substance the registry does not know).
-    pub substance_id: String,
-    /// The CAS number the requirement was given under.
-    pub cas: Cas,
-    pub year: i32,
-    pub alr_kg: f64,
-    pub earlier_imports_kg: f64,
-    pub this_declaration_kg: f64,
-    pub total_kg: f64,
-    /// Empty, or says that litres were counted as kilograms.
-    pub note: &'static str,
-}
 
 /// An ALR comparison waiting for the running totals.
 #[derive(Clone, Debug)]
@@ -54,7 +38,7 @@ pub(crate) struct AlrPlan {
 /// The requirements by (country, substance key, year).
 #[derive(Debug, Default)]
 pub(crate) struct AlrTable {
-    by_key: HashMap<(String, String, i32), (f64, Cas)>,
+    by_key: HashMap<(CountryCode, String, i32), (f64, Cas)>,
 }
 
 impl AlrTable {
@@ -64,11 +48,7 @@ impl AlrTable {
         let mut by_key = HashMap::new();
         for row in rows {
             by_key.insert(
-                (
-                    row.country.clone(),
-                    substance_key(registry, row.cas),
-                    row.year,
-                ),
+                (row.country, substance_key(registry, row.cas), row.year),
                 (row.quantity_kg, row.cas),
             );
         }
@@ -89,9 +69,9 @@ impl AlrTable {
             }
             let key = s.id.clone();
             plan.imports.push((key.clone(), kg));
-            let requirement =
-                self.by_key
-                    .get(&(d.importer_country.clone(), key.clone(), d.date.year));
+            let requirement = self
+                .by_key
+                .get(&(d.importer_country, key.clone(), d.date.year));
             if let Some(&(requirement_kg, cas)) = requirement {
                 plan.checks.push(AlrCheck {
                     substance_key: key,
@@ -111,12 +91,17 @@ impl AlrTable {
 /// `recorded`: an earlier run recorded this declaration, so it is already in the totals.
 pub(crate) fn exceeded(
     check: &AlrCheck,
-    importer_country: &str,
+    importer_country: CountryCode,
     date: Date,
     ledger: &AlrLedger,
     recorded: bool,
 ) -> Option<Flag> {
-    let prior = ledger.prior(importer_country, &check.substance_key, date.year, date);
+    let prior = ledger.prior(
+        importer_country.as_str(),
+        &check.substance_key,
+        date.year,
+        date,
+    );
     let (earlier, total) = if recorded {
         (prior - check.this_kg, prior)
     } else {
@@ -134,7 +119,7 @@ pub(crate) fn exceeded(
             check.this_kg, check.substance_name, importer_country, date.year, total, check.requirement_kg
         ),
         AlrExceeded {
-            importer_country: importer_country.to_string(),
+            importer_country,
             substance_id: check.substance_key.clone(),
             cas: check.cas,
             year: date.year,

@@ -2,81 +2,12 @@
 //! legal definition, a name built on a class stem) and DESIGNER_PRECURSOR (a named or drawn
 //! close relative of a controlled precursor).
 
-use std::collections::BTreeMap;
-
-use interdict_registry::{Cas, Category, Identification, Registry};
+use interdict_registry::{Category, Identification, Registry};
 use interdict_structure::Classification;
-use serde::Serialize;
 
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// How the goods were found to be inside a class: by their words or by a structure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    Name,
-    Structure,
-}
-
-/// Evidence of CLASS_ANALOG.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ClassAnalog {
-    /// The description names a relative (`para-chloroisobutyryl fentanyl`) of a listed drug.
-    Relative {
-        matched_text: String,
-        /// The registry id of the listed drug.
-        parent: String,
-        relation: String,
-        class: String,
-        basis: String,
-        method: Method,
-    },
-    /// A SMILES in the description falls inside a legal class definition.
-    Structure {
-        smiles: String,
-        canonical_smiles: String,
-        definition: &'static str,
-        clauses: Vec<String>,
-        /// Clause → the atoms that satisfy it.
-        atoms: BTreeMap<String, Vec<usize>>,
-        class: &'static str,
-        basis: String,
-        method: Method,
-    },
-    /// A name built on a class stem (`…nitazene`) that no listed substance explains.
-    ClassName {
-        matched_text: String,
-        class: String,
-        basis: String,
-        method: Method,
-    },
-}
-
-/// Evidence of DESIGNER_PRECURSOR.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum DesignerPrecursor {
-    /// The description names a relative (`1-Cbz-4-piperidone`) of a controlled precursor.
-    Relative {
-        matched_text: String,
-        precursor: String,
-        precursor_name: String,
-        precursor_cas: Option<Cas>,
-        relation: String,
-        controls: Vec<String>,
-    },
-    /// A SMILES in the description is one or two steps from a controlled precursor.
-    Structure {
-        smiles: String,
-        canonical_smiles: String,
-        precursor: String,
-        precursor_name: String,
-        precursor_cas: Option<String>,
-        relation: String,
-        method: Method,
-    },
-}
+use crate::code::FlagCode;
+use crate::evidence::{ClassAnalog, DesignerPrecursor, Method};
+use crate::flag::{Flag, Severity};
 
 /// Whether a registry class is one of drugs (its analogues are inside class-wide controls).
 fn is_drug_class(registry: &Registry, class: &str) -> bool {

@@ -2,45 +2,12 @@
 //! CAS_NAME_CONFLICT (the CAS number and the words name different substances).
 
 use interdict_registry::{Cas, CasError, Identification, Registry};
-use serde::Serialize;
 
 use crate::checks::vague::GENERIC_WORDS;
+use crate::code::FlagCode;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Evidence of CAS_INVALID.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum CasInvalid {
-    /// The `cas_number` field.
-    Declared {
-        /// As declared.
-        cas_number: String,
-        reason: String,
-    },
-    /// A CAS-like number in the goods description.
-    InDescription { cas_in_description: String },
-}
-
-/// Evidence of CAS_NAME_CONFLICT.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum CasNameConflict {
-    /// The declared CAS number against the description.
-    Declared {
-        cas_number: Cas,
-        /// The registry substance of the CAS number, if it is one.
-        cas_substance: Option<String>,
-        /// Registry ids the words name.
-        description_substances: Vec<String>,
-        goods_description: String,
-    },
-    /// A CAS number cited in the description against the description's words.
-    InDescription {
-        cas_substances: Vec<String>,
-        description_substances: Vec<String>,
-    },
-}
+use crate::evidence::{CasInvalid, CasNameConflict};
+use crate::flag::{Flag, Severity};
 
 /// The declared CAS number, if it does not read, and CAS-like numbers in the description that
 /// do not read (unless they are the declared one, already flagged).

@@ -1,28 +1,10 @@
 //! HS_MISMATCH: the declared HS code fits none of the identified substances.
 
-use serde::Serialize;
-
 use crate::checks::substances::Found;
+use crate::code::FlagCode;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Evidence of HS_MISMATCH.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct HsMismatch {
-    /// The declared code, digits only.
-    pub declared: String,
-    pub expected_hs2022: Option<String>,
-    pub substance_id: String,
-    /// The substance's national tariff codes.
-    pub national_codes: Vec<NationalCode>,
-}
-
-/// A national tariff code of a substance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct NationalCode {
-    pub country: String,
-    pub code: String,
-}
+use crate::evidence::{HsMismatch, NationalCode};
+use crate::flag::{Flag, Severity};
 
 /// The declared code must fit at least one identified substance with a known HS 2022 code: its
 /// first six digits (four when only four were declared). Under a CAS/name conflict the code was

@@ -5,35 +5,10 @@ use interdict_watchlist::PartyMatch;
 use serde::Serialize;
 
 use crate::checks::round3;
+use crate::code::FlagCode;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// A party's part in the consignment, as the declaration names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartyRole {
-    Exporter,
-    Importer,
-    Consignee,
-    NotifyParty,
-}
-
-impl PartyRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartyRole::Exporter => "exporter",
-            PartyRole::Importer => "importer",
-            PartyRole::Consignee => "consignee",
-            PartyRole::NotifyParty => "notify_party",
-        }
-    }
-}
-
-impl std::fmt::Display for PartyRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::evidence::{PartyRole, WatchlistParty};
+use crate::flag::{Flag, Severity};
 
 /// One watchlist entry a party name matches: the single definition of this wire type
 /// (`parties[].matches[]` of a screening result; `shared/spec/declarations.md`).
@@ -41,7 +16,8 @@ impl std::fmt::Display for PartyRole {
 /// Written as `{"list", "entity_id", "name", "matched_name", "score", "programs",
 /// "countries"?, "explanation"?}`. `countries` is written only when set: screening results
 /// leave it out (the declaration contract has no countries there), while `match-party`'s
-/// output has it, so [`PartyHit::with_countries`] gives that shape. `explanation` is left out
+/// output has it, so [`PartyHit::with_countries`] gives that shape (`interdict_types::PartyMatchWire`
+/// is a hit in that shape: the fields are declared here only). `explanation` is left out
 /// when empty (the watchlist index always explains a match, so in practice it is present).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartyHit {
@@ -89,20 +65,6 @@ pub struct PartyOut {
     pub role: PartyRole,
     pub name: String,
     pub matches: Vec<PartyHit>,
-}
-
-/// Evidence of WATCHLIST_PARTY: the party and its best match. Unlike [`PartyHit`], the
-/// explanation is always written.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WatchlistParty {
-    pub role: PartyRole,
-    pub name: String,
-    pub list: String,
-    pub entity_id: String,
-    pub matched_name: String,
-    pub score: f64,
-    pub programs: Vec<String>,
-    pub explanation: String,
 }
 
 /// The declaration's parties with the country each is screened with: the consignee is taken to

@@ -4,79 +4,26 @@
 
 use std::collections::HashMap;
 
-use interdict_core::Date;
-use interdict_registry::{Cas, Registry, Substance};
-use serde::Serialize;
+use interdict_core::CountryCode;
+use interdict_registry::{Registry, Substance};
 
 use crate::checks::substances::Found;
+use crate::code::FlagCode;
 use crate::context::{Pen, PenStatus};
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Why the PENs on file do not cover an export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum PenProblem {
-    #[serde(rename = "unknown")]
-    Unknown,
-    #[serde(rename = "objection")]
-    Objection,
-    #[serde(rename = "withdrawn")]
-    Withdrawn,
-    #[serde(rename = "expired")]
-    Expired,
-    #[serde(rename = "other substance")]
-    OtherSubstance,
-    #[serde(rename = "other country pair")]
-    OtherCountryPair,
-    #[serde(rename = "quantity exceeds PEN")]
-    QuantityExceedsPen,
-}
-
-/// Evidence of NO_PEN.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum NoPen {
-    /// The declaration cites no PEN.
-    Missing {
-        /// Written `null`: no reference was given.
-        pen_reference: (),
-        substance_id: String,
-    },
-    /// The cited PEN is not on file.
-    Unknown {
-        pen_reference: String,
-        reason: PenProblem,
-    },
-    /// The cited PEN is on file but does not cover this export.
-    NotCovering {
-        pen_reference: String,
-        reason: PenProblem,
-        pen: Box<Pen>,
-        declared: DeclaredExport,
-    },
-}
-
-/// What the declaration says about the export, beside the PEN it cites.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct DeclaredExport {
-    pub date: Date,
-    pub exporter_country: String,
-    pub importer_country: String,
-    pub substance_id: String,
-    pub cas: Option<Cas>,
-    pub quantity_kg: Option<f64>,
-}
+use crate::evidence::{DeclaredExport, NoPen, PenProblem};
+use crate::flag::{Flag, Severity};
 
 /// The PENs on file by reference (trimmed, upper case), and where Table II needs one too.
 #[derive(Debug, Default)]
 pub(crate) struct PenRegister {
     by_reference: HashMap<String, Pen>,
-    table_ii_countries: Vec<String>,
+    table_ii_countries: Vec<CountryCode>,
 }
 
 impl PenRegister {
     /// A later PEN with the same reference replaces an earlier one.
-    pub fn new(pens: &[Pen], table_ii_countries: &[String]) -> PenRegister {
+    pub fn new(pens: &[Pen], table_ii_countries: &[CountryCode]) -> PenRegister {
         PenRegister {
             by_reference: pens
                 .iter()
@@ -155,8 +102,8 @@ impl PenRegister {
             pen: Box::new(pen.clone()),
             declared: DeclaredExport {
                 date: d.date,
-                exporter_country: d.exporter_country.clone(),
-                importer_country: d.importer_country.clone(),
+                exporter_country: d.exporter_country,
+                importer_country: d.importer_country,
                 substance_id: s.id.clone(),
                 cas: s.cas,
                 quantity_kg: kg,

@@ -1,20 +1,10 @@
 //! ROUTE_RISK: the consignment passes a country or port configured as high-risk for its goods.
 
-use serde::Serialize;
-
+use crate::code::FlagCode;
 use crate::context::{RouteKind, RouteRule};
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Evidence of ROUTE_RISK.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RouteRisk {
-    /// The rules the route breaks, in the order of the route-risk file.
-    pub rules: Vec<RouteRule>,
-    pub transit_countries: Vec<String>,
-    pub port_of_loading: Option<String>,
-    pub port_of_discharge: Option<String>,
-}
+use crate::evidence::RouteRisk;
+use crate::flag::{Flag, Severity};
 
 /// The flag when a rule for one of the goods' classes (or `*`, any controlled goods) names a
 /// transit country or the port of loading or discharge. Goods in no class are not checked.
@@ -30,7 +20,7 @@ pub(crate) fn check(
         .iter()
         .filter(|rule| rule.class == "*" || goods_classes.contains(&rule.class))
         .filter(|rule| match rule.kind {
-            RouteKind::Country => d.transit_countries.contains(&rule.code),
+            RouteKind::Country => d.transit_countries.iter().any(|c| c.as_str() == rule.code),
             RouteKind::Port => [&d.port_of_loading, &d.port_of_discharge]
                 .iter()
                 .any(|p| p.as_deref() == Some(rule.code.as_str())),

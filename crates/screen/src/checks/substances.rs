@@ -4,35 +4,11 @@
 
 use interdict_registry::{Cas, Category, Identification, Registry, Substance};
 use interdict_structure::Classification;
-use serde::Serialize;
 
 use crate::checks::round3;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// What made a substance count as identified. Written in lower case (`"synonym"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MatchedOn {
-    /// A CAS number, in the description or declared.
-    Cas,
-    Name,
-    Synonym,
-    /// A name written with a typo.
-    Fuzzy,
-    /// A SMILES in the description with the substance's structure.
-    Structure,
-}
-
-impl From<interdict_registry::MatchedOn> for MatchedOn {
-    fn from(m: interdict_registry::MatchedOn) -> MatchedOn {
-        match m {
-            interdict_registry::MatchedOn::Cas => MatchedOn::Cas,
-            interdict_registry::MatchedOn::Name => MatchedOn::Name,
-            interdict_registry::MatchedOn::Synonym => MatchedOn::Synonym,
-            interdict_registry::MatchedOn::Fuzzy => MatchedOn::Fuzzy,
-        }
-    }
-}
+use crate::code::FlagCode;
+use crate::evidence::{ControlledSubstance, MatchedOn};
+use crate::flag::{Flag, Severity};
 
 /// A substance the goods were identified as.
 #[derive(Clone, Debug)]
@@ -41,18 +17,6 @@ pub(crate) struct Found<'r> {
     /// In [0, 1]; 1 for a declared CAS number or a structure.
     pub confidence: f64,
     pub matched_on: MatchedOn,
-}
-
-/// Evidence of CONTROLLED_PRECURSOR and CONTROLLED_DRUG.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ControlledSubstance {
-    pub substance_id: String,
-    pub name: String,
-    pub cas: Option<Cas>,
-    /// The control lists (`UN-1988-TABLE-I`).
-    pub controls: Vec<String>,
-    pub matched_on: MatchedOn,
-    pub confidence: f64,
 }
 
 /// The substances of the goods, most certain first (ties by id, so the order is stable).

@@ -1,17 +1,9 @@
 //! TABLETING_MACHINE: tablet presses, encapsulating machines, their punches and dies.
 
-use serde::Serialize;
-
+use crate::code::FlagCode;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Evidence of TABLETING_MACHINE.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TabletingMachine {
-    /// The words that name the equipment.
-    pub matched_text: String,
-    pub hs_code: Option<String>,
-}
+use crate::evidence::TabletingMachine;
+use crate::flag::{Flag, Severity};
 
 /// The goods class tableting equipment counts under for route risk.
 pub(crate) const CLASS: &str = "tableting-machine";

@@ -1,17 +1,10 @@
 //! VAGUE_DESCRIPTION: chemical goods (HS chapters 28, 29, 38, or said to be chemicals) declared
 //! only in generic words, with nothing identified.
 
-use serde::Serialize;
-
+use crate::code::FlagCode;
 use crate::declaration::Declaration;
-use crate::flag::{Flag, FlagCode, Severity};
-
-/// Evidence of VAGUE_DESCRIPTION.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct VagueDescription {
-    pub goods_description: String,
-    pub hs_code: Option<String>,
-}
+use crate::evidence::VagueDescription;
+use crate::flag::{Flag, Severity};
 
 /// The flag when the goods are chemicals, nothing identifies them (`identified`: a substance,
 /// relative or class was found, or a valid CAS number declared) and the words are all generic.

@@ -2,7 +2,8 @@
 //! defaults as `interdict detect` (R `surveillance`'s).
 
 use axum::Json;
-use interdict_ews::{Detector, Method, Overrides, PowerTransform, ThresholdMethod, Transform};
+use interdict_app::detect::{self, Preset, Series};
+use interdict_ews::{Method, Overrides, PowerTransform, ThresholdMethod, Transform};
 use interdict_types::PointWire;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -100,45 +101,41 @@ fn named<T: std::str::FromStr<Err = interdict_ews::EwsError>>(
         .transpose()
 }
 
-fn overrides(o: &DetectOptions) -> Result<Overrides, ApiError> {
-    let base = match o.preset.as_deref() {
-        None => Overrides::default(),
-        Some("noufaily") => Overrides::noufaily(),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "options.preset",
-                "the only preset is `noufaily`",
-            ))
-        }
-    };
-    Ok(Overrides {
-        baseline: o.baseline.or(base.baseline),
-        min_sigma: o.min_sigma.or(base.min_sigma),
-        alpha: o.alpha.or(base.alpha),
-        k: o.k.or(base.k),
-        h: o.h.or(base.h),
-        m: o.m.or(base.m),
-        trans: named::<Transform>("options.trans", &o.trans)?.or(base.trans),
-        b: o.b.or(base.b),
-        w: o.w.or(base.w),
-        reweight: o.reweight.or(base.reweight),
-        weights_threshold: o.weights_threshold.or(base.weights_threshold),
-        p_threshold_trend: o.p_threshold_trend.or(base.p_threshold_trend),
-        trend: o.trend.or(base.trend),
-        limit54: base.limit54,
-        no_periods: o.no_periods.or(base.no_periods),
-        past_weeks_not_included: o.past_weeks_not_included.or(base.past_weeks_not_included),
+/// The preset named and the options given (each over the preset's, in `interdict_app::detect`).
+fn overrides(o: &DetectOptions) -> Result<(Option<Preset>, Overrides), ApiError> {
+    let preset = o
+        .preset
+        .as_deref()
+        .map(str::parse::<Preset>)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("options.preset", e.to_string()))?;
+    let given = Overrides {
+        baseline: o.baseline,
+        min_sigma: o.min_sigma,
+        alpha: o.alpha,
+        k: o.k,
+        h: o.h,
+        m: o.m,
+        trans: named::<Transform>("options.trans", &o.trans)?,
+        b: o.b,
+        w: o.w,
+        reweight: o.reweight,
+        weights_threshold: o.weights_threshold,
+        p_threshold_trend: o.p_threshold_trend,
+        trend: o.trend,
+        limit54: None,
+        no_periods: o.no_periods,
+        past_weeks_not_included: o.past_weeks_not_included,
         threshold_method: named::<ThresholdMethod>(
             "options.threshold_method",
             &o.threshold_method,
-        )?
-        .or(base.threshold_method),
-        powertrans: named::<PowerTransform>("options.powertrans", &o.powertrans)?
-            .or(base.powertrans),
-        c_arl: o.c_arl.or(base.c_arl),
-        theta: o.theta.or(base.theta),
-        mu0: o.mu0.or(base.mu0),
-    })
+        )?,
+        powertrans: named::<PowerTransform>("options.powertrans", &o.powertrans)?,
+        c_arl: o.c_arl,
+        theta: o.theta,
+        mu0: o.mu0,
+    };
+    Ok((preset, given))
 }
 
 /// Runs a detector over one weekly series.
@@ -193,14 +190,17 @@ pub async fn detect(
             format!("{method} needs a range [A, B]"),
         ));
     }
-    let detector = Detector::new(method, &overrides(&input.options.unwrap_or_default())?)
+    let (preset, given) = overrides(&input.options.unwrap_or_default())?;
+    let detector = detect::detector(method, preset, &given)
         .map_err(|e| ApiError::bad_request("options", e.to_string()))?;
     let name = detector.name().to_string();
     let points = blocking(&rid, move || {
-        let dates = (!dates.is_empty()).then_some(dates);
-        Ok(detector
-            .run(&y, dates.as_deref(), range)
-            .map_err(|e| e.to_string()))
+        let series = Series {
+            id: None,
+            y,
+            dates: (!dates.is_empty()).then_some(dates),
+        };
+        Ok(detect::run(&detector, &series, range).map_err(|e| e.to_string()))
     })
     .await?
     .map_err(|message| {

@@ -8,13 +8,10 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use interdict_app::parties::{self, DEFAULT_LIMIT, DEFAULT_THRESHOLD};
 use interdict_domain::authz::{decide, Action};
 use interdict_structure::{Format as StructureFormat, RawRecord, RecordReader};
-use interdict_types::{
-    ErrorRecord, IdentificationWire, PartyMatchWire, PartyQueryWire, PartyResultWire,
-    SubstanceSummaryWire,
-};
-use interdict_watchlist::{Query as PartyQuery, Schema, DEFAULT_THRESHOLD};
+use interdict_types::{ErrorRecord, IdentificationWire, SubstanceSummaryWire};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -167,7 +164,9 @@ pub async fn classify(
             let mut out = Vec::new();
             for item in RecordReader::new(std::io::BufReader::new(&bytes[..]), format) {
                 match item {
-                    Ok(record) => write_classification(&mut out, engine, &record),
+                    Ok(record) => {
+                        interdict_app::classify::write_record(engine, &record, &mut out);
+                    }
                     Err(e) => out.extend(line_error(0, "invalid_record", e.to_string())),
                 }
             }
@@ -219,28 +218,6 @@ pub async fn classify(
     }
 }
 
-fn write_classification(
-    out: &mut Vec<u8>,
-    engine: &interdict_structure::Engine,
-    record: &RawRecord,
-) {
-    match engine.classify_record(record) {
-        Ok(c) => {
-            let _ = serde_json::to_writer(&mut *out, &c);
-        }
-        Err(e) => {
-            let label = record.label();
-            let message = format!("line {}: {e}", record.line);
-            let r = ErrorRecord::new(e.code(), message)
-                .with_input(&label)
-                .with_name(record.name.as_deref())
-                .with_line(record.line as u64);
-            let _ = serde_json::to_writer(&mut *out, &r);
-        }
-    }
-    out.push(b'\n');
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatchIn {
@@ -282,7 +259,7 @@ pub async fn match_party(
             "must be between 0 and 1",
         ));
     }
-    let limit = params.limit.unwrap_or(10);
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request("limit", "must be between 1 and 100"));
     }
@@ -316,22 +293,13 @@ pub async fn match_party(
                 };
                 match checked {
                     Ok((m, country)) => {
-                        let hits = index.search(
-                            &PartyQuery {
-                                name: &m.name,
-                                country: country.as_deref(),
-                                schema: Schema::Unknown,
-                            },
+                        let wire = parties::match_party(
+                            &index,
+                            &m.name,
+                            country.as_deref(),
                             threshold,
                             limit,
                         );
-                        let wire = PartyResultWire {
-                            query: PartyQueryWire {
-                                name: &m.name,
-                                country: country.as_deref(),
-                            },
-                            matches: PartyMatchWire::from_matches(&hits),
-                        };
                         let _ = serde_json::to_writer(&mut out, &wire);
                         out.push(b'\n');
                     }
