@@ -201,7 +201,9 @@ impl App {
     /// Whether the last check of the context's version is recent enough to trust without
     /// asking the database, and its fingerprints.
     fn fresh_fingerprints(&self) -> Option<(String, String)> {
-        let checked = self.checked.lock().ok()?;
+        // `try_lock`: these run on a shell's event loop, which must never wait for a thread that
+        // holds the lock while it asks the database; busy means "not known to be fresh".
+        let checked = self.checked.try_lock().ok()?;
         let (at, lists, all) = checked.as_ref()?;
         (at.elapsed() < FINGERPRINT_TTL).then(|| (lists.clone(), all.clone()))
     }
@@ -211,7 +213,7 @@ impl App {
     /// allowed).
     pub fn fresh_index(&self) -> Option<Arc<Index>> {
         let (lists, _) = self.fresh_fingerprints()?;
-        let slot = self.index.lock().ok()?;
+        let slot = self.index.try_lock().ok()?;
         let (f, index) = slot.as_ref()?;
         (*f == lists).then(|| Arc::clone(index))
     }
@@ -220,7 +222,7 @@ impl App {
     /// [`App::fresh_index`]).
     pub fn fresh_screener(&self) -> Option<Arc<CachedScreener>> {
         let (_, all) = self.fresh_fingerprints()?;
-        let slot = self.screener.lock().ok()?;
+        let slot = self.screener.try_lock().ok()?;
         let cached = slot.as_ref()?;
         (cached.fingerprint == all).then(|| Arc::clone(cached))
     }
