@@ -125,6 +125,10 @@ pub fn seed(
                     add(&org, &format!("{local}-officer"), Role::Officer)?;
                     add(&org, &format!("{local}-viewer"), Role::Viewer)?;
                 }
+                OrgKind::Health | OrgKind::Police => {
+                    add(&org, &format!("{local}-analyst"), Role::Analyst)?;
+                    add(&org, &format!("{local}-officer"), Role::Officer)?;
+                }
                 _ => add(&org, &format!("{local}-analyst"), Role::Analyst)?,
             }
         }
@@ -159,4 +163,191 @@ pub fn seed(
         imported_at,
     )?;
     Ok(users)
+}
+
+/// A small deterministic generator (the demo is the same on every machine).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// What a country's authorities typically report: (incident type, substance, typical kg).
+const SEIZED: &[(&str, &str, f64)] = &[
+    ("seizure", "Fentanyl", 2.5),
+    ("seizure", "fentanyl hydrochloride", 1.2),
+    ("seizure", "Methamphetamine", 40.0),
+    ("seizure", "MDMA", 8.0),
+    ("seizure", "Ketamine", 15.0),
+    ("seizure", "Tramadol", 120.0),
+    ("seizure", "Captagon tablets (fenetylline)", 30.0),
+    ("seizure", "Isotonitazene", 0.4),
+    ("seizure", "Carfentanil", 0.05),
+    ("stopped_shipment", "N-Phenethyl-4-piperidone", 250.0),
+    ("stopped_shipment", "4-anilino-N-phenethylpiperidine", 50.0),
+    ("stopped_shipment", "1-Boc-4-(phenylamino)piperidine", 100.0),
+    ("stopped_shipment", "BMK methyl glycidate", 500.0),
+    ("suspicious_order", "Ephedrine", 200.0),
+    ("suspicious_order", "Phenylacetone", 300.0),
+    ("suspicious_order", "Safrole", 150.0),
+    ("diversion_attempt", "Pseudoephedrine", 400.0),
+    ("illicit_laboratory", "Methamphetamine", 12.0),
+];
+
+/// Who shares with whom when a record goes to `countries`.
+fn neighbours(country: &str) -> &'static [&'static str] {
+    match country {
+        "MX" => &["US", "GT"],
+        "US" => &["MX", "CA"],
+        "CA" => &["US"],
+        "NL" => &["BE", "DE"],
+        "BE" => &["NL"],
+        "DE" => &["NL"],
+        "CN" => &["IN"],
+        "IN" => &["CN", "NG"],
+        "NG" => &["IN"],
+        _ => &["US"],
+    }
+}
+
+/// A year of incidents across the demo's countries (before `now`), with shares of every
+/// distribution and TLP, some with a named person (personal data), and a rise of nitazene
+/// overdoses in the last months so the early warning has something to show. Reported by the
+/// demo officers of each country's customs, police and health agency; imported as each of them
+/// would (one import per organisation).
+pub fn seed_incidents(app: &crate::App, users: &[DemoUser], now: i64) -> Result<usize, AppError> {
+    let today = now.div_euclid(86_400);
+    let mut rng = Lcg(20_261_202);
+    let distributions = [
+        "coalition",
+        "coalition",
+        "countries",
+        "country",
+        "organisation",
+    ];
+    let tlps = ["clear", "green", "green", "amber", "red"];
+    let mut created = 0;
+    for user in users.iter().filter(|u| u.role == Role::Officer) {
+        let actor = identity::actor_by_email(&app.db, &user.email)?;
+        let Some(country) = actor.organisation.country else {
+            continue;
+        };
+        let cc = country.as_str();
+        let kind = actor.organisation.kind;
+        let count = match kind {
+            OrgKind::Customs => 40,
+            OrgKind::Police => 20,
+            OrgKind::Health => 25,
+            _ => 0,
+        };
+        let mut lines = Vec::new();
+        for n in 0..count {
+            let day = today - 365 + rng.below(360) as i64;
+            let date = interdict_core::Date::from_day_number(day);
+            let mut body = serde_json::Map::new();
+            let (kind_text, substance, kg) = if kind == OrgKind::Health {
+                // Overdoses and drug checking; nitazenes rising over the last four months.
+                let recent = day > today - 120;
+                let substance = if recent && rng.below(3) > 0 {
+                    *rng.pick(&["Isotonitazene", "Metonitazene", "Protonitazene"])
+                } else {
+                    *rng.pick(&["Fentanyl", "Heroin", "Methamphetamine", "Ketamine", "MDMA"])
+                };
+                let t = if rng.below(3) == 0 {
+                    "drug_checking"
+                } else {
+                    "overdose"
+                };
+                (t, substance, 0.001)
+            } else {
+                let (t, s, kg) = *rng.pick(SEIZED);
+                (t, s, kg)
+            };
+            let quantity = (kg * (0.2 + rng.below(180) as f64 / 100.0) * 1000.0).round() / 1000.0;
+            body.insert(
+                "reference".into(),
+                serde_json::json!(format!("{cc}-{}-{n:03}", kind.as_str())),
+            );
+            body.insert("type".into(), serde_json::json!(kind_text));
+            body.insert("date".into(), serde_json::json!(date.to_string()));
+            body.insert(
+                "substances".into(),
+                serde_json::json!([{"text": substance, "quantity": {"value": quantity, "unit": "kg"}}]),
+            );
+            let distribution = *rng.pick(&distributions);
+            body.insert("distribution".into(), serde_json::json!(distribution));
+            if distribution == "countries" {
+                body.insert("share_with".into(), serde_json::json!(neighbours(cc)));
+            }
+            body.insert("tlp".into(), serde_json::json!(rng.pick(&tlps)));
+            if kind_text == "stopped_shipment" || kind_text == "suspicious_order" {
+                body.insert(
+                    "origin_country".into(),
+                    serde_json::json!(rng.pick(&["CN", "IN", "DE", "NL"])),
+                );
+                body.insert("destination_country".into(), serde_json::json!(cc));
+                body.insert(
+                    "parties".into(),
+                    serde_json::json!([{"role": "exporter", "name": rng.pick(&["Hubei Amarvel Biotech Co Ltd", "Wuhan Shuokang Biological Technology", "Global Chem Trading Ltd", "Rotterdam Fine Chemicals BV"]), "country": rng.pick(&["CN", "IN", "NL"])}]),
+                );
+            }
+            if kind_text == "illicit_laboratory"
+                || (kind_text == "seizure" && substance.starts_with("Captagon"))
+            {
+                body.insert(
+                    "equipment".into(),
+                    serde_json::json!([{"kind": "tablet_press", "count": 1 + rng.below(3), "make": "TDP-5"}]),
+                );
+                body.insert(
+                    "description".into(),
+                    serde_json::json!("tablet press and punches found with the powder"),
+                );
+            }
+            if kind_text == "seizure" && rng.below(5) == 0 {
+                body.insert(
+                    "parties".into(),
+                    serde_json::json!([{"role": "person", "name": format!("Demo Courier {cc}{n}"), "country": cc, "identifiers": [format!("P{:07}", rng.below(9_999_999))], "date_of_birth": "1987-05-14"}]),
+                );
+                body.insert(
+                    "personal_data_distribution".into(),
+                    serde_json::json!("organisation"),
+                );
+            }
+            lines.push((
+                n as u64 + 1,
+                crate::incidents::parse_input(&serde_json::Value::Object(body)),
+            ));
+        }
+        for r in crate::incidents::import(app, &actor, lines, now)? {
+            match r {
+                crate::incidents::ImportLine::Done { created: true, .. } => created += 1,
+                crate::incidents::ImportLine::Done { .. } => {}
+                crate::incidents::ImportLine::Failed {
+                    line,
+                    field,
+                    message,
+                } => {
+                    return Err(AppError::invalid(
+                        format!("demo incident {line}, {field}"),
+                        message,
+                    ))
+                }
+            }
+        }
+    }
+    Ok(created)
 }

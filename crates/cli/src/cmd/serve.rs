@@ -47,6 +47,13 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
     }
     let app = App::new(db);
     super::platform::load_key(ctx, &app)?;
+    if !users.is_empty() {
+        let n = interdict_app::demo::seed_incidents(&app, &users, now())
+            .context("seeding the demo incidents")?;
+        if !ctx.quiet {
+            eprintln!("--demo: {n} incidents over the last year");
+        }
+    }
     let state = interdict_server::AppState::new(app, settings);
     if !users.is_empty() {
         eprintln!(
