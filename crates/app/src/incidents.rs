@@ -14,6 +14,9 @@ use serde_json::{json, Map, Value};
 
 use crate::audit;
 use crate::{App, AppError};
+pub use interdict_domain::incident::{
+    parse_input, read_import_csv, read_import_json_lines, ImportInput,
+};
 
 /// An incident as a caller gets it: the record (personal data left out where the caller may
 /// not see it) with `redacted` naming what was left out.
@@ -671,10 +674,6 @@ pub(crate) fn readable(
     tx.incident(id)?.ok_or_else(|| not_found(id))
 }
 
-/// One line of a bulk import as read: its number, and the create body or the field and reason
-/// it could not be read.
-pub type ImportInput = (u64, Result<IncidentInput, (String, String)>);
-
 /// One line's outcome in a bulk import, in input order.
 pub enum ImportLine {
     /// Created (`true`) or found from an earlier import of the same reference (`false`).
@@ -789,169 +788,6 @@ impl ImportLine {
             .unwrap_or(Value::Null),
         }
     }
-}
-
-/// Reads a JSON Lines import: one create body per non-empty line.
-pub fn read_import_json_lines(text: &str) -> Vec<ImportInput> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-        .map(|(line, l)| {
-            let parsed = serde_json::from_str::<Value>(l)
-                .map_err(|e| ("body".to_string(), format!("not valid JSON: {e}")))
-                .and_then(|v| {
-                    if v.is_object() {
-                        parse_input(&v)
-                    } else {
-                        Err(("body".to_string(), "expected a JSON object".to_string()))
-                    }
-                });
-            (line, parsed)
-        })
-        .collect()
-}
-
-/// Columns of the import CSV that hold lists (separated by `;`).
-const LIST_COLUMNS: &[&str] = &["transit_countries", "share_with"];
-
-/// Reads the bulk-import CSV: the columns of `interdict alerts --incidents` (`id`, `date`,
-/// `country`, `substance`, `type`, `quantity`), where `id` is the reporter's reference and
-/// `quantity` is in kilograms, plus any top-level field of the create body as a column (lists
-/// separated by `;`).
-pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect(),
-        Err(e) => return vec![(1, Err(("header".into(), format!("unreadable header: {e}"))))],
-    };
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position().map(|p| p.line()))
-            .unwrap_or(i as u64 + 2);
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                out.push((line, Err(("line".into(), e.to_string()))));
-                continue;
-            }
-        };
-        if record.len() != headers.len() {
-            out.push((
-                line,
-                Err((
-                    "line".into(),
-                    format!(
-                        "{} fields where the header has {}",
-                        record.len(),
-                        headers.len()
-                    ),
-                )),
-            ));
-            continue;
-        }
-        let mut body = Map::new();
-        let mut substance: Option<String> = None;
-        let mut quantity: Option<String> = None;
-        let mut failed = None;
-        for (h, v) in headers.iter().zip(record.iter()) {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            match h.as_str() {
-                "id" | "reference" => {
-                    body.insert("reference".into(), json!(v));
-                }
-                "substance" => substance = Some(v.to_string()),
-                "quantity" => quantity = Some(v.to_string()),
-                list if LIST_COLUMNS.contains(&list) => {
-                    let items: Vec<&str> = v
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .collect();
-                    body.insert(list.to_string(), json!(items));
-                }
-                "locode" => {
-                    body.insert("place".into(), json!({ "locode": v }));
-                }
-                field => {
-                    // JSON-valued columns (place, substances, parties …) are given as JSON.
-                    let value = if v.starts_with('{') || v.starts_with('[') {
-                        match serde_json::from_str::<Value>(v) {
-                            Ok(j) => j,
-                            Err(e) => {
-                                failed = Some((field.to_string(), format!("not valid JSON: {e}")));
-                                break;
-                            }
-                        }
-                    } else {
-                        json!(v)
-                    };
-                    body.insert(field.to_string(), value);
-                }
-            }
-        }
-        if let Some(f) = failed {
-            out.push((line, Err(f)));
-            continue;
-        }
-        if let Some(s) = substance {
-            let mut item = Map::new();
-            item.insert("text".into(), json!(s));
-            if let Some(q) = &quantity {
-                match q.parse::<f64>() {
-                    Ok(value) => {
-                        item.insert("quantity".into(), json!({"value": value, "unit": "kg"}));
-                    }
-                    Err(_) => {
-                        out.push((
-                            line,
-                            Err((
-                                "quantity".into(),
-                                format!("`{}` is not a number", interdict_core::text::clip(q, 30)),
-                            )),
-                        ));
-                        continue;
-                    }
-                }
-            }
-            let list = body
-                .entry("substances")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(items) = list {
-                items.insert(0, Value::Object(item));
-            }
-        }
-        body.entry("type").or_insert_with(|| json!("seizure"));
-        out.push((line, parse_input(&Value::Object(body))));
-    }
-    out
-}
-
-/// A create body as an [`IncidentInput`], the failing field named.
-pub fn parse_input(value: &Value) -> Result<IncidentInput, (String, String)> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() {
-            "body".to_string()
-        } else {
-            path
-        };
-        (
-            field,
-            interdict_core::text::clip(&e.into_inner().to_string(), 300),
-        )
-    })
 }
 
 /// The largest attachment accepted (photographs and laboratory reports; a request body may be
