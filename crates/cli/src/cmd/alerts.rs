@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{Context as _, Result};
 use interdict_core::Date;
-use interdict_ews::{Detector, Method, Overrides};
+use interdict_ews::{Method, Overrides};
 use interdict_registry::Registry;
 use interdict_resolve::Resolver;
 use interdict_types::AlertWire;
@@ -18,16 +18,18 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         .method
         .parse()
         .map_err(|e| anyhow::anyhow!("--method: {e}"))?;
-    // Farrington runs with Noufaily's settings; --alpha is the EARS significance level only.
-    let detector = Detector::new(
+    // Farrington runs with Noufaily's settings (the app's preset); --alpha is the EARS
+    // significance level only.
+    let detector = interdict_app::detect::detector(
         method,
+        Some(interdict_app::detect::Preset::Noufaily),
         &Overrides {
             baseline: Some(args.baseline),
             min_sigma: Some(args.min_sigma),
             alpha: args.alpha.filter(|_| method.ears().is_some()),
             k: Some(args.k),
             h: Some(args.h),
-            ..Overrides::noufaily()
+            ..Overrides::default()
         },
     )?;
     let since = args
