@@ -57,6 +57,52 @@ pub fn append(
     })
 }
 
+/// The actor an entry names for a change made without a caller: an operator running
+/// `interdict admin …` with the database in hand.
+const OPERATOR_USER: &str = "operator";
+const OPERATOR_ORGANISATION: &str = "platform";
+
+/// The platform's clock for changes whose use case is not given a time (identity changes).
+pub(crate) fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// As [`append`], for a change made by `actor` or, without one, by the operator.
+pub(crate) fn append_change(
+    tx: &mut Tx<'_>,
+    actor: Option<&Actor>,
+    action: &str,
+    resource: &str,
+    owner_organisation: Option<&str>,
+    record: &Value,
+) -> Result<i64, StoreError> {
+    let now = system_now();
+    let hash = record_hash(record);
+    let (user, organisation) = match actor {
+        Some(a) => (a.user.id.clone(), a.organisation.id.clone()),
+        None => (OPERATOR_USER.to_string(), OPERATOR_ORGANISATION.to_string()),
+    };
+    tx.append_audit(resource, owner_organisation, |seq| {
+        Entry {
+            seq: seq as u64,
+            at: interdict_core::rfc3339(now),
+            actor: interdict_audit::Actor { user, organisation },
+            action: action.to_string(),
+            resource: resource.to_string(),
+            record_hash: hash,
+        }
+        .canonical_json()
+    })
+}
+
+/// The JSON an entry about an organisation, user or token hashes (never a secret or its hash).
+pub(crate) fn json_of<T: serde::Serialize>(record: &T) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
+}
+
 /// Publishes the platform's public key (at `admin init`); a key published before stays (a
 /// second init is refused anyway).
 pub fn publish_key(db: &Database, key: &PublicKey) -> Result<(), AppError> {
@@ -244,4 +290,35 @@ pub fn entries_of(
         })
         .collect::<Result<_, _>>()?;
     Ok((items, next))
+}
+
+/// Replaces a snapshot (a watchlist, the ALRs, the PENs) and audits the import, in one
+/// transaction: who imported what, from where, with which checksum.
+pub(crate) fn replace_snapshot_audited(
+    db: &Database,
+    actor: Option<&Actor>,
+    snapshot: &interdict_store::Snapshot,
+    records: &[(String, String)],
+) -> Result<(), AppError> {
+    let record = serde_json::json!({
+        "kind": snapshot.kind,
+        "name": snapshot.name,
+        "source": snapshot.source,
+        "format": snapshot.format,
+        "checksum": snapshot.checksum,
+        "record_count": snapshot.record_count,
+        "imported_at": snapshot.imported_at,
+    });
+    db.write(|tx| {
+        tx.replace_snapshot(snapshot, records)?;
+        append_change(
+            tx,
+            actor,
+            "import",
+            &format!("lists/{}/{}", snapshot.kind, snapshot.name),
+            None,
+            &record,
+        )?;
+        Ok(())
+    })
 }

@@ -142,6 +142,7 @@ pub fn seed(
     let parsed = lists::parse(&list).map_err(|e| AppError::invalid("watchlist", e))?;
     lists::import(
         db,
+        None,
         "coalition",
         interdict_watchlist::import::Format::Csv,
         "examples/watchlist.csv",
@@ -150,6 +151,7 @@ pub fn seed(
     )?;
     screening::import_context(
         db,
+        None,
         screening::ContextKind::Alr,
         "examples/alr.csv",
         files.alr_csv,
@@ -157,6 +159,7 @@ pub fn seed(
     )?;
     screening::import_context(
         db,
+        None,
         screening::ContextKind::Pens,
         "examples/pens.csv",
         files.pens_csv,

@@ -114,7 +114,10 @@ pub fn init(
         }
         let secretariat = tx.insert_organisation(name, None, OrgKind::Secretariat)?;
         let admin = tx.insert_user(&secretariat.id, &email, Role::Admin, None)?;
-        tx.insert_token(&admin.id, &hash, "admin init", now)?;
+        let token_id = tx.insert_token(&admin.id, &hash, "admin init", now)?;
+        audited_org(tx, None, &secretariat)?;
+        audited_user(tx, None, "create", &admin)?;
+        audited_token(tx, None, "create", &token_id, &admin, "admin init")?;
         tx.meta_set(INITIALISED, &now.to_string())?;
         Ok(Initialised {
             secretariat: secretariat.clone(),
@@ -193,7 +196,63 @@ pub fn add_organisation(
         (_, None) => return Err(AppError::invalid("country", "is required for this kind")),
         _ => {}
     }
-    Ok(db.write(|tx| tx.insert_organisation(&name, country, kind))?)
+    db.write(|tx| {
+        let org = tx.insert_organisation(&name, country, kind)?;
+        audited_org(tx, actor, &org)?;
+        Ok(org)
+    })
+}
+
+fn audited_org(
+    tx: &mut interdict_store::Tx<'_>,
+    actor: Option<&Actor>,
+    org: &Organisation,
+) -> Result<(), AppError> {
+    crate::audit::append_change(
+        tx,
+        actor,
+        "create",
+        &format!("organisations/{}", org.id),
+        Some(&org.id),
+        &crate::audit::json_of(org),
+    )?;
+    Ok(())
+}
+
+fn audited_user(
+    tx: &mut interdict_store::Tx<'_>,
+    actor: Option<&Actor>,
+    action: &str,
+    user: &User,
+) -> Result<(), AppError> {
+    crate::audit::append_change(
+        tx,
+        actor,
+        action,
+        &format!("users/{}", user.id),
+        Some(&user.organisation_id),
+        &crate::audit::json_of(user),
+    )?;
+    Ok(())
+}
+
+fn audited_token(
+    tx: &mut interdict_store::Tx<'_>,
+    actor: Option<&Actor>,
+    action: &str,
+    token_id: &str,
+    user: &User,
+    label: &str,
+) -> Result<(), AppError> {
+    crate::audit::append_change(
+        tx,
+        actor,
+        action,
+        &format!("tokens/{token_id}"),
+        Some(&user.organisation_id),
+        &serde_json::json!({"id": token_id, "user": user.id, "label": label}),
+    )?;
+    Ok(())
 }
 
 pub fn organisations(db: &Database) -> Result<Vec<Organisation>, AppError> {
@@ -218,7 +277,9 @@ pub fn add_user(
                 "organisation {organisation_id}"
             )));
         }
-        Ok(tx.insert_user(organisation_id, &email, role, hash.as_deref())?)
+        let user = tx.insert_user(organisation_id, &email, role, hash.as_deref())?;
+        audited_user(tx, actor, "create", &user)?;
+        Ok(user)
     })
 }
 
@@ -254,6 +315,7 @@ pub fn set_password(
     db.write(|tx| {
         tx.set_password_hash(&user.id, Some(&hash))?;
         tx.delete_sessions_of(&user.id)?;
+        audited_user(tx, actor, "set_password", &user)?;
         Ok::<_, AppError>(())
     })
 }
@@ -289,7 +351,11 @@ pub fn create_token(
     let label = checked_name(label)?;
     let token = new_secret(TOKEN_PREFIX);
     let hash = secret_hash(&token);
-    let id = db.write(|tx| tx.insert_token(&user.id, &hash, &label, now))?;
+    let id = db.write(|tx| {
+        let id = tx.insert_token(&user.id, &hash, &label, now)?;
+        audited_token(tx, actor, "create", &id, &user, &label)?;
+        Ok::<_, AppError>(id)
+    })?;
     Ok(NewToken { id, token, user })
 }
 
@@ -340,6 +406,8 @@ fn revoke_in_database(
             }
         }
         tx.revoke_token(token_id, now)?;
+        let owner = tx.user(&token.user_id)?.ok_or_else(not_found)?;
+        audited_token(tx, Some(actor), "revoke", token_id, &owner, &token.label)?;
         Ok(())
     })
 }

@@ -54,6 +54,7 @@ pub struct Imported {
 /// Stores `list` as the new active snapshot of `name`, replacing the previous one atomically.
 pub fn import(
     db: &Database,
+    actor: Option<&interdict_domain::Actor>,
     name: &str,
     format: Format,
     source: &str,
@@ -78,7 +79,7 @@ pub fn import(
         record_count: records.len() as i64,
         imported_at: imported_at.into(),
     };
-    db.replace_snapshot(&snapshot, &records)?;
+    crate::audit::replace_snapshot_audited(db, actor, &snapshot, &records)?;
     Ok(Imported {
         snapshot,
         entities: list.entities.len(),

@@ -109,6 +109,7 @@ impl ContextKind {
 /// Parses an ALR or PEN file and stores it as the new snapshot of its kind.
 pub fn import_context(
     db: &Database,
+    actor: Option<&interdict_domain::Actor>,
     kind: ContextKind,
     source: &str,
     text: &str,
@@ -136,7 +137,7 @@ pub fn import_context(
         record_count: records.len() as i64,
         imported_at: imported_at.into(),
     };
-    db.replace_snapshot(&snapshot, &records)?;
+    crate::audit::replace_snapshot_audited(db, actor, &snapshot, &records)?;
     Ok(snapshot)
 }
 

@@ -63,6 +63,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
     let db = ctx.database()?;
     let imported = lists::import(
         &db,
+        None,
         name,
         format,
         &path.display().to_string(),

@@ -28,12 +28,18 @@ pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> 
             let text = read_text(file)?;
             let name = file.display().to_string();
             let db = ctx.database()?;
-            let snapshot =
-                screening::import_context(&db, kind, &name, &text, &crate::output::now_rfc3339())
-                    .map_err(|e| match e {
-                    interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
-                    other => anyhow::anyhow!(other),
-                })?;
+            let snapshot = screening::import_context(
+                &db,
+                None,
+                kind,
+                &name,
+                &text,
+                &crate::output::now_rfc3339(),
+            )
+            .map_err(|e| match e {
+                interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
+                other => anyhow::anyhow!(other),
+            })?;
             if !ctx.quiet {
                 eprintln!(
                     "imported {} {} records from {name}",

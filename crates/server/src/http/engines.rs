@@ -575,7 +575,15 @@ pub async fn import_list(
                 field: "body".into(),
                 message: e.to_string(),
             })?;
-        let imported = interdict_app::lists::import(&app.db, &name, format, "api", &parsed, &now)?;
+        let imported = interdict_app::lists::import(
+            &app.db,
+            Some(&actor),
+            &name,
+            format,
+            "api",
+            &parsed,
+            &now,
+        )?;
         app.context_changed();
         Ok(imported)
     })
