@@ -554,6 +554,11 @@ pub fn search(
     now: i64,
 ) -> Result<Page, AppError> {
     let scope = scope_of(actor)?;
+    for (field, value) in [("substance", &params.substance), ("class", &params.class)] {
+        if value.as_deref().is_some_and(|v| v.len() > 1024) {
+            return Err(AppError::invalid(field, "longer than 1024 bytes"));
+        }
+    }
     let mut filter = IncidentFilter::default();
     if let Some(s) = params
         .substance
