@@ -1042,7 +1042,9 @@ pub fn attach(
             return serde_json::from_str(&existing.body)
                 .map_err(|e| AppError::corrupt("attachment", e));
         }
-        let id = format!("att-{}", &sha256[..16]);
+        // Named after the incident and the content together: the same photograph attached to
+        // two incidents is two attachments (one stored blob), and ids must not collide.
+        let id = attachment_id(incident_id, &sha256);
         let record = json!({
             "id": id,
             "incident": incident_id,
@@ -1052,7 +1054,7 @@ pub fn attach(
             "filename": filename,
             "created_at": interdict_core::rfc3339(now),
         });
-        tx.insert_attachment(
+        let inserted = tx.insert_attachment(
             &interdict_store::AttachmentRow {
                 id: id.clone(),
                 incident_id: incident_id.to_string(),
@@ -1065,6 +1067,17 @@ pub fn attach(
             },
             bytes,
         )?;
+        if !inserted {
+            // Attached at the same moment by another request, which committed first.
+            return match tx.attachment_by_hash(incident_id, &sha256)? {
+                Some(existing) => serde_json::from_str(&existing.body)
+                    .map_err(|e| AppError::corrupt("attachment", e)),
+                None => Err(AppError::corrupt(
+                    "attachment",
+                    format!("{id} exists for another incident or content"),
+                )),
+            };
+        }
         audit::append(
             tx,
             actor,
@@ -1076,6 +1089,14 @@ pub fn attach(
         )?;
         Ok(record)
     })
+}
+
+/// The id of the attachment of content `sha256` to `incident_id`: `att-` and 16 hex digits of
+/// SHA-256 over both.
+fn attachment_id(incident_id: &str, sha256: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{incident_id}\n{sha256}").as_bytes());
+    format!("att-{}", &crate::lists::hex(&digest)[..16])
 }
 
 /// The attachments of an incident the caller may read.

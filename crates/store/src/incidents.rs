@@ -385,24 +385,21 @@ impl Tx<'_> {
         .collect()
     }
 
-    /// Stores an attachment's content (once per content hash) and its record.
+    /// Stores an attachment's content (once per content hash) and its record. `false`: an
+    /// attachment of this id was stored already (the same content attached to the same
+    /// incident by a transaction that committed first); nothing is stored then.
     pub fn insert_attachment(
         &mut self,
         row: &AttachmentRow,
         content: &[u8],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let operation = "insert an attachment (attachments)";
         self.require_writable(operation)?;
-        self.execute(
-            operation,
-            "INSERT INTO attachment_blobs (sha256, content) VALUES ($1, $2)
-             ON CONFLICT (sha256) DO NOTHING",
-            &[Value::Text(&row.sha256), Value::Bytes(content)],
-        )?;
-        self.execute(
+        let inserted = self.execute(
             operation,
             "INSERT INTO attachments (id, incident_id, sha256, media_type, size, filename, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO NOTHING",
             &[
                 Value::Text(&row.id),
                 Value::Text(&row.incident_id),
@@ -414,7 +411,19 @@ impl Tx<'_> {
                 Value::Int(row.created_at),
             ],
         )?;
-        Ok(())
+        if inserted == 0 {
+            return Ok(false);
+        }
+        // The record first: on PostgreSQL, `INSERT … ON CONFLICT` checks the new blob against
+        // the blobs' read policy too (row-level security, migration 6), which lets a caller
+        // see a blob only through a visible attachment of it.
+        self.execute(
+            operation,
+            "INSERT INTO attachment_blobs (sha256, content) VALUES ($1, $2)
+             ON CONFLICT (sha256) DO NOTHING",
+            &[Value::Text(&row.sha256), Value::Bytes(content)],
+        )?;
+        Ok(true)
     }
 
     /// The attachments of an incident (the caller has read the incident first).
