@@ -249,11 +249,42 @@ fn row(
     }
 }
 
+/// The fields of an incident's record that the store keeps in columns too, where its queries
+/// and PostgreSQL's row-level security decide who reads the record: owner and sharing. Written
+/// from the one [`Sharing`], so the body and the columns agree; `audit verify` writes them
+/// again from the columns, so that a column changed in the database shows as a changed record.
+pub(crate) fn put_sharing(record: &mut Map<String, Value>, sharing: &Sharing) {
+    record.insert("organisation".into(), json!(sharing.owner_organisation));
+    record.insert("owner_country".into(), json!(sharing.owner_country));
+    record.insert("distribution".into(), json!(sharing.distribution));
+    record.insert("share_with".into(), json!(sharing.share_with));
+    record.insert("tlp".into(), json!(sharing.tlp));
+    record.insert(
+        "personal_data_distribution".into(),
+        json!(sharing.personal_data_distribution),
+    );
+}
+
+/// The fields of an attachment's record that the store keeps in columns too (which incident
+/// it belongs to, so who reads it; which content is served, and as what), with `sha256` the
+/// hash of the content as stored (`None`: it is missing). As [`put_sharing`], for `audit
+/// verify`.
+pub(crate) fn put_attachment_columns(
+    record: &mut Map<String, Value>,
+    row: &interdict_store::AttachmentRow,
+    content_sha256: Option<&str>,
+) {
+    record.insert("incident".into(), json!(row.incident_id));
+    record.insert("sha256".into(), json!(content_sha256));
+    record.insert("media_type".into(), json!(row.media_type));
+    record.insert("size".into(), json!(row.size));
+    record.insert("filename".into(), json!(row.filename));
+}
+
 /// The full stored record: what was built plus id, owner, sharing and times.
 fn finish(
     built: &mut Built,
     id: &str,
-    owner: &Actor,
     sharing: &Sharing,
     created_at: i64,
     updated_at: i64,
@@ -261,16 +292,8 @@ fn finish(
 ) {
     if let Value::Object(m) = &mut built.record {
         m.insert("id".into(), json!(id));
-        m.insert("organisation".into(), json!(owner.organisation.id));
-        m.insert("owner_country".into(), json!(sharing.owner_country));
+        put_sharing(m, sharing);
         m.insert("reported_by".into(), json!(reported_by));
-        m.insert("distribution".into(), json!(sharing.distribution));
-        m.insert("share_with".into(), json!(sharing.share_with));
-        m.insert("tlp".into(), json!(sharing.tlp));
-        m.insert(
-            "personal_data_distribution".into(),
-            json!(sharing.personal_data_distribution),
-        );
         m.insert(
             "created_at".into(),
             json!(interdict_core::rfc3339(created_at)),
@@ -329,7 +352,7 @@ fn insert_one(
         search_text: built.search_text.clone(),
         checked: built.checked.clone(),
     };
-    finish(&mut built, &id, actor, sharing, now, now, &actor.user.id);
+    finish(&mut built, &id, sharing, now, now, &actor.user.id);
     let stored = row(&id, &built, sharing, input, now, now);
     tx.insert_incident(&stored)?;
     audit::append(
@@ -447,15 +470,7 @@ pub fn update(
         .and_then(Value::as_str)
         .unwrap_or(&actor.user.id)
         .to_string();
-    finish(
-        &mut built,
-        id,
-        actor,
-        &sharing,
-        created_at,
-        now,
-        &reported_by,
-    );
+    finish(&mut built, id, &sharing, created_at, now, &reported_by);
     let mut stored = row(id, &built, &sharing, &input, created_at, now);
     stored.reference = current.reference.clone();
     app.db.write_as(&scope, |tx| {

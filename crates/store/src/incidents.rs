@@ -357,17 +357,14 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Every incident's id and body, in creation order, whoever owns it: for the platform's
-    /// own checks (`audit verify`), never for a caller.
-    pub fn incident_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
-        self.query(
-            "read every incident (incidents)",
-            "SELECT id, body FROM incidents ORDER BY seq",
-            &[],
-        )?
-        .into_iter()
-        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
-        .collect()
+    /// Every incident as stored (without its substance keys), in creation order, whoever owns
+    /// it: for the platform's own checks (`audit verify`), never for a caller.
+    pub fn incidents_unscoped(&mut self) -> Result<Vec<IncidentRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents i ORDER BY i.seq");
+        self.query("read every incident (incidents)", &sql, &[])?
+            .into_iter()
+            .map(|r| incident_from(r).map(|(_, row)| row))
+            .collect()
     }
 
     /// The ids of incidents this transaction can see **without the application's filter**:
@@ -470,15 +467,16 @@ impl Tx<'_> {
         .transpose()
     }
 
-    /// Every attachment's id and record, whoever owns it (`audit verify`).
-    pub fn attachment_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+    /// Every attachment as stored, whoever owns it (`audit verify`).
+    pub fn attachments_unscoped(&mut self) -> Result<Vec<AttachmentRow>, StoreError> {
         self.query(
             "read every attachment (attachments)",
-            "SELECT id, body FROM attachments ORDER BY created_at, id",
+            "SELECT id, incident_id, sha256, media_type, size, filename, body, created_at
+             FROM attachments ORDER BY created_at, id",
             &[],
         )?
         .into_iter()
-        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
+        .map(attachment_from)
         .collect()
     }
 }
