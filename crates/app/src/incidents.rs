@@ -431,63 +431,86 @@ pub fn update(
     now: i64,
 ) -> Result<IncidentAnswer, AppError> {
     let scope = scope_of(actor)?;
-    // Read first (outside the write) to build the new record, which may need the engines.
-    let current = app
-        .db
-        .read_as(&scope, |tx| tx.incident(id))?
-        .ok_or_else(|| not_found(id))?;
-    match sharing::may_change(actor, &current.sharing) {
-        ChangeDecision::Allowed => {}
-        ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
-        ChangeDecision::NotFound => return Err(not_found(id)),
-    }
     for locked in [
         "id",
         "organisation",
+        "owner_country",
         "reported_by",
         "created_at",
         "updated_at",
         "redacted",
+        // The reporter's reference is what a later import of the same file finds the
+        // incident by; it is kept as first given.
+        "reference",
     ] {
         if patch.contains_key(locked) {
             return Err(AppError::invalid(locked, "is set by the platform"));
         }
     }
-    let mut reported = reported_input(&parse_body(&current)?);
-    for (k, v) in patch {
-        reported.insert(k.clone(), v.clone());
+    // Read first (outside the write) to build the new record, which may need the engines;
+    // the write then checks the record is still the one read, and otherwise the change is
+    // made again on the newer one — two changes at once must not overwrite each other.
+    for _ in 0..UPDATE_ATTEMPTS {
+        let current = app
+            .db
+            .read_as(&scope, |tx| tx.incident(id))?
+            .ok_or_else(|| not_found(id))?;
+        match sharing::may_change(actor, &current.sharing) {
+            ChangeDecision::Allowed => {}
+            ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
+            ChangeDecision::NotFound => return Err(not_found(id)),
+        }
+        let record = parse_body(&current)?;
+        let mut reported = reported_input(&record);
+        for (k, v) in patch {
+            reported.insert(k.clone(), v.clone());
+        }
+        let input = parse_input(&Value::Object(reported))
+            .map_err(|(field, message)| AppError::Invalid { field, message })?;
+        let sharing = input
+            .sharing_request()
+            .resolve(&actor.organisation)
+            .map_err(|e| AppError::invalid(e.field, e.message))?;
+        let mut built = build(app, &input, actor)?;
+        let created_at = current.created_at;
+        let reported_by = record
+            .get("reported_by")
+            .and_then(Value::as_str)
+            .unwrap_or(&actor.user.id)
+            .to_string();
+        finish(&mut built, id, &sharing, created_at, now, &reported_by);
+        let mut stored = row(id, &built, &sharing, &input, created_at, now);
+        stored.reference = current.reference.clone();
+        let written = app.db.write_as(&scope, |tx| {
+            match tx.incident(id)? {
+                Some(now_stored) if now_stored.body == current.body => {}
+                Some(_) => return Ok(false),
+                None => return Err(not_found(id)),
+            }
+            tx.update_incident(&stored)?;
+            audit::append(
+                tx,
+                actor,
+                "update",
+                &audit::incident_resource(id),
+                Some(&actor.organisation.id),
+                &built.record,
+                now,
+            )?;
+            Ok::<_, AppError>(true)
+        })?;
+        if written {
+            return Ok(answer(actor, &sharing, parse_body(&stored)?));
+        }
     }
-    let input: IncidentInput = serde_json::from_value(Value::Object(reported))
-        .map_err(|e| AppError::invalid("body", e))?;
-    let sharing = input
-        .sharing_request()
-        .resolve(&actor.organisation)
-        .map_err(|e| AppError::invalid(e.field, e.message))?;
-    let mut built = build(app, &input, actor)?;
-    let created_at = current.created_at;
-    let reported_by = parse_body(&current)?
-        .get("reported_by")
-        .and_then(Value::as_str)
-        .unwrap_or(&actor.user.id)
-        .to_string();
-    finish(&mut built, id, &sharing, created_at, now, &reported_by);
-    let mut stored = row(id, &built, &sharing, &input, created_at, now);
-    stored.reference = current.reference.clone();
-    app.db.write_as(&scope, |tx| {
-        tx.update_incident(&stored)?;
-        audit::append(
-            tx,
-            actor,
-            "update",
-            &audit::incident_resource(id),
-            Some(&actor.organisation.id),
-            &built.record,
-            now,
-        )?;
-        Ok::<_, AppError>(())
-    })?;
-    Ok(answer(actor, &sharing, parse_body(&stored)?))
+    Err(AppError::Conflict(format!(
+        "incident {} kept changing while this change was made; try again",
+        interdict_core::text::clip(id, 60)
+    )))
 }
+
+/// How many times a change is made again on a record that others changed meanwhile.
+const UPDATE_ATTEMPTS: usize = 20;
 
 /// The fields of a stored record that were reported (what a change starts from).
 fn reported_input(record: &Value) -> Map<String, Value> {
