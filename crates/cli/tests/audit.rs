@@ -8,7 +8,7 @@ mod common;
 
 use serde_json::{json, Value};
 
-use common::{cli, cli_json, postgres, request, start, Db};
+use common::{add_org, add_user, admin_init, cli, postgres, request, start, Db};
 use interdict_audit::{
     canonical_json, leaf_hash, verify_consistency, verify_inclusion, Checkpoint, ConsistencyProof,
     Hash, InclusionProof, SigningKey,
@@ -64,64 +64,12 @@ fn one(db: &Db, sql: &str, params: &[&str]) -> String {
 
 fn tamper(db: Db) {
     // A coalition of one customs authority, and incidents imported through the CLI.
-    cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "init",
-            "--email",
-            "admin@secretariat.test",
-        ],
-    );
+    admin_init(&db);
     assert!(db.audit_key().exists(), "admin init made the key file");
     let key = SigningKey::from_text(&std::fs::read_to_string(db.audit_key()).expect("key"))
         .expect("a key file");
-    let org = cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "org",
-            "add",
-            "--name",
-            "Aduanas",
-            "--country",
-            "MX",
-            "--kind",
-            "customs",
-        ],
-    );
-    let org_id = org["id"].as_str().expect("id").to_string();
-    cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "user",
-            "add",
-            "--org",
-            &org_id,
-            "--email",
-            "officer@aduanas.test",
-            "--role",
-            "officer",
-        ],
-    );
-    let token = cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "token",
-            "create",
-            "--user",
-            "officer@aduanas.test",
-        ],
-    )["token"]
-        .as_str()
-        .expect("token")
-        .to_string();
+    let org_id = add_org(&db, "Aduanas", "MX", "customs");
+    let token = add_user(&db, &org_id, "officer@aduanas.test", "officer");
     // Nothing logged yet: the empty log verifies.
     assert_verifies(&db, "an empty log");
 
@@ -285,12 +233,11 @@ fn tamper(db: Db) {
     // (a) An incident's body edited in the database.
     let id = &ids[1];
     let body = one(&db, "SELECT body FROM incidents WHERE id = $1", &[id]);
+    let set_body =
+        |b: &str| db.raw_execute("UPDATE incidents SET body = $1 WHERE id = $2", &[b, id]);
     let forged = body.replace("tablet press found", "nothing found");
     assert_ne!(forged, body);
-    db.raw_execute(
-        "UPDATE incidents SET body = $1 WHERE id = $2",
-        &[&forged, id],
-    );
+    set_body(&forged);
     assert_fails(
         &db,
         "an edited incident",
@@ -300,24 +247,18 @@ fn tamper(db: Db) {
     let reformatted =
         serde_json::to_string_pretty(&serde_json::from_str::<Value>(&body).expect("JSON body"))
             .expect("JSON");
-    db.raw_execute(
-        "UPDATE incidents SET body = $1 WHERE id = $2",
-        &[&reformatted, id],
-    );
+    set_body(&reformatted);
     assert_verifies(&db, "a reformatted but equal body");
     // Its sharing widened in the body: caught too.
     let widened = body.replace("\"tlp\":\"clear\"", "\"tlp\":\"green\"");
     assert_ne!(widened, body);
-    db.raw_execute(
-        "UPDATE incidents SET body = $1 WHERE id = $2",
-        &[&widened, id],
-    );
+    set_body(&widened);
     assert_fails(
         &db,
         "a TLP changed in the body",
         &[&format!("incidents/{id}")],
     );
-    db.raw_execute("UPDATE incidents SET body = $1 WHERE id = $2", &[&body, id]);
+    set_body(&body);
     assert_verifies(&db, "the body put back");
 
     // (b) An audit entry deleted: in the middle, and the last one (beyond the checkpoints
@@ -390,22 +331,7 @@ fn tamper(db: Db) {
         let before = one(&db, &sql, &[&ids[0]]);
         let value = if column == "owner_organisation" {
             // Another organisation's, made for the occasion.
-            let other = cli_json(
-                &db,
-                &[
-                    "--json",
-                    "admin",
-                    "org",
-                    "add",
-                    "--name",
-                    "Other",
-                    "--country",
-                    "DE",
-                    "--kind",
-                    "police",
-                ],
-            );
-            other["id"].as_str().expect("id").to_string()
+            add_org(&db, "Other", "DE", "police")
         } else {
             value.to_string()
         };

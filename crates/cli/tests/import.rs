@@ -7,7 +7,7 @@ mod common;
 
 use serde_json::{json, Value};
 
-use common::{cli, cli_json, postgres, request, start, Db, Server};
+use common::{add_org, add_user, admin_init, cli, postgres, request, start, Db, Server};
 
 /// A CSV of the columns of `interdict alerts --incidents` plus create-body fields: line 1 is
 /// the header; lines 2 and 8 are good.
@@ -160,53 +160,10 @@ fn import_cli(db: &Db, path: &std::path::Path) -> (i32, Vec<Value>) {
 
 fn imports(db: Db) {
     let backend = db.backend();
-    cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "init",
-            "--email",
-            "admin@secretariat.test",
-        ],
-    );
-    let org = cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "org",
-            "add",
-            "--name",
-            "Aduanas",
-            "--country",
-            "MX",
-            "--kind",
-            "customs",
-        ],
-    );
-    let org_id = org["id"].as_str().expect("id").to_string();
-    let mut tokens = Vec::new();
-    for role in ["officer", "viewer"] {
-        let email = format!("{role}@aduanas.test");
-        cli_json(
-            &db,
-            &[
-                "--json", "admin", "user", "add", "--org", &org_id, "--email", &email, "--role",
-                role,
-            ],
-        );
-        tokens.push(
-            cli_json(
-                &db,
-                &["--json", "admin", "token", "create", "--user", &email],
-            )["token"]
-                .as_str()
-                .expect("token")
-                .to_string(),
-        );
-    }
-    let (officer, viewer) = (&tokens[0], &tokens[1]);
+    admin_init(&db);
+    let org_id = add_org(&db, "Aduanas", "MX", "customs");
+    let officer = &add_user(&db, &org_id, "officer@aduanas.test", "officer");
+    let viewer = &add_user(&db, &org_id, "viewer@aduanas.test", "viewer");
     let dir = tempfile::tempdir().expect("temp dir");
     let csv_path = dir.path().join("seizures.csv");
     let jsonl_path = dir.path().join("incidents.jsonl");

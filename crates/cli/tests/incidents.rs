@@ -6,65 +6,13 @@ mod common;
 
 use serde_json::{json, Value};
 
-use common::{cli_json, postgres, request, start, Db};
+use common::{add_org, add_user, admin_init, postgres, request, start, Db};
 
 fn concurrent_changes(db: Db) {
     let backend = db.backend();
-    cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "init",
-            "--email",
-            "admin@secretariat.test",
-        ],
-    );
-    let org = cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "org",
-            "add",
-            "--name",
-            "Aduanas",
-            "--country",
-            "MX",
-            "--kind",
-            "customs",
-        ],
-    );
-    let org_id = org["id"].as_str().expect("id").to_string();
-    cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "user",
-            "add",
-            "--org",
-            &org_id,
-            "--email",
-            "officer@aduanas.test",
-            "--role",
-            "officer",
-        ],
-    );
-    let token = cli_json(
-        &db,
-        &[
-            "--json",
-            "admin",
-            "token",
-            "create",
-            "--user",
-            "officer@aduanas.test",
-        ],
-    )["token"]
-        .as_str()
-        .expect("token")
-        .to_string();
+    admin_init(&db);
+    let org_id = add_org(&db, "Aduanas", "MX", "customs");
+    let token = add_user(&db, &org_id, "officer@aduanas.test", "officer");
     let s = start(&db);
     let changes: Vec<(&str, Value)> = vec![
         ("description", json!("re-weighed: 12.5 kg")),

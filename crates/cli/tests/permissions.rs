@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use common::{cli_json, postgres, request, start, Answer, Db, Server};
+use common::{add_org, add_user, admin_init, postgres, request, start, Answer, Db, Server};
 
 /// The organisations of the test coalition. The owner of every record is MX customs; records
 /// of distribution `countries` are shared with the US.
@@ -340,16 +340,7 @@ struct Coalition {
 }
 
 fn seed(db: &Db) -> Coalition {
-    let init = cli_json(
-        db,
-        &[
-            "--json",
-            "admin",
-            "init",
-            "--email",
-            "admin@secretariat.test",
-        ],
-    );
+    let init = admin_init(db);
     let mut org_ids = BTreeMap::new();
     org_ids.insert(
         Org::Secretariat,
@@ -361,23 +352,7 @@ fn seed(db: &Db) -> Coalition {
         (Org::UsPolice, "US Police", "US", "police"),
         (Org::DeCustoms, "Zoll DE", "DE", "customs"),
     ] {
-        let made = cli_json(
-            db,
-            &[
-                "--json",
-                "admin",
-                "org",
-                "add",
-                "--name",
-                name,
-                "--country",
-                country,
-                "--kind",
-                kind,
-            ],
-        );
-        assert_eq!(made["country"], json!(country));
-        org_ids.insert(org, made["id"].as_str().expect("org id").to_string());
+        org_ids.insert(org, add_org(db, name, country, kind));
     }
     let mut callers = vec![Caller {
         name: "secretariat admin".into(),
@@ -397,30 +372,12 @@ fn seed(db: &Db) -> Coalition {
     ];
     for (org, role) in users {
         let email = format!("{role}@{}.test", format!("{org:?}").to_lowercase());
-        cli_json(
-            db,
-            &[
-                "--json",
-                "admin",
-                "user",
-                "add",
-                "--org",
-                &org_ids[org],
-                "--email",
-                &email,
-                "--role",
-                role,
-            ],
-        );
-        let t = cli_json(
-            db,
-            &["--json", "admin", "token", "create", "--user", &email],
-        );
+        let token = add_user(db, &org_ids[org], &email, role);
         callers.push(Caller {
             name: format!("{org:?} {role}"),
             org: Some(*org),
             role,
-            token: Some(t["token"].as_str().expect("token").to_string()),
+            token: Some(token),
         });
     }
     callers.push(Caller {

@@ -97,12 +97,8 @@ impl Db {
             }
             Db::Postgres { url, .. } => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
-                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
                 client
-                    .execute(sql, &params)
+                    .execute(sql, &pg_params(params))
                     .unwrap_or_else(|e| panic!("{sql}: {e}"))
             }
         }
@@ -129,12 +125,8 @@ impl Db {
             }
             Db::Postgres { url, .. } => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
-                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
                 client
-                    .query(sql, &params)
+                    .query(sql, &pg_params(params))
                     .unwrap_or_else(|e| panic!("{sql}: {e}"))
                     .iter()
                     .map(|r| (0..r.len()).map(|i| r.get::<_, String>(i)).collect())
@@ -142,6 +134,13 @@ impl Db {
             }
         }
     }
+}
+
+fn pg_params<'a>(params: &'a [&'a str]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
 }
 
 impl Drop for Db {
@@ -230,6 +229,56 @@ pub fn cli_json(db: &Db, args: &[&str]) -> Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
+}
+
+/// `interdict admin init`: the secretariat, its first admin and the audit key. Its JSON
+/// (`organisation`, `token`, …).
+pub fn admin_init(db: &Db) -> Value {
+    cli_json(
+        db,
+        &[
+            "--json",
+            "admin",
+            "init",
+            "--email",
+            "admin@secretariat.test",
+        ],
+    )
+}
+
+/// `interdict admin org add`: the new organisation's id.
+pub fn add_org(db: &Db, name: &str, country: &str, kind: &str) -> String {
+    let org = cli_json(
+        db,
+        &[
+            "--json",
+            "admin",
+            "org",
+            "add",
+            "--name",
+            name,
+            "--country",
+            country,
+            "--kind",
+            kind,
+        ],
+    );
+    assert_eq!(org["country"], Value::from(country), "{org}");
+    org["id"].as_str().expect("an organisation id").to_string()
+}
+
+/// `interdict admin user add` and `admin token create`: the new user's API token.
+pub fn add_user(db: &Db, org_id: &str, email: &str, role: &str) -> String {
+    cli_json(
+        db,
+        &[
+            "--json", "admin", "user", "add", "--org", org_id, "--email", email, "--role", role,
+        ],
+    );
+    cli_json(db, &["--json", "admin", "token", "create", "--user", email])["token"]
+        .as_str()
+        .expect("a token")
+        .to_string()
 }
 
 /// A running `interdict serve`, killed when dropped; its standard error is kept.
