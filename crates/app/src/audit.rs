@@ -224,7 +224,8 @@ pub struct Verification {
 
 /// Recomputes the tree from the stored entries, checks every stored checkpoint against
 /// `trusted` (the key file's public key; the published one when none is given), and checks
-/// that every incident and attachment still hashes to its last entry.
+/// that every incident and attachment still hashes to its last entry — its body together with
+/// the columns that decide who reads it, and an attachment's content.
 pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification, AppError> {
     let (key, key_source) = match trusted {
         Some(k) => (k, "the key file"),
@@ -244,25 +245,59 @@ pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification,
                 .map_err(|e| AppError::corrupt(format!("the checkpoint of tree size {size}"), e))
         })
         .collect::<Result<_, _>>()?;
-    let mut records: Vec<(String, Hash)> = Vec::new();
+    // A record's current content is its body and the columns beside it that decide who reads
+    // it (and, for an attachment, the content served): a changed body no longer hashes to its
+    // last entry, and neither does a row whose columns say something else than its body.
     let (incidents, attachments) = db.read(|tx| {
-        Ok::<_, StoreError>((
-            tx.incident_bodies_unscoped()?,
-            tx.attachment_bodies_unscoped()?,
-        ))
-    })?;
-    for (resource, list) in [
-        (incident_resource as fn(&str) -> String, incidents),
-        (attachment_resource, attachments),
-    ] {
-        for (id, body) in list {
-            let value: Value = serde_json::from_str(&body)
-                .map_err(|e| AppError::corrupt(format!("record {}", resource(&id)), e))?;
-            records.push((resource(&id), record_hash(&value)));
+        let incidents = tx.incidents_unscoped()?;
+        let mut attachments = Vec::new();
+        for a in tx.attachments_unscoped()? {
+            use sha2::Digest;
+            let stored = tx
+                .attachment_content(&a.sha256)?
+                .map(|c| crate::lists::hex(&sha2::Sha256::digest(&c)));
+            attachments.push((a, stored));
         }
+        Ok::<_, StoreError>((incidents, attachments))
+    })?;
+    let mut records: Vec<(String, Hash)> = Vec::new();
+    for row in incidents {
+        let resource = incident_resource(&row.id);
+        let hash = current_hash(&resource, &row.body, |m| {
+            crate::incidents::put_sharing(m, &row.sharing)
+        })?;
+        records.push((resource, hash));
+    }
+    for (row, content_sha256) in attachments {
+        let resource = attachment_resource(&row.id);
+        let hash = current_hash(&resource, &row.body, |m| {
+            crate::incidents::put_attachment_columns(m, &row, content_sha256.as_deref())
+        })?;
+        records.push((resource, hash));
     }
     let report = interdict_audit::verify_log(entries.iter(), &checkpoints, records, &key);
     Ok(Verification { report, key_source })
+}
+
+/// The hash `audit verify` compares with a record's last entry: of its stored `body` when
+/// `columns` (writing the row's columns into it) changes nothing; otherwise of body and
+/// columns together, which matches no entry, so the record is named as changed.
+fn current_hash(
+    resource: &str,
+    body: &str,
+    columns: impl FnOnce(&mut serde_json::Map<String, Value>),
+) -> Result<Hash, AppError> {
+    let stored: Value = serde_json::from_str(body)
+        .map_err(|e| AppError::corrupt(format!("record {resource}"), e))?;
+    let mut with_columns = stored.clone();
+    if let Value::Object(m) = &mut with_columns {
+        columns(m);
+    }
+    Ok(if with_columns == stored {
+        record_hash(&stored)
+    } else {
+        record_hash(&serde_json::json!({"body": stored, "columns": with_columns}))
+    })
 }
 
 /// The entries about `actor`'s organisation's records (optionally one resource), from `from`

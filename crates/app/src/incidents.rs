@@ -252,11 +252,42 @@ fn row(
     }
 }
 
+/// The fields of an incident's record that the store keeps in columns too, where its queries
+/// and PostgreSQL's row-level security decide who reads the record: owner and sharing. Written
+/// from the one [`Sharing`], so the body and the columns agree; `audit verify` writes them
+/// again from the columns, so that a column changed in the database shows as a changed record.
+pub(crate) fn put_sharing(record: &mut Map<String, Value>, sharing: &Sharing) {
+    record.insert("organisation".into(), json!(sharing.owner_organisation));
+    record.insert("owner_country".into(), json!(sharing.owner_country));
+    record.insert("distribution".into(), json!(sharing.distribution));
+    record.insert("share_with".into(), json!(sharing.share_with));
+    record.insert("tlp".into(), json!(sharing.tlp));
+    record.insert(
+        "personal_data_distribution".into(),
+        json!(sharing.personal_data_distribution),
+    );
+}
+
+/// The fields of an attachment's record that the store keeps in columns too (which incident
+/// it belongs to, so who reads it; which content is served, and as what), with `sha256` the
+/// hash of the content as stored (`None`: it is missing). As [`put_sharing`], for `audit
+/// verify`.
+pub(crate) fn put_attachment_columns(
+    record: &mut Map<String, Value>,
+    row: &interdict_store::AttachmentRow,
+    content_sha256: Option<&str>,
+) {
+    record.insert("incident".into(), json!(row.incident_id));
+    record.insert("sha256".into(), json!(content_sha256));
+    record.insert("media_type".into(), json!(row.media_type));
+    record.insert("size".into(), json!(row.size));
+    record.insert("filename".into(), json!(row.filename));
+}
+
 /// The full stored record: what was built plus id, owner, sharing and times.
 fn finish(
     built: &mut Built,
     id: &str,
-    owner: &Actor,
     sharing: &Sharing,
     created_at: i64,
     updated_at: i64,
@@ -264,16 +295,8 @@ fn finish(
 ) {
     if let Value::Object(m) = &mut built.record {
         m.insert("id".into(), json!(id));
-        m.insert("organisation".into(), json!(owner.organisation.id));
-        m.insert("owner_country".into(), json!(sharing.owner_country));
+        put_sharing(m, sharing);
         m.insert("reported_by".into(), json!(reported_by));
-        m.insert("distribution".into(), json!(sharing.distribution));
-        m.insert("share_with".into(), json!(sharing.share_with));
-        m.insert("tlp".into(), json!(sharing.tlp));
-        m.insert(
-            "personal_data_distribution".into(),
-            json!(sharing.personal_data_distribution),
-        );
         m.insert(
             "created_at".into(),
             json!(interdict_core::rfc3339(created_at)),
@@ -332,7 +355,7 @@ fn insert_one(
         search_text: built.search_text.clone(),
         checked: built.checked.clone(),
     };
-    finish(&mut built, &id, actor, sharing, now, now, &actor.user.id);
+    finish(&mut built, &id, sharing, now, now, &actor.user.id);
     let stored = row(&id, &built, sharing, input, now, now);
     tx.insert_incident(&stored)?;
     audit::append(
@@ -411,71 +434,86 @@ pub fn update(
     now: i64,
 ) -> Result<IncidentAnswer, AppError> {
     let scope = scope_of(actor)?;
-    // Read first (outside the write) to build the new record, which may need the engines.
-    let current = app
-        .db
-        .read_as(&scope, |tx| tx.incident(id))?
-        .ok_or_else(|| not_found(id))?;
-    match sharing::may_change(actor, &current.sharing) {
-        ChangeDecision::Allowed => {}
-        ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
-        ChangeDecision::NotFound => return Err(not_found(id)),
-    }
     for locked in [
         "id",
         "organisation",
+        "owner_country",
         "reported_by",
         "created_at",
         "updated_at",
         "redacted",
+        // The reporter's reference is what a later import of the same file finds the
+        // incident by; it is kept as first given.
+        "reference",
     ] {
         if patch.contains_key(locked) {
             return Err(AppError::invalid(locked, "is set by the platform"));
         }
     }
-    let mut reported = reported_input(&parse_body(&current)?);
-    for (k, v) in patch {
-        reported.insert(k.clone(), v.clone());
+    // Read first (outside the write) to build the new record, which may need the engines;
+    // the write then checks the record is still the one read, and otherwise the change is
+    // made again on the newer one — two changes at once must not overwrite each other.
+    for _ in 0..UPDATE_ATTEMPTS {
+        let current = app
+            .db
+            .read_as(&scope, |tx| tx.incident(id))?
+            .ok_or_else(|| not_found(id))?;
+        match sharing::may_change(actor, &current.sharing) {
+            ChangeDecision::Allowed => {}
+            ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
+            ChangeDecision::NotFound => return Err(not_found(id)),
+        }
+        let record = parse_body(&current)?;
+        let mut reported = reported_input(&record);
+        for (k, v) in patch {
+            reported.insert(k.clone(), v.clone());
+        }
+        let input = parse_input(&Value::Object(reported))
+            .map_err(|(field, message)| AppError::Invalid { field, message })?;
+        let sharing = input
+            .sharing_request()
+            .resolve(&actor.organisation)
+            .map_err(|e| AppError::invalid(e.field, e.message))?;
+        let mut built = build(app, &input, actor)?;
+        let created_at = current.created_at;
+        let reported_by = record
+            .get("reported_by")
+            .and_then(Value::as_str)
+            .unwrap_or(&actor.user.id)
+            .to_string();
+        finish(&mut built, id, &sharing, created_at, now, &reported_by);
+        let mut stored = row(id, &built, &sharing, &input, created_at, now);
+        stored.reference = current.reference.clone();
+        let written = app.db.write_as(&scope, |tx| {
+            match tx.incident(id)? {
+                Some(now_stored) if now_stored.body == current.body => {}
+                Some(_) => return Ok(false),
+                None => return Err(not_found(id)),
+            }
+            tx.update_incident(&stored)?;
+            audit::append(
+                tx,
+                actor,
+                "update",
+                &audit::incident_resource(id),
+                Some(&actor.organisation.id),
+                &built.record,
+                now,
+            )?;
+            Ok::<_, AppError>(true)
+        })?;
+        if written {
+            return Ok(answer(actor, &sharing, parse_body(&stored)?));
+        }
     }
-    let input: IncidentInput = serde_json::from_value(Value::Object(reported))
-        .map_err(|e| AppError::invalid("body", e))?;
-    let sharing = input
-        .sharing_request()
-        .resolve(&actor.organisation)
-        .map_err(|e| AppError::invalid(e.field, e.message))?;
-    let mut built = build(app, &input, actor)?;
-    let created_at = current.created_at;
-    let reported_by = parse_body(&current)?
-        .get("reported_by")
-        .and_then(Value::as_str)
-        .unwrap_or(&actor.user.id)
-        .to_string();
-    finish(
-        &mut built,
-        id,
-        actor,
-        &sharing,
-        created_at,
-        now,
-        &reported_by,
-    );
-    let mut stored = row(id, &built, &sharing, &input, created_at, now);
-    stored.reference = current.reference.clone();
-    app.db.write_as(&scope, |tx| {
-        tx.update_incident(&stored)?;
-        audit::append(
-            tx,
-            actor,
-            "update",
-            &audit::incident_resource(id),
-            Some(&actor.organisation.id),
-            &built.record,
-            now,
-        )?;
-        Ok::<_, AppError>(())
-    })?;
-    Ok(answer(actor, &sharing, parse_body(&stored)?))
+    Err(AppError::Conflict(format!(
+        "incident {} kept changing while this change was made; try again",
+        interdict_core::text::clip(id, 60)
+    )))
 }
+
+/// How many times a change is made again on a record that others changed meanwhile.
+const UPDATE_ATTEMPTS: usize = 20;
 
 /// The fields of a stored record that were reported (what a change starts from).
 fn reported_input(record: &Value) -> Map<String, Value> {
@@ -883,7 +921,9 @@ pub fn attach(
             return serde_json::from_str(&existing.body)
                 .map_err(|e| AppError::corrupt("attachment", e));
         }
-        let id = format!("att-{}", &sha256[..16]);
+        // Named after the incident and the content together: the same photograph attached to
+        // two incidents is two attachments (one stored blob), and ids must not collide.
+        let id = attachment_id(incident_id, &sha256);
         let record = json!({
             "id": id,
             "incident": incident_id,
@@ -893,7 +933,7 @@ pub fn attach(
             "filename": filename,
             "created_at": interdict_core::rfc3339(now),
         });
-        tx.insert_attachment(
+        let inserted = tx.insert_attachment(
             &interdict_store::AttachmentRow {
                 id: id.clone(),
                 incident_id: incident_id.to_string(),
@@ -906,6 +946,17 @@ pub fn attach(
             },
             bytes,
         )?;
+        if !inserted {
+            // Attached at the same moment by another request, which committed first.
+            return match tx.attachment_by_hash(incident_id, &sha256)? {
+                Some(existing) => serde_json::from_str(&existing.body)
+                    .map_err(|e| AppError::corrupt("attachment", e)),
+                None => Err(AppError::corrupt(
+                    "attachment",
+                    format!("{id} exists for another incident or content"),
+                )),
+            };
+        }
         audit::append(
             tx,
             actor,
@@ -917,6 +968,14 @@ pub fn attach(
         )?;
         Ok(record)
     })
+}
+
+/// The id of the attachment of content `sha256` to `incident_id`: `att-` and 16 hex digits of
+/// SHA-256 over both.
+fn attachment_id(incident_id: &str, sha256: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{incident_id}\n{sha256}").as_bytes());
+    format!("att-{}", &crate::lists::hex(&digest)[..16])
 }
 
 /// The attachments of an incident the caller may read.
@@ -971,4 +1030,37 @@ pub fn attachment_content(
         }
         Ok((a.media_type, content))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<u64> {
+        read_import_csv(text).into_iter().map(|(l, _)| l).collect()
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let field = |v: Value| parse_input(&v).map(|_| ()).unwrap_err().0;
+        assert_eq!(field(json!({"type": "seizure"})), "date");
+        assert_eq!(
+            field(json!({"type": "seizure", "date": "2025-01-01", "equipment": [{"count": 2}]})),
+            "equipment[0].kind"
+        );
+        assert_eq!(field(json!({"type": "seizure", "date": 5})), "date");
+        assert_eq!(field(json!([1])), "body");
+        assert_eq!(field(json!(["seizure", "2025-01-01"])), "body");
+    }
+
+    #[test]
+    fn csv_lines_are_numbered_as_in_the_file_whatever_the_line_ends() {
+        let lf = "id,date\nA,2025-01-01\n\"B\nb\",2025-01-02\n\nC,2025-01-03\n";
+        assert_eq!(lines(lf), [2, 3, 6]);
+        assert_eq!(lines(&lf.replace('\n', "\r\n")), [2, 3, 6]);
+        assert_eq!(
+            lines("\u{feff}id,date\r\nA,2025-01-01\r\nB,x,y\r\n"),
+            [2, 3]
+        );
+    }
 }

@@ -4,267 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
-use common::root;
-
-/// A database for one test run: a SQLite data directory, or a fresh PostgreSQL database
-/// (dropped when the guard goes).
-enum Db {
-    Sqlite(tempfile::TempDir),
-    Postgres {
-        url: String,
-        name: String,
-        admin: String,
-    },
-}
-
-impl Db {
-    fn location(&self) -> String {
-        match self {
-            Db::Sqlite(dir) => dir.path().display().to_string(),
-            Db::Postgres { url, .. } => url.clone(),
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Db::Postgres { name, admin, .. } = self {
-            let _ = Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
-
-/// PostgreSQL for the run: `INTERDICT_TEST_PG` (default the local server). `None` (skipped with
-/// a notice) when unreachable, unless `INTERDICT_REQUIRE_PG=1`, which fails instead.
-fn postgres() -> Option<Db> {
-    let admin = std::env::var("INTERDICT_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!(
-        "interdict_serve_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
-    );
-    let created = Command::new("psql")
-        .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
-        .output();
-    match created {
-        Ok(o) if o.status.success() => {
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin.clone());
-            Some(Db::Postgres {
-                url: format!("{base}/{name}"),
-                name,
-                admin,
-            })
-        }
-        other => {
-            let why = match other {
-                Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
-                Err(e) => e.to_string(),
-            };
-            if std::env::var("INTERDICT_REQUIRE_PG").as_deref() == Ok("1") {
-                panic!("PostgreSQL is required (INTERDICT_REQUIRE_PG=1) but not reachable at {admin}: {why}");
-            }
-            eprintln!(
-                "notice: PostgreSQL not reachable at {admin} ({why}); skipping the PostgreSQL half"
-            );
-            None
-        }
-    }
-}
-
-fn cli(db: &Db, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .args(["--database", &db.location()])
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
-}
-
-fn cli_json(db: &Db, args: &[&str]) -> Value {
-    let out = cli(db, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
-
-/// A running `interdict serve`, killed when dropped; its standard error is kept.
-struct Server {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &Db) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
-        .args([
-            "--database",
-            &db.location(),
-            "-vv",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--insecure-cookies",
-        ])
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let stderr = child.stderr.take().expect("stderr piped");
-    let log = Arc::new(Mutex::new(String::new()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let keep = Arc::clone(&log);
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if !sent {
-                if let Some(addr) = line.split("serving on ").nth(1) {
-                    let _ = tx.send(addr.trim().to_string());
-                    sent = true;
-                }
-            }
-            if let Ok(mut l) = keep.lock() {
-                l.push_str(&line);
-                l.push('\n');
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("server announced its address");
-    Server { child, base, log }
-}
-
-struct Answer {
-    status: u16,
-    body: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn error_code(&self) -> String {
-        self.json()["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
-
-fn call(method: &str, url: &str, headers: &[(&str, &str)], body: Option<(&str, &[u8])>) -> Answer {
-    let agent = ureq::AgentBuilder::new().redirects(0).build();
-    let mut req = agent.request(method, url);
-    for (k, v) in headers {
-        req = req.set(k, v);
-    }
-    let result = match body {
-        Some((content_type, bytes)) => req.set("content-type", content_type).send_bytes(bytes),
-        None => req.call(),
-    };
-    let resp = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
-    };
-    let status = resp.status();
-    let headers = resp
-        .headers_names()
-        .iter()
-        .filter_map(|n| resp.header(n).map(|v| (n.clone(), v.to_string())))
-        .collect();
-    let body = resp.into_string().unwrap_or_default();
-    Answer {
-        status,
-        body,
-        headers,
-    }
-}
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-fn get(s: &Server, path: &str, token: &str) -> Answer {
-    let auth = bearer(token);
-    call(
-        "GET",
-        &format!("{}{path}", s.base),
-        &[("authorization", &auth)],
-        None,
-    )
-}
-
-fn post(s: &Server, path: &str, token: &str, content_type: &str, body: &[u8]) -> Answer {
-    let auth = bearer(token);
-    call(
-        "POST",
-        &format!("{}{path}", s.base),
-        &[("authorization", &auth)],
-        Some((content_type, body)),
-    )
-}
-
-fn post_json(s: &Server, path: &str, token: &str, body: Value) -> Answer {
-    post(
-        s,
-        path,
-        token,
-        "application/json",
-        body.to_string().as_bytes(),
-    )
-}
-
-fn stdout_lines(out: &std::process::Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
-}
+use common::{
+    bearer, call, cli, cli_json, get, json_lines, post, post_json, postgres, root, start, Db,
+};
 
 fn exercise(db: Db) {
     // Bootstrap with the admin commands.
@@ -537,7 +284,7 @@ fn exercise(db: Db) {
         json!({"method": "ears-c2", "series": weeks}),
     );
     assert_eq!(api.status, 200, "{}", api.body);
-    let local = stdout_lines(&cli(
+    let local = json_lines(&cli(
         &db,
         &[
             "--json",
@@ -631,7 +378,7 @@ fn exercise(db: Db) {
         .lines()
         .map(|l| serde_json::from_str(l).expect("line"))
         .collect();
-    let local = stdout_lines(&cli(
+    let local = json_lines(&cli(
         &db,
         &["--json", "screen", "examples/declarations.csv"],
     ));
@@ -776,12 +523,12 @@ fn exercise(db: Db) {
 
 #[test]
 fn the_platform_on_sqlite() {
-    exercise(Db::Sqlite(tempfile::tempdir().expect("temp dir")));
+    exercise(Db::sqlite());
 }
 
 #[test]
 fn the_platform_on_postgresql() {
-    if let Some(db) = postgres() {
+    if let Some(db) = postgres("serve") {
         exercise(db);
     }
 }

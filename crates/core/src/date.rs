@@ -170,6 +170,19 @@ impl fmt::Display for Date {
     }
 }
 
+/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`), the platform's time format.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let d = Date::from_day_number(days);
+    format!(
+        "{d}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,17 +227,4 @@ mod tests {
             "2020-W53"
         );
     }
-}
-
-/// Unix seconds as RFC 3339 UTC (`2025-03-01T12:00:00Z`), the platform's time format.
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let d = Date::from_day_number(days);
-    format!(
-        "{d}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
 }

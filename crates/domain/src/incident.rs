@@ -540,11 +540,12 @@ pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
         Err(e) => return vec![(1, Err(("header".into(), format!("unreadable header: {e}"))))],
     };
     let mut out = Vec::new();
+    let mut lines = LineCounter::new(text);
     for (i, record) in reader.records().enumerate() {
         let line = record
             .as_ref()
             .ok()
-            .and_then(|r| r.position().map(|p| p.line()))
+            .and_then(|r| r.position().map(|p| lines.line_at(p.byte())))
             .unwrap_or(i as u64 + 2);
         let record = match record {
             Ok(r) => r,
@@ -647,19 +648,66 @@ pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
     out
 }
 
+/// The line of the file a CSV record starts on, from the byte offset the reader gives. Not
+/// the reader's own line count: after a CRLF line end that offset points at the `\n` and the
+/// count is one short, so every line of a spreadsheet's export was named one line early.
+/// Offsets come in order, so the file is counted once.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // The record starts after any line end the offset points at.
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.bytes[self.at..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
+}
+
 /// A create body as an [`IncidentInput`], the failing field named.
 pub fn parse_input(value: &Value) -> Result<IncidentInput, (String, String)> {
+    // Serde would read a struct from an array too, field by field in order.
+    if !value.is_object() {
+        return Err(("body".into(), "expected a JSON object".into()));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." || path.is_empty() {
-            "body".to_string()
-        } else {
-            path
+        let at_root = path == "." || path.is_empty();
+        let message = e.into_inner().to_string();
+        // A required field that is absent is named itself, not the object missing it.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name.to_string());
+        let field = match (missing, at_root) {
+            (Some(name), true) => name,
+            (Some(name), false) => format!("{path}.{name}"),
+            (None, true) => "body".to_string(),
+            (None, false) => path,
         };
-        (
-            field,
-            interdict_core::text::clip(&e.into_inner().to_string(), 300),
-        )
+        (field, interdict_core::text::clip(&message, 300))
     })
 }
 

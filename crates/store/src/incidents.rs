@@ -357,17 +357,14 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Every incident's id and body, in creation order, whoever owns it: for the platform's
-    /// own checks (`audit verify`), never for a caller.
-    pub fn incident_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
-        self.query(
-            "read every incident (incidents)",
-            "SELECT id, body FROM incidents ORDER BY seq",
-            &[],
-        )?
-        .into_iter()
-        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
-        .collect()
+    /// Every incident as stored (without its substance keys), in creation order, whoever owns
+    /// it: for the platform's own checks (`audit verify`), never for a caller.
+    pub fn incidents_unscoped(&mut self) -> Result<Vec<IncidentRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents i ORDER BY i.seq");
+        self.query("read every incident (incidents)", &sql, &[])?
+            .into_iter()
+            .map(|r| incident_from(r).map(|(_, row)| row))
+            .collect()
     }
 
     /// The ids of incidents this transaction can see **without the application's filter**:
@@ -385,24 +382,21 @@ impl Tx<'_> {
         .collect()
     }
 
-    /// Stores an attachment's content (once per content hash) and its record.
+    /// Stores an attachment's content (once per content hash) and its record. `false`: an
+    /// attachment of this id was stored already (the same content attached to the same
+    /// incident by a transaction that committed first); nothing is stored then.
     pub fn insert_attachment(
         &mut self,
         row: &AttachmentRow,
         content: &[u8],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let operation = "insert an attachment (attachments)";
         self.require_writable(operation)?;
-        self.execute(
-            operation,
-            "INSERT INTO attachment_blobs (sha256, content) VALUES ($1, $2)
-             ON CONFLICT (sha256) DO NOTHING",
-            &[Value::Text(&row.sha256), Value::Bytes(content)],
-        )?;
-        self.execute(
+        let inserted = self.execute(
             operation,
             "INSERT INTO attachments (id, incident_id, sha256, media_type, size, filename, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO NOTHING",
             &[
                 Value::Text(&row.id),
                 Value::Text(&row.incident_id),
@@ -414,7 +408,19 @@ impl Tx<'_> {
                 Value::Int(row.created_at),
             ],
         )?;
-        Ok(())
+        if inserted == 0 {
+            return Ok(false);
+        }
+        // The record first: on PostgreSQL, `INSERT … ON CONFLICT` checks the new blob against
+        // the blobs' read policy too (row-level security, migration 6), which lets a caller
+        // see a blob only through a visible attachment of it.
+        self.execute(
+            operation,
+            "INSERT INTO attachment_blobs (sha256, content) VALUES ($1, $2)
+             ON CONFLICT (sha256) DO NOTHING",
+            &[Value::Text(&row.sha256), Value::Bytes(content)],
+        )?;
+        Ok(true)
     }
 
     /// The attachments of an incident (the caller has read the incident first).
@@ -461,15 +467,16 @@ impl Tx<'_> {
         .transpose()
     }
 
-    /// Every attachment's id and record, whoever owns it (`audit verify`).
-    pub fn attachment_bodies_unscoped(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+    /// Every attachment as stored, whoever owns it (`audit verify`).
+    pub fn attachments_unscoped(&mut self) -> Result<Vec<AttachmentRow>, StoreError> {
         self.query(
             "read every attachment (attachments)",
-            "SELECT id, body FROM attachments ORDER BY created_at, id",
+            "SELECT id, incident_id, sha256, media_type, size, filename, body, created_at
+             FROM attachments ORDER BY created_at, id",
             &[],
         )?
         .into_iter()
-        .map(|mut r| Ok((r.text(0)?, r.text(1)?)))
+        .map(attachment_from)
         .collect()
     }
 }

@@ -929,3 +929,296 @@ fn unreachable_postgres_is_unavailable_and_keeps_its_password() {
     let bad = Database::open("postgres://h/db?port=notaport").unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::Internal, "{bad}");
 }
+
+// ---- incidents: the visibility rule in SQL, and row-level security underneath ----
+
+use interdict_domain::sharing::{self, Distribution, Scope, Sharing, Tlp};
+use interdict_domain::Organisation;
+use interdict_store::{IncidentFilter, IncidentRow};
+
+/// The members of the visibility tests, each a kind of caller: two organisations of one
+/// country (MX), one of a country records are shared with (US), two more countries (DE, CO),
+/// one country no record is ever shared with (FR), and the secretariat.
+fn sharing_members(db: &Database) -> Vec<Organisation> {
+    db.write(|tx| {
+        Ok::<_, StoreError>(vec![
+            tx.insert_organisation("Aduanas", country("MX"), OrgKind::Customs)?,
+            tx.insert_organisation("Policía", country("MX"), OrgKind::Police)?,
+            tx.insert_organisation("US Police", country("US"), OrgKind::Police)?,
+            tx.insert_organisation("Zoll", country("DE"), OrgKind::Customs)?,
+            tx.insert_organisation("Policía CO", country("CO"), OrgKind::Police)?,
+            tx.insert_organisation("Douane", country("FR"), OrgKind::Customs)?,
+            tx.insert_organisation("Secretariat", None, OrgKind::Secretariat)?,
+        ])
+    })
+    .unwrap()
+}
+
+fn incident_row(id: &str, sharing: Sharing) -> IncidentRow {
+    IncidentRow {
+        id: id.to_string(),
+        sharing,
+        kind: "seizure".into(),
+        date: "2025-03-01".into(),
+        country: CountryCode::parse("MX").unwrap(),
+        reference: None,
+        search_text: "seizure".into(),
+        substance_keys: vec!["cocaine".into()],
+        body: format!("{{\"id\":\"{id}\"}}"),
+        created_at: 1,
+        updated_at: 1,
+    }
+}
+
+/// One incident for every owner (MX customs, US police, the secretariat) × distribution ×
+/// `share_with` (none, the US, the US and DE, the owner's own country, CO), each inserted on
+/// behalf of its owner. Returns them in creation order.
+fn seed_shared_incidents(db: &Database, members: &[Organisation]) -> Vec<IncidentRow> {
+    let owners = [&members[0], &members[2], &members[6]];
+    let share_withs: [&[&str]; 5] = [&[], &["US"], &["US", "DE"], &["MX"], &["CO"]];
+    let mut out = Vec::new();
+    for owner in owners {
+        for distribution in Distribution::ALL {
+            for share_with in share_withs {
+                let sharing = Sharing {
+                    owner_organisation: owner.id.clone(),
+                    owner_country: owner.country,
+                    distribution,
+                    share_with: share_with
+                        .iter()
+                        .map(|c| CountryCode::parse(c).unwrap())
+                        .collect(),
+                    tlp: Tlp::Amber,
+                    personal_data_distribution: Distribution::Organisation,
+                };
+                let row = incident_row(&format!("INC-T-{:03}", out.len()), sharing);
+                db.write_as(&Scope::of_organisation(owner), |tx| {
+                    tx.insert_incident(&row)
+                })
+                .unwrap_or_else(|e| panic!("insert {} as its owner: {e}", row.id));
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
+/// The scopes to read as: every member, plus a scope of an organisation that is not a member
+/// (of yet another country) and one with neither country nor secretariat flag.
+fn reading_scopes(members: &[Organisation]) -> Vec<Scope> {
+    let mut scopes: Vec<Scope> = members.iter().map(Scope::of_organisation).collect();
+    scopes.push(Scope {
+        organisation_id: "org-nobody00000".into(),
+        country: country("BR"),
+        secretariat: false,
+    });
+    scopes.push(Scope {
+        organisation_id: "org-nowhere0000".into(),
+        country: None,
+        secretariat: false,
+    });
+    scopes
+}
+
+fn expected_ids(rows: &[IncidentRow], scope: &Scope) -> std::collections::BTreeSet<String> {
+    rows.iter()
+        .filter(|r| sharing::reaches(&r.sharing, r.sharing.distribution, scope).allowed)
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+#[test]
+fn the_visibility_of_searches_is_the_policys_on_every_combination() {
+    each_backend("visibility", |f| {
+        let db = f.open();
+        let members = sharing_members(&db);
+        let rows = seed_shared_incidents(&db, &members);
+        assert_eq!(rows.len(), 60);
+        for scope in reading_scopes(&members) {
+            let expected = expected_ids(&rows, &scope);
+            let found = db
+                .read_as(&scope, |tx| {
+                    tx.search_incidents(&IncidentFilter::default(), None, 1000)
+                })
+                .unwrap();
+            let seen: std::collections::BTreeSet<String> =
+                found.iter().map(|(_, r)| r.id.clone()).collect();
+            assert_eq!(seen.len(), found.len(), "{}: a row twice", f.backend);
+            assert_eq!(seen, expected, "{}: search as {scope:?}", f.backend);
+            // Pages of 7, by cursor: full pages, the same rows.
+            let mut paged = Vec::new();
+            let mut before = None;
+            loop {
+                let page = db
+                    .read_as(&scope, |tx| {
+                        tx.search_incidents(&IncidentFilter::default(), before, 7)
+                    })
+                    .unwrap();
+                let full = page.len() == 7;
+                before = page.last().map(|(seq, _)| *seq);
+                paged.extend(page.into_iter().map(|(_, r)| r.id));
+                if !full {
+                    break;
+                }
+            }
+            assert_eq!(
+                paged
+                    .iter()
+                    .cloned()
+                    .collect::<std::collections::BTreeSet<_>>(),
+                expected,
+                "{}: paged as {scope:?}",
+                f.backend
+            );
+            assert_eq!(paged.len(), expected.len());
+            // One by one.
+            for row in &rows {
+                let one = db.read_as(&scope, |tx| tx.incident(&row.id)).unwrap();
+                assert_eq!(
+                    one.is_some(),
+                    expected.contains(&row.id),
+                    "{}: {} ({}) as {scope:?}",
+                    f.backend,
+                    row.id,
+                    row.sharing
+                );
+            }
+            // On PostgreSQL row-level security alone, without the application's filter,
+            // gives the same rows.
+            if f.backend == Backend::Postgres {
+                let ids: std::collections::BTreeSet<String> = db
+                    .read_as(&scope, |tx| tx.incident_ids_without_filter())
+                    .unwrap()
+                    .into_iter()
+                    .collect();
+                assert_eq!(ids, expected, "row-level security as {scope:?}");
+            }
+        }
+        // The rule is what the contract says, not only what the policy module says: a
+        // third country sees the coalition's records and nothing else.
+        let fr = Scope::of_organisation(&members[5]);
+        let fr_sees = expected_ids(&rows, &fr);
+        assert_eq!(fr_sees.len(), 15);
+        assert!(rows
+            .iter()
+            .filter(|r| fr_sees.contains(&r.id))
+            .all(|r| r.sharing.distribution == Distribution::Coalition));
+    });
+}
+
+#[test]
+fn row_level_security_hides_other_countries_rows_from_a_query_without_filter() {
+    let Some(f) = postgres_fixture("rls") else {
+        return;
+    };
+    let db = f.open();
+    let members = sharing_members(&db);
+    let rows = seed_shared_incidents(&db, &members);
+    // The rows are all there for the platform itself (no caller, no role change).
+    let all = db.read(|tx| tx.incident_ids_without_filter()).unwrap();
+    assert_eq!(all.len(), rows.len());
+    // A third country's organisation (FR: in no share_with), reading with the application's
+    // filter bypassed, gets the coalition's records only.
+    let fr = Scope::of_organisation(&members[5]);
+    let seen = db
+        .read_as(&fr, |tx| tx.incident_ids_without_filter())
+        .unwrap();
+    let coalition: Vec<String> = rows
+        .iter()
+        .filter(|r| r.sharing.distribution == Distribution::Coalition)
+        .map(|r| r.id.clone())
+        .collect();
+    assert_eq!(seen, coalition);
+    // DE is in some share_with lists: it gets those `countries` records and the coalition's,
+    // never an organisation-only or country-only record of another country.
+    let de = Scope::of_organisation(&members[3]);
+    let seen = db
+        .read_as(&de, |tx| tx.incident_ids_without_filter())
+        .unwrap();
+    for id in &seen {
+        let row = rows.iter().find(|r| &r.id == id).unwrap();
+        match row.sharing.distribution {
+            Distribution::Coalition => {}
+            Distribution::Countries => assert!(
+                row.sharing
+                    .share_with
+                    .contains(&CountryCode::parse("DE").unwrap()),
+                "{id}: {}",
+                row.sharing
+            ),
+            _ => panic!("DE reads {id} ({}) past row-level security", row.sharing),
+        }
+    }
+    assert!(seen.len() > coalition.len());
+    // Writing is walled too: an organisation cannot insert a row in another's name, nor change
+    // another's row, even when the statement itself does not check the owner.
+    let forged = incident_row(
+        "INC-T-FORGED",
+        Sharing {
+            owner_organisation: members[0].id.clone(),
+            owner_country: members[0].country,
+            distribution: Distribution::Coalition,
+            share_with: Vec::new(),
+            tlp: Tlp::Clear,
+            personal_data_distribution: Distribution::Organisation,
+        },
+    );
+    let police = Scope::of_organisation(&members[1]);
+    assert!(db
+        .write_as(&police, |tx| tx.insert_incident(&forged))
+        .is_err());
+    let mut changed = rows
+        .iter()
+        .find(|r| {
+            r.sharing.owner_organisation == members[0].id
+                && r.sharing.distribution == Distribution::Coalition
+        })
+        .unwrap()
+        .clone();
+    changed.body = "{\"forged\":true}".into();
+    let err = db
+        .write_as(&police, |tx| tx.update_incident(&changed))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    let unchanged = db.read(|tx| tx.incidents_unscoped()).unwrap();
+    assert!(unchanged.iter().all(|r| !r.body.contains("forged")));
+    // Attachments and their content follow their incident: stored by the owner (the record,
+    // then the blob its read policy looks for), invisible to a country it is not shared with
+    // even by a query that names the incident and the hash.
+    let private = rows
+        .iter()
+        .find(|r| {
+            r.sharing.owner_organisation == members[0].id
+                && r.sharing.distribution == Distribution::Organisation
+        })
+        .unwrap();
+    let attachment = interdict_store::AttachmentRow {
+        id: "att-rls".into(),
+        incident_id: private.id.clone(),
+        sha256: "ab".repeat(32),
+        media_type: "text/plain".into(),
+        size: 5,
+        filename: None,
+        body: "{}".into(),
+        created_at: 1,
+    };
+    let owner = Scope::of_organisation(&members[0]);
+    assert!(db
+        .write_as(&owner, |tx| tx.insert_attachment(&attachment, b"hello"))
+        .unwrap());
+    assert!(!db
+        .write_as(&owner, |tx| tx.insert_attachment(&attachment, b"hello"))
+        .unwrap());
+    let read = |scope: &Scope| {
+        db.read_as(scope, |tx| {
+            Ok::<_, StoreError>((
+                tx.attachments_of(&private.id)?.len(),
+                tx.attachment_content(&attachment.sha256)?,
+            ))
+        })
+        .unwrap()
+    };
+    assert_eq!(read(&owner), (1, Some(b"hello".to_vec())));
+    assert_eq!(read(&fr), (0, None));
+    assert_eq!(read(&police), (0, None));
+}
