@@ -347,17 +347,30 @@ fn insert_one(
             return Ok((answer(actor, &existing.sharing, record), false));
         }
     }
-    // Numbered by where it happened and when.
-    let id = tx.next_incident_id(built.checked.country.as_str(), built.checked.date.year)?;
+    // Named by where it happened and when, with a number drawn at random: numbers counted up
+    // would tell a caller how many records of a country it cannot see.
     let mut built = Built {
         record: built.record.clone(),
         keys: built.keys.clone(),
         search_text: built.search_text.clone(),
         checked: built.checked.clone(),
     };
-    finish(&mut built, &id, sharing, now, now, &actor.user.id);
-    let stored = row(&id, &built, sharing, input, now, now);
-    tx.insert_incident(&stored)?;
+    let mut placed = None;
+    for _ in 0..ID_DRAWS {
+        let id = tx.draw_incident_id(built.checked.country.as_str(), built.checked.date.year)?;
+        finish(&mut built, &id, sharing, now, now, &actor.user.id);
+        let stored = row(&id, &built, sharing, input, now, now);
+        if tx.insert_incident(&stored)?.is_some() {
+            placed = Some((id, stored));
+            break;
+        }
+    }
+    let Some((id, stored)) = placed else {
+        return Err(AppError::Unavailable(format!(
+            "{ID_DRAWS} incident numbers in a row were taken for {} {}",
+            built.checked.country, built.checked.date.year
+        )));
+    };
     audit::append(
         tx,
         actor,
@@ -370,6 +383,10 @@ fn insert_one(
     let record = parse_body(&stored)?;
     Ok((answer(actor, sharing, record), true))
 }
+
+/// How many numbers are drawn for a new incident before giving up (a million per country and
+/// year: at a hundred thousand taken, 20 draws all fail with a chance of 10^-20).
+const ID_DRAWS: usize = 20;
 
 fn parse_body(row: &IncidentRow) -> Result<Value, AppError> {
     serde_json::from_str(&row.body)

@@ -98,28 +98,23 @@ impl Tx<'_> {
         })
     }
 
-    /// The next incident id for a country and year: `INC-MX-2025-000001`, dense, never reused.
-    pub fn next_incident_id(&mut self, country: &str, year: i32) -> Result<String, StoreError> {
-        let operation = "number an incident (incident_counters)";
-        self.require_writable(operation)?;
-        let prefix = format!("{country}-{year:04}");
-        let rows = self.query(
-            operation,
-            "INSERT INTO incident_counters (prefix, last) VALUES ($1, 1)
-             ON CONFLICT (prefix) DO UPDATE SET last = incident_counters.last + 1
-             RETURNING last",
-            &[Value::Text(&prefix)],
-        )?;
-        let last = match rows.into_iter().next() {
-            Some(mut r) => r.int(0)?,
-            None => 1,
-        };
-        Ok(format!("INC-{prefix}-{last:06}"))
+    /// An incident id for a country and year with a number drawn at random
+    /// (`INC-MX-2025-483920`); [`Tx::insert_incident`] says whether it was free.
+    pub fn draw_incident_id(&mut self, country: &str, year: i32) -> Result<String, StoreError> {
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes).map_err(|e| StoreError::Database {
+            backend: self.backend(),
+            operation: "draw an incident number",
+            reason: format!("no randomness from the operating system: {e}"),
+        })?;
+        let n = u32::from_le_bytes(bytes) % 1_000_000;
+        Ok(format!("INC-{country}-{year:04}-{n:06}"))
     }
 
-    /// Stores a new incident (the caller's organisation must own it). A reference the
-    /// organisation used before is [`StoreError::Conflict`].
-    pub fn insert_incident(&mut self, row: &IncidentRow) -> Result<i64, StoreError> {
+    /// Stores a new incident (the caller's organisation must own it) and answers its sequence
+    /// number, or `None` when its id is taken (draw another). A reference the organisation used
+    /// before is [`StoreError::Conflict`].
+    pub fn insert_incident(&mut self, row: &IncidentRow) -> Result<Option<i64>, StoreError> {
         let operation = "insert an incident (incidents)";
         self.require_writable(operation)?;
         let s = &row.sharing;
@@ -130,6 +125,7 @@ impl Tx<'_> {
                  tlp, personal_data_distribution, type, date, country, reference, search_text, body,
                  created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             ON CONFLICT (id) DO NOTHING
              RETURNING seq",
             &[
                 Value::Text(&row.id),
@@ -151,10 +147,10 @@ impl Tx<'_> {
         )?;
         let seq = match rows.into_iter().next() {
             Some(mut r) => r.int(0)?,
-            None => 0,
+            None => return Ok(None),
         };
         self.put_substance_keys(&row.id, &row.substance_keys)?;
-        Ok(seq)
+        Ok(Some(seq))
     }
 
     /// Replaces an incident's content and sharing (the owner's change).
