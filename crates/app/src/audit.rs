@@ -264,14 +264,14 @@ pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification,
     for row in incidents {
         let resource = incident_resource(&row.id);
         let hash = current_hash(&resource, &row.body, |m| {
-            crate::incidents::put_sharing(m, &row.sharing)
+            crate::records::put_sharing(m, &row.sharing)
         })?;
         records.push((resource, hash));
     }
     for (row, content_sha256) in attachments {
         let resource = attachment_resource(&row.id);
         let hash = current_hash(&resource, &row.body, |m| {
-            crate::incidents::put_attachment_columns(m, &row, content_sha256.as_deref())
+            crate::records::put_attachment_columns(m, &row, content_sha256.as_deref())
         })?;
         records.push((resource, hash));
     }

@@ -13,6 +13,7 @@ use interdict_store::{IncidentFilter, IncidentRow, StoreError};
 use serde_json::{json, Map, Value};
 
 use crate::audit;
+use crate::records::put_sharing;
 use crate::{App, AppError};
 pub use interdict_domain::incident::{
     parse_input, read_import_csv, read_import_json_lines, ImportInput,
@@ -250,38 +251,6 @@ fn row(
         created_at,
         updated_at,
     }
-}
-
-/// The fields of an incident's record that the store keeps in columns too, where its queries
-/// and PostgreSQL's row-level security decide who reads the record: owner and sharing. Written
-/// from the one [`Sharing`], so the body and the columns agree; `audit verify` writes them
-/// again from the columns, so that a column changed in the database shows as a changed record.
-pub(crate) fn put_sharing(record: &mut Map<String, Value>, sharing: &Sharing) {
-    record.insert("organisation".into(), json!(sharing.owner_organisation));
-    record.insert("owner_country".into(), json!(sharing.owner_country));
-    record.insert("distribution".into(), json!(sharing.distribution));
-    record.insert("share_with".into(), json!(sharing.share_with));
-    record.insert("tlp".into(), json!(sharing.tlp));
-    record.insert(
-        "personal_data_distribution".into(),
-        json!(sharing.personal_data_distribution),
-    );
-}
-
-/// The fields of an attachment's record that the store keeps in columns too (which incident
-/// it belongs to, so who reads it; which content is served, and as what), with `sha256` the
-/// hash of the content as stored (`None`: it is missing). As [`put_sharing`], for `audit
-/// verify`.
-pub(crate) fn put_attachment_columns(
-    record: &mut Map<String, Value>,
-    row: &interdict_store::AttachmentRow,
-    content_sha256: Option<&str>,
-) {
-    record.insert("incident".into(), json!(row.incident_id));
-    record.insert("sha256".into(), json!(content_sha256));
-    record.insert("media_type".into(), json!(row.media_type));
-    record.insert("size".into(), json!(row.size));
-    record.insert("filename".into(), json!(row.filename));
 }
 
 /// The full stored record: what was built plus id, owner, sharing and times.

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod incidents;
 pub mod lists;
 pub mod parties;
+mod records;
 pub mod screening;
 pub mod substances;
 

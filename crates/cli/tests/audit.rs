@@ -70,8 +70,13 @@ fn tamper(db: Db) {
         .expect("a key file");
     let org_id = add_org(&db, "Aduanas", "MX", "customs");
     let token = add_user(&db, &org_id, "officer@aduanas.test", "officer");
-    // Nothing logged yet: the empty log verifies.
-    assert_verifies(&db, "an empty log");
+    // The bootstrap (the secretariat, the organisation, its user and token) is logged too; the
+    // incidents' entries come after those `base` entries.
+    let base = assert_verifies(&db, "after the bootstrap")["entries"]
+        .as_u64()
+        .expect("entries");
+    assert!(base > 0, "identity changes are audited");
+    let at = |n: u64| base + n;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("incidents.jsonl");
@@ -116,7 +121,7 @@ fn tamper(db: Db) {
     let first: Checkpoint =
         serde_json::from_str(&request(&s, "GET", "/api/v1/audit/checkpoint", auth, None).body)
             .expect("a checkpoint");
-    assert_eq!(first.tree_size, 4, "one entry per created incident");
+    assert_eq!(first.tree_size, at(4), "one entry per created incident");
     // Reads of amber and red records are logged; a change too.
     for id in &ids {
         let a = request(&s, "GET", &format!("/api/v1/incidents/{id}"), auth, None);
@@ -145,7 +150,7 @@ fn tamper(db: Db) {
         serde_json::from_str(&request(&s, "GET", "/api/v1/audit/checkpoint", auth, None).body)
             .expect("a checkpoint");
     // Created 4, read A-1 (amber) and A-3 (red, personal data), changed A-1, attached to it.
-    assert_eq!(second.tree_size, 8);
+    assert_eq!(second.tree_size, at(8));
     for cp in [&first, &second] {
         cp.verify(&key.public_key())
             .unwrap_or_else(|e| panic!("checkpoint {}: {e}", cp.tree_size));
@@ -164,12 +169,18 @@ fn tamper(db: Db) {
         .as_array()
         .cloned()
         .expect("entries");
+    // The organisation's own entries: its bootstrap, then the incidents'.
+    let entries: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["seq"].as_u64().is_some_and(|s| s >= base))
+        .collect();
     assert_eq!(entries.len(), 8);
-    for (seq, entry) in entries.iter().enumerate() {
+    for (i, entry) in entries.iter().enumerate() {
+        let seq = at(i as u64);
         assert_eq!(entry["seq"], json!(seq));
         let leaf = leaf_hash(canonical_json(entry).as_bytes());
         for cp in [&first, &second] {
-            if (seq as u64) < cp.tree_size {
+            if seq < cp.tree_size {
                 let proof: InclusionProof = serde_json::from_str(
                     &request(
                         &s,
@@ -196,7 +207,11 @@ fn tamper(db: Db) {
         &request(
             &s,
             "GET",
-            "/api/v1/audit/proof/consistency?from=4&to=8",
+            &format!(
+                "/api/v1/audit/proof/consistency?from={}&to={}",
+                at(4),
+                at(8)
+            ),
             auth,
             None,
         )
@@ -208,7 +223,11 @@ fn tamper(db: Db) {
     let beyond = request(
         &s,
         "GET",
-        "/api/v1/audit/proof/inclusion?seq=8&tree_size=8",
+        &format!(
+            "/api/v1/audit/proof/inclusion?seq={}&tree_size={}",
+            at(8),
+            at(8)
+        ),
         auth,
         None,
     );
@@ -226,7 +245,7 @@ fn tamper(db: Db) {
     assert!(
         report["problem"]
             .as_str()
-            .is_some_and(|p| p.contains("checkpoint 0 (tree_size 4)")),
+            .is_some_and(|p| p.contains(&format!("checkpoint 0 (tree_size {})", at(4)))),
         "{report}"
     );
 
@@ -264,58 +283,88 @@ fn tamper(db: Db) {
     // (b) An audit entry deleted: in the middle, and the last one (beyond the checkpoints
     // only the records can tell; here the checkpoint of 8 covers it).
     let row = db.raw_query(
-        "SELECT CAST(seq AS TEXT), resource, owner_organisation, entry FROM audit_entries WHERE seq = 2",
+        &format!("SELECT CAST(seq AS TEXT), resource, owner_organisation, entry FROM audit_entries WHERE seq = {}", at(2)),
         &[],
     );
     let [seq, resource, owner, entry] = <[String; 4]>::try_from(row[0].clone()).expect("4 columns");
-    db.raw_execute("DELETE FROM audit_entries WHERE seq = 2", &[]);
-    assert_fails(&db, "a deleted entry", &["entry at position 2 has seq 3"]);
-    let reinsert = "INSERT INTO audit_entries (seq, resource, owner_organisation, entry) VALUES (2, $1, $2, $3)";
-    db.raw_execute(reinsert, &[&resource, &owner, &entry]);
-    assert_eq!(seq, "2");
-    assert_verifies(&db, "the entry put back");
-    let last = db.raw_query(
-        "SELECT resource, owner_organisation, entry FROM audit_entries WHERE seq = 7",
+    db.raw_execute(
+        &format!("DELETE FROM audit_entries WHERE seq = {}", at(2)),
         &[],
     );
-    db.raw_execute("DELETE FROM audit_entries WHERE seq = 7", &[]);
+    assert_fails(
+        &db,
+        "a deleted entry",
+        &[&format!("entry at position {} has seq {}", at(2), at(3))],
+    );
+    let reinsert = format!("INSERT INTO audit_entries (seq, resource, owner_organisation, entry) VALUES ({}, $1, $2, $3)", at(2));
+    db.raw_execute(&reinsert, &[&resource, &owner, &entry]);
+    assert_eq!(seq, at(2).to_string());
+    assert_verifies(&db, "the entry put back");
+    let last = db.raw_query(
+        &format!(
+            "SELECT resource, owner_organisation, entry FROM audit_entries WHERE seq = {}",
+            at(7)
+        ),
+        &[],
+    );
+    db.raw_execute(
+        &format!("DELETE FROM audit_entries WHERE seq = {}", at(7)),
+        &[],
+    );
     assert_fails(
         &db,
         "the last entry deleted",
-        &["checkpoint 1 covers 8 entries", "log holds 7"],
+        &[
+            &format!("checkpoint 1 covers {} entries", at(8)),
+            &format!("log holds {}", at(7)),
+        ],
     );
     db.raw_execute(
-        "INSERT INTO audit_entries (seq, resource, owner_organisation, entry) VALUES (7, $1, $2, $3)",
+        &format!("INSERT INTO audit_entries (seq, resource, owner_organisation, entry) VALUES ({}, $1, $2, $3)", at(7)),
         &[&last[0][0], &last[0][1], &last[0][2]],
     );
     assert_verifies(&db, "the last entry put back");
 
     // (c) Two entries swapped.
-    db.raw_execute("UPDATE audit_entries SET seq = -1 WHERE seq = 1", &[]);
-    db.raw_execute("UPDATE audit_entries SET seq = 1 WHERE seq = 3", &[]);
-    db.raw_execute("UPDATE audit_entries SET seq = 3 WHERE seq = -1", &[]);
-    assert_fails(&db, "swapped entries", &["entry at position 1 has seq 3"]);
-    db.raw_execute("UPDATE audit_entries SET seq = -1 WHERE seq = 1", &[]);
-    db.raw_execute("UPDATE audit_entries SET seq = 1 WHERE seq = 3", &[]);
-    db.raw_execute("UPDATE audit_entries SET seq = 3 WHERE seq = -1", &[]);
+    let swap = |db: &Db| {
+        let (one_, three) = (at(1), at(3));
+        db.raw_execute(
+            &format!("UPDATE audit_entries SET seq = -1 WHERE seq = {one_}"),
+            &[],
+        );
+        db.raw_execute(
+            &format!("UPDATE audit_entries SET seq = {one_} WHERE seq = {three}"),
+            &[],
+        );
+        db.raw_execute(
+            &format!("UPDATE audit_entries SET seq = {three} WHERE seq = -1"),
+            &[],
+        );
+    };
+    swap(&db);
+    assert_fails(
+        &db,
+        "swapped entries",
+        &[&format!("entry at position {} has seq {}", at(1), at(3))],
+    );
+    swap(&db);
     assert_verifies(&db, "the entries swapped back");
     // An entry changed in place, its seq kept: the first checkpoint over it fails.
-    let entry0 = one(&db, "SELECT entry FROM audit_entries WHERE seq = 0", &[]);
+    let first_incident = format!("UPDATE audit_entries SET entry = $1 WHERE seq = {}", at(0));
+    let entry0 = one(
+        &db,
+        &format!("SELECT entry FROM audit_entries WHERE seq = {}", at(0)),
+        &[],
+    );
     let forged = entry0.replace("\"action\":\"create\"", "\"action\":\"read\"");
     assert_ne!(forged, entry0);
-    db.raw_execute(
-        "UPDATE audit_entries SET entry = $1 WHERE seq = 0",
-        &[&forged],
-    );
+    db.raw_execute(&first_incident, &[&forged]);
     assert_fails(
         &db,
         "an entry changed in place",
-        &["checkpoint 0 (tree_size 4)"],
+        &[&format!("checkpoint 0 (tree_size {})", at(4))],
     );
-    db.raw_execute(
-        "UPDATE audit_entries SET entry = $1 WHERE seq = 0",
-        &[&entry0],
-    );
+    db.raw_execute(&first_incident, &[&entry0]);
     assert_verifies(&db, "the entry put back");
 
     // The columns beside the body that decide who reads a record are covered too: widening
@@ -379,34 +428,50 @@ fn tamper(db: Db) {
     // (d) A stored checkpoint's root changed.
     let stored = one(
         &db,
-        "SELECT body FROM audit_checkpoints WHERE tree_size = 8",
+        &format!(
+            "SELECT body FROM audit_checkpoints WHERE tree_size = {}",
+            at(8)
+        ),
         &[],
     );
     let mut cp: Value = serde_json::from_str(&stored).expect("a checkpoint");
     cp["root_hash"] = json!(Hash::sha256(b"another root").to_hex());
     db.raw_execute(
-        "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = 8",
+        &format!(
+            "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = {}",
+            at(8)
+        ),
         &[&cp.to_string()],
     );
-    assert_fails(&db, "a changed checkpoint", &["checkpoint 1 (tree_size 8)"]);
+    assert_fails(
+        &db,
+        "a changed checkpoint",
+        &[&format!("checkpoint 1 (tree_size {})", at(8))],
+    );
     // Re-signed with another key, it is still refused.
     let forged = interdict_audit::sign(
-        8,
+        at(8),
         Hash::sha256(b"another root"),
         "2025-01-01T00:00:00Z",
         &SigningKey::from_seed([9; 32]),
     );
     db.raw_execute(
-        "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = 8",
+        &format!(
+            "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = {}",
+            at(8)
+        ),
         &[&serde_json::to_string(&forged).expect("JSON")],
     );
     assert_fails(
         &db,
         "a re-signed checkpoint",
-        &["tree_size 8", "not the platform's"],
+        &[&format!("tree_size {}", at(8)), "not the platform's"],
     );
     db.raw_execute(
-        "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = 8",
+        &format!(
+            "UPDATE audit_checkpoints SET body = $1 WHERE tree_size = {}",
+            at(8)
+        ),
         &[&stored],
     );
     assert_verifies(&db, "the checkpoint put back");
