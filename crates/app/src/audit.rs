@@ -252,10 +252,9 @@ pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification,
         let incidents = tx.incidents_unscoped()?;
         let mut attachments = Vec::new();
         for a in tx.attachments_unscoped()? {
-            use sha2::Digest;
             let stored = tx
                 .attachment_content(&a.sha256)?
-                .map(|c| crate::lists::hex(&sha2::Sha256::digest(&c)));
+                .map(|c| Hash::sha256(&c).to_hex());
             attachments.push((a, stored));
         }
         Ok::<_, StoreError>((incidents, attachments))
