@@ -420,22 +420,6 @@ pub fn update(
     now: i64,
 ) -> Result<IncidentAnswer, AppError> {
     let scope = scope_of(actor)?;
-    for locked in [
-        "id",
-        "organisation",
-        "owner_country",
-        "reported_by",
-        "created_at",
-        "updated_at",
-        "redacted",
-        // The reporter's reference is what a later import of the same file finds the
-        // incident by; it is kept as first given.
-        "reference",
-    ] {
-        if patch.contains_key(locked) {
-            return Err(AppError::invalid(locked, "is set by the platform"));
-        }
-    }
     // Read first (outside the write) to build the new record, which may need the engines;
     // the write then checks the record is still the one read, and otherwise the change is
     // made again on the newer one — two changes at once must not overwrite each other.
@@ -448,6 +432,24 @@ pub fn update(
             ChangeDecision::Allowed => {}
             ChangeDecision::Forbidden(reason) => return Err(AppError::Forbidden(reason)),
             ChangeDecision::NotFound => return Err(not_found(id)),
+        }
+        // Who may change it is decided first: a caller who may not gets 403 or 404, whatever
+        // the body holds.
+        for locked in [
+            "id",
+            "organisation",
+            "owner_country",
+            "reported_by",
+            "created_at",
+            "updated_at",
+            "redacted",
+            // The reporter's reference is what a later import of the same file finds the
+            // incident by; it is kept as first given.
+            "reference",
+        ] {
+            if patch.contains_key(locked) {
+                return Err(AppError::invalid(locked, "is set by the platform"));
+            }
         }
         let record = parse_body(&current)?;
         let mut reported = reported_input(&record);
