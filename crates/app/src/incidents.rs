@@ -569,17 +569,8 @@ pub struct Page {
     pub next: Option<i64>,
 }
 
-/// Searches what the caller may read. Visibility is part of the query, so a page is full
-/// whenever more visible rows exist, however many are hidden.
-pub fn search(
-    app: &App,
-    actor: &Actor,
-    params: &Search,
-    before: Option<i64>,
-    limit: usize,
-    now: i64,
-) -> Result<Page, AppError> {
-    let scope = scope_of(actor)?;
+/// The store's filter for the contract's search parameters, each checked and named.
+fn filter_of(app: &App, params: &Search) -> Result<IncidentFilter, AppError> {
     for (field, value) in [("substance", &params.substance), ("class", &params.class)] {
         if value.as_deref().is_some_and(|v| v.len() > 1024) {
             return Err(AppError::invalid(field, "longer than 1024 bytes"));
@@ -660,6 +651,21 @@ pub fn search(
         }
         filter.text = Some(q.to_lowercase());
     }
+    Ok(filter)
+}
+
+/// Searches what the caller may read. Visibility is part of the query, so a page is full
+/// whenever more visible rows exist, however many are hidden.
+pub fn search(
+    app: &App,
+    actor: &Actor,
+    params: &Search,
+    before: Option<i64>,
+    limit: usize,
+    now: i64,
+) -> Result<Page, AppError> {
+    let scope = scope_of(actor)?;
+    let filter = filter_of(app, params)?;
     let rows = app.db.write_as(&scope, |tx| {
         let rows = tx.search_incidents(&filter, before, limit + 1)?;
         for (_, found) in rows.iter().take(limit) {
@@ -685,6 +691,88 @@ pub fn search(
         .map(|(_, r)| parse_body(&r).map(|record| answer(actor, &r.sharing, record)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, next })
+}
+
+/// The most records one export carries (larger sets are exported by date range).
+pub const MAX_EXPORT: usize = 100_000;
+
+/// A bulk export of what the caller may read (analysts and above), for `recipient` (an
+/// organisation's id; the caller's own when absent). What leaves the platform follows the TLP
+/// of each record: a record the recipient may not itself read goes only if it is TLP:CLEAR or
+/// TLP:GREEN, and its personal data only where both the caller and the recipient may see it.
+/// Every amber or red record exported is audited as an export.
+pub fn export(
+    app: &App,
+    actor: &Actor,
+    params: &Search,
+    recipient: Option<&str>,
+    now: i64,
+) -> Result<Vec<Value>, AppError> {
+    let decision = sharing::may_export(actor);
+    if !decision.allowed {
+        return Err(AppError::Forbidden(decision.reason));
+    }
+    let scope = scope_of(actor)?;
+    let filter = filter_of(app, params)?;
+    let recipient = match recipient.map(str::trim).filter(|r| !r.is_empty()) {
+        None => actor.organisation.clone(),
+        Some(id) => app.db.read(|tx| tx.organisation(id))?.ok_or_else(|| {
+            AppError::invalid(
+                "recipient",
+                format!("no organisation `{}`", interdict_core::text::clip(id, 60)),
+            )
+        })?,
+    };
+    let receiving = Scope::of_organisation(&recipient);
+    app.db.write_as(&scope, |tx| {
+        let mut out = Vec::new();
+        let mut before = None;
+        loop {
+            let rows = tx.search_incidents(&filter, before, 1000)?;
+            let Some((last, _)) = rows.last() else {
+                break;
+            };
+            before = Some(*last);
+            for (_, found) in &rows {
+                let s = &found.sharing;
+                let recipient_reads = sharing::reaches(s, s.distribution, &receiving).allowed;
+                if !recipient_reads && !s.tlp.may_leave() {
+                    continue;
+                }
+                let record = parse_body(found)?;
+                let personal = sharing::may_read_personal_data(actor, s).allowed
+                    && sharing::reaches(s, s.personal_data_distribution, &receiving).allowed;
+                let answer = if personal {
+                    record.clone()
+                } else {
+                    let (mut out, redacted) = incident::redact(&record);
+                    if let Value::Object(m) = &mut out {
+                        m.insert("redacted".into(), json!(redacted));
+                    }
+                    out
+                };
+                if s.tlp.read_is_audited() || (personal && incident::has_personal_data(&record)) {
+                    audit::append(
+                        tx,
+                        actor,
+                        "export",
+                        &audit::incident_resource(&found.id),
+                        Some(&s.owner_organisation),
+                        &record,
+                        now,
+                    )?;
+                }
+                out.push(answer);
+                if out.len() >= MAX_EXPORT {
+                    return Ok(out);
+                }
+            }
+            if rows.len() < 1000 {
+                break;
+            }
+        }
+        Ok(out)
+    })
 }
 
 /// Who can read an incident, in lists and in words.

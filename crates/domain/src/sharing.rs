@@ -296,6 +296,20 @@ pub fn may_create(actor: &Actor) -> Decision {
     }
 }
 
+/// Whether `actor` may export records in bulk (analysts and above: "analytics and exports").
+pub fn may_export(actor: &Actor) -> Decision {
+    if actor.user.disabled {
+        Decision::deny("the user is disabled")
+    } else if actor.role() >= Role::Analyst {
+        Decision::allow("analysts export what their organisation may read")
+    } else {
+        Decision::deny(format!(
+            "a {} may not export; analysts, officers and admins may",
+            actor.role()
+        ))
+    }
+}
+
 /// Who can read a record, in lists and in words (`GET …/{id}/visibility`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Visibility {

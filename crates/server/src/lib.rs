@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
             get(http::incidents::search).post(http::incidents::create),
         )
         .route("/api/v1/incidents:import", post(http::incidents::import))
+        .route("/api/v1/incidents:export", get(http::incidents::export))
         .route(
             "/api/v1/incidents/{id}",
             get(http::incidents::get).patch(http::incidents::update),

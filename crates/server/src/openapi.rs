@@ -39,7 +39,7 @@ impl Modify for Security {
         crate::http::engines::lists, crate::http::engines::import_list,
         crate::http::incidents::create, crate::http::incidents::search, crate::http::incidents::get,
         crate::http::incidents::update, crate::http::incidents::visibility, crate::http::incidents::attach,
-        crate::http::incidents::attachments, crate::http::incidents::attachment, crate::http::incidents::import,
+        crate::http::incidents::attachments, crate::http::incidents::attachment, crate::http::incidents::import, crate::http::incidents::export,
         crate::http::audit::checkpoint, crate::http::audit::inclusion, crate::http::audit::consistency,
         crate::http::audit::entries,
     ),

@@ -290,3 +290,65 @@ pub async fn import(
     }
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], out).into_response())
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// The organisation the export is for (its id); the caller's own when absent. Records it may
+    /// not read itself go only at TLP:CLEAR or TLP:GREEN, their personal data never.
+    pub recipient: Option<String>,
+    /// A substance as any name, CAS number, SMILES or registry id.
+    pub substance: Option<String>,
+    /// A substance class id: every member.
+    pub class: Option<String>,
+    /// Where it happened (ISO alpha-2).
+    pub country: Option<String>,
+    /// The incident type.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    /// From this date (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// To this date (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Words of the record.
+    pub q: Option<String>,
+}
+
+/// A bulk export (analysts and above) of the incidents the caller may read, as JSON Lines,
+/// following each record's TLP for the recipient.
+#[utoipa::path(get, path = "/api/v1/incidents:export", tag = "incidents", security(("bearer" = []), ("session" = [])),
+    params(ExportParams),
+    responses((status = 200, description = "JSON Lines: one incident a line", content_type = "application/x-ndjson"),
+              (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 403, body = crate::http::docs::ErrorDoc)))]
+pub async fn export(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<ExportParams>,
+) -> Result<Response, ApiError> {
+    let search = Search {
+        substance: p.substance,
+        class: p.class,
+        country: p.country,
+        kind: p.kind,
+        from: p.from,
+        to: p.to,
+        q: p.q,
+    };
+    let now = state.now();
+    let app = state.app.clone();
+    let recipient = p.recipient;
+    let records = blocking(&rid, move || {
+        incidents::export(&app, &actor, &search, recipient.as_deref(), now)
+    })
+    .await?;
+    let mut out = Vec::new();
+    for r in &records {
+        let _ = serde_json::to_writer(&mut out, r);
+        out.push(b'\n');
+    }
+    Ok(([(CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+}
