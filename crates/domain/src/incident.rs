@@ -542,11 +542,14 @@ pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
     let mut out = Vec::new();
     let mut lines = LineCounter::new(text);
     for (i, record) in reader.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position().map(|p| lines.line_at(p.byte())))
-            .unwrap_or(i as u64 + 2);
+        let position = match &record {
+            Ok(r) => r.position().cloned(),
+            Err(e) => e.position().cloned(),
+        };
+        let line = match position {
+            Some(p) => lines.line_at(p.byte()),
+            None => lines.line.max(i as u64 + 2),
+        };
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -572,7 +575,7 @@ pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
         let mut substance: Option<String> = None;
         let mut quantity: Option<String> = None;
         let mut failed = None;
-        for (h, v) in headers.iter().zip(record.iter()) {
+        for (position, (h, v)) in headers.iter().zip(record.iter()).enumerate() {
             let v = v.trim();
             if v.is_empty() {
                 continue;
@@ -600,7 +603,13 @@ pub fn read_import_csv(text: &str) -> Vec<ImportInput> {
                         match serde_json::from_str::<Value>(v) {
                             Ok(j) => j,
                             Err(e) => {
-                                failed = Some((field.to_string(), format!("not valid JSON: {e}")));
+                                // A column without a name is named by its place.
+                                let name = if field.is_empty() {
+                                    format!("column {}", position + 1)
+                                } else {
+                                    field.to_string()
+                                };
+                                failed = Some((name, format!("not valid JSON: {e}")));
                                 break;
                             }
                         }
@@ -676,9 +685,13 @@ impl<'t> LineCounter<'t> {
             start += 1;
         }
         if start >= self.at {
-            self.line += self.bytes[self.at..start]
+            // A line ends at LF, CRLF, or a CR alone (old spreadsheet exports), as the CSV
+            // reader's records do.
+            let seg = &self.bytes[self.at..start];
+            self.line += seg
                 .iter()
-                .filter(|&&b| b == b'\n')
+                .enumerate()
+                .filter(|&(k, &b)| b == b'\n' || (b == b'\r' && seg.get(k + 1) != Some(&b'\n')))
                 .count() as u64;
             self.at = start;
         }
@@ -797,5 +810,25 @@ mod tests {
         );
         assert!(equipment_mentioned("a 50 L glass-lined reactor").contains(&EquipmentKind::Reactor));
         assert!(equipment_mentioned("cocaine in bananas").is_empty());
+    }
+
+    #[test]
+    fn import_lines_are_counted_at_lf_crlf_and_a_lone_cr() {
+        let header = "id,date,country,substance,type,quantity";
+        for sep in ["\n", "\r\n", "\r"] {
+            let text = format!("{header}{sep}A,2024-01-03,US,Fentanyl,seizure,1{sep}B,2024-02-30,US,Fentanyl,seizure,1{sep}C,2024-01-05,US,Fentanyl,seizure,1{sep}");
+            let lines: Vec<u64> = read_import_csv(&text).iter().map(|(l, _)| *l).collect();
+            assert_eq!(lines, [2, 3, 4], "separator {sep:?}");
+        }
+    }
+
+    #[test]
+    fn a_column_without_a_name_is_named_by_its_place() {
+        let text = "id,date,,type\nA,2024-01-03,{not json,seizure\n";
+        let lines = read_import_csv(text);
+        let (line, Err((field, message))) = &lines[0] else {
+            panic!("{lines:?}");
+        };
+        assert_eq!((*line, field.as_str()), (2, "column 3"), "{message}");
     }
 }
