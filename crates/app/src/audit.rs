@@ -40,15 +40,27 @@ pub fn append(
     record: &Value,
     now: i64,
 ) -> Result<i64, StoreError> {
+    let by = (actor.user.id.clone(), actor.organisation.id.clone());
+    append_by(tx, by, action, resource, owner_organisation, record, now)
+}
+
+/// The entry itself: who (user and organisation ids), what, on which resource, and the hash
+/// of the record's canonical JSON.
+fn append_by(
+    tx: &mut Tx<'_>,
+    (user, organisation): (String, String),
+    action: &str,
+    resource: &str,
+    owner_organisation: Option<&str>,
+    record: &Value,
+    now: i64,
+) -> Result<i64, StoreError> {
     let hash = record_hash(record);
     tx.append_audit(resource, owner_organisation, |seq| {
         Entry {
             seq: seq as u64,
             at: interdict_core::rfc3339(now),
-            actor: interdict_audit::Actor {
-                user: actor.user.id.clone(),
-                organisation: actor.organisation.id.clone(),
-            },
+            actor: interdict_audit::Actor { user, organisation },
             action: action.to_string(),
             resource: resource.to_string(),
             record_hash: hash,
@@ -79,23 +91,19 @@ pub(crate) fn append_change(
     owner_organisation: Option<&str>,
     record: &Value,
 ) -> Result<i64, StoreError> {
-    let now = system_now();
-    let hash = record_hash(record);
-    let (user, organisation) = match actor {
+    let by = match actor {
         Some(a) => (a.user.id.clone(), a.organisation.id.clone()),
         None => (OPERATOR_USER.to_string(), OPERATOR_ORGANISATION.to_string()),
     };
-    tx.append_audit(resource, owner_organisation, |seq| {
-        Entry {
-            seq: seq as u64,
-            at: interdict_core::rfc3339(now),
-            actor: interdict_audit::Actor { user, organisation },
-            action: action.to_string(),
-            resource: resource.to_string(),
-            record_hash: hash,
-        }
-        .canonical_json()
-    })
+    append_by(
+        tx,
+        by,
+        action,
+        resource,
+        owner_organisation,
+        record,
+        system_now(),
+    )
 }
 
 /// The JSON an entry about an organisation, user or token hashes (never a secret or its hash).

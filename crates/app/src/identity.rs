@@ -412,24 +412,12 @@ fn revoke_in_database(
     })
 }
 
-/// Who a bearer token authenticates, if anyone; a token this process authenticated within
-/// [`crate::engines::TOKEN_TTL`] is trusted without asking the database again (a burst of
-/// requests then costs one database write, the token's `last_used_at`, not one each).
-/// Revocations made through `app` clear that memory at once.
+/// Who a bearer token authenticates, asking the database (a shell first tries
+/// [`recently_authenticated`], without blocking, and calls this where blocking is allowed).
+/// The answer is remembered for [`crate::engines::TOKEN_TTL`], so a burst of requests costs one
+/// database write (the token's `last_used_at`), not one each; revocations made through `app`
+/// clear that memory at once.
 pub fn authenticate_token(
-    app: &crate::App,
-    token: &str,
-    now: i64,
-) -> Result<Option<Actor>, AppError> {
-    if let Some(actor) = recently_authenticated(app, token) {
-        return Ok(Some(actor));
-    }
-    authenticate_token_now(app, token, now)
-}
-
-/// As [`authenticate_token`], asking the database whatever this process remembers (a shell
-/// that found nothing in [`recently_authenticated`] calls this where blocking is allowed).
-pub fn authenticate_token_now(
     app: &crate::App,
     token: &str,
     now: i64,

@@ -368,7 +368,12 @@ fn answer(actor: &Actor, sharing: &Sharing, record: Value) -> Value {
     if sharing::may_read_personal_data(actor, sharing).allowed {
         return record;
     }
-    let (mut out, redacted) = incident::redact(&record);
+    without_personal_data(&record)
+}
+
+/// The record with its personal data left out and named in `redacted`.
+fn without_personal_data(record: &Value) -> Value {
+    let (mut out, redacted) = incident::redact(record);
     if let Value::Object(m) = &mut out {
         m.insert("redacted".into(), json!(redacted));
     }
@@ -745,11 +750,7 @@ pub fn export(
                 let answer = if personal {
                     record.clone()
                 } else {
-                    let (mut out, redacted) = incident::redact(&record);
-                    if let Value::Object(m) = &mut out {
-                        m.insert("redacted".into(), json!(redacted));
-                    }
-                    out
+                    without_personal_data(&record)
                 };
                 if s.tlp.read_is_audited() || (personal && incident::has_personal_data(&record)) {
                     audit::append(

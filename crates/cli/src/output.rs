@@ -193,18 +193,15 @@ impl Table {
 
 /// The current time as RFC 3339 UTC (`2026-11-28T14:05:09Z`), for import records.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
+    interdict_core::rfc3339(now_secs())
+}
+
+/// The system clock in Unix seconds (the CLI's one clock).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (year, month, day) = interdict_core::civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+        .unwrap_or(0)
 }
 
 /// Renders `items` in parallel (rayon, in chunks) and writes the results in input order, so the

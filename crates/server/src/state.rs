@@ -58,8 +58,3 @@ impl AppState {
         secs + self.settings.clock_offset_days * 86_400
     }
 }
-
-/// RFC 3339 UTC of Unix seconds.
-pub fn rfc3339(secs: i64) -> String {
-    interdict_core::rfc3339(secs)
-}

@@ -13,10 +13,7 @@ use crate::exit;
 use crate::output::Context;
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::output::now_secs()
 }
 
 /// `interdict serve`.

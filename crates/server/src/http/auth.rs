@@ -56,7 +56,7 @@ impl FromRequestParts<AppState> for Caller {
                 return Ok(Caller(actor));
             }
             let actor = blocking(&rid, move || {
-                interdict_app::identity::authenticate_token_now(&app, &token, now)
+                interdict_app::identity::authenticate_token(&app, &token, now)
             })
             .await?;
             return actor.map(Caller).ok_or_else(ApiError::unauthenticated);

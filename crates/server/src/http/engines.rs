@@ -561,7 +561,7 @@ pub async fn import_list(
         .clone()
         .unwrap_or_else(|| format.default_list_name().to_string());
     let text = body.text()?.to_string();
-    let now = crate::state::rfc3339(state.now());
+    let now = interdict_core::rfc3339(state.now());
     let app = state.app.clone();
     let imported = blocking(&rid, move || {
         let list = interdict_app::lists::ListText {

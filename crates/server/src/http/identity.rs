@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::http::auth::{Caller, SESSION_COOKIE};
 use crate::http::body::RawBody;
 use crate::http::{blocking, RequestId, St};
-use crate::state::rfc3339;
+use interdict_core::rfc3339;
 
 /// An organisation as answered.
 #[derive(Serialize, ToSchema)]
