@@ -198,8 +198,25 @@ impl SigningKey {
         Ok(Self::from_seed(seed))
     }
 
+    /// A key derived from this one for `context` (HMAC-SHA256 of the context under the seed):
+    /// the platform derives each authority's label key from its own, so no signing secret
+    /// is ever stored in the database — only the context (a random salt) and the public key.
+    pub fn derive(&self, context: &[u8]) -> SigningKey {
+        use hmac::Mac;
+        let seed = self.0.to_bytes();
+        // HMAC takes a key of any length; new_from_slice cannot fail.
+        let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(&seed) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC accepts keys of any length"),
+        };
+        mac.update(b"interdict derived key v1\0");
+        mac.update(context);
+        let out: [u8; 32] = mac.finalize().into_bytes().into();
+        SigningKey::from_seed(out)
+    }
+
     /// Ed25519 (RFC 8032, pure) over `message`.
-    fn sign_bytes(&self, message: &[u8]) -> Signature {
+    pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         use ed25519_dalek::Signer;
         Signature(self.0.sign(message).to_bytes())
     }
@@ -221,7 +238,11 @@ impl PublicKey {
 
     /// Strict verification (`verify_strict`: no small-order keys or non-canonical `S`), so a
     /// checkpoint has one valid signature encoding.
-    fn verify_bytes(&self, message: &[u8], signature: &Signature) -> Result<(), CheckpointError> {
+    pub fn verify_bytes(
+        &self,
+        message: &[u8],
+        signature: &Signature,
+    ) -> Result<(), CheckpointError> {
         let key = ed25519_dalek::VerifyingKey::from_bytes(&self.0)
             .map_err(|_| CheckpointError::InvalidKey)?;
         let signature = ed25519_dalek::Signature::from_bytes(&signature.0);

@@ -8,6 +8,7 @@
 pub mod authz;
 pub mod identity;
 pub mod incident;
+pub mod pen;
 pub mod sharing;
 
 pub use identity::{Actor, OrgKind, Organisation, Role, User};
