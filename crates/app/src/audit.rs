@@ -69,6 +69,23 @@ fn append_by(
     })
 }
 
+/// The actor an entry names for a change the platform makes by itself (a notification's
+/// deadline passing on its clock).
+const PLATFORM_USER: &str = "platform-clock";
+
+/// As [`append`], for a change the platform makes by itself at time `now`.
+pub(crate) fn append_platform(
+    tx: &mut Tx<'_>,
+    action: &str,
+    resource: &str,
+    owner_organisation: Option<&str>,
+    record: &Value,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let by = (PLATFORM_USER.to_string(), OPERATOR_ORGANISATION.to_string());
+    append_by(tx, by, action, resource, owner_organisation, record, now)
+}
+
 /// The actor an entry names for a change made without a caller: an operator running
 /// `interdict admin …` with the database in hand.
 const OPERATOR_USER: &str = "operator";
@@ -153,6 +170,11 @@ impl App {
     /// The key checkpoints are signed with (from the shell, which keeps it out of the database).
     pub fn set_audit_key(&self, key: SigningKey) {
         let _ = self.audit_key.set(key);
+    }
+
+    /// Whether the platform key is loaded (checkpoints and labels can be signed).
+    pub fn has_audit_key(&self) -> bool {
+        self.audit_key.get().is_some()
     }
 
     /// The tree of the log as it is now, extended from what this process read before.

@@ -144,8 +144,9 @@ impl App {
             }
         }
         let lists = self.fingerprint(&[lists::KIND])?;
+        let (pens, pens_changed) = self.db.read(|tx| tx.pens_version())?;
         let all = format!(
-            "{lists}{}ledger/{}",
+            "{lists}{}ledger/{}/notifications/{pens}/{pens_changed}",
             self.fingerprint(&["alr", "pens"])?,
             self.db.ledger_len()?
         );

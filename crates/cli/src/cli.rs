@@ -116,9 +116,16 @@ Examples:
     /// Annual legitimate requirements (ALR) for precursors, per importing country and year.
     #[command(subcommand)]
     Alr(ImportCommand),
-    /// Pre-export notifications (PENs) on file, until the notification workflow exists.
+    /// Pre-export notifications filed outside the platform: import a PEN CSV into the
+    /// platform's notifications (screening checks `pen_reference` against them), or count them.
     #[command(subcommand)]
     Pens(ImportCommand),
+    /// The competent authorities' label keys: export the public keys for offline label checks.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Shipment labels: verify a label offline against exported keys.
+    #[command(subcommand)]
+    Label(LabelCommand),
     /// Screen declarations (CSV or JSON Lines) into an explained risk assessment per line.
     Screen(ScreenArgs),
     /// Run an aberration-detection method on one time series (EARS, Farrington, CUSUM, GLR).
@@ -591,5 +598,42 @@ Examples:
         /// without one, against the key published in the database.
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Print every published label key as JSON (`{"keys": [...]}`, public keys only): the file
+    /// port officers carry for `interdict label verify --keys`.
+    #[command(after_help = "\
+Examples:
+  interdict keys export > keys.json
+  interdict keys export --database postgres://interdict@db.internal/interdict > keys.json")]
+    Export,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LabelCommand {
+    /// Verify a shipment label with no network and no database: the Ed25519 signature under a
+    /// known, unrevoked key of the exporting country's authority, and the label's validity.
+    #[command(after_help = "\
+Prints {\"valid\", \"reason\", \"problem\", \"payload\"} as JSON. A label whose notification was
+stopped or withdrawn after it was issued can only be known online (POST /api/v1/labels/verify).
+
+Exit status: 0 when the label is valid, 1 when it is not (the reason says why), 2 on an error
+(the key file cannot be read).
+
+Examples:
+  interdict label verify 'ITD1.eyJ…' --keys keys.json
+  zbarimg -q --raw label.png | interdict label verify - --keys keys.json")]
+    Verify {
+        /// The label text (`ITD1.…`), a file holding it, or `-` for standard input.
+        label: String,
+        /// The exported keys (`interdict keys export`).
+        #[arg(long, value_name = "FILE")]
+        keys: PathBuf,
+        /// Check as of this time (RFC 3339 UTC) instead of now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
 }

@@ -45,8 +45,10 @@ fn main() -> ExitCode {
         Command::Alr(c) => {
             cmd::screen::context_import(&ctx, interdict_app::screening::ContextKind::Alr, c)
         }
-        Command::Pens(c) => {
-            cmd::screen::context_import(&ctx, interdict_app::screening::ContextKind::Pens, c)
+        Command::Pens(c) => cmd::platform::pens(&ctx, c),
+        Command::Keys(cli::KeysCommand::Export) => cmd::platform::export_keys(&ctx),
+        Command::Label(cli::LabelCommand::Verify { label, keys, at }) => {
+            cmd::platform::verify_label(&ctx, label, keys, at.as_deref())
         }
         Command::Detect(args) => cmd::detect::run(&ctx, args),
         Command::Alerts(args) => cmd::alerts::run(&ctx, args),

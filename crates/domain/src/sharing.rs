@@ -185,6 +185,8 @@ pub struct Scope {
     pub organisation_id: String,
     pub country: Option<CountryCode>,
     pub secretariat: bool,
+    /// A competent authority: sees the notifications its country is named on.
+    pub competent_authority: bool,
 }
 
 impl Scope {
@@ -198,6 +200,7 @@ impl Scope {
             organisation_id: org.id.clone(),
             country: org.country,
             secretariat: org.kind == OrgKind::Secretariat,
+            competent_authority: org.kind == OrgKind::CompetentAuthority,
         }
     }
 }

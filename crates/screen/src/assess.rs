@@ -93,6 +93,14 @@ pub struct Prepared {
     alr: AlrPlan,
 }
 
+impl Prepared {
+    /// Without the flags of `code` (a notification screened at filing cannot lack itself).
+    pub fn without(mut self, code: FlagCode) -> Prepared {
+        self.assessment.flags.retain(|f| f.code != code);
+        self
+    }
+}
+
 /// Something that made screening less thorough than it should have been, for the caller to
 /// report (screening itself carries on).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

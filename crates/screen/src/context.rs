@@ -149,10 +149,20 @@ pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PenStatus {
+    /// Imported from a file without an answer recorded: screened as covering.
     Pending,
     NoObjection,
     Objection,
     Withdrawn,
+    /// A notification of the platform still awaiting the importing country's answer (sent,
+    /// acknowledged, or queried): not cleared.
+    Awaiting,
+    /// The deadline passed unanswered where silence is not consent.
+    Expired,
+    /// A stop-shipment alert was raised.
+    Stopped,
+    /// Shipped (what shipped is in `shipped_kg`).
+    Shipped,
 }
 
 /// One pre-export notification.
@@ -172,6 +182,13 @@ pub struct Pen {
     pub quantity_kg: f64,
     pub status: PenStatus,
     pub valid_until: Option<Date>,
+    /// What already shipped under it (recorded shipments), counted against its quantity.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shipped_kg: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// Parses the PEN CSV (`reference, date, exporter_country, importer_country, exporter_name,
@@ -239,6 +256,7 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
             quantity_kg,
             status,
             valid_until,
+            shipped_kg: 0.0,
         });
     }
     Ok(out)

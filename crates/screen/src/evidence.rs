@@ -255,6 +255,10 @@ pub enum PenProblem {
     Withdrawn,
     #[serde(rename = "expired")]
     Expired,
+    #[serde(rename = "stopped")]
+    Stopped,
+    #[serde(rename = "not cleared")]
+    NotCleared,
     #[serde(rename = "other substance")]
     OtherSubstance,
     #[serde(rename = "other country pair")]

@@ -21,7 +21,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use tracing::Instrument;
 
@@ -86,6 +86,24 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/incidents/{id}/attachments/{attachment}",
             get(http::incidents::attachment),
+        )
+        .route("/api/v1/pens", post(http::pens::file).get(http::pens::list))
+        .route("/api/v1/pens:statistics", get(http::pens::statistics))
+        .route("/api/v1/pens/{id}", get(http::pens::get))
+        .route("/api/v1/pens/{id}/acknowledge", post(http::pens::acknowledge))
+        .route("/api/v1/pens/{id}/reply", post(http::pens::reply))
+        .route("/api/v1/pens/{id}/answer", post(http::pens::answer))
+        .route("/api/v1/pens/{id}/withdraw", post(http::pens::withdraw))
+        .route("/api/v1/pens/{id}/stop", post(http::pens::stop))
+        .route("/api/v1/pens/{id}/shipment", post(http::pens::shipment))
+        .route("/api/v1/pens/{id}/label", get(http::pens::label))
+        .route("/api/v1/labels/verify", post(http::pens::verify))
+        .route("/api/v1/keys", get(http::pens::keys))
+        .route("/api/v1/keys:rotate", post(http::pens::rotate))
+        .route("/api/v1/keys/{key_id}/revoke", post(http::pens::revoke))
+        .route(
+            "/api/v1/corridors/{corridor}",
+            put(http::pens::put_corridor).get(http::pens::corridor),
         )
         .route("/api/v1/audit", get(http::audit::entries))
         .route("/api/v1/audit/checkpoint", get(http::audit::checkpoint))
@@ -190,6 +208,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
+    spawn_deadline_clock(state.clone());
     eprintln!("interdict: serving on http://{addr}");
     axum::serve(
         listener,
@@ -199,6 +218,33 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often the platform's clock moves notifications whose reply deadline passed.
+pub const DEADLINE_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The platform's deadline clock: at start-up and every [`DEADLINE_TICK`], notifications
+/// whose deadline passed unanswered become `expired` or `no_objection` by silence, whether or
+/// not anyone is looking. Several servers on one database may run it: each move re-reads the
+/// notification in its transaction.
+fn spawn_deadline_clock(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DEADLINE_TICK);
+        loop {
+            tick.tick().await;
+            let app = state.app.clone();
+            let now = state.now();
+            let moved = tokio::task::spawn_blocking(move || {
+                interdict_app::pens::sweep_deadlines(&app, now)
+            })
+            .await;
+            match moved {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "deadline clock: could not move notifications"),
+                Err(e) => tracing::warn!(error = %e, "deadline clock: the task failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

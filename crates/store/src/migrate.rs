@@ -35,6 +35,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     4 "identity" "0004_identity.sql",
     5 "write_lane" "0005_write_lane.sql",
     6 "incidents_audit" "0006_incidents_audit.sql",
+    7 "pens_labels" "0007_pens_labels.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -44,6 +45,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     4 "identity" "0004_identity.sql",
     5 "write_lane" "0005_write_lane.sql",
     6 "incidents_audit" "0006_incidents_audit.sql",
+    7 "pens_labels" "0007_pens_labels.sql",
 );
 
 /// The schema version this build writes and understands.

@@ -101,11 +101,17 @@ impl<'c> Tx<'c> {
                         .map_err(|e| postgres_error(&e, operation, location))?;
                     let country = scope.country.as_ref().map_or("", |c| c.as_str());
                     let secretariat = if scope.secretariat { "true" } else { "false" };
+                    let competent = if scope.competent_authority {
+                        "true"
+                    } else {
+                        "false"
+                    };
                     tx.execute(
                         "SELECT set_config('interdict.organisation', $1, true), \
                          set_config('interdict.country', $2, true), \
-                         set_config('interdict.secretariat', $3, true)",
-                        &[&scope.organisation_id, &country, &secretariat],
+                         set_config('interdict.secretariat', $3, true), \
+                         set_config('interdict.competent', $4, true)",
+                        &[&scope.organisation_id, &country, &secretariat, &competent],
                     )
                     .map_err(|e| postgres_error(&e, operation, location))?;
                 }

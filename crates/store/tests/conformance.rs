@@ -1011,11 +1011,13 @@ fn reading_scopes(members: &[Organisation]) -> Vec<Scope> {
         organisation_id: "org-nobody00000".into(),
         country: country("BR"),
         secretariat: false,
+        competent_authority: false,
     });
     scopes.push(Scope {
         organisation_id: "org-nowhere0000".into(),
         country: None,
         secretariat: false,
+        competent_authority: false,
     });
     scopes
 }

@@ -166,3 +166,110 @@ pub fn verify(ctx: &Context, key_file: Option<&Path>) -> Result<u8> {
     }
     Ok(if r.is_ok() { exit::OK } else { exit::PARTIAL })
 }
+
+/// `interdict pens import FILE` / `pens status`: notifications filed outside the platform,
+/// imported into the platform's own records.
+pub fn pens(ctx: &Context, cmd: &crate::cli::ImportCommand) -> Result<u8> {
+    let db = ctx.database()?;
+    let app = App::new(db);
+    match cmd {
+        crate::cli::ImportCommand::Import { file } => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let name = file.display().to_string();
+            let (created, updated) =
+                interdict_app::pens::import_file(&app, None, &name, &text, super::serve::now())
+                    .map_err(|e| match e {
+                        interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
+                        other => anyhow::anyhow!(other),
+                    })?;
+            if !ctx.quiet {
+                eprintln!(
+                    "imported {} notifications from {name}: {created} new, {updated} updated",
+                    created + updated
+                );
+            }
+            Ok(exit::OK)
+        }
+        crate::cli::ImportCommand::Status => {
+            let rows = app.db.read(|tx| tx.pens_unscoped())?;
+            let mut by: std::collections::BTreeMap<(String, String), usize> = Default::default();
+            for r in &rows {
+                *by.entry((r.source.clone(), r.status.clone())).or_default() += 1;
+            }
+            let mut out = io::stdout().lock();
+            for ((source, status), n) in by {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"kind": "pens", "source": source, "status": status, "records": n})
+                )?;
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// `interdict keys export`: the published label keys, public keys only.
+pub fn export_keys(ctx: &Context) -> Result<u8> {
+    let db = ctx.database()?;
+    let app = App::new(db);
+    let set = interdict_app::labels::key_set(&app)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&set)?)?;
+    if !ctx.quiet && set.keys.is_empty() {
+        eprintln!("warning: no label keys yet (they are made for competent authorities by `serve`)");
+    }
+    Ok(exit::OK)
+}
+
+/// `interdict label verify LABEL --keys FILE`: offline, no database.
+pub fn verify_label(ctx: &Context, label: &str, keys: &Path, at: Option<&str>) -> Result<u8> {
+    let text = if label == "-" {
+        let mut s = String::new();
+        io::stdin()
+            .take(interdict_label::MAX_LABEL_BYTES as u64 + 1)
+            .read_to_string(&mut s)
+            .context("reading the label from standard input")?;
+        s
+    } else if !label.trim_start().starts_with(interdict_label::PREFIX) && Path::new(label).is_file() {
+        std::fs::read_to_string(label).with_context(|| format!("reading the label from {label}"))?
+    } else {
+        label.to_string()
+    };
+    let key_text =
+        std::fs::read_to_string(keys).with_context(|| format!("reading {}", keys.display()))?;
+    let set = interdict_label::KeySet::from_json(&key_text)
+        .with_context(|| format!("the key file {}", keys.display()))?;
+    let now = match at {
+        Some(t) => {
+            if t.len() != 20 || !t.ends_with('Z') || t.as_bytes().get(10) != Some(&b'T') {
+                anyhow::bail!("--at: `{t}` is not an RFC 3339 UTC time such as 2026-12-02T10:00:00Z");
+            }
+            t.to_string()
+        }
+        None => crate::output::now_rfc3339(),
+    };
+    let verdict = interdict_label::verify(&text, &set, &now);
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string(&verdict)?)?;
+    if !ctx.quiet && !ctx.json {
+        eprintln!(
+            "{}: {}",
+            if verdict.valid { "VALID" } else { "NOT VALID" },
+            verdict.reason
+        );
+    }
+    Ok(if verdict.valid { exit::OK } else { exit::PARTIAL })
+}
+
+/// Gives competent authorities without a label key one, when the platform key is loaded.
+pub fn ensure_label_keys(ctx: &Context, app: &App) -> Result<()> {
+    if app.has_audit_key() {
+        let made = interdict_app::labels::ensure_keys(app, super::serve::now())?;
+        if made > 0 && !ctx.quiet {
+            eprintln!("made label keys for {made} competent authorities");
+        }
+    }
+    Ok(())
+}

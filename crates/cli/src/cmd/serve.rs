@@ -44,6 +44,7 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
     }
     let app = App::new(db);
     super::platform::load_key(ctx, &app)?;
+    super::platform::ensure_label_keys(ctx, &app)?;
     if !users.is_empty() {
         let n = interdict_app::demo::seed_incidents(&app, &users, now())
             .context("seeding the demo incidents")?;
@@ -134,6 +135,12 @@ pub fn admin(ctx: &Context, cmd: &AdminCommand) -> Result<u8> {
             let kind: OrgKind = kind.parse()?;
             let country = country.as_deref().map(CountryCode::parse).transpose()?;
             let org = identity::add_organisation(&db, None, name, country, kind)?;
+            let path = ctx.audit_key_path();
+            if kind == OrgKind::CompetentAuthority && path.exists() {
+                let app = App::new(db.clone());
+                super::platform::load_key(ctx, &app)?;
+                super::platform::ensure_label_keys(ctx, &app)?;
+            }
             print_org(ctx, &org)?;
         }
         AdminCommand::Org(OrgCommand::List) => {

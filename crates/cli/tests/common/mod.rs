@@ -297,6 +297,11 @@ impl Drop for Server {
 
 /// Starts `interdict serve` on a free port of the loopback interface, over `db`.
 pub fn start(db: &Db) -> Server {
+    start_with(db, &[])
+}
+
+/// As [`start`], with more `serve` options (`--clock-offset 30`).
+pub fn start_with(db: &Db, serve_args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
         .args([
             "--database",
@@ -307,6 +312,7 @@ pub fn start(db: &Db) -> Server {
             "127.0.0.1:0",
             "--insecure-cookies",
         ])
+        .args(serve_args)
         .current_dir(root())
         .env("INTERDICT_AUDIT_KEY", db.audit_key())
         .stdin(Stdio::null())

@@ -110,13 +110,25 @@ impl PenRegister {
             },
         };
         let refused = match pen.status {
-            PenStatus::Objection => Some(("objection", PenProblem::Objection)),
-            PenStatus::Withdrawn => Some(("withdrawn", PenProblem::Withdrawn)),
-            PenStatus::Pending | PenStatus::NoObjection => None,
+            PenStatus::Objection => Some(("was refused (objection)", PenProblem::Objection)),
+            PenStatus::Withdrawn => Some(("was withdrawn", PenProblem::Withdrawn)),
+            PenStatus::Expired => Some((
+                "expired unanswered (no clearance)",
+                PenProblem::Expired,
+            )),
+            PenStatus::Stopped => Some((
+                "was stopped by a stop-shipment alert",
+                PenProblem::Stopped,
+            )),
+            PenStatus::Awaiting => Some((
+                "has not been cleared by the importing country yet",
+                PenProblem::NotCleared,
+            )),
+            PenStatus::Pending | PenStatus::NoObjection | PenStatus::Shipped => None,
         };
-        if let Some((status, problem)) = refused {
+        if let Some((what, problem)) = refused {
             return Some((
-                format!("cites PEN {reference}, which was refused ({status})"),
+                format!("cites PEN {reference}, which {what}"),
                 not_covering(problem),
             ));
         }
@@ -154,12 +166,19 @@ impl PenRegister {
             ));
         }
         if let Some(kg) = kg {
-            if kg > pen.quantity_kg + 1e-9 {
-                return Some((
+            // What is left of the notified quantity after what already shipped under it.
+            let left = (pen.quantity_kg - pen.shipped_kg).max(0.0);
+            if kg > left + 1e-9 {
+                let covers = if pen.shipped_kg > 0.0 {
                     format!(
-                        "cites PEN {reference}, which covers {} kg, less than the {} kg declared",
-                        pen.quantity_kg, kg
-                    ),
+                        "covers {} kg of which {} kg already shipped, leaving {left} kg",
+                        pen.quantity_kg, pen.shipped_kg
+                    )
+                } else {
+                    format!("covers {} kg", pen.quantity_kg)
+                };
+                return Some((
+                    format!("cites PEN {reference}, which {covers}, less than the {kg} kg declared"),
                     not_covering(PenProblem::QuantityExceedsPen),
                 ));
             }

@@ -222,14 +222,20 @@ pub async fn add_organisation(
 ) -> Result<(StatusCode, Json<OrganisationOut>), ApiError> {
     let input: OrganisationIn = body.json()?;
     let app = state.app.clone();
+    let now = state.now();
     let org = blocking(&rid, move || {
-        identity::add_organisation(
+        let org = identity::add_organisation(
             &app.db,
             Some(&actor),
             &input.name,
             input.country,
             input.kind,
-        )
+        )?;
+        // A competent authority gets its label key with the organisation.
+        if app.has_audit_key() {
+            interdict_app::labels::ensure_keys(&app, now)?;
+        }
+        Ok(org)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(OrganisationOut::from(&org))))

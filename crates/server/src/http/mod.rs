@@ -10,6 +10,7 @@ pub mod engines;
 pub mod identity;
 pub mod incidents;
 pub mod ops;
+pub mod pens;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
