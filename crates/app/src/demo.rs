@@ -157,15 +157,195 @@ pub fn seed(
         files.alr_csv,
         imported_at,
     )?;
-    screening::import_context(
-        db,
-        None,
-        screening::ContextKind::Pens,
-        "examples/pens.csv",
-        files.pens_csv,
-        imported_at,
-    )?;
     Ok(users)
+}
+
+/// The demo's notifications between its competent authorities, in every status: the example
+/// PEN file imported as notifications filed outside the platform, then filings over the last
+/// weeks answered (or not) by the importing country — some queried, some refused, some
+/// cleared with labels and shipped, one stopped, one withdrawn, and those whose deadline
+/// passed moved by the clock (expired, or cleared by silence where the corridor says so).
+/// Nigeria's authority answers late or not at all, so its needs stand out.
+pub fn seed_notifications(app: &crate::App, pens_csv: &str, now: i64) -> Result<usize, AppError> {
+    use crate::pens::{self, ActionBody, ActionName};
+    use interdict_domain::pen::{CorridorPolicy, ReplyDecision, SilenceMeans};
+    let day = 86_400;
+    let (imported, _) = pens::import_file(app, None, "examples/pens.csv", pens_csv, now)?;
+    let officer = |cc: &str| {
+        identity::actor_by_email(
+            &app.db,
+            &format!(
+                "competent-authority-officer@{}.demo",
+                cc.to_ascii_lowercase()
+            ),
+        )
+    };
+    let secretariat = identity::actor_by_email(&app.db, "admin@secretariat.demo")?;
+    pens::put_corridor(
+        app,
+        &secretariat,
+        "NL-MX",
+        &CorridorPolicy {
+            reply_working_days: 10,
+            silence_means: SilenceMeans::NoObjection,
+        },
+        now,
+    )?;
+    let ports = |cc: &str| match cc {
+        "CN" => "CNSHA",
+        "IN" => "INNSA",
+        "NL" => "NLRTM",
+        "DE" => "DEHAM",
+        "US" => "USLAX",
+        "MX" => "MXZLO",
+        "NG" => "NGAPP",
+        "CA" => "CAVAN",
+        "GT" => "GTSTC",
+        _ => "BEANR",
+    };
+    // (exporter, importer, transit, CAS, kg, days ago, what happens)
+    type Planned<'a> = (&'a str, &'a str, &'a [&'a str], &'a str, f64, i64, &'a str);
+    let plan: &[Planned<'_>] = &[
+        ("CN", "MX", &["US"], "39742-60-4", 250.0, 2, "sent"),
+        ("IN", "MX", &[], "299-42-3", 1200.0, 4, "acknowledged"),
+        ("CN", "US", &[], "79099-07-3", 40.0, 6, "query"),
+        ("NL", "MX", &[], "108-24-7", 8000.0, 9, "no_objection"),
+        ("DE", "MX", &[], "103-82-2", 600.0, 12, "shipped"),
+        ("CN", "MX", &["GT"], "80532-66-7", 900.0, 10, "objection"),
+        ("IN", "US", &[], "90-82-4", 3000.0, 8, "withdrawn"),
+        ("CN", "CA", &["US"], "21409-26-7", 25.0, 7, "stopped"),
+        ("CN", "NG", &[], "13605-48-6", 500.0, 40, "sent"),
+        ("IN", "NG", &[], "299-42-3", 800.0, 35, "acknowledged"),
+        ("DE", "NG", &[], "7722-64-7", 2500.0, 30, "late_answer"),
+        ("NL", "MX", &[], "120-57-0", 150.0, 28, "sent"),
+        ("CN", "GT", &[], "94-59-7", 300.0, 20, "no_objection"),
+    ];
+    let mut filed = 0;
+    for &(from, to, transit, cas, kg, ago, outcome) in plan {
+        let exporter = officer(from)?;
+        let importer = officer(to)?;
+        let sent = now - ago * day;
+        let input: interdict_domain::pen::PenInput = serde_json::from_value(serde_json::json!({
+            "importing_country": to,
+            "transit_countries": transit,
+            "exporter": {"name": format!("{from} Demo Chemicals Ltd"), "address": format!("Industrial Park 4, {from}"), "country": from},
+            "importer": {"name": format!("{to} Demo Pharma SA"), "address": format!("Av. Central 100, {to}"), "country": to},
+            "consignee": {"name": format!("{to} Demo Pharma SA"), "address": format!("Warehouse 2, {to}"), "country": to},
+            "substance": {"cas": cas},
+            "quantity": {"value": kg, "unit": "kg"},
+            "hs_code": "2939.41",
+            "point_of_exit": ports(from),
+            "point_of_entry": ports(to),
+            "mode_of_transport": if kg > 1000.0 { "sea" } else { "air" },
+            "carrier": if kg > 1000.0 { "Demo Line Shipping" } else { "Demo Air Cargo" },
+            "dispatch_date": interdict_core::Date::from_day_number(sent / day + 20).to_string(),
+            "arrival_date": interdict_core::Date::from_day_number(sent / day + 45).to_string(),
+            "invoice_number": format!("INV-{from}{to}-{ago}"),
+            "export_authorisation": format!("EA-{from}-{ago:04}"),
+        }))
+        .map_err(|e| AppError::invalid("demo notification", e))?;
+        let record = pens::file(app, &exporter, &input, sent)?;
+        filed += 1;
+        let id = record["id"].as_str().unwrap_or_default().to_string();
+        let at = |days_after: i64| sent + days_after * day;
+        let act = |who: &interdict_domain::Actor, name: ActionName, body: ActionBody, t: i64| {
+            pens::act(app, who, &id, name, &body, t).map(|_| ())
+        };
+        let reply = |decision: ReplyDecision, reason: Option<&str>| ActionBody {
+            decision: Some(decision),
+            reason: reason.map(str::to_string),
+            ..ActionBody::default()
+        };
+        if outcome == "sent" {
+            continue;
+        }
+        act(
+            &importer,
+            ActionName::Acknowledge,
+            ActionBody::default(),
+            at(1),
+        )?;
+        match outcome {
+            "query" => act(
+                &importer,
+                ActionName::Reply,
+                reply(
+                    ReplyDecision::Query,
+                    Some("Please send the end-user certificate."),
+                ),
+                at(3),
+            )?,
+            "objection" => act(
+                &importer,
+                ActionName::Reply,
+                reply(
+                    ReplyDecision::Objection,
+                    Some("The importer is not licensed for this precursor."),
+                ),
+                at(4),
+            )?,
+            "no_objection" | "shipped" | "withdrawn" | "stopped" => {
+                act(
+                    &importer,
+                    ActionName::Reply,
+                    reply(ReplyDecision::NoObjection, None),
+                    at(3),
+                )?;
+                match outcome {
+                    "shipped" => act(
+                        &exporter,
+                        ActionName::Shipment,
+                        ActionBody {
+                            actual_quantity: Some(interdict_domain::incident::QuantityInput {
+                                value: kg * 0.95,
+                                unit: "kg".into(),
+                            }),
+                            shipped_on: Some(
+                                interdict_core::Date::from_day_number(at(6) / day).to_string(),
+                            ),
+                            ..ActionBody::default()
+                        },
+                        at(6),
+                    )?,
+                    "withdrawn" => act(
+                        &exporter,
+                        ActionName::Withdraw,
+                        ActionBody {
+                            reason: Some("The order was cancelled.".into()),
+                            ..ActionBody::default()
+                        },
+                        at(5),
+                    )?,
+                    "stopped" => act(
+                        &officer("US")?,
+                        ActionName::Stop,
+                        ActionBody {
+                            reason: Some(
+                                "The consignee shares an address with a seized shipment.".into(),
+                            ),
+                            ..ActionBody::default()
+                        },
+                        at(5),
+                    )?,
+                    _ => {}
+                }
+            }
+            "late_answer" => act(
+                &importer,
+                ActionName::Reply,
+                reply(ReplyDecision::NoObjection, None),
+                at(24),
+            )
+            .or_else(|e| match e {
+                // Expired before the answer came: that is the point of this one.
+                AppError::Conflict(_) => Ok(()),
+                other => Err(other),
+            })?,
+            _ => {}
+        }
+    }
+    pens::sweep_deadlines(app, now)?;
+    Ok(imported + filed)
 }
 
 /// A small deterministic generator (the demo is the same on every machine).

@@ -30,6 +30,10 @@ fn published(row: &AuthorityKeyRow) -> PublishedKey {
 }
 
 /// The key record as the log hashes it (its published form).
+pub(crate) fn published_json(row: &AuthorityKeyRow) -> Value {
+    key_json(row)
+}
+
 fn key_json(row: &AuthorityKeyRow) -> Value {
     audit::json_of(&published(row))
 }

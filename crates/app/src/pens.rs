@@ -45,8 +45,7 @@ pub fn is_holiday(country: CountryCode, day: Date) -> bool {
     let full = day.to_string();
     HOLIDAYS.lines().skip(1).any(|line| {
         let mut f = line.split(',');
-        f.next() == Some(country.as_str())
-            && f.next().is_some_and(|d| d == md || d == full)
+        f.next() == Some(country.as_str()) && f.next().is_some_and(|d| d == md || d == full)
     })
 }
 
@@ -62,7 +61,10 @@ fn invalid(e: interdict_domain::incident::FieldError) -> AppError {
 }
 
 fn not_found(id: &str) -> AppError {
-    AppError::NotFound(format!("notification {}", interdict_core::text::clip(id, 60)))
+    AppError::NotFound(format!(
+        "notification {}",
+        interdict_core::text::clip(id, 60)
+    ))
 }
 
 fn parse_body(row: &PenRow) -> Result<Value, AppError> {
@@ -104,7 +106,11 @@ fn resolve_substance(
     let registry = app.registry();
     let mut found: Vec<(&'static str, Option<&interdict_registry::Substance>)> = Vec::new();
     let mut unlisted_cas = None;
-    if let Some(id) = input.substance_id.as_deref().filter(|t| !t.trim().is_empty()) {
+    if let Some(id) = input
+        .substance_id
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
         match registry.get(id.trim()) {
             Some(s) => found.push(("substance.substance_id", Some(s))),
             None => {
@@ -128,7 +134,11 @@ fn resolve_substance(
     }
     if let Some(name) = input.name.as_deref().filter(|t| !t.trim().is_empty()) {
         let resolved = app.resolver().resolve(name);
-        match resolved.substance_id.as_deref().and_then(|id| registry.get(id)) {
+        match resolved
+            .substance_id
+            .as_deref()
+            .and_then(|id| registry.get(id))
+        {
             Some(s) => found.push(("substance.name", Some(s))),
             None if found.is_empty() && unlisted_cas.is_none() => {
                 use interdict_resolve::ResolvedBy;
@@ -299,13 +309,7 @@ fn screen(
         consignee_name: Some(input.consignee.name.clone()),
         notify_party: None,
         goods_description: goods,
-        hs_code: Some(
-            input
-                .hs_code
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect(),
-        ),
+        hs_code: Some(input.hs_code.chars().filter(char::is_ascii_digit).collect()),
         cas_number: substance["cas"].as_str().map(str::to_string),
         quantity: Some(checked.quantity.value),
         unit: checked.quantity.unit,
@@ -415,7 +419,9 @@ pub fn file(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<PenA
             .read(|tx| earlier_this_year(tx, input.importing_country, sid, sent_on.year))?,
         None => Vec::new(),
     };
-    let screening = screen(app, "filing", input, &checked, &substance, sent_on, &earlier)?;
+    let screening = screen(
+        app, "filing", input, &checked, &substance, sent_on, &earlier,
+    )?;
     let created = app.db.write_as(&scope, |tx| {
         let policy = policy_in(tx, exporting, input.importing_country)?;
         let importing = input.importing_country;
@@ -702,8 +708,7 @@ pub fn act(
             let Some(day) = body.shipped_on.as_deref() else {
                 return Err(AppError::invalid("shipped_on", "is required (YYYY-MM-DD)"));
             };
-            let shipped_on =
-                Date::parse(day).map_err(|e| AppError::invalid("shipped_on", e))?;
+            let shipped_on = Date::parse(day).map_err(|e| AppError::invalid("shipped_on", e))?;
             if shipped_on > today(now) {
                 return Err(AppError::invalid(
                     "shipped_on",
@@ -803,16 +808,18 @@ fn apply(
                         let open = pen::working_days_between(since, today(now), &|d| {
                             is_holiday(importing, d)
                         });
-                        deadline =
-                            pen::add_working_days(old, open, &|d| is_holiday(importing, d))
-                                .to_string();
+                        deadline = pen::add_working_days(old, open, &|d| is_holiday(importing, d))
+                            .to_string();
                         m.insert("reply_deadline".into(), json!(deadline));
                     }
                 }
                 m.remove("query_since");
             }
             PenAction::Stop => {
-                m.insert("stop".into(), json!({"reason": details["reason"], "at": at}));
+                m.insert(
+                    "stop".into(),
+                    json!({"reason": details["reason"], "at": at}),
+                );
             }
             PenAction::Withdraw => {
                 m.insert(
@@ -840,7 +847,10 @@ fn apply(
             }
             PenAction::Expire | PenAction::ClearBySilence => {
                 late = true;
-                m.insert("by_silence".into(), json!(*action == PenAction::ClearBySilence));
+                m.insert(
+                    "by_silence".into(),
+                    json!(*action == PenAction::ClearBySilence),
+                );
             }
             PenAction::Acknowledge => {
                 m.insert("acknowledged_at".into(), json!(at));
@@ -912,7 +922,10 @@ fn issue_label(
         .unwrap_or_else(|| interdict_core::rfc3339(now + 90 * 86_400));
     let quantity = LabelQuantity {
         value: record["quantity"]["value"].as_f64().unwrap_or(0.0),
-        unit: record["quantity"]["unit"].as_str().unwrap_or("kg").to_string(),
+        unit: record["quantity"]["unit"]
+            .as_str()
+            .unwrap_or("kg")
+            .to_string(),
     };
     let payload = Payload {
         pen: row.id.clone(),
@@ -992,7 +1005,9 @@ pub fn label(app: &App, actor: &Actor, id: &str, now: i64) -> Result<(String, Va
             ..row.clone()
         };
         if !tx.update_pen(&next, &row.status)? {
-            return Err(AppError::Conflict(format!("notification {id} changed; try again")));
+            return Err(AppError::Conflict(format!(
+                "notification {id} changed; try again"
+            )));
         }
         audit::append(
             tx,
@@ -1095,7 +1110,15 @@ pub fn put_corridor(
     });
     app.db.write(|tx| {
         tx.put_corridor(&id, &serde_json::to_string(policy).unwrap_or_default(), now)?;
-        audit::append(tx, actor, "set", &corridor_resource(&id), None, &record, now)?;
+        audit::append(
+            tx,
+            actor,
+            "set",
+            &corridor_resource(&id),
+            None,
+            &record,
+            now,
+        )?;
         Ok::<_, AppError>(())
     })?;
     Ok(record)

@@ -48,7 +48,7 @@ pub fn load(db: &Database, extra: Extra) -> Result<Session, AppError> {
     // Notifications imported as snapshots by earlier versions, then the platform's own (live
     // status, what already shipped), which win for the same reference.
     context.pens = stored(db, "pens", "PEN records")?;
-    context.pens.extend(db.read(|tx| crate::pens::for_screening(tx))?);
+    context.pens.extend(db.read(crate::pens::for_screening)?);
     context.pens.extend(extra.pens);
     let recorded: Vec<LedgerEntry> = db
         .ledger()?

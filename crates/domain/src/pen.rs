@@ -252,7 +252,10 @@ impl PenInput {
         }
         if let Some(p) = self.mixture_percent {
             if !(p > 0.0 && p <= 100.0) {
-                return Err(bad("mixture_percent", "must be more than 0 and at most 100"));
+                return Err(bad(
+                    "mixture_percent",
+                    "must be more than 0 and at most 100",
+                ));
             }
         }
         let hs = self.hs_code.trim();
@@ -271,7 +274,10 @@ impl PenInput {
         if point_of_exit.country() != exporting_country {
             return Err(bad(
                 "point_of_exit",
-                format!("is in {}, not the exporting country", point_of_exit.country()),
+                format!(
+                    "is in {}, not the exporting country",
+                    point_of_exit.country()
+                ),
             ));
         }
         if point_of_entry.country() != self.importing_country {
@@ -653,12 +659,27 @@ mod tests {
         assert!(is_weekend(date("2026-12-05")));
         assert!(is_weekend(date("2026-12-06")));
         let none = |_: Date| false;
-        assert_eq!(add_working_days(date("2026-12-04"), 1, &none), date("2026-12-07"));
-        assert_eq!(add_working_days(date("2026-12-04"), 15, &none), date("2026-12-25"));
+        assert_eq!(
+            add_working_days(date("2026-12-04"), 1, &none),
+            date("2026-12-07")
+        );
+        assert_eq!(
+            add_working_days(date("2026-12-04"), 15, &none),
+            date("2026-12-25")
+        );
         let christmas = |d: Date| d == date("2026-12-25");
-        assert_eq!(add_working_days(date("2026-12-04"), 15, &christmas), date("2026-12-28"));
-        assert_eq!(working_days_between(date("2026-12-04"), date("2026-12-28"), &christmas), 15);
-        assert_eq!(working_days_between(date("2026-12-28"), date("2026-12-04"), &none), 0);
+        assert_eq!(
+            add_working_days(date("2026-12-04"), 15, &christmas),
+            date("2026-12-28")
+        );
+        assert_eq!(
+            working_days_between(date("2026-12-04"), date("2026-12-28"), &christmas),
+            15
+        );
+        assert_eq!(
+            working_days_between(date("2026-12-28"), date("2026-12-04"), &none),
+            0
+        );
     }
 
     #[test]
@@ -747,7 +768,10 @@ mod tests {
         let p = parties();
         let ca = |c, r| actor(OrgKind::CompetentAuthority, Some(c), r);
         let ok = ChangeDecision::Allowed;
-        assert_eq!(authorise(&ca("MX", Role::Officer), &p, &PenAction::Acknowledge), ok);
+        assert_eq!(
+            authorise(&ca("MX", Role::Officer), &p, &PenAction::Acknowledge),
+            ok
+        );
         assert!(matches!(
             authorise(&ca("CN", Role::Officer), &p, &PenAction::Acknowledge),
             ChangeDecision::Forbidden(_)
@@ -756,8 +780,14 @@ mod tests {
             authorise(&ca("MX", Role::Analyst), &p, &PenAction::Acknowledge),
             ChangeDecision::Forbidden(_)
         ));
-        assert_eq!(authorise(&ca("CN", Role::Admin), &p, &PenAction::Withdraw), ok);
-        assert_eq!(authorise(&ca("US", Role::Officer), &p, &PenAction::Stop), ok);
+        assert_eq!(
+            authorise(&ca("CN", Role::Admin), &p, &PenAction::Withdraw),
+            ok
+        );
+        assert_eq!(
+            authorise(&ca("US", Role::Officer), &p, &PenAction::Stop),
+            ok
+        );
         assert!(matches!(
             authorise(&ca("US", Role::Officer), &p, &PenAction::Shipment),
             ChangeDecision::Forbidden(_)
@@ -810,13 +840,31 @@ mod tests {
         };
         assert_eq!(field(&|i| i.quantity.value = -1.0), "quantity.value");
         assert_eq!(field(&|i| i.quantity.unit = "bags".into()), "quantity.unit");
-        assert_eq!(field(&|i| i.point_of_entry = "NLRTM".into()), "point_of_entry");
-        assert_eq!(field(&|i| i.dispatch_date = "2026-13-01".into()), "dispatch_date");
-        assert_eq!(field(&|i| i.substance = PenSubstanceInput::default()), "substance");
-        assert_eq!(field(&|i| i.exporter.country = cc("IN")), "exporter.country");
-        assert_eq!(field(&|i| i.importing_country = cc("CN")), "importing_country");
+        assert_eq!(
+            field(&|i| i.point_of_entry = "NLRTM".into()),
+            "point_of_entry"
+        );
+        assert_eq!(
+            field(&|i| i.dispatch_date = "2026-13-01".into()),
+            "dispatch_date"
+        );
+        assert_eq!(
+            field(&|i| i.substance = PenSubstanceInput::default()),
+            "substance"
+        );
+        assert_eq!(
+            field(&|i| i.exporter.country = cc("IN")),
+            "exporter.country"
+        );
+        assert_eq!(
+            field(&|i| i.importing_country = cc("CN")),
+            "importing_country"
+        );
         assert_eq!(field(&|i| i.hs_code = "29x".into()), "hs_code");
-        assert_eq!(field(&|i| i.mixture_percent = Some(120.0)), "mixture_percent");
+        assert_eq!(
+            field(&|i| i.mixture_percent = Some(120.0)),
+            "mixture_percent"
+        );
         let unknown: Result<PenInput, _> = serde_json::from_value(serde_json::json!({"bogus": 1}));
         assert!(unknown.is_err());
     }

@@ -245,8 +245,8 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let signature_bytes: [u8; 64] = signature_bytes
         .try_into()
         .map_err(|b: Vec<u8>| format!("the signature is {} bytes, not 64", b.len()))?;
-    let json: Value = serde_json::from_slice(&message)
-        .map_err(|e| format!("the payload is not JSON: {e}"))?;
+    let json: Value =
+        serde_json::from_slice(&message).map_err(|e| format!("the payload is not JSON: {e}"))?;
     if canonical_json(&json).as_bytes() != message.as_slice() {
         return Err("the payload is not in canonical JSON form".into());
     }
@@ -316,7 +316,10 @@ pub fn verify(text: &str, keys: &KeySet, now_rfc3339: &str) -> Verdict {
     if let Some(revoked) = &key.revoked_at {
         return Verdict::invalid(
             Problem::RevokedKey,
-            format!("key {} of {} was revoked at {revoked}", key.key_id, key.organisation),
+            format!(
+                "key {} of {} was revoked at {revoked}",
+                key.key_id, key.organisation
+            ),
             payload,
         );
     }
@@ -421,7 +424,11 @@ mod tests {
                 changed[i] = replacement;
                 let text = String::from_utf8(changed).unwrap();
                 let v = verify(&text, &keys, NOW);
-                assert!(!v.valid, "byte {i} changed to {} still verifies", replacement as char);
+                assert!(
+                    !v.valid,
+                    "byte {i} changed to {} still verifies",
+                    replacement as char
+                );
                 assert!(
                     matches!(
                         v.problem,
@@ -459,12 +466,18 @@ mod tests {
             URL_SAFE_NO_PAD.encode(bytes.as_bytes()),
             URL_SAFE_NO_PAD.encode(sig.as_bytes())
         );
-        assert_eq!(verify(&text, &keys, NOW).problem, Some(Problem::BadSignature));
+        assert_eq!(
+            verify(&text, &keys, NOW).problem,
+            Some(Problem::BadSignature)
+        );
         // Revoked.
         let mut revoked = keys.clone();
         revoked.keys[0].revoked_at = Some("2026-12-01T00:00:00Z".into());
         let good = sign(&payload(&cn), &cn).unwrap();
-        assert_eq!(verify(&good, &revoked, NOW).problem, Some(Problem::RevokedKey));
+        assert_eq!(
+            verify(&good, &revoked, NOW).problem,
+            Some(Problem::RevokedKey)
+        );
         // Expired, and not yet issued.
         assert_eq!(
             verify(&good, &keys, "2027-03-02T00:00:00Z").problem,
@@ -476,7 +489,11 @@ mod tests {
         );
         // Malformed.
         for text in ["", "ITD2.a.b", "ITD1.a", "ITD1.!!.??", "ITD1.e30.AAAA"] {
-            assert_eq!(verify(text, &keys, NOW).problem, Some(Problem::Malformed), "{text}");
+            assert_eq!(
+                verify(text, &keys, NOW).problem,
+                Some(Problem::Malformed),
+                "{text}"
+            );
         }
         // Not canonical JSON (a space) though signed.
         let spaced = b"{ \"pen\": 1}";

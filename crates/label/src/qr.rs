@@ -81,9 +81,7 @@ pub fn qr_png(text: &str, scale: usize) -> Result<Vec<u8>, QrError> {
             yppu: 11_811,
             unit: png::Unit::Meter,
         }));
-        let mut writer = encoder
-            .write_header()
-            .map_err(|e| QrError(e.to_string()))?;
+        let mut writer = encoder.write_header().map_err(|e| QrError(e.to_string()))?;
         writer
             .write_image_data(&pixels)
             .map_err(|e| QrError(e.to_string()))?;

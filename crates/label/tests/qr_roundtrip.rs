@@ -69,7 +69,13 @@ fn svg_draws_the_same_modules() {
     let scale = 4;
     let px = side * scale;
     let mut pixels = vec![255u8; px * px];
-    let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     for cmd in d.split('M').filter(|s| !s.is_empty()) {
         // "<x> <y>h<w>v1h-<w>z"
         let (xy, rest) = cmd.split_once('h').unwrap();

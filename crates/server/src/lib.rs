@@ -90,7 +90,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pens", post(http::pens::file).get(http::pens::list))
         .route("/api/v1/pens:statistics", get(http::pens::statistics))
         .route("/api/v1/pens/{id}", get(http::pens::get))
-        .route("/api/v1/pens/{id}/acknowledge", post(http::pens::acknowledge))
+        .route(
+            "/api/v1/pens/{id}/acknowledge",
+            post(http::pens::acknowledge),
+        )
         .route("/api/v1/pens/{id}/reply", post(http::pens::reply))
         .route("/api/v1/pens/{id}/answer", post(http::pens::answer))
         .route("/api/v1/pens/{id}/withdraw", post(http::pens::withdraw))
@@ -240,7 +243,9 @@ fn spawn_deadline_clock(state: AppState) {
             .await;
             match moved {
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "deadline clock: could not move notifications"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "deadline clock: could not move notifications")
+                }
                 Err(e) => tracing::warn!(error = %e, "deadline clock: the task failed"),
             }
         }

@@ -180,7 +180,9 @@ pub fn pens(ctx: &Context, cmd: &crate::cli::ImportCommand) -> Result<u8> {
             let (created, updated) =
                 interdict_app::pens::import_file(&app, None, &name, &text, super::serve::now())
                     .map_err(|e| match e {
-                        interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
+                        interdict_app::AppError::Invalid { message, .. } => {
+                            anyhow::anyhow!(message)
+                        }
                         other => anyhow::anyhow!(other),
                     })?;
             if !ctx.quiet {
@@ -218,7 +220,9 @@ pub fn export_keys(ctx: &Context) -> Result<u8> {
     let mut out = io::stdout().lock();
     writeln!(out, "{}", serde_json::to_string_pretty(&set)?)?;
     if !ctx.quiet && set.keys.is_empty() {
-        eprintln!("warning: no label keys yet (they are made for competent authorities by `serve`)");
+        eprintln!(
+            "warning: no label keys yet (they are made for competent authorities by `serve`)"
+        );
     }
     Ok(exit::OK)
 }
@@ -232,7 +236,8 @@ pub fn verify_label(ctx: &Context, label: &str, keys: &Path, at: Option<&str>) -
             .read_to_string(&mut s)
             .context("reading the label from standard input")?;
         s
-    } else if !label.trim_start().starts_with(interdict_label::PREFIX) && Path::new(label).is_file() {
+    } else if !label.trim_start().starts_with(interdict_label::PREFIX) && Path::new(label).is_file()
+    {
         std::fs::read_to_string(label).with_context(|| format!("reading the label from {label}"))?
     } else {
         label.to_string()
@@ -244,7 +249,9 @@ pub fn verify_label(ctx: &Context, label: &str, keys: &Path, at: Option<&str>) -
     let now = match at {
         Some(t) => {
             if t.len() != 20 || !t.ends_with('Z') || t.as_bytes().get(10) != Some(&b'T') {
-                anyhow::bail!("--at: `{t}` is not an RFC 3339 UTC time such as 2026-12-02T10:00:00Z");
+                anyhow::bail!(
+                    "--at: `{t}` is not an RFC 3339 UTC time such as 2026-12-02T10:00:00Z"
+                );
             }
             t.to_string()
         }
@@ -260,7 +267,11 @@ pub fn verify_label(ctx: &Context, label: &str, keys: &Path, at: Option<&str>) -
             verdict.reason
         );
     }
-    Ok(if verdict.valid { exit::OK } else { exit::PARTIAL })
+    Ok(if verdict.valid {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
 }
 
 /// Gives competent authorities without a label key one, when the platform key is loaded.

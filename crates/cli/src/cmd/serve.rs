@@ -51,6 +51,15 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
         if !ctx.quiet {
             eprintln!("--demo: {n} incidents over the last year");
         }
+        let n = interdict_app::demo::seed_notifications(
+            &app,
+            include_str!("../../../../examples/pens.csv"),
+            now(),
+        )
+        .context("seeding the demo notifications")?;
+        if !ctx.quiet {
+            eprintln!("--demo: {n} pre-export notifications in every status");
+        }
     }
     let state = interdict_server::AppState::new(app, settings);
     if !users.is_empty() {

@@ -112,14 +112,10 @@ impl PenRegister {
         let refused = match pen.status {
             PenStatus::Objection => Some(("was refused (objection)", PenProblem::Objection)),
             PenStatus::Withdrawn => Some(("was withdrawn", PenProblem::Withdrawn)),
-            PenStatus::Expired => Some((
-                "expired unanswered (no clearance)",
-                PenProblem::Expired,
-            )),
-            PenStatus::Stopped => Some((
-                "was stopped by a stop-shipment alert",
-                PenProblem::Stopped,
-            )),
+            PenStatus::Expired => Some(("expired unanswered (no clearance)", PenProblem::Expired)),
+            PenStatus::Stopped => {
+                Some(("was stopped by a stop-shipment alert", PenProblem::Stopped))
+            }
             PenStatus::Awaiting => Some((
                 "has not been cleared by the importing country yet",
                 PenProblem::NotCleared,
@@ -178,7 +174,9 @@ impl PenRegister {
                     format!("covers {} kg", pen.quantity_kg)
                 };
                 return Some((
-                    format!("cites PEN {reference}, which {covers}, less than the {kg} kg declared"),
+                    format!(
+                        "cites PEN {reference}, which {covers}, less than the {kg} kg declared"
+                    ),
                     not_covering(PenProblem::QuantityExceedsPen),
                 ));
             }

@@ -8,8 +8,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use interdict_app::pens::{self, ActionBody, ActionName, Inbox};
 use interdict_app::labels;
+use interdict_app::pens::{self, ActionBody, ActionName, Inbox};
 use interdict_domain::pen::{CorridorPolicy, PenInput};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -95,7 +95,9 @@ pub async fn list(
         pens::list(&app, &actor, &inbox, before, limit, now)
     })
     .await?;
-    Ok(Json(json!({"items": items, "next_cursor": next.map(seq_cursor)})))
+    Ok(Json(
+        json!({"items": items, "next_cursor": next.map(seq_cursor)}),
+    ))
 }
 
 /// Notifications per country over what the caller may see: sent, received, answered, median
@@ -176,21 +178,40 @@ macro_rules! action_handler {
     };
 }
 
-action_handler!(acknowledge, ActionName::Acknowledge, "/api/v1/pens/{id}/acknowledge",
-    "The importing authority acknowledges receipt (`sent` → `acknowledged`).", "Empty, or {}");
+action_handler!(
+    acknowledge,
+    ActionName::Acknowledge,
+    "/api/v1/pens/{id}/acknowledge",
+    "The importing authority acknowledges receipt (`sent` → `acknowledged`).",
+    "Empty, or {}"
+);
 action_handler!(reply, ActionName::Reply, "/api/v1/pens/{id}/reply",
     "The importing authority answers: `no_objection`, `objection` or `query` (a reason is required for the last two).",
     "{\"decision\": \"no_objection\" | \"objection\" | \"query\", \"reason\": \"…\"}");
 action_handler!(answer, ActionName::Answer, "/api/v1/pens/{id}/answer",
     "The exporting authority answers a query (`query` → `acknowledged`; the deadline moves by the days the query was open).",
     "{\"answer\": \"…\"}");
-action_handler!(withdraw, ActionName::Withdraw, "/api/v1/pens/{id}/withdraw",
-    "The exporting authority withdraws the notification before shipment.", "{\"reason\": \"…\"} (optional)");
-action_handler!(stop, ActionName::Stop, "/api/v1/pens/{id}/stop",
-    "A stop-shipment alert by the authority of any country named on it.", "{\"reason\": \"…\"}");
-action_handler!(shipment, ActionName::Shipment, "/api/v1/pens/{id}/shipment",
+action_handler!(
+    withdraw,
+    ActionName::Withdraw,
+    "/api/v1/pens/{id}/withdraw",
+    "The exporting authority withdraws the notification before shipment.",
+    "{\"reason\": \"…\"} (optional)"
+);
+action_handler!(
+    stop,
+    ActionName::Stop,
+    "/api/v1/pens/{id}/stop",
+    "A stop-shipment alert by the authority of any country named on it.",
+    "{\"reason\": \"…\"}"
+);
+action_handler!(
+    shipment,
+    ActionName::Shipment,
+    "/api/v1/pens/{id}/shipment",
     "The exporting authority records the shipment (`no_objection` → `shipped`).",
-    "{\"actual_quantity\": {\"value\", \"unit\"}, \"shipped_on\": \"YYYY-MM-DD\"}");
+    "{\"actual_quantity\": {\"value\", \"unit\"}, \"shipped_on\": \"YYYY-MM-DD\"}"
+);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -273,7 +294,11 @@ pub async fn verify(
 /// offline checks.
 #[utoipa::path(get, path = "/api/v1/keys", tag = "labels", security(("bearer" = []), ("session" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::http::docs::ErrorDoc)))]
-pub async fn keys(state: St, rid: RequestId, Caller(_actor): Caller) -> Result<Json<Value>, ApiError> {
+pub async fn keys(
+    state: St,
+    rid: RequestId,
+    Caller(_actor): Caller,
+) -> Result<Json<Value>, ApiError> {
     let app = state.app.clone();
     let set = blocking(&rid, move || labels::key_set(&app)).await?;
     Ok(Json(serde_json::to_value(set).unwrap_or_default()))
@@ -284,7 +309,11 @@ pub async fn keys(state: St, rid: RequestId, Caller(_actor): Caller) -> Result<J
 #[utoipa::path(post, path = "/api/v1/keys:rotate", tag = "labels", security(("bearer" = []), ("session" = [])),
     responses((status = 201, body = Object), (status = 401, body = crate::http::docs::ErrorDoc),
               (status = 403, body = crate::http::docs::ErrorDoc)))]
-pub async fn rotate(state: St, rid: RequestId, Caller(actor): Caller) -> Result<Response, ApiError> {
+pub async fn rotate(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+) -> Result<Response, ApiError> {
     let now = state.now();
     let app = state.app.clone();
     let key = blocking(&rid, move || labels::rotate(&app, &actor, now)).await?;
