@@ -94,6 +94,7 @@ pub fn read_incidents<R: std::io::Read>(
             substance: resolved.key,
             substance_name: resolved.name,
             classes: resolved.classes,
+            coalition: true,
         });
     }
     Ok((incidents, problems))

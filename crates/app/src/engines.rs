@@ -65,6 +65,8 @@ pub struct App {
     pub(crate) audit_key: OnceLock<interdict_audit::SigningKey>,
     /// The audit log's tree as far as this process has read it.
     pub(crate) audit_tree: Mutex<interdict_audit::Tree>,
+    /// The incidents each organisation may see, for its alerts (see [`crate::early_warning`]).
+    pub(crate) feeds: crate::early_warning::Feeds,
 }
 
 /// How long a check of the context's version stands. An import on this process is seen at
@@ -90,6 +92,7 @@ impl App {
             tokens: Mutex::new(std::collections::HashMap::new()),
             audit_key: OnceLock::new(),
             audit_tree: Mutex::new(interdict_audit::Tree::new()),
+            feeds: crate::early_warning::Feeds::default(),
         }
     }
 

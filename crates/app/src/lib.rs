@@ -11,6 +11,7 @@ pub mod audit;
 pub mod classify;
 pub mod demo;
 pub mod detect;
+pub mod early_warning;
 mod engines;
 mod error;
 pub mod identity;
@@ -21,6 +22,7 @@ pub mod parties;
 pub mod pens;
 mod records;
 pub mod screening;
+pub mod subscriptions;
 pub mod substances;
 
 pub use engines::{App, CachedScreener};

@@ -490,6 +490,10 @@ pub struct ServeArgs {
     /// localhost only).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// Let alert webhooks reach loopback, private and link-local addresses (refused by
+    /// default, also after DNS resolution, so a subscription cannot probe the internal network).
+    #[arg(long)]
+    pub allow_private_webhooks: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -24,6 +24,10 @@ pub struct Incident {
     pub substance_name: String,
     /// Classes the substance belongs to (`fentanyl-analogue` …).
     pub classes: Vec<String>,
+    /// Counts in the coalition-wide (`ALL`) series. On the platform only records shared with
+    /// the whole coalition do, so a coalition-wide alert never rests on records some members
+    /// may not read; a file of one's own counts whole.
+    pub coalition: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -48,7 +52,37 @@ pub struct Alert {
     pub explanation: String,
     /// Higher is more urgent.
     pub priority: f64,
+    /// Whether the episode is still running in the last week of the data.
+    pub ongoing: bool,
+    /// Weeks the episode has lasted so far (1 for a first detection).
+    pub weeks: usize,
+    /// Monday (day number) of the onset week, and of the episode's last week.
+    pub onset_day: i64,
+    pub last_day: i64,
+    /// The series around the alert, for its chart: every monitored week (and, for a first
+    /// detection, the weeks of records).
+    pub points: Vec<ChartPoint>,
 }
+
+/// One week of an alert's chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartPoint {
+    /// ISO week label (`2025-W07`).
+    pub week: String,
+    pub observed: f64,
+    pub expected: Option<f64>,
+    pub upperbound: Option<f64>,
+    pub alarm: bool,
+}
+
+/// How many weeks before the reporting window a detector starts watching, so an episode that
+/// began before the window and still runs into it is reported from its true onset.
+pub const LOOKBACK_WEEKS: i64 = 26;
+
+/// A rise stays one episode while the count stays at least this many times the level the
+/// detector expected at its onset, even after the detector's baseline has absorbed it (EARS
+/// forgets in weeks; a sustained rise must keep being reported, whatever the method).
+pub const SUSTAINED_RATIO: f64 = 2.0;
 
 /// Builds the weekly series and returns the alerts, most urgent first.
 ///
@@ -62,9 +96,26 @@ pub fn alerts(
     detector: &Detector,
     since_day: Option<i64>,
 ) -> Result<Vec<Alert>, EwsError> {
+    alerts_with_fallback(incidents, detector, None, since_day)
+}
+
+/// As [`alerts`], with a `fallback` detector for the series too short for `detector` (the
+/// platform's default: the Noufaily-improved Farrington with a year or more of history, EARS
+/// otherwise).
+///
+/// Every detector watches from [`LOOKBACK_WEEKS`] before the window, so an episode running at
+/// the window's start is reported with its onset; an episode is reported when any of its weeks
+/// falls in the window.
+pub fn alerts_with_fallback(
+    incidents: &[Incident],
+    detector: &Detector,
+    fallback: Option<&Detector>,
+    since_day: Option<i64>,
+) -> Result<Vec<Alert>, EwsError> {
     let Some(weeks) = Weeks::spanned_by(incidents, since_day) else {
         return Ok(Vec::new());
     };
+    let watch_from = (weeks.monitor_from() as i64 - LOOKBACK_WEEKS).max(1) as usize;
     let mut out = Vec::new();
     for ((key, region), series) in &weekly_series(incidents, &weeks) {
         let found = Found {
@@ -73,13 +124,38 @@ pub fn alerts(
             name: &series.name,
         };
         out.extend(first_detection(&found, &series.counts, &weeks));
-        let Some(points) = monitor(detector, &series.counts, weeks.monitor_from())? else {
+        let mut used = detector;
+        let mut points = monitor(detector, &series.counts, watch_from)?;
+        if points.is_none() {
+            if let Some(f) = fallback {
+                used = f;
+                points = monitor(f, &series.counts, watch_from)?;
+            }
+        }
+        let Some(points) = points else {
             continue;
         };
+        let chart: Vec<ChartPoint> = points
+            .iter()
+            .map(|p| ChartPoint {
+                week: iso_week_label(weeks.monday(p.t - 1)),
+                observed: p.observed,
+                expected: p.expected.is_finite().then_some(p.expected),
+                upperbound: p.upperbound.is_finite().then_some(p.upperbound),
+                alarm: p.alarm == Some(true),
+            })
+            .collect();
+        let window_start = weeks.monitor_from();
         out.extend(
             episodes(&points)
                 .into_iter()
-                .map(|episode| aberration(&found, episode, &weeks, detector)),
+                .filter(|e| e.last().is_some_and(|p| p.t >= window_start))
+                .map(|episode| {
+                    let mut a = aberration(&found, episode, &weeks, used);
+                    a.ongoing = episode.last().is_some_and(|p| p.t == series.counts.len());
+                    a.points = chart.clone();
+                    a
+                }),
         );
     }
     drop_single_member_classes(&mut out, incidents);
@@ -142,7 +218,12 @@ fn weekly_series(incidents: &[Incident], weeks: &Weeks) -> BTreeMap<(String, Str
             keys.push((format!("class:{c}"), format!("{c} (class)")));
         }
         for (key, name) in keys {
-            for region in [inc.country.as_str(), "ALL"] {
+            let regions: &[&str] = if inc.coalition {
+                &[inc.country.as_str(), "ALL"]
+            } else {
+                &[inc.country.as_str()]
+            };
+            for region in regions {
                 let entry = series
                     .entry((key.clone(), region.to_string()))
                     .or_insert_with(|| Series {
@@ -204,6 +285,22 @@ fn first_detection(found: &Found, y: &[f64], weeks: &Weeks) -> Option<Alert> {
             first
         ),
         priority: 100.0 + if found.coalition_wide() { 50.0 } else { 0.0 } + y[first],
+        ongoing: first + 1 == y.len(),
+        weeks: 1,
+        onset_day: monday,
+        last_day: monday,
+        points: y
+            .iter()
+            .enumerate()
+            .skip(first.saturating_sub(4))
+            .map(|(i, &v)| ChartPoint {
+                week: iso_week_label(weeks.monday(i)),
+                observed: v,
+                expected: None,
+                upperbound: None,
+                alarm: i == first,
+            })
+            .collect(),
     })
 }
 
@@ -289,12 +386,34 @@ fn monitor(
     Ok(Some(points))
 }
 
-/// The runs of consecutive alarm weeks: one alert each, not one per week.
+/// The episodes: a run of alarm weeks, continued while the count stays at least
+/// [`SUSTAINED_RATIO`] times the level expected at its onset (so a sustained rise is one
+/// episode that keeps being reported, not silence once the baseline has caught up), and
+/// joined to a next run that starts while it is sustained.
 fn episodes(points: &[Point]) -> Vec<&[Point]> {
-    points
-        .split(|p| p.alarm != Some(true))
-        .filter(|run| !run.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < points.len() {
+        if points[i].alarm != Some(true) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let level = if points[start].expected.is_finite() {
+            points[start].expected.max(0.5)
+        } else {
+            0.5
+        };
+        let mut end = i + 1;
+        while end < points.len()
+            && (points[end].alarm == Some(true) || points[end].observed >= SUSTAINED_RATIO * level)
+        {
+            end += 1;
+        }
+        out.push(&points[start..end]);
+        i = end;
+    }
+    out
 }
 
 /// The alert of an episode: at the week it began, with the peak so far.
@@ -327,6 +446,11 @@ fn aberration(found: &Found, episode: &[Point], weeks: &Weeks, detector: &Detect
             peak
         ),
         priority: excess * 10.0 + peak + if found.coalition_wide() { 5.0 } else { 0.0 },
+        ongoing: false,
+        weeks: episode.len(),
+        onset_day: monday,
+        last_day: weeks.monday(episode[episode.len() - 1].t - 1),
+        points: Vec::new(),
     }
 }
 
@@ -376,6 +500,7 @@ mod tests {
             substance: substance.into(),
             substance_name: substance.into(),
             classes: classes.iter().map(|c| c.to_string()).collect(),
+            coalition: true,
         }
     }
 

@@ -24,7 +24,10 @@ mod farrington;
 mod glm;
 mod glr;
 
-pub use alerts::{alerts, Alert, AlertKind, Incident};
+pub use alerts::{
+    alerts, alerts_with_fallback, Alert, AlertKind, ChartPoint, Incident, LOOKBACK_WEEKS,
+    SUSTAINED_RATIO,
+};
 pub use cusum::{cusum, CusumControl, Transform};
 pub use detector::{Detector, Method, Overrides};
 pub use ears::{ears, EarsControl, EarsMethod};

@@ -221,6 +221,7 @@ fn alerts_never_panic_on_odd_detectors() {
             substance: if i % 5 == 0 { "a" } else { "b" }.into(),
             substance_name: "x".into(),
             classes: vec!["c".into()],
+            coalition: true,
         })
         .collect();
     let odd = [

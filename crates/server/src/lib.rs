@@ -12,6 +12,7 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod state;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,6 +108,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/corridors/{corridor}",
             put(http::pens::put_corridor).get(http::pens::corridor),
+        )
+        .route("/api/v1/alerts", get(http::alerts::alerts))
+        .route(
+            "/api/v1/subscriptions",
+            post(http::alerts::subscribe).get(http::alerts::subscriptions_list),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}",
+            delete(http::alerts::unsubscribe),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}/deliveries",
+            get(http::alerts::deliveries),
         )
         .route("/api/v1/audit", get(http::audit::entries))
         .route("/api/v1/audit/checkpoint", get(http::audit::checkpoint))
@@ -212,6 +226,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     spawn_deadline_clock(state.clone());
+    webhooks::spawn(state.clone());
     eprintln!("interdict: serving on http://{addr}");
     axum::serve(
         listener,

@@ -48,8 +48,10 @@ impl Modify for Security {
         crate::http::pens::label, crate::http::pens::verify, crate::http::pens::keys,
         crate::http::pens::rotate, crate::http::pens::revoke, crate::http::pens::put_corridor,
         crate::http::pens::corridor,
+        crate::http::alerts::alerts, crate::http::alerts::subscribe, crate::http::alerts::subscriptions_list,
+        crate::http::alerts::unsubscribe, crate::http::alerts::deliveries,
     ),
-    tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"), (name = "incidents"), (name = "audit"), (name = "notifications"), (name = "labels"))
+    tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"), (name = "incidents"), (name = "audit"), (name = "notifications"), (name = "labels"), (name = "alerts"))
 )]
 pub struct ApiDoc;
 

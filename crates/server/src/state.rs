@@ -18,6 +18,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Days added to the clock, for training and deadline tests (`--clock-offset`).
     pub clock_offset_days: i64,
+    /// Whether webhooks may reach loopback, private and link-local addresses
+    /// (`--allow-private-webhooks`; off: a subscription cannot be turned against the
+    /// platform's own network).
+    pub allow_private_webhooks: bool,
 }
 
 impl Default for Settings {
@@ -27,6 +31,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(60),
             secure_cookies: true,
             clock_offset_days: 0,
+            allow_private_webhooks: false,
         }
     }
 }

@@ -353,6 +353,23 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// The version of the incidents for caches kept by the platform itself: how many, the
+    /// highest sequence number, and the time of the latest change of an existing incident
+    /// (an appended incident moves the first two; a changed one, the third).
+    pub fn incidents_version(&mut self) -> Result<(i64, i64, i64), StoreError> {
+        let mut rows = self.query(
+            "read the incidents' version (incidents)",
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0),
+                 COALESCE(MAX(CASE WHEN updated_at > created_at THEN updated_at END), 0)
+             FROM incidents",
+            &[],
+        )?;
+        match rows.pop() {
+            Some(mut r) => Ok((r.int(0)?, r.int(1)?, r.int(2)?)),
+            None => Ok((0, 0, 0)),
+        }
+    }
+
     /// Every incident as stored (without its substance keys), in creation order, whoever owns
     /// it: for the platform's own checks (`audit verify`), never for a caller.
     pub fn incidents_unscoped(&mut self) -> Result<Vec<IncidentRow>, StoreError> {

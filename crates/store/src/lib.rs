@@ -50,6 +50,7 @@ mod pens;
 mod pool;
 mod snapshots;
 mod sql;
+mod subscriptions;
 mod tx;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -65,6 +66,7 @@ pub use migrate::{Migrated, SCHEMA_VERSION};
 pub use pens::{AuthorityKeyRow, PenFilter, PenRow};
 pub use pool::PoolStats;
 pub use snapshots::Snapshot;
+pub use subscriptions::{DeliveryRow, SubscriptionRow};
 pub use tx::Tx;
 
 use pool::{Connector, Pool};

@@ -36,6 +36,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     5 "write_lane" "0005_write_lane.sql",
     6 "incidents_audit" "0006_incidents_audit.sql",
     7 "pens_labels" "0007_pens_labels.sql",
+    8 "subscriptions" "0008_subscriptions.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -46,6 +47,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     5 "write_lane" "0005_write_lane.sql",
     6 "incidents_audit" "0006_incidents_audit.sql",
     7 "pens_labels" "0007_pens_labels.sql",
+    8 "subscriptions" "0008_subscriptions.sql",
 );
 
 /// The schema version this build writes and understands.

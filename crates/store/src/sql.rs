@@ -57,6 +57,7 @@ pub(crate) enum Value<'a> {
     Text(&'a str),
     Bool(bool),
     OptText(Option<&'a str>),
+    OptInt(Option<i64>),
     Bytes(&'a [u8]),
 }
 
@@ -67,6 +68,7 @@ impl Value<'_> {
             Value::Text(v) => v,
             Value::Bool(v) => v,
             Value::OptText(v) => v,
+            Value::OptInt(v) => v,
             Value::Bytes(v) => v,
         }
     }
@@ -81,7 +83,8 @@ impl rusqlite::ToSql for Value<'_> {
             Value::Text(v) | Value::OptText(Some(v)) => {
                 ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes()))
             }
-            Value::OptText(None) => ToSqlOutput::Owned(V::Null),
+            Value::OptText(None) | Value::OptInt(None) => ToSqlOutput::Owned(V::Null),
+            Value::OptInt(Some(v)) => ToSqlOutput::Owned(V::Integer(v)),
             Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
         })
     }

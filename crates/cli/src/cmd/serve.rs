@@ -37,6 +37,7 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
     let settings = interdict_server::Settings {
         secure_cookies: !args.insecure_cookies,
         clock_offset_days: args.clock_offset,
+        allow_private_webhooks: args.allow_private_webhooks,
         ..Default::default()
     };
     if args.demo && !ctx.audit_key_path().exists() {

@@ -1,6 +1,7 @@
 //! Routes, one module per resource; each handler parses, authorises through the application
 //! layer, calls it, and answers.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod body;

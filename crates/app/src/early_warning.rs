@@ -1,0 +1,324 @@
+//! Early warning on the platform (`shared/spec/platform.md`, Alerts): the detectors of
+//! `interdict alerts` over the incidents each organisation may see, kept current as incidents
+//! arrive.
+//!
+//! Per organisation a feed holds the incidents its scope reaches, already resolved to
+//! substances; a new request reads only the incidents added since (keyset by sequence number),
+//! and the whole feed is read again only when an existing incident changed (its sharing may
+//! have). Coalition-wide series count only records shared with the whole coalition, so no
+//! member learns of a rise from records it cannot read. Overdoses and drug-checking results
+//! form their own series (`health:` keys) beside the seizures.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use interdict_core::{Date, IsoWeek};
+use interdict_domain::sharing::Scope;
+use interdict_domain::Actor;
+use interdict_ews::{Alert, AlertKind, Detector, Incident};
+use interdict_store::{IncidentFilter, IncidentRow};
+use serde_json::{json, Value};
+
+use crate::{App, AppError};
+
+/// One incident of a feed, as the detectors see it, and what the answer names.
+#[derive(Clone, Debug)]
+struct FeedIncident {
+    id: String,
+    detector: Incident,
+}
+
+/// The incidents one organisation may see, resolved, and the alerts last computed over them.
+#[derive(Default)]
+pub(crate) struct Feed {
+    last_seq: i64,
+    last_update: i64,
+    incidents: Vec<FeedIncident>,
+    computed: Option<(String, Vec<Value>)>,
+}
+
+/// The feeds of the organisations that asked, by organisation id.
+#[derive(Default)]
+pub struct Feeds(Mutex<HashMap<String, Feed>>);
+
+/// How many incidents one read of a feed takes.
+const PAGE: usize = 5_000;
+
+/// The stream a record's series belong to.
+fn is_public_health(kind: &str) -> bool {
+    matches!(kind, "overdose" | "drug_checking")
+}
+
+/// The detector inputs of one stored incident: one per substance it names.
+fn detector_inputs(row: &IncidentRow) -> Result<Vec<FeedIncident>, AppError> {
+    let record: Value = serde_json::from_str(&row.body)
+        .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
+    let Ok(date) = Date::parse(&row.date) else {
+        return Ok(Vec::new());
+    };
+    let health = is_public_health(&row.kind);
+    let coalition = row.sharing.distribution == interdict_domain::sharing::Distribution::Coalition;
+    let mut out = Vec::new();
+    for s in record["substances"].as_array().into_iter().flatten() {
+        let r = &s["resolved"];
+        let Some(key) = r["key"].as_str() else {
+            continue;
+        };
+        let name = r["name"].as_str().unwrap_or(key);
+        let classes: Vec<String> = r["classes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|c| {
+                if health {
+                    format!("health:{c}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let (substance, substance_name) = if health {
+            (
+                format!("health:{key}"),
+                format!("{name} (overdoses and drug checking)"),
+            )
+        } else {
+            (key.to_string(), name.to_string())
+        };
+        out.push(FeedIncident {
+            id: row.id.clone(),
+            detector: Incident {
+                day: date.day_number(),
+                country: row.country.as_str().to_string(),
+                substance,
+                substance_name,
+                classes,
+                coalition,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// What an alert request asks for.
+#[derive(Clone, Debug, Default)]
+pub struct AlertQuery {
+    /// Report alerts from this day on (default: the last 12 weeks of the data).
+    pub since: Option<Date>,
+}
+
+/// Brings `actor`'s feed up to date (reading only what was added since, unless something
+/// changed) and runs `work` over it.
+fn with_feed<T>(
+    app: &App,
+    scope: &Scope,
+    work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let (_, max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
+    let mut feeds = app
+        .feeds
+        .0
+        .lock()
+        .map_err(|_| AppError::Unavailable("alert feeds poisoned".into()))?;
+    let feed = feeds.entry(scope.organisation_id.clone()).or_default();
+    if last_update != feed.last_update {
+        *feed = Feed {
+            last_update,
+            ..Feed::default()
+        };
+    }
+    if max_seq > feed.last_seq {
+        let mut added = Vec::new();
+        let mut before = None;
+        loop {
+            let filter = IncidentFilter {
+                after_seq: Some(feed.last_seq),
+                ..IncidentFilter::default()
+            };
+            let page = app
+                .db
+                .read_as(scope, |tx| tx.search_incidents(&filter, before, PAGE))?;
+            let n = page.len();
+            for (seq, row) in page {
+                before = Some(seq);
+                added.push((seq, row));
+            }
+            if n < PAGE {
+                break;
+            }
+        }
+        added.sort_by_key(|(seq, _)| *seq);
+        for (_, row) in &added {
+            feed.incidents.extend(detector_inputs(row)?);
+        }
+        feed.last_seq = max_seq;
+        feed.computed = None;
+    }
+    work(feed)
+}
+
+/// The detectors of the platform: the Noufaily-improved Farrington where a series has a year
+/// or more of history, EARS C2 otherwise.
+fn detectors() -> Result<(Detector, Detector), AppError> {
+    let noufaily = Detector::new(
+        interdict_ews::Method::Farrington,
+        &crate::detect::Preset::Noufaily.overrides(),
+    )
+    .map_err(|e| AppError::invalid("method", e))?;
+    let ears = Detector::new(
+        interdict_ews::Method::EarsC2,
+        &interdict_ews::Overrides::default(),
+    )
+    .map_err(|e| AppError::invalid("method", e))?;
+    Ok((noufaily, ears))
+}
+
+fn alert_key(a: &Alert) -> String {
+    let kind = match a.kind {
+        AlertKind::Aberration => "aberration",
+        AlertKind::FirstDetection => "first_detection",
+    };
+    format!("{kind}|{}|{}|{}", a.substance, a.region, a.week)
+}
+
+/// The incidents behind an alert: those of its series from its onset on (coalition-wide only
+/// the ones shared with the coalition), newest first, at most 200.
+fn behind(a: &Alert, incidents: &[FeedIncident]) -> Vec<String> {
+    let class = a.substance.strip_prefix("class:");
+    let mut ids: Vec<&str> = incidents
+        .iter()
+        .filter(|i| {
+            let d = &i.detector;
+            let in_series = match class {
+                Some(c) => d.classes.iter().any(|x| x == c),
+                None => d.substance == a.substance,
+            };
+            let in_region = if a.region == "ALL" {
+                d.coalition
+            } else {
+                d.country == a.region
+            };
+            in_series && in_region && d.day >= a.onset_day && d.day < a.last_day + 7
+        })
+        .map(|i| i.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.reverse();
+    ids.truncate(200);
+    ids.into_iter().map(str::to_string).collect()
+}
+
+fn alert_json(a: &Alert, incidents: &[FeedIncident]) -> Value {
+    let kind = match a.kind {
+        AlertKind::Aberration => "aberration",
+        AlertKind::FirstDetection => "first_detection",
+    };
+    let health = a.substance.starts_with("health:") || a.substance.starts_with("class:health:");
+    let ids = behind(a, incidents);
+    let from = Date::from_day_number(a.onset_day).to_string();
+    let (param, value) = match a.substance.strip_prefix("class:") {
+        Some(c) => ("class", c.trim_start_matches("health:").to_string()),
+        None => (
+            "substance",
+            a.substance.trim_start_matches("health:").to_string(),
+        ),
+    };
+    let mut link = format!("/api/v1/incidents?{param}={value}&from={from}");
+    if a.region != "ALL" {
+        link.push_str(&format!("&country={}", a.region));
+    }
+    json!({
+        "id": alert_key(a),
+        "kind": kind,
+        "stream": if health { "public_health" } else { "seizures" },
+        "substance": a.substance,
+        "substance_name": a.substance_name,
+        "region": a.region,
+        "week": a.week,
+        "onset_week": a.week,
+        "ongoing": a.ongoing,
+        "weeks": a.weeks,
+        "observed": a.observed,
+        "expected": a.expected,
+        "upperbound": a.upperbound,
+        "method": a.method,
+        "explanation": a.explanation,
+        "priority": a.priority,
+        "incidents": ids,
+        "incidents_url": link,
+        "series": a.points.iter().map(|p| json!({
+            "week": p.week,
+            "observed": p.observed,
+            "expected": p.expected,
+            "upperbound": p.upperbound,
+            "alarm": p.alarm,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The alerts over what `scope` may see: aberrations (one per episode, reported from its
+/// onset while any of its weeks falls in the window) and first detections, ranked.
+pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Value>, AppError> {
+    let (primary, fallback) = detectors()?;
+    let cache_key = format!("{:?}", query.since);
+    with_feed(app, scope, |feed| {
+        if let Some((k, alerts)) = &feed.computed {
+            if *k == cache_key {
+                return Ok(alerts.clone());
+            }
+        }
+        let detector_inputs: Vec<Incident> =
+            feed.incidents.iter().map(|i| i.detector.clone()).collect();
+        let found = interdict_ews::alerts_with_fallback(
+            &detector_inputs,
+            &primary,
+            Some(&fallback),
+            query.since.map(|d| d.day_number()),
+        )
+        .map_err(|e| AppError::invalid("method", e))?;
+        let out: Vec<Value> = found
+            .iter()
+            .map(|a| alert_json(a, &feed.incidents))
+            .collect();
+        feed.computed = Some((cache_key, out.clone()));
+        Ok(out)
+    })
+}
+
+/// `GET /api/v1/alerts`: the caller's organisation's alerts.
+pub fn alerts(app: &App, actor: &Actor, query: &AlertQuery) -> Result<Value, AppError> {
+    let scope =
+        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let items = alerts_for(app, &scope, query)?;
+    let (weeks, incidents) = {
+        let feeds = app
+            .feeds
+            .0
+            .lock()
+            .map_err(|_| AppError::Unavailable("alert feeds poisoned".into()))?;
+        feeds
+            .get(&scope.organisation_id)
+            .map(|f| {
+                let days: Vec<i64> = f.incidents.iter().map(|i| i.detector.day).collect();
+                let first = days.iter().min().copied();
+                let last = days.iter().max().copied();
+                let weeks = match (first, last) {
+                    (Some(a), Some(b)) => json!({
+                        "first": IsoWeek::containing(a).to_string(),
+                        "last": IsoWeek::containing(b).to_string(),
+                    }),
+                    _ => Value::Null,
+                };
+                (weeks, f.incidents.len())
+            })
+            .unwrap_or((Value::Null, 0))
+    };
+    Ok(json!({
+        "items": items,
+        "method": "farrington (noufaily) with a year of history, else ears-c2",
+        "series_weeks": weeks,
+        "incidents_considered": incidents,
+    }))
+}
