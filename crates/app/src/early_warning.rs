@@ -34,7 +34,18 @@ pub(crate) struct Feed {
     last_seq: i64,
     last_update: i64,
     incidents: Vec<FeedIncident>,
+    /// One per incident, for the needs indicators.
+    pub(crate) summaries: Vec<Summary>,
     computed: Option<(String, Vec<Value>)>,
+}
+
+/// What the needs indicators read of an incident.
+#[derive(Clone, Debug)]
+pub(crate) struct Summary {
+    pub(crate) country: String,
+    pub(crate) kind: String,
+    /// No substance of it could be identified (a laboratory could tell).
+    pub(crate) unidentified: bool,
 }
 
 /// The feeds of the organisations that asked, by organisation id.
@@ -49,10 +60,24 @@ fn is_public_health(kind: &str) -> bool {
     matches!(kind, "overdose" | "drug_checking")
 }
 
+/// What the needs indicators read of a stored incident.
+fn summary(row: &IncidentRow, record: &Value) -> Summary {
+    let substances = record["substances"].as_array();
+    let unidentified = substances.is_none_or(|list| {
+        list.is_empty()
+            || list
+                .iter()
+                .all(|s| matches!(s["resolved"]["by"].as_str(), Some("unknown") | None))
+    });
+    Summary {
+        country: row.country.as_str().to_string(),
+        kind: row.kind.clone(),
+        unidentified: unidentified && row.kind != "equipment",
+    }
+}
+
 /// The detector inputs of one stored incident: one per substance it names.
-fn detector_inputs(row: &IncidentRow) -> Result<Vec<FeedIncident>, AppError> {
-    let record: Value = serde_json::from_str(&row.body)
-        .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
+fn detector_inputs(row: &IncidentRow, record: &Value) -> Result<Vec<FeedIncident>, AppError> {
     let Ok(date) = Date::parse(&row.date) else {
         return Ok(Vec::new());
     };
@@ -110,7 +135,7 @@ pub struct AlertQuery {
 
 /// Brings `actor`'s feed up to date (reading only what was added since, unless something
 /// changed) and runs `work` over it.
-fn with_feed<T>(
+pub(crate) fn with_feed<T>(
     app: &App,
     scope: &Scope,
     work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
@@ -150,7 +175,10 @@ fn with_feed<T>(
         }
         added.sort_by_key(|(seq, _)| *seq);
         for (_, row) in &added {
-            feed.incidents.extend(detector_inputs(row)?);
+            let record: Value = serde_json::from_str(&row.body)
+                .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
+            feed.summaries.push(summary(row, &record));
+            feed.incidents.extend(detector_inputs(row, &record)?);
         }
         feed.last_seq = max_seq;
         feed.computed = None;

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod incidents;
 pub mod labels;
 pub mod lists;
+pub mod needs;
 pub mod parties;
 pub mod pens;
 mod records;

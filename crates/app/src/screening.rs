@@ -63,6 +63,11 @@ pub fn load(db: &Database, extra: Extra) -> Result<Session, AppError> {
     })
 }
 
+/// The ALRs on file.
+pub fn stored_alr(db: &Database) -> Result<Vec<AlrRow>, AppError> {
+    stored(db, "alr", "ALR records")
+}
+
 fn stored<T: serde::de::DeserializeOwned>(
     db: &Database,
     kind: &str,

@@ -111,6 +111,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/alerts", get(http::alerts::alerts))
         .route(
+            "/api/v1/countries/{cc}/needs",
+            get(http::alerts::country_needs),
+        )
+        .route("/api/v1/needs", get(http::alerts::needs))
+        .route(
             "/api/v1/subscriptions",
             post(http::alerts::subscribe).get(http::alerts::subscriptions_list),
         )

@@ -133,3 +133,46 @@ pub async fn deliveries(
     let items = blocking(&rid, move || subscriptions::deliveries(&app, &actor, &id)).await?;
     Ok(Json(json!({"items": items, "next_cursor": null})))
 }
+
+/// What a country's authorities need: notifications answered late or not at all, imports
+/// against the ALR, incidents without an identified substance, seizures per notification,
+/// alerts unanswered — each with its figures, the coalition's median and what it suggests,
+/// over what the caller may see.
+#[utoipa::path(get, path = "/api/v1/countries/{cc}/needs", tag = "needs", security(("bearer" = []), ("session" = [])),
+    params(("cc" = String, Path, description = "ISO 3166-1 alpha-2")),
+    responses((status = 200, body = Object), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc)))]
+pub async fn country_needs(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+    Path(cc): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let now = state.now();
+    let app = state.app.clone();
+    Ok(Json(
+        blocking(&rid, move || {
+            interdict_app::needs::country_needs(&app, &actor, &cc, now)
+        })
+        .await?,
+    ))
+}
+
+/// The member countries ranked by each needs indicator (the secretariat).
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security(("bearer" = []), ("session" = [])),
+    responses((status = 200, body = Object), (status = 401, body = crate::http::docs::ErrorDoc),
+              (status = 403, body = crate::http::docs::ErrorDoc)))]
+pub async fn needs(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    let now = state.now();
+    let app = state.app.clone();
+    Ok(Json(
+        blocking(&rid, move || {
+            interdict_app::needs::ranking(&app, &actor, now)
+        })
+        .await?,
+    ))
+}
