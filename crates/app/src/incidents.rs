@@ -100,6 +100,9 @@ fn resolve_substance(
     out.insert("name".into(), json!(resolved.name));
     out.insert("classes".into(), json!(resolved.classes));
     out.insert("by".into(), json!(resolved.by));
+    if let Some(parent) = &resolved.parent {
+        out.insert("parent".into(), json!(parent));
+    }
     if let Some(s) = listed {
         out.insert("cas".into(), json!(s.cas.map(|c| c.to_string())));
         out.insert("lists".into(), json!(s.control_ids()));

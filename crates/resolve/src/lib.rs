@@ -46,6 +46,11 @@ pub struct Resolved {
     /// Registry class ids (`fentanyl-analogue`, `nitazene`, …).
     pub classes: Vec<String>,
     pub by: ResolvedBy,
+    /// For an unlisted relative (an ester, salt or protected form named, or a designer
+    /// precursor found by structure): the listed substance it is a relative of, so flows can
+    /// see one replace the other after a control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// Resolves substance texts against the registry and, for structures, the structure engine.
@@ -103,6 +108,7 @@ impl<'r> Resolver<'r> {
             name: text.to_string(),
             classes,
             by,
+            parent: None,
         };
         if let Some(r) = id.related.first() {
             // A relative of a precursor is not itself a member of the precursor class: only the
@@ -114,7 +120,10 @@ impl<'r> Resolver<'r> {
                 .filter(|c| !c.ends_with("precursor"))
                 .cloned()
                 .collect();
-            return unlisted(name_key(text), classes, ResolvedBy::Relative);
+            return Resolved {
+                parent: Some(r.substance.id.clone()),
+                ..unlisted(name_key(text), classes, ResolvedBy::Relative)
+            };
         }
         if let Some((class, _)) = id.class_names.first() {
             return unlisted(
@@ -162,6 +171,10 @@ impl<'r> Resolver<'r> {
             name,
             classes,
             by: ResolvedBy::Structure,
+            parent: c
+                .designer_precursor_of
+                .first()
+                .map(|p| p.substance_id.clone()),
         }
     }
 }
@@ -173,6 +186,7 @@ fn listed(s: &interdict_registry::Substance, by: ResolvedBy) -> Resolved {
         name: s.name.clone(),
         classes: s.classes.clone(),
         by,
+        parent: None,
     }
 }
 
