@@ -6,21 +6,25 @@
 //! began is unknown, not zero). Records after `today` are ignored.
 //!
 //! **Corridors** are origin → destination pairs (transit routes summed), over all the records
-//! passed in (the caller filters by substance or class). Two measures are compared, the number
-//! of records (notifications plus incidents) and the kilograms:
+//! passed in (the caller filters by substance or class). Two measures are judged, the number of
+//! records (notifications plus incidents) and the kilograms:
 //! - *new*: records in the window, none at any time before it, and at least one full earlier
 //!   window of data (otherwise everything would be new);
-//! - *grew*: at least [`MIN_HISTORY_WINDOWS`] windows of history, at least [`MIN_WINDOW_RECORDS`]
-//!   records in the window, and for records or kilograms the window's value is at least
-//!   [`GROWTH_RATIO`] times the history's mean **and** above mean + [`GROWTH_Z`] × spread;
+//! - *grew* by records: at least [`MIN_HISTORY_WINDOWS`] windows of history, at least
+//!   [`MIN_WINDOW_RECORDS`] records in the window, at least [`GROWTH_RATIO`] times the history's
+//!   mean, **and** a count the unchanged rate gives with probability at most [`ALARM_P`]: the
+//!   exact conditional test of two Poisson rates (the window's share of window + history records
+//!   is Binomial(total, 1/(windows + 1)) when nothing changed), counts divided by the history's
+//!   dispersion (variance / mean, quasi-Poisson) when the history is overdispersed beyond chance
+//!   (above the 95 % point of χ²(windows − 1) / (windows − 1), about 2 for eight windows);
+//! - *grew* by kilograms (heavier consignments): the same history and records, kilograms at
+//!   least [`GROWTH_RATIO`] times the history's mean, **and** the window's mean consignment more
+//!   than [`SIZE_Z`] standard errors above the history's consignments;
 //! - *shrank*: the same history, a history mean of at least [`SHRINK_MIN_MEAN_RECORDS`] records,
-//!   and the window's value at most mean / [`GROWTH_RATIO`] **and** below mean − [`GROWTH_Z`] ×
-//!   spread.
+//!   and records (kilograms) at most the mean / [`GROWTH_RATIO`] with the lower-tail probability
+//!   at most [`ALARM_P`] (a mean consignment more than [`SIZE_Z`] standard errors below).
 //!
-//! The spread is quasi-Poisson: for records √max(variance, mean) of the history windows (counts
-//! vary at least as much as a Poisson count does, and a flat history does not make every wobble
-//! an alarm); for kilograms max(sd, mean / √mean records) (a sum of a Poisson number of
-//! consignments varies relatively at least as much as their count).
+//! A corridor whose measures disagree (more records, lighter ones) is not reported.
 //!
 //! **Substitution**: for each listed substance with a control day, the two equal periods around
 //! it — as long as the data allow on both sides, at most [`SUBSTITUTION_MAX_PERIOD_DAYS`], at least
@@ -55,10 +59,14 @@ pub const MIN_HISTORY_WINDOWS: usize = 3;
 /// A change must at least double (or halve) the history's mean: smaller moves are trade as usual
 /// even when statistically clear on a busy corridor.
 pub const GROWTH_RATIO: f64 = 2.0;
-/// How many spreads above (below) the mean the window must be: three is a one-sided normal tail
-/// of about 0.13 %, so a hundred quiet corridors give about one false alarm in eight windows,
-/// and together with [`GROWTH_RATIO`] fewer still.
-pub const GROWTH_Z: f64 = 3.0;
+/// Largest probability, when the rate has not changed, of a window count as far from the history
+/// as the one seen, for a change in records: one in a thousand, so a hundred quiet corridors
+/// judged every window give about one false alarm in ten windows, and fewer still with
+/// [`GROWTH_RATIO`] (about the one-sided tail of three standard deviations, 0.13 %).
+pub const ALARM_P: f64 = 0.001;
+/// How many standard errors the window's mean consignment must be above (below) the history's
+/// consignments for a change in kilograms: three, the same one-sided 0.13 % as [`ALARM_P`].
+pub const SIZE_Z: f64 = 3.0;
 /// Fewest records in the window for *grew*: one or two records are anecdotes, not a trend.
 pub const MIN_WINDOW_RECORDS: u64 = 3;
 /// Fewest records per window on average for *shrank*: a corridor that carried one record now and
@@ -202,9 +210,15 @@ pub struct CorridorChange {
     /// Window's records over the history's mean (`null` when the mean is 0).
     pub ratio_records: Option<f64>,
     pub ratio_kg: Option<f64>,
-    /// The bound the records had to cross: mean ± [`GROWTH_Z`] × spread (`null` for new).
-    pub bound_records: Option<f64>,
-    pub bound_kg: Option<f64>,
+    /// How likely a count this far from the history's (up for *grew*, down for *shrank*) is
+    /// when the rate has not changed: the conditional binomial test (`null` for *new*).
+    pub p_records: Option<f64>,
+    /// The window's mean consignment in kilograms, and the history's.
+    pub size_kg: Option<f64>,
+    pub history_size_kg: Option<f64>,
+    /// The window's mean consignment in standard errors from the history's (needs at least
+    /// [`MIN_WINDOW_RECORDS`] records with a quantity).
+    pub z_size: Option<f64>,
     /// The measures that crossed (empty for new).
     pub measures: Vec<Measure>,
     /// Substances on the corridor in the window (for *shrank*: in the history), sorted.
@@ -302,6 +316,11 @@ struct Corridor {
     before: u64,
     names_window: BTreeSet<String>,
     names_history: BTreeSet<String>,
+    /// Sum of the squared kilograms of the history's records.
+    sq_kg: f64,
+    kg_history_sum: f64,
+    kg_history_n: u64,
+    kg_window_n: u64,
 }
 
 /// Corridor changes in the window ending `today` and substitutions after the `controls`.
@@ -365,8 +384,14 @@ fn corridor_changes(
             c.windows[k].add(r);
             if k == 0 {
                 c.names_window.insert(r.name().to_string());
+                c.kg_window_n += u64::from(r.kg().is_some());
             } else {
                 c.names_history.insert(r.name().to_string());
+                if let Some(q) = r.kg() {
+                    c.sq_kg += q * q;
+                    c.kg_history_sum += q;
+                    c.kg_history_n += 1;
+                }
             }
         }
     }
@@ -407,8 +432,10 @@ fn corridor_changes(
                 history,
                 ratio_records,
                 ratio_kg,
-                bound_records: None,
-                bound_kg: None,
+                p_records: None,
+                size_kg: None,
+                history_size_kg: None,
+                z_size: None,
                 measures: vec![],
                 substances: names(&c.names_window),
                 sentence,
@@ -418,32 +445,57 @@ fn corridor_changes(
         if n < MIN_HISTORY_WINDOWS {
             continue;
         }
-        let spread_r = sd_r.powi(2).max(mean_r).sqrt();
-        let spread_k = sd_k.max(mean_k / mean_r.max(1.0).sqrt());
         let v_r = now.records as f64;
         let v_k = now.quantity_kg;
+        // Records: is the window's count one the history's rate gives rarely? Conditional on
+        // the total, the window's share of the records is Binomial(total, 1 / (n + 1)) when the
+        // rate has not changed (the exact test of two Poisson rates, which also allows for the
+        // history's mean being itself an estimate); counts are divided by the history's
+        // dispersion (quasi-Poisson) when they vary more than Poisson counts do.
+        let dispersion = dispersion(sd_r * sd_r, mean_r, n);
+        let hist_total: f64 = hist_records.iter().sum();
+        let scaled_now = (v_r / dispersion).round() as u64;
+        let scaled_total = scaled_now + (hist_total / dispersion).round() as u64;
+        let share = 1.0 / (n as f64 + 1.0);
+        let p_up = binomial_upper(scaled_now, scaled_total, share);
+        let p_down = binomial_lower(scaled_now, scaled_total, share);
+        // Kilograms: heavier (or lighter) consignments than usual, by the mean consignment of
+        // the window against the history's consignments.
+        let size_now = (c.kg_window_n > 0).then(|| v_k / c.kg_window_n as f64);
+        let size_hist = (c.kg_history_n >= 2).then(|| {
+            let m = c.kg_history_sum / c.kg_history_n as f64;
+            let var = (c.sq_kg - c.kg_history_n as f64 * m * m) / (c.kg_history_n as f64 - 1.0);
+            (m, var.max(0.0).sqrt())
+        });
+        let z_size = match (size_now, size_hist) {
+            (Some(x), Some((m, sd))) if m > 0.0 && c.kg_window_n >= MIN_WINDOW_RECORDS => {
+                let sd = sd.max(0.01 * m);
+                Some((x - m) / (sd / (c.kg_window_n as f64).sqrt()))
+            }
+            _ => None,
+        };
         let mut grew = Vec::new();
         let mut shrank = Vec::new();
         if now.records >= MIN_WINDOW_RECORDS {
-            if v_r >= GROWTH_RATIO * mean_r && v_r > mean_r + GROWTH_Z * spread_r {
+            if v_r >= GROWTH_RATIO * mean_r && p_up <= ALARM_P {
                 grew.push(Measure::Records);
             }
-            if v_k > 0.0 && v_k >= GROWTH_RATIO * mean_k && v_k > mean_k + GROWTH_Z * spread_k {
+            if v_k > 0.0 && v_k >= GROWTH_RATIO * mean_k && z_size.is_some_and(|z| z > SIZE_Z) {
                 grew.push(Measure::Kg);
             }
         }
         if mean_r >= SHRINK_MIN_MEAN_RECORDS {
-            if v_r <= mean_r / GROWTH_RATIO && v_r < mean_r - GROWTH_Z * spread_r {
+            if v_r <= mean_r / GROWTH_RATIO && p_down <= ALARM_P {
                 shrank.push(Measure::Records);
             }
-            if mean_k > 0.0 && v_k <= mean_k / GROWTH_RATIO && v_k < mean_k - GROWTH_Z * spread_k {
+            if mean_k > 0.0 && v_k <= mean_k / GROWTH_RATIO && z_size.is_some_and(|z| z < -SIZE_Z) {
                 shrank.push(Measure::Kg);
             }
         }
-        let (kind, measures, sign) = match (grew.is_empty(), shrank.is_empty()) {
-            (false, true) => (ChangeKind::Grew, grew, 1.0),
-            (true, false) => (ChangeKind::Shrank, shrank, -1.0),
-            // Nothing crossed, or the two measures disagree (more records, fewer kilograms):
+        let (kind, measures, p_records) = match (grew.is_empty(), shrank.is_empty()) {
+            (false, true) => (ChangeKind::Grew, grew, p_up),
+            (true, false) => (ChangeKind::Shrank, shrank, p_down),
+            // Nothing crossed, or the two measures disagree (more records, lighter ones):
             // not a change to report.
             _ => continue,
         };
@@ -455,33 +507,25 @@ fn corridor_changes(
         let mut parts = Vec::new();
         if measures.contains(&Measure::Records) {
             parts.push(format!(
-                "{} against a mean of {} (sd {}) over the {n} earlier windows, {} times the mean",
+                "{} against a mean of {} (sd {}) over the {n} earlier windows, {} times the mean (p = {})",
                 plural(now.records, "record"),
                 num(mean_r),
                 num(sd_r),
                 ratio_records.map_or("—".into(), |r| format!("{r:.2}")),
+                p_text(p_records),
             ));
         }
         if measures.contains(&Measure::Kg) {
             parts.push(format!(
-                "{} kg against a mean of {} kg (sd {} kg), {} times the mean",
+                "{} kg against a mean of {} kg, {} times the mean, in consignments of {} kg on average against {} kg before",
                 num(v_k),
                 num(mean_k),
-                num(sd_k),
                 ratio_kg.map_or("—".into(), |r| format!("{r:.2}")),
+                num(size_now.unwrap_or(0.0)),
+                num(size_hist.map_or(0.0, |s| s.0)),
             ));
         }
-        let sentence = format!(
-            "{route} {verb}: {} {span} (threshold: {} times the mean and {} spreads {} it).",
-            parts.join("; "),
-            if sign > 0.0 {
-                num(GROWTH_RATIO)
-            } else {
-                format!("1/{}", num(GROWTH_RATIO))
-            },
-            num(GROWTH_Z),
-            if sign > 0.0 { "above" } else { "below" },
-        );
+        let sentence = format!("{route} {verb}: {} {span}.", parts.join("; "));
         let substances = if kind == ChangeKind::Grew {
             names(&c.names_window)
         } else {
@@ -495,8 +539,10 @@ fn corridor_changes(
             history,
             ratio_records,
             ratio_kg,
-            bound_records: Some(mean_r + sign * GROWTH_Z * spread_r),
-            bound_kg: Some(round_kg(mean_k + sign * GROWTH_Z * spread_k)),
+            p_records: Some(p_records),
+            size_kg: size_now.map(round_kg),
+            history_size_kg: size_hist.map(|s| round_kg(s.0)),
+            z_size,
             measures,
             substances,
             sentence,
@@ -633,6 +679,123 @@ fn substitutions(
     out
 }
 
+/// The 95 % one-sided normal quantile, for the overdispersion test.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// The quasi-Poisson dispersion of `n` history windows: variance / mean when the windows vary
+/// more than Poisson counts do beyond chance — (n − 1)·variance / mean above the 95 % point of
+/// χ²(n − 1) (Wilson–Hilferty), which for eight windows is variance / mean ≥ 2.0 — else 1.
+/// Estimating it from a handful of windows otherwise costs a clear rise its alarm.
+fn dispersion(variance: f64, mean: f64, n: usize) -> f64 {
+    if mean <= 0.0 || n < 2 {
+        return 1.0;
+    }
+    let k = (n - 1) as f64;
+    let a = 2.0 / (9.0 * k);
+    let critical = (1.0 - a + Z95 * a.sqrt()).powi(3);
+    let ratio = variance / mean;
+    if ratio > critical {
+        ratio
+    } else {
+        1.0
+    }
+}
+
+fn p_text(p: f64) -> String {
+    if p < 1e-6 {
+        "< 0.000001".into()
+    } else {
+        format!("{p:.6}").trim_end_matches('0').to_string()
+    }
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients; about 15 significant digits).
+fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = G[0];
+    let t = x + 7.5;
+    for (i, g) in G.iter().enumerate().skip(1) {
+        a += g / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// ln P(X = k) for X ~ Binomial(n, p), 0 < p < 1, k ≤ n.
+fn ln_binomial_pmf(k: u64, n: u64, p: f64) -> f64 {
+    let (k, n) = (k as f64, n as f64);
+    ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0)
+        + k * p.ln()
+        + (n - k) * (1.0 - p).ln()
+}
+
+/// P(X ≥ k) for X ~ Binomial(n, p).
+fn binomial_upper(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let mode = ((n as f64 + 1.0) * p).floor() as u64;
+    if k <= mode {
+        // Not in the tail: 1 − P(X ≤ k − 1) is accurate enough there.
+        return (1.0 - binomial_lower(k - 1, n, p)).clamp(0.0, 1.0);
+    }
+    // Terms fall from k on: add them until they no longer count.
+    let mut sum = 0.0;
+    for j in k..=n {
+        let t = ln_binomial_pmf(j, n, p).exp();
+        sum += t;
+        if t < sum * 1e-16 {
+            break;
+        }
+    }
+    sum.clamp(0.0, 1.0)
+}
+
+/// P(X ≤ k) for X ~ Binomial(n, p).
+fn binomial_lower(k: u64, n: u64, p: f64) -> f64 {
+    if k >= n || p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return 0.0;
+    }
+    let mode = ((n as f64 + 1.0) * p).floor() as u64;
+    if k >= mode {
+        return (1.0 - binomial_upper(k + 1, n, p)).clamp(0.0, 1.0);
+    }
+    // Terms fall from k down to 0.
+    let mut sum = 0.0;
+    for j in (0..=k).rev() {
+        let t = ln_binomial_pmf(j, n, p).exp();
+        sum += t;
+        if t < sum * 1e-16 {
+            break;
+        }
+    }
+    sum.clamp(0.0, 1.0)
+}
+
 fn join_and(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
@@ -693,6 +856,44 @@ mod tests {
         assert_eq!(Ymd(i64::MAX).to_string(), format!("day {}", i64::MAX));
         let c = changes(&[], i64::MAX, i64::MAX, &Relatives::new(), &Controls::new());
         assert!(c.corridors.is_empty() && c.substitutions.is_empty());
+    }
+
+    #[test]
+    fn binomial_tails_match_exact_sums() {
+        // Exact values from sums of binomial terms (Python's math.comb).
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.max(1e-300) + 1e-15;
+        assert!(close(
+            binomial_upper(16, 56, 1.0 / 9.0),
+            0.000_282_880_054_773_745_65
+        ));
+        assert!(close(
+            binomial_upper(6, 18, 1.0 / 9.0),
+            0.010_682_533_319_209_34
+        ));
+        assert!(close(
+            binomial_upper(7, 19, 1.0 / 9.0),
+            0.003_127_546_494_602_613
+        ));
+        assert!(close(
+            binomial_lower(4, 244, 1.0 / 9.0),
+            1.332_128_513_241_995e-8
+        ));
+        assert_eq!(binomial_upper(0, 10, 0.5), 1.0);
+        assert_eq!(binomial_upper(11, 10, 0.5), 0.0);
+        assert!(close(binomial_upper(1, 1, 0.5), 0.5));
+        assert!(close(binomial_lower(5, 10, 0.5), 0.623_046_875));
+        assert!(close(binomial_upper(5, 10, 0.5), 0.623_046_875));
+        assert!((ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn dispersion_only_when_beyond_chance() {
+        assert_eq!(dispersion(8.29, 5.0, 8), 1.0);
+        assert_eq!(dispersion(12.0, 5.0, 8), 2.4);
+        // The 95 % point of chi-square with 7 df is 14.067: ratio 2.0096.
+        assert_eq!(dispersion(2.0 * 5.0, 5.0, 8), 1.0);
+        assert_eq!(dispersion(2.02 * 5.0, 5.0, 8), 2.02);
+        assert_eq!(dispersion(3.0, 0.0, 8), 1.0);
     }
 
     #[test]

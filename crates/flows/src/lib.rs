@@ -21,10 +21,10 @@ mod record;
 pub use centroids::{all as all_centroids, centroid, Centroid};
 pub use changes::{
     changes, ChangeKind, Changes, Controls, CorridorChange, Figures, History, Measure, Period,
-    RelativeChange, Relatives, Substitution, GROWTH_RATIO, GROWTH_Z, HISTORY_WINDOWS,
-    MIN_HISTORY_WINDOWS, MIN_WINDOW_RECORDS, SHRINK_MIN_MEAN_RECORDS, SUBSTITUTION_FALL_RATIO,
-    SUBSTITUTION_MAX_PERIOD_DAYS, SUBSTITUTION_MIN_PERIOD_DAYS, SUBSTITUTION_MIN_RECORDS,
-    SUBSTITUTION_RISE_RATIO,
+    RelativeChange, Relatives, Substitution, ALARM_P, GROWTH_RATIO, HISTORY_WINDOWS,
+    MIN_HISTORY_WINDOWS, MIN_WINDOW_RECORDS, SHRINK_MIN_MEAN_RECORDS, SIZE_Z,
+    SUBSTITUTION_FALL_RATIO, SUBSTITUTION_MAX_PERIOD_DAYS, SUBSTITUTION_MIN_PERIOD_DAYS,
+    SUBSTITUTION_MIN_RECORDS, SUBSTITUTION_RISE_RATIO,
 };
 pub use graph::{flows, Edge, Flows, Node};
 pub use record::{Filter, FlowRecord, Source};
