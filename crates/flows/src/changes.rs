@@ -419,7 +419,7 @@ fn corridor_changes(
 
         if now.records > 0 && c.before == 0 && n >= 1 {
             let sentence = format!(
-                "{route} is a new corridor: {} {span}, none before (data over the {} earlier window{} of {w} days and before).",
+                "{route} is a new corridor: {} {span}, none before (over {} earlier window{} of {w} days with data, and before them).",
                 now.words(),
                 n,
                 if n == 1 { "" } else { "s" },
@@ -525,7 +525,7 @@ fn corridor_changes(
                 num(size_hist.map_or(0.0, |s| s.0)),
             ));
         }
-        let sentence = format!("{route} {verb}: {} {span}.", parts.join("; "));
+        let sentence = format!("{route} {verb} {span}: {}.", parts.join("; "));
         let substances = if kind == ChangeKind::Grew {
             names(&c.names_window)
         } else {
@@ -559,20 +559,22 @@ fn corridor_changes(
     out
 }
 
-fn figures(records: &[&FlowRecord], substance: &str, p: Period) -> Figures {
+/// The records of each substance, in the engine's order.
+type BySubstance<'a> = BTreeMap<&'a str, Vec<&'a FlowRecord>>;
+
+fn figures(by: &BySubstance<'_>, substance: &str, p: Period) -> Figures {
     let mut f = Figures::default();
-    for r in records {
-        if r.substance == substance && p.contains(r.day) {
+    for r in by.get(substance).map_or(&[][..], |v| v.as_slice()) {
+        if p.contains(r.day) {
             f.add(r);
         }
     }
     f.rounded()
 }
 
-fn name_of(records: &[&FlowRecord], substance: &str) -> String {
-    records
-        .iter()
-        .find(|r| r.substance == substance)
+fn name_of(by: &BySubstance<'_>, substance: &str) -> String {
+    by.get(substance)
+        .and_then(|v| v.first())
         .map_or_else(|| substance.to_string(), |r| r.name().to_string())
 }
 
@@ -599,6 +601,11 @@ fn substitutions(
     relatives: &Relatives,
     controls: &Controls,
 ) -> Vec<Substitution> {
+    let mut by: BySubstance<'_> = BTreeMap::new();
+    for r in records {
+        by.entry(r.substance.as_str()).or_default().push(r);
+    }
+    let records = &by;
     let mut out = Vec::new();
     for (parent, &day) in controls {
         let day = day.clamp(i64::MIN / 4, i64::MAX / 4);

@@ -141,7 +141,7 @@ fn a_planted_growth_is_found_and_the_rest_stays_quiet() {
     assert!(p > 0.0 && p <= interdict_flows::ALARM_P, "p {p}");
     assert!(
         c.sentence
-            .starts_with("CN → MX grew: 16 records against a mean of"),
+            .starts_with("CN → MX grew in the 28 days to 2025-12-02: 16 records against a mean of"),
         "{}",
         c.sentence
     );
@@ -194,7 +194,8 @@ fn a_planted_fall_is_found() {
         (cc("DE"), cc("NL"), ChangeKind::Shrank)
     );
     assert!(
-        c.sentence.starts_with("DE → NL shrank: 4 records"),
+        c.sentence
+            .starts_with("DE → NL shrank in the 28 days to 2025-12-02: 4 records"),
         "{}",
         c.sentence
     );
