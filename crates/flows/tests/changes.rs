@@ -380,3 +380,25 @@ fn a_control_too_recent_for_an_after_period_is_not_judged() {
     let out = changes(&build(recs), today, W, &relatives, &controls);
     assert!(out.substitutions.is_empty(), "{:#?}", out.substitutions);
 }
+
+#[test]
+fn changes_serialise_with_dates_and_kinds_in_words() {
+    let today = BASE + 12 * W - 1;
+    let mut recs = Vec::new();
+    for k in 0..11 {
+        recs.push(Rec::new("CN", "MX", BASE + k * W));
+    }
+    recs.push(Rec::new("IN", "GH", today).kg(3.0));
+    let (rel, ctl) = none();
+    let v = serde_json::to_value(changes(&build(recs), today, W, &rel, &ctl)).expect("json");
+    assert_eq!(v["window_days"], 28);
+    assert_eq!(v["window"]["last"], "2025-12-02");
+    assert_eq!(v["window"]["first"], "2025-11-05");
+    assert_eq!(v["history_windows"], 8);
+    let c = &v["corridors"][0];
+    assert_eq!(c["kind"], "new");
+    assert_eq!(c["from"], "IN");
+    assert_eq!(c["window"]["quantity_kg"], 3.0);
+    assert!(c["p_records"].is_null());
+    assert_eq!(v["substitutions"], serde_json::json!([]));
+}
