@@ -325,7 +325,8 @@ struct Corridor {
 
 /// Corridor changes in the window ending `today` and substitutions after the `controls`.
 ///
-/// `window_days` below 1 is read as 1 and above 36,525 as 36,525.
+/// `window_days` below 1 is read as 1 and above 36,525 as 36,525. Records dated after `today`
+/// (or absurdly far in the past) are left out.
 pub fn changes(
     records: &[FlowRecord],
     today: i64,
@@ -336,9 +337,10 @@ pub fn changes(
     let w = window_days.clamp(1, MAX_WINDOW_DAYS);
     // Keep day arithmetic far from the ends of i64.
     let today = today.clamp(i64::MIN / 4, i64::MAX / 4);
+    // Days beyond a quarter of i64 below are not calendar days: left out, like days after today.
     let records: Vec<&FlowRecord> = ordered(records)
         .into_iter()
-        .filter(|r| r.day <= today)
+        .filter(|r| r.day <= today && r.day >= i64::MIN / 4)
         .collect();
     let window = Period::new(today - w + 1, today);
     let data_start = records.iter().map(|r| r.day).min();

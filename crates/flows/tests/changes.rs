@@ -402,3 +402,34 @@ fn changes_serialise_with_dates_and_kinds_in_words() {
     assert!(c["p_records"].is_null());
     assert_eq!(v["substitutions"], serde_json::json!([]));
 }
+
+#[test]
+fn absurd_days_and_windows_do_not_panic() {
+    let recs = vec![
+        Rec::new("CN", "MX", i64::MIN).kg(1.0),
+        Rec::new("CN", "MX", i64::MAX).kg(f64::NAN),
+        Rec::new("CN", "MX", 0).kg(-5.0),
+        Rec::new("IN", "MX", 1),
+    ];
+    let records = build(recs);
+    let relatives: Relatives = [("x".to_string(), "bmk".to_string())].into();
+    for (today, window) in [
+        (i64::MIN, 0),
+        (i64::MAX, i64::MAX),
+        (0, -7),
+        (10, 1),
+        (1_000, 28),
+    ] {
+        for control in [i64::MIN, 0, i64::MAX] {
+            let controls: Controls = [("bmk".to_string(), control)].into();
+            let out = changes(&records, today, window, &relatives, &controls);
+            assert!(out.window_days >= 1);
+            assert!(out.substitutions.is_empty());
+        }
+    }
+    let f = interdict_flows::flows(&records);
+    assert_eq!(
+        f.edges[0].quantity_kg, 1.0,
+        "NaN and negative kilograms count as unknown"
+    );
+}
