@@ -309,36 +309,18 @@ pub fn verify(db: &Database, trusted: Option<PublicKey>) -> Result<Verification,
     let (pens, keys) =
         db.read(|tx| Ok::<_, StoreError>((tx.pens_unscoped()?, tx.authority_keys()?)))?;
     for row in pens {
-        let resource = crate::pens::pen_resource(&row.id);
+        let resource = crate::records::pen_resource(&row.id);
         let hash = current_hash(&resource, &row.body, |m| {
-            m.insert("status".into(), Value::from(row.status.clone()));
-            m.insert(
-                "reply_deadline".into(),
-                Value::from(row.reply_deadline.clone()),
-            );
-            m.insert(
-                "exporting_country".into(),
-                Value::from(row.exporting_country.as_str()),
-            );
-            m.insert(
-                "importing_country".into(),
-                Value::from(row.importing_country.as_str()),
-            );
-            m.insert(
-                "transit_countries".into(),
-                Value::from(
-                    row.transit_countries
-                        .iter()
-                        .map(|c| c.as_str().to_string())
-                        .collect::<Vec<_>>(),
-                ),
-            );
+            crate::records::put_pen_columns(m, &row)
         })?;
         records.push((resource, hash));
     }
     for row in keys {
-        let resource = crate::labels::key_resource(&row.key_id);
-        records.push((resource, record_hash(&crate::labels::published_json(&row))));
+        let resource = crate::records::key_resource(&row.key_id);
+        records.push((
+            resource,
+            record_hash(&json_of(&crate::records::published_key(&row))),
+        ));
     }
     let report = interdict_audit::verify_log(entries.iter(), &checkpoints, records, &key);
     Ok(Verification { report, key_source })

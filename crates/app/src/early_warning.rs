@@ -39,13 +39,31 @@ pub(crate) struct Feed {
     computed: Option<(String, Vec<Value>)>,
 }
 
-/// What the needs indicators read of an incident.
+/// What the needs indicators and the flows read of an incident.
 #[derive(Clone, Debug)]
 pub(crate) struct Summary {
+    pub(crate) id: String,
+    pub(crate) day: i64,
     pub(crate) country: String,
     pub(crate) kind: String,
     /// No substance of it could be identified (a laboratory could tell).
     pub(crate) unidentified: bool,
+    pub(crate) origin: Option<String>,
+    pub(crate) destination: Option<String>,
+    pub(crate) transit: Vec<String>,
+    pub(crate) substances: Vec<SubstanceSummary>,
+}
+
+/// One substance of an incident, for the flows.
+#[derive(Clone, Debug)]
+pub(crate) struct SubstanceSummary {
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) classes: Vec<String>,
+    pub(crate) listed: bool,
+    pub(crate) kg: Option<f64>,
+    /// The listed substance an unlisted relative is a relative of.
+    pub(crate) parent: Option<String>,
 }
 
 /// The feeds of the organisations that asked, by organisation id.
@@ -69,10 +87,41 @@ fn summary(row: &IncidentRow, record: &Value) -> Summary {
                 .iter()
                 .all(|s| matches!(s["resolved"]["by"].as_str(), Some("unknown") | None))
     });
+    let text = |v: &Value| v.as_str().map(str::to_string);
     Summary {
+        id: row.id.clone(),
+        day: Date::parse(&row.date).map(Date::day_number).unwrap_or(0),
         country: row.country.as_str().to_string(),
         kind: row.kind.clone(),
         unidentified: unidentified && row.kind != "equipment",
+        origin: text(&record["origin_country"]),
+        destination: text(&record["destination_country"]),
+        transit: record["transit_countries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(text)
+            .collect(),
+        substances: substances
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                let r = &s["resolved"];
+                Some(SubstanceSummary {
+                    key: text(&r["key"])?,
+                    name: text(&r["name"]).unwrap_or_default(),
+                    classes: r["classes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(text)
+                        .collect(),
+                    listed: r["substance_id"].is_string(),
+                    kg: s["quantity_kg"].as_f64(),
+                    parent: text(&r["parent"]),
+                })
+            })
+            .collect(),
     }
 }
 

@@ -13,26 +13,8 @@ use serde_json::{json, Value};
 
 use crate::{audit, App, AppError};
 
-/// The resource name of a label key in the log.
-pub fn key_resource(key_id: &str) -> String {
-    format!("keys/{key_id}")
-}
-
-fn published(row: &AuthorityKeyRow) -> PublishedKey {
-    PublishedKey {
-        key_id: row.key_id.clone(),
-        organisation: row.organisation.clone(),
-        country: row.country.as_str().to_string(),
-        public_key: row.public_key.clone(),
-        valid_from: row.valid_from.clone(),
-        revoked_at: row.revoked_at.clone(),
-    }
-}
-
-/// The key record as the log hashes it (its published form).
-pub(crate) fn published_json(row: &AuthorityKeyRow) -> Value {
-    key_json(row)
-}
+pub use crate::records::key_resource;
+use crate::records::published_key as published;
 
 fn key_json(row: &AuthorityKeyRow) -> Value {
     audit::json_of(&published(row))

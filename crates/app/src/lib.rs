@@ -14,6 +14,7 @@ pub mod detect;
 pub mod early_warning;
 mod engines;
 mod error;
+pub mod flows;
 pub mod identity;
 pub mod incidents;
 pub mod labels;

@@ -22,10 +22,7 @@ use crate::{audit, labels, App, AppError};
 /// A notification as answered: the stored record with its history.
 pub type PenAnswer = Value;
 
-/// The resource name of a notification in the log.
-pub fn pen_resource(id: &str) -> String {
-    format!("pens/{id}")
-}
+pub use crate::records::pen_resource;
 
 /// The resource name of a corridor policy in the log.
 pub fn corridor_resource(id: &str) -> String {

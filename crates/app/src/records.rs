@@ -36,3 +36,37 @@ pub(crate) fn put_attachment_columns(
     record.insert("size".into(), json!(row.size));
     record.insert("filename".into(), json!(row.filename));
 }
+
+/// The resource name of a notification in the log.
+pub fn pen_resource(id: &str) -> String {
+    format!("pens/{id}")
+}
+
+/// The resource name of a label key in the log.
+pub fn key_resource(key_id: &str) -> String {
+    format!("keys/{key_id}")
+}
+
+/// A label key in its published form (`GET /api/v1/keys`), which is also what the log hashes.
+pub(crate) fn published_key(
+    row: &interdict_store::AuthorityKeyRow,
+) -> interdict_label::PublishedKey {
+    interdict_label::PublishedKey {
+        key_id: row.key_id.clone(),
+        organisation: row.organisation.clone(),
+        country: row.country.as_str().to_string(),
+        public_key: row.public_key.clone(),
+        valid_from: row.valid_from.clone(),
+        revoked_at: row.revoked_at.clone(),
+    }
+}
+
+/// The notification columns `audit verify` writes back into the record: status, deadline and
+/// the countries that decide who sees it.
+pub(crate) fn put_pen_columns(record: &mut Map<String, Value>, row: &interdict_store::PenRow) {
+    record.insert("status".into(), json!(row.status));
+    record.insert("reply_deadline".into(), json!(row.reply_deadline));
+    record.insert("exporting_country".into(), json!(row.exporting_country));
+    record.insert("importing_country".into(), json!(row.importing_country));
+    record.insert("transit_countries".into(), json!(row.transit_countries));
+}

@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
             get(http::alerts::country_needs),
         )
         .route("/api/v1/needs", get(http::alerts::needs))
+        .route("/api/v1/flows", get(http::alerts::flows))
+        .route("/api/v1/flows/changes", get(http::alerts::flow_changes))
         .route(
             "/api/v1/subscriptions",
             post(http::alerts::subscribe).get(http::alerts::subscriptions_list),

@@ -51,6 +51,7 @@ impl Modify for Security {
         crate::http::alerts::alerts, crate::http::alerts::subscribe, crate::http::alerts::subscriptions_list,
         crate::http::alerts::unsubscribe, crate::http::alerts::deliveries,
         crate::http::alerts::country_needs, crate::http::alerts::needs,
+        crate::http::alerts::flows, crate::http::alerts::flow_changes,
     ),
     tags((name = "operations"), (name = "identity"), (name = "engines"), (name = "registry"), (name = "incidents"), (name = "audit"), (name = "notifications"), (name = "labels"), (name = "alerts"), (name = "needs"), (name = "flows"))
 )]

@@ -176,3 +176,111 @@ pub async fn needs(
         .await?,
     ))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FlowParams {
+    /// A substance as any name, CAS number or registry id.
+    pub substance: Option<String>,
+    /// A class id (`fentanyl-precursor`, `ats-precursor`).
+    pub class: Option<String>,
+    /// From this date (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// To this date (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// `pens` (licit trade), `incidents` (diversion and trafficking) or `all` (default).
+    pub source: Option<String>,
+}
+
+fn date_param(field: &str, v: Option<&str>) -> Result<Option<interdict_core::Date>, ApiError> {
+    v.map(interdict_core::Date::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request(field, e))
+}
+
+/// How precursors move: edges (from, to, via, notifications, incidents, quantity_kg,
+/// substances) and nodes (country, lat, lon, in_kg, out_kg, incidents) from the notifications
+/// and incidents the caller may see.
+#[utoipa::path(get, path = "/api/v1/flows", tag = "flows", security(("bearer" = []), ("session" = [])),
+    params(FlowParams),
+    responses((status = 200, body = Object), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc)))]
+pub async fn flows(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<FlowParams>,
+) -> Result<Json<Value>, ApiError> {
+    let source = match p.source.as_deref() {
+        None | Some("all") => None,
+        Some("pens") => Some(interdict_flows_source(true)),
+        Some("incidents") => Some(interdict_flows_source(false)),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "source",
+                format!(
+                    "`{}` is not pens, incidents or all",
+                    interdict_core::text::clip(other, 20)
+                ),
+            ))
+        }
+    };
+    let query = interdict_app::flows::FlowQuery {
+        substance: p.substance,
+        class: p.class,
+        from: date_param("from", p.from.as_deref())?,
+        to: date_param("to", p.to.as_deref())?,
+        source,
+    };
+    let app = state.app.clone();
+    Ok(Json(
+        blocking(&rid, move || {
+            interdict_app::flows::flows(&app, &actor, &query)
+        })
+        .await?,
+    ))
+}
+
+fn interdict_flows_source(pens: bool) -> interdict_app::flows::Source {
+    if pens {
+        interdict_app::flows::Source::Notification
+    } else {
+        interdict_app::flows::Source::Incident
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeParams {
+    /// The window in days ending today (default 90): compared with the windows before it.
+    pub window: Option<i64>,
+}
+
+/// Corridors that are new, or grew or shrank beyond their history, in the last `window` days,
+/// and substitutions: a substance's flows falling after its control while its unlisted
+/// relatives rise.
+#[utoipa::path(get, path = "/api/v1/flows/changes", tag = "flows", security(("bearer" = []), ("session" = [])),
+    params(ChangeParams),
+    responses((status = 200, body = Object), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc)))]
+pub async fn flow_changes(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<ChangeParams>,
+) -> Result<Json<Value>, ApiError> {
+    let window = p.window.unwrap_or(90);
+    if !(7..=3650).contains(&window) {
+        return Err(ApiError::bad_request("window", "must be 7 to 3650 days"));
+    }
+    let now = state.now();
+    let app = state.app.clone();
+    Ok(Json(
+        blocking(&rid, move || {
+            interdict_app::flows::changes(&app, &actor, window, now)
+        })
+        .await?,
+    ))
+}
