@@ -33,13 +33,25 @@ def main(argv):
         lit = "'" + path.replace("'", "''") + "'"
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit})").fetchall()
         columns = [{"name": r[0], "type": r[1]} for r in described]
-        # The file's own schema: OPTIONAL (may be null) or REQUIRED, per top-level column.
+        # The file's own schema, depth first: the root, then each top-level column with its
+        # children; OPTIONAL (may be null) or REQUIRED.
         schema = con.execute(
-            f"SELECT name, repetition_type FROM parquet_schema({lit})"
+            f"SELECT name, repetition_type, num_children FROM parquet_schema({lit})"
         ).fetchall()
         repetition = {}
-        for name, rep in schema:
-            repetition.setdefault(name, rep)
+        at = 1
+
+        def skip(i):
+            # The index after the node at i and all its descendants.
+            children = schema[i][2] or 0
+            i += 1
+            for _ in range(children):
+                i = skip(i)
+            return i
+
+        for _ in range(schema[0][2] or 0):
+            repetition[schema[at][0]] = schema[at][1]
+            at = skip(at)
         for c in columns:
             c["nullable"] = repetition.get(c["name"]) != "REQUIRED"
         rows = con.execute(f"SELECT count(*) FROM read_parquet({lit})").fetchone()[0]

@@ -192,7 +192,9 @@ mod tests {
         assert_eq!(Path::parse("").unwrap_err(), "the path is empty");
         assert_eq!(Path::parse("a..b").unwrap_err(), "a segment is empty");
         assert!(Path::parse("[]").unwrap_err().contains("no key"));
-        assert!(Path::parse("a[0].b").unwrap_err().contains("only a final `[]`"));
+        assert!(Path::parse("a[0].b")
+            .unwrap_err()
+            .contains("only a final `[]`"));
     }
 
     #[test]
@@ -218,7 +220,10 @@ mod tests {
         assert_eq!(all("missing[].k", &r).unwrap(), vec![]);
         assert_eq!(all("nowhere.list[]", &r).unwrap(), vec![]);
         assert_eq!(all("/a.b", &r).unwrap(), vec![Some(json!(7))]);
-        assert_eq!(all("/place/locode", &r).unwrap(), vec![Some(json!("NLRTM"))]);
+        assert_eq!(
+            all("/place/locode", &r).unwrap(),
+            vec![Some(json!("NLRTM"))]
+        );
     }
 
     #[test]

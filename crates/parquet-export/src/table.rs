@@ -161,11 +161,23 @@ mod tests {
             Column::new("a", ColumnType::Int, true, "b"),
         ]))
         .contains("column `a` is defined twice"));
-        assert!(msg(table(vec![Column::new("a", ColumnType::Text, true, "xs[].a")]))
-            .contains("not text"));
-        assert!(msg(table(vec![Column::new("a", ColumnType::Text, true, "a..b")]))
-            .contains("column `a`: path `a..b`"));
-        assert!(msg(table(vec![Column::new(" ", ColumnType::Text, true, "a")]))
-            .contains("column 0 has no name"));
+        assert!(msg(table(vec![Column::new(
+            "a",
+            ColumnType::Text,
+            true,
+            "xs[].a"
+        )]))
+        .contains("not text"));
+        assert!(msg(table(vec![Column::new(
+            "a",
+            ColumnType::Text,
+            true,
+            "a..b"
+        )]))
+        .contains("column `a`: path `a..b`"));
+        assert!(
+            msg(table(vec![Column::new(" ", ColumnType::Text, true, "a")]))
+                .contains("column 0 has no name")
+        );
     }
 }

@@ -230,8 +230,7 @@ impl Builder {
                 TimestampMillisecondBuilder::with_capacity(capacity).with_timezone("UTC"),
             ),
             ColumnType::TextList => Builder::TextList(
-                ListBuilder::with_capacity(StringBuilder::new(), capacity)
-                    .with_field(item.clone()),
+                ListBuilder::with_capacity(StringBuilder::new(), capacity).with_field(item.clone()),
             ),
         }
     }

@@ -93,7 +93,11 @@ fn parquet_type(
         .unwrap_or_else(|| panic!("no column {name}"));
     let info = field.get_basic_info();
     let physical = field.is_primitive().then(|| field.get_physical_type());
-    (physical, info.logical_type_ref().cloned(), info.repetition())
+    (
+        physical,
+        info.logical_type_ref().cloned(),
+        info.repetition(),
+    )
 }
 
 fn day(date: &str) -> i64 {
@@ -171,7 +175,11 @@ fn every_type_round_trips_with_its_logical_type_and_value() {
     const REQUIRED: Repetition = Repetition::REQUIRED;
     assert_eq!(
         parquet_type(&back, "text"),
-        (Some(Physical::BYTE_ARRAY), Some(LogicalType::String), REQUIRED)
+        (
+            Some(Physical::BYTE_ARRAY),
+            Some(LogicalType::String),
+            REQUIRED
+        )
     );
     assert_eq!(
         parquet_type(&back, "int"),
@@ -207,7 +215,11 @@ fn every_type_round_trips_with_its_logical_type_and_value() {
     );
     // The standard three-level list: `repeated group list { optional binary element (STRING) }`.
     let root = back.metadata.file_metadata().schema_descr().root_schema();
-    let tags = root.get_fields().iter().find(|f| f.name() == "tags").unwrap();
+    let tags = root
+        .get_fields()
+        .iter()
+        .find(|f| f.name() == "tags")
+        .unwrap();
     let list = &tags.get_fields()[0];
     assert_eq!(
         (list.name(), list.get_basic_info().repetition()),
@@ -215,7 +227,10 @@ fn every_type_round_trips_with_its_logical_type_and_value() {
     );
     let element = &list.get_fields()[0];
     assert_eq!(element.name(), "element");
-    assert_eq!(element.get_basic_info().logical_type_ref(), Some(&LogicalType::String));
+    assert_eq!(
+        element.get_basic_info().logical_type_ref(),
+        Some(&LogicalType::String)
+    );
 
     // Every value.
     let want = vec![
@@ -441,7 +456,11 @@ fn a_value_that_does_not_fit_is_named_by_row_and_column() {
                 column: c,
                 message: m,
             } => {
-                assert_eq!((table.as_str(), *row, c.as_str()), ("every_type", 2, column), "{bad}");
+                assert_eq!(
+                    (table.as_str(), *row, c.as_str()),
+                    ("every_type", 2, column),
+                    "{bad}"
+                );
                 assert!(m.contains(message), "{bad}: {m}");
             }
             other => panic!("{bad}: {other}"),
@@ -461,7 +480,8 @@ fn a_value_that_does_not_fit_is_named_by_row_and_column() {
 #[test]
 fn a_definition_that_cannot_be_written_is_refused_before_any_row() {
     let mut t = every_type_table();
-    t.columns.push(Column::new("when", ColumnType::Date, true, "xs[].d"));
+    t.columns
+        .push(Column::new("when", ColumnType::Date, true, "xs[].d"));
     let err = error_of(&t, vec![json!({"t": "x"})]);
     assert!(
         matches!(&err, ExportError::Table { table, message } if table == "every_type" && message.contains("column `when`")),
@@ -474,7 +494,9 @@ fn a_definition_that_cannot_be_written_is_refused_before_any_row() {
         &WriteOptions { row_group_rows: 0 },
     )
     .unwrap_err();
-    assert!(err.to_string().contains("row_group_rows must be at least 1"));
+    assert!(err
+        .to_string()
+        .contains("row_group_rows must be at least 1"));
 }
 
 /// An output that fails after `ok` bytes.
