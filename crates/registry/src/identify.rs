@@ -23,7 +23,9 @@ use serde::Serialize;
 
 use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
 use crate::model::{ClassId, Registry, Substance, SynonymKind};
-use crate::normalize::{compact, is_stereo_prefix, salt_suffix_starts, Compacted, SALT_WORDS};
+use crate::normalize::{
+    compact, is_separator, is_stereo_prefix, salt_suffix_starts, Compacted, SALT_WORDS,
+};
 use interdict_core::Cas;
 
 /// Candidates scoring below this are not reported by default.
@@ -871,14 +873,23 @@ struct Inversion {
 /// parent may be one word (`4-Piperidinone`) or several (`Benzoic acid`). Empty for most texts.
 fn uninverted(text: &str) -> Inversion {
     let mut out = Inversion::default();
-    if !text.contains(", ") {
+    // The parts between delimiting commas (`, ` or a comma glued to a word, not `2,5-`).
+    let mut parts: Vec<&str> = Vec::new();
+    let mut from = 0;
+    for (i, ch) in text.char_indices() {
+        if ch == ',' && is_separator(text, i, ch) {
+            parts.push(&text[from..i]);
+            from = i + 1;
+        }
+    }
+    if parts.is_empty() {
         return out;
     }
-    let parts: Vec<&str> = text.split(", ").collect();
+    parts.push(&text[from..]);
     let mut offset = 0;
     for i in 0..parts.len() - 1 {
         let part_start = offset;
-        offset += parts[i].len() + 2;
+        offset += parts[i].len() + 1;
         let next = parts[i + 1].trim_start();
         let Some(first) = next.split_whitespace().next() else {
             continue;
@@ -893,7 +904,7 @@ fn uninverted(text: &str) -> Inversion {
             let (lead, parent) = head_words.split_at(head_words.len() - k);
             let mut s = String::with_capacity(text.len() + 4);
             for p in &parts[..i] {
-                s.push_str(p);
+                s.push_str(p.trim_start());
                 s.push_str(", ");
             }
             for w in lead {
@@ -908,7 +919,7 @@ fn uninverted(text: &str) -> Inversion {
             }
             for p in &parts[i + 2..] {
                 s.push_str(", ");
-                s.push_str(p);
+                s.push_str(p.trim_start());
             }
             out.variants.push(s);
         }
@@ -1109,6 +1120,12 @@ mod tests {
             Some("p-2-p".into())
         );
         assert!(uninverted("sodium chloride, 25 kg").variants.is_empty());
+        // The comma glued to the parent delimits as `, ` does; a locant comma does not.
+        assert_eq!(
+            uninverted("4-Piperidinone,1-(2-phenylethyl)-,99%").variants[0],
+            "1-(2-phenylethyl)-4-Piperidinone, 99%"
+        );
+        assert!(uninverted("2,5-dimethoxybenzaldehyde").variants.is_empty());
     }
 
     #[test]
