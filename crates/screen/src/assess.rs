@@ -115,7 +115,7 @@ pub struct Screener<'a> {
     pens: PenRegister,
     party_threshold: f32,
     party_cache: RwLock<HashMap<PartyKey, Arc<Vec<PartyHit>>>>,
-    ident_cache: RwLock<HashMap<String, Arc<Identification<'a>>>>,
+    ident_cache: RwLock<HashMap<(String, Option<Cas>), Arc<Identification<'a>>>>,
     /// The structure engine, built on the first SMILES met in a goods description; the error
     /// is kept for [`Screener::warnings`].
     structures: OnceLock<Result<interdict_structure::Engine, RegistryStructureError>>,
@@ -175,9 +175,11 @@ impl<'a> Screener<'a> {
         }
     }
 
-    fn identify(&self, text: &str) -> Arc<Identification<'a>> {
-        cached(&self.ident_cache, &text.to_string(), || {
-            self.identifier.identify(text)
+    /// The description identified, with the declared CAS number beside it (a declared number
+    /// of a known uncontrolled chemical outranks a typo match of the words).
+    fn identify(&self, text: &str, declared: Option<Cas>) -> Arc<Identification<'a>> {
+        cached(&self.ident_cache, &(text.to_string(), declared), || {
+            self.identifier.identify_declared(text, declared)
         })
     }
 
@@ -234,10 +236,10 @@ impl<'a> Screener<'a> {
 
     /// Everything about a declaration that does not depend on other declarations.
     pub fn prepare(&self, d: &Declaration) -> Prepared {
-        let ident = self.identify(&d.goods_description);
-        let structures = self.structures_in(&d.goods_description);
         let declared = d.cas_number.as_deref().map(Cas::parse);
         let declared_cas = declared.as_ref().and_then(|r| r.as_ref().ok().copied());
+        let ident = self.identify(&d.goods_description, declared_cas);
+        let structures = self.structures_in(&d.goods_description);
 
         // Substances: from the description (words, CAS numbers, SMILES) and the declared CAS.
         let found = substances::find(self.registry, &ident, &structures, declared_cas);
@@ -269,10 +271,25 @@ impl<'a> Screener<'a> {
         if !cas_conflict {
             flags.extend(hs::check(d, &found));
         }
-        let identified = !found.is_empty()
+        // What the words say, not a CAS number: a generic description over the CAS number of a
+        // listed substance (`Industrial chemical intermediate`, CAS of NPP) is the classic
+        // concealment, so only a CAS number the registry does not list counts as identifying.
+        let named = ident
+            .matches
+            .iter()
+            .any(|m| m.matched_on != interdict_registry::MatchedOn::Cas)
             || !ident.related.is_empty()
             || !ident.class_names.is_empty()
-            || declared_cas.is_some();
+            || !structures.is_empty();
+        let listed_cas = found
+            .iter()
+            .any(|f| f.matched_on == crate::evidence::MatchedOn::Cas);
+        let unlisted_cas = declared_cas.is_some_and(|c| self.registry.by_cas(c).is_none())
+            || ident
+                .cas_mentions
+                .iter()
+                .any(|m| m.cas.is_some() && m.substance.is_none());
+        let identified = named || (!listed_cas && unlisted_cas);
         flags.extend(vague::check(d, identified));
         if let Some(flag) = tableting::check(d) {
             flags.push(flag);
@@ -552,6 +569,151 @@ mod flag_tests {
         let sound = screener(&ix);
         sound.prepare(&decl(&[("goods_description", "O=C1CCN(CCc2ccccc2)CC1")]));
         assert!(sound.warnings().is_empty());
+    }
+
+    /// Cases of issue 20, one per class of defect the screening checks own: punctuation glued to
+    /// words, a generic description over a listed CAS number, medicines in chapter 30, a known
+    /// uncontrolled CAS number beside a name close to a listed one, a listed name inside
+    /// another chemical's name.
+    #[test]
+    fn domain_cases_of_issue_20() {
+        let ix = index();
+        let s = screener(&ix);
+        let mut ledger = AlrLedger::default();
+        let mut run = |f: &[(&str, &str)]| s.finish(s.prepare(&decl(f)), &mut ledger);
+        let has = |a: &Assessment, code: FlagCode| a.flags.iter().any(|f| f.code == code);
+
+        // Punctuation glued to words: the same as with `, `.
+        let glued = run(&[
+            (
+                "goods_description",
+                "N-Phenethyl-4-piperidone,99%,white powder",
+            ),
+            ("quantity", "500"),
+        ]);
+        let spaced = run(&[
+            (
+                "goods_description",
+                "N-Phenethyl-4-piperidone, 99%, white powder",
+            ),
+            ("quantity", "500"),
+        ]);
+        assert!(
+            has(&glued, FlagCode::ControlledPrecursor),
+            "{:?}",
+            codes(&glued)
+        );
+        assert_eq!(glued.risk.score, spaced.risk.score);
+        assert_eq!(glued.risk.level, Level::Critical);
+        for text in [
+            "Acetone,tech grade",
+            "ephedrine;pseudoephedrine",
+            "safrole,isosafrole",
+        ] {
+            let a = run(&[("goods_description", text)]);
+            assert!(
+                has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+
+        // A generic description over the CAS number of a listed substance is vague; over the
+        // number of an unlisted chemical it is not.
+        for (cas, vague) in [
+            ("39742-60-4", true),
+            ("80532-66-7", true),
+            ("64-17-5", false),
+        ] {
+            let a = run(&[
+                ("goods_description", "Industrial chemical intermediate"),
+                ("hs_code", "2933.39"),
+                ("cas_number", cas),
+            ]);
+            assert_eq!(
+                has(&a, FlagCode::VagueDescription),
+                vague,
+                "{cas}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[("goods_description", "Organic intermediate CAS 39742-60-4")]);
+        assert!(has(&a, FlagCode::VagueDescription), "{:?}", codes(&a));
+        let a = run(&[
+            ("goods_description", "NPP CAS 39742-60-4"),
+            ("hs_code", "2933.37"),
+        ]);
+        assert!(!has(&a, FlagCode::VagueDescription));
+
+        // Finished medicines are declared in chapter 30, each alkaloid in its own subheading.
+        for (text, hs, mismatch) in [
+            ("Pseudoephedrine HCl 60 mg tablets", "3004.42", false),
+            ("Pseudoephedrine HCl 60 mg tablets", "3004.90", true),
+            ("Ephedrine sulfate injection", "3004.41", false),
+            ("Captagon tablets", "3004.90", false),
+            ("Fenetylline hydrochloride", "2939.51", false),
+            ("Fenetylline hydrochloride", "2939.59", true),
+            (
+                "Ketamine hydrochloride injection 50 mg/ml",
+                "3004.49",
+                false,
+            ),
+            ("Tramadol 225 mg tablets", "3004.90", false),
+            ("N-Phenethyl-4-piperidone", "3004.90", true),
+        ] {
+            let a = run(&[("goods_description", text), ("hs_code", hs)]);
+            assert_eq!(
+                has(&a, FlagCode::HsMismatch),
+                mismatch,
+                "{text} {hs}: {:?}",
+                codes(&a)
+            );
+        }
+
+        // A known uncontrolled CAS number outranks a typo match: EAPA is a designer precursor
+        // of P-2-P, not MAPA.
+        for text in [
+            "ethyl 2-phenylacetoacetate",
+            "Ethyl alpha-acetylphenyl acetate",
+        ] {
+            let a = run(&[("goods_description", text), ("cas_number", "5413-05-8")]);
+            assert!(
+                !has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+            assert!(
+                !has(&a, FlagCode::CasNameConflict),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[("goods_description", "ethyl 2-phenylacetoacetate")]);
+        assert!(has(&a, FlagCode::DesignerPrecursor), "{:?}", codes(&a));
+        assert!(!has(&a, FlagCode::ControlledPrecursor));
+
+        // A listed name inside another chemical's name, and a wrong synonym removed.
+        for text in [
+            "toluene diisocyanate 80/20",
+            "acetone cyanohydrin",
+            "MEK peroxide",
+            "ethyl vinyl ether",
+            "diisopropyl ether",
+            "glycol ethers",
+            "ethyl methylphenylglycidate",
+        ] {
+            let a = run(&[("goods_description", text)]);
+            assert!(
+                !has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[
+            ("goods_description", "ethyl methylphenylglycidate"),
+            ("cas_number", "77-83-8"),
+        ]);
+        assert_eq!(a.risk.level, Level::None, "{:?}", codes(&a));
     }
 
     #[test]
