@@ -127,6 +127,9 @@ pub struct Identifier<'r> {
     flags_relatives: Vec<bool>,
     /// Noise and salt words: never the first or last word of a typo run.
     not_names: std::collections::HashSet<&'static str>,
+    /// (protecting group, substance) → the listed substance that is that protected form
+    /// (`boc` on 4-AP is 1-boc-4-AP), read from the names of the listed protected forms.
+    protected_forms: HashMap<(&'static str, u32), u32>,
     threshold: f32,
 }
 
@@ -233,14 +236,23 @@ const SUBSTITUENT_ENDINGS: &[&str] = &[
     "meta", "ortho", "nor", "des", "iso", "dehydro", "cyclo", "hydro", "oxo", "keto",
 ];
 
-/// `1boc`, `nboc`, `boc` → the protecting group.
+/// `1boc`, `nboc`, `boc` → the protecting group (`tertbutoxycarbonyl` is `boc`,
+/// `benzyloxycarbonyl` is `cbz`).
 fn protecting_group(prefix: &str) -> Option<&'static str> {
     let p = prefix.trim_start_matches(|c: char| c.is_ascii_digit());
     let p = p
         .strip_prefix('n')
         .filter(|rest| PROTECTING_GROUPS.contains(rest))
         .unwrap_or(p);
-    PROTECTING_GROUPS.iter().copied().find(|g| *g == p)
+    PROTECTING_GROUPS
+        .iter()
+        .copied()
+        .find(|g| *g == p)
+        .map(|g| match g {
+            "tertbutoxycarbonyl" => "boc",
+            "benzyloxycarbonyl" => "cbz",
+            g => g,
+        })
 }
 
 fn substituent_like(prefix: &str) -> bool {
@@ -485,6 +497,29 @@ impl<'r> Identifier<'r> {
                 add(compact(stem), Target::ClassStem(i as u32));
             }
         }
+        // Listed protected forms: a name of one that is a protecting group fused to a name of
+        // another listed substance (`1-Boc-4-anilinopiperidine` = `1boc` + a name of 4-AP).
+        let mut protected_forms: HashMap<(&'static str, u32), u32> = HashMap::new();
+        for (i, s) in registry.substances().iter().enumerate() {
+            for syn in &s.synonyms {
+                let key = compact(&syn.text);
+                for p in 2..key.len().saturating_sub(3) {
+                    let (Some(group), Some(&k)) = (
+                        key.get(..p).and_then(protecting_group),
+                        key.get(p..).and_then(|rest| by_key.get(rest)),
+                    ) else {
+                        continue;
+                    };
+                    for t in &targets[k] {
+                        if let Target::Substance(j, _) = *t {
+                            if j != i as u32 {
+                                protected_forms.entry((group, j)).or_insert(i as u32);
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let flags_relatives = registry
             .substances()
             .iter()
@@ -504,6 +539,7 @@ impl<'r> Identifier<'r> {
             fuzzy_targets,
             flags_relatives,
             not_names: NOISE_WORDS.iter().chain(SALT_WORDS).copied().collect(),
+            protected_forms,
             threshold: DEFAULT_THRESHOLD,
         }
     }
@@ -740,6 +776,29 @@ impl<'r> Identifier<'r> {
                         });
                     }
                     Target::Substance(idx, kind) => {
+                        // A protected form that is listed in its own right is that substance.
+                        let listed_form = (hit.relation == Some(Relation::Protected))
+                            .then(|| {
+                                let prefix = &c.text[c.words[hit.first_word].start..hit.start];
+                                protecting_group(prefix)
+                                    .and_then(|g| self.protected_forms.get(&(g, idx)))
+                            })
+                            .flatten();
+                        let (idx, mut relation) = match listed_form {
+                            Some(&form) => (form, None),
+                            None => (idx, relation.clone()),
+                        };
+                        // An ester of a substance whose listing covers its esters (the glycidic
+                        // acids, 1961 Schedule I drugs) is listed under it.
+                        let substance = &self.registry.substances()[idx as usize];
+                        let mut form = None;
+                        if hit.relation.is_none()
+                            && relation.as_deref().is_some_and(|r| r.contains("ester"))
+                            && substance.covers.contains("ester")
+                        {
+                            relation = None;
+                            form = Some("ester (covered by the listing)");
+                        }
                         let mut score = exact_score(kind, matched_text);
                         if relation.is_some() {
                             score *= 0.5;
@@ -759,9 +818,9 @@ impl<'r> Identifier<'r> {
                                     MatchedOn::Synonym
                                 },
                                 matched_text: matched_text.to_string(),
-                                form: None,
+                                form,
                                 derivative: relation.is_some(),
-                                relation: relation.clone(),
+                                relation,
                             },
                         });
                     }

@@ -709,6 +709,31 @@ mod flag_tests {
                 codes(&a)
             );
         }
+        // Salt, isomer and labelled forms resolve to their parent, also for the conflict check;
+        // a substance the registry lacked (benzaldehyde) now raises its conflict.
+        for (text, cas, conflict) in [
+            ("Methylamine hydrochloride", "593-51-1", false),
+            ("MDMA HCl", "64057-70-1", false),
+            ("Esketamine hydrochloride", "33643-47-9", false),
+            ("BMK glycidic acid sodium salt", "5449-12-7", false),
+            ("Fentanyl-d5 hydrochloride", "2747915-16-6", false),
+            ("cis-Isosafrole", "17627-76-8", false),
+            ("Benzaldehyde", "103-79-7", true),
+            ("Benzaldehyde", "100-52-7", false),
+        ] {
+            let a = run(&[("goods_description", text), ("cas_number", cas)]);
+            assert_eq!(
+                has(&a, FlagCode::CasNameConflict),
+                conflict,
+                "{text} {cas}: {:?}",
+                codes(&a)
+            );
+            assert!(
+                has(&a, FlagCode::ControlledPrecursor) || has(&a, FlagCode::ControlledDrug),
+                "{text} {cas}: {:?}",
+                codes(&a)
+            );
+        }
         let a = run(&[
             ("goods_description", "ethyl methylphenylglycidate"),
             ("cas_number", "77-83-8"),

@@ -155,6 +155,9 @@ struct Entry {
     isomeric: String,
     inchikey: String,
     covers_isomers: bool,
+    /// The listing covers the substance's esters (the glycidic acids; 1961 Schedule I drugs):
+    /// an ester of it is listed, not a designer precursor.
+    covers_esters: bool,
     fingerprint: Fingerprint,
 }
 
@@ -171,7 +174,9 @@ pub struct Engine {
 
 /// Designer-precursor targets: organic substances of at least six heavy atoms. Below that sit the
 /// general solvents and reagents (acetone, MEK, ether, methylamine), for which "one step away"
-/// would flag every alcohol and amide in commerce.
+/// would flag every alcohol and amide in commerce. The caller also requires an international
+/// listing or a class whose relatives are flagged: a commodity reagent on one national list only
+/// (benzaldehyde, US List I) would make benzyl alcohol a designer precursor.
 fn is_designer_target(g: &crate::graph::Graph) -> bool {
     let heavy = g.atoms.iter().filter(|a| a.z != crate::graph::H).count();
     heavy >= 6 && g.atoms.iter().any(|a| a.z == crate::graph::C)
@@ -202,7 +207,9 @@ impl Engine {
                 let skeleton = std.structure.canonical_smiles(false)?;
                 let fingerprint = std.structure.morgan()?;
                 let mut acids = Vec::new();
-                let target = is_designer_target(&std.graph);
+                let target = is_designer_target(&std.graph)
+                    && (s.controls.iter().any(|c| c.list.starts_with("UN-"))
+                        || registry.classes_of(s).any(|k| k.flags_relatives));
                 if target {
                     let heavy = std
                         .graph
@@ -264,6 +271,7 @@ impl Engine {
                 isomeric,
                 inchikey: s.inchikey.clone(),
                 covers_isomers: s.covers.contains("isomer"),
+                covers_esters: s.covers.contains("ester"),
                 fingerprint,
             });
         }
@@ -326,11 +334,27 @@ impl Engine {
         let (classes, not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
-        let designer_precursor_of = if listed.is_empty() {
+        let mut designer_precursor_of = if listed.is_empty() {
             self.designer_precursor(&std.graph)
         } else {
             Vec::new()
         };
+        // Where the listing covers esters, an ester of the substance is listed under it: the
+        // registry's `covers` and the classifier agree.
+        for r in &designer_precursor_of {
+            if r.relation == "ester of" {
+                if let Some(e) = self
+                    .entries
+                    .iter()
+                    .find(|e| e.id == r.substance_id && e.covers_esters)
+                {
+                    push_listed(&mut listed, e, "ester (covered by the listing)");
+                }
+            }
+        }
+        if !listed.is_empty() {
+            designer_precursor_of.clear();
+        }
         let hit = !listed.is_empty()
             || !classes.is_empty()
             || !not_covered.is_empty()
