@@ -709,6 +709,31 @@ mod flag_tests {
                 codes(&a)
             );
         }
+        // An unlisted nitazene under the UK clauses that were not retrieved is held for legal
+        // confirmation, with what could be checked; a listed one is a controlled drug.
+        let a = run(&[(
+            "goods_description",
+            "research chemical CCCCCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1 1 g",
+        )]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ClassAnalog)
+            .expect("class analogue");
+        assert_eq!(ev(f)["status"], "legal confirmation needed");
+        assert_eq!(ev(f)["definition"], "uk-nitazene-2025");
+        assert!(ev(f)["unretrieved"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nitro"));
+        assert!(f.message.contains("legal confirmation needed"));
+        let a = run(&[(
+            "goods_description",
+            "CCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1",
+        )]);
+        assert!(has(&a, FlagCode::ControlledDrug));
+        assert!(!has(&a, FlagCode::ClassAnalog), "{:?}", codes(&a));
+
         // Salt, isomer and labelled forms resolve to their parent, also for the conflict check;
         // a substance the registry lacked (benzaldehyde) now raises its conflict.
         for (text, cas, conflict) in [

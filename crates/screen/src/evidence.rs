@@ -85,6 +85,22 @@ pub enum ClassAnalog {
         basis: String,
         method: Method,
     },
+    /// A SMILES with the parent skeleton of a class definition whose modification lies under
+    /// clauses that were not retrieved: held for legal confirmation, never passed quietly.
+    Undecided {
+        smiles: String,
+        canonical_smiles: String,
+        definition: &'static str,
+        /// The clauses checked and satisfied, each with what satisfies it.
+        clauses_checked: Vec<String>,
+        /// The modification no retrieved clause covers.
+        unretrieved: String,
+        /// Always `legal confirmation needed`.
+        status: &'static str,
+        class: &'static str,
+        basis: String,
+        method: Method,
+    },
     /// A name built on a class stem (`…nitazene`) that no listed substance explains.
     ClassName {
         matched_text: String,

@@ -115,6 +115,43 @@ fn has_isotope(smiles: &str) -> bool {
         .any(|w| w[0] == b'[' && w[1].is_ascii_digit())
 }
 
+/// The US definition of fentanyl-related substances applies "unless specifically exempted or
+/// unless listed in another schedule" ((e)(1), as retrieved): a listed substance with its own
+/// entry in another US schedule (carfentanil, sufentanil, alfentanil, remifentanil in Schedule II)
+/// is structurally inside but excluded, and is reported so, not as a Schedule I fentanyl-related
+/// substance. One listed by name in Schedule I itself stays inside (same schedule either way).
+fn separately_scheduled(
+    listed: &[Listed],
+    classes: &mut Vec<crate::classes::ClassMatch>,
+    not_covered: &mut Vec<crate::classes::NotCovered>,
+) {
+    let Some((substance, entry)) = listed.iter().find_map(|l| {
+        l.controls
+            .iter()
+            .find(|c| c.list.starts_with("US-CSA-SCHEDULE-") && c.list != "US-CSA-SCHEDULE-I")
+            .map(|c| (l, c))
+    }) else {
+        return;
+    };
+    classes.retain(|m| {
+        if m.definition != "us-frs" {
+            return true;
+        }
+        not_covered.push(crate::classes::NotCovered {
+            definition: m.definition,
+            reason: format!(
+                "structurally inside; excluded, separately scheduled ({}): {} is controlled in its own right ({}), and the definition covers only substances not otherwise controlled (its structure meets clauses {})",
+                entry.entry.split(" (").next().unwrap_or(&entry.entry),
+                substance.name,
+                entry.entry,
+                m.clauses.join(", ")
+            ),
+            undecided: None,
+        });
+        false
+    });
+}
+
 /// The first block of an InChIKey (14 letters), which encodes the connectivity; `None` for a
 /// string too short to be a key.
 fn connectivity_block(key: &str) -> Option<&[u8]> {
@@ -331,7 +368,7 @@ impl Engine {
         if let Some(key) = &inchikey {
             self.add_listed_by_inchikey(&mut listed, &canonical, key);
         }
-        let (classes, not_covered) = classes::assess(&std.graph);
+        let (mut classes, mut not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
         let mut designer_precursor_of = if listed.is_empty() {
@@ -367,6 +404,7 @@ impl Engine {
                 inchikey = Some(key);
             }
         }
+        separately_scheduled(&listed, &mut classes, &mut not_covered);
         Ok(Classification {
             input,
             name,

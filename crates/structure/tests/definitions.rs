@@ -373,3 +373,65 @@ fn esters_a_listing_covers_are_listed_not_designer_precursors() {
         assert!(r.designer_precursor_of.iter().any(|p| p.substance_id == id));
     }
 }
+
+/// Substances scheduled in their own right in another US schedule are structurally inside the
+/// fentanyl-related-substance definition but excluded from it; an unlisted nitazene whose
+/// modification lies under the UK clauses that were not retrieved is undecided, with what could
+/// be checked (issue 20).
+#[test]
+fn separately_scheduled_and_undecided_are_reported_as_such() {
+    let engine = engine();
+    for (smiles, id) in [
+        (
+            "CCC(=O)N(c1ccccc1)C1(C(=O)OC)CCN(CCc2ccccc2)CC1",
+            "carfentanil",
+        ),
+        ("CCC(=O)N(c1ccccc1)C1(COC)CCN(CCc2cccs2)CC1", "sufentanil"),
+        (
+            "CCC(=O)N(c1ccccc1)C1(COC)CCN(CCn2nnn(CC)c2=O)CC1",
+            "alfentanil",
+        ),
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(r.listed.iter().any(|l| l.substance_id == id));
+        assert!(r.classes.iter().all(|m| m.definition != "us-frs"), "{id}");
+        let n = r
+            .not_covered
+            .iter()
+            .find(|n| n.definition == "us-frs")
+            .expect("reported as excluded");
+        assert!(
+            n.reason
+                .starts_with("structurally inside; excluded, separately scheduled (Schedule II)"),
+            "{id}: {}",
+            n.reason
+        );
+    }
+    // Listed by name in Schedule I itself: still a fentanyl-related substance.
+    let r = engine
+        .classify_smiles("CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1")
+        .expect("parses");
+    assert!(r.classes.iter().any(|m| m.definition == "us-frs"));
+    // A 5-nitro nitazene not listed: undecided, with the clauses checked and the modification.
+    let r = engine
+        .classify_smiles("CCCCCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1")
+        .expect("parses");
+    assert!(r.listed.is_empty());
+    let n = r
+        .not_covered
+        .iter()
+        .find(|n| n.definition == "uk-nitazene-2025")
+        .expect("reported");
+    let u = n.undecided.as_ref().expect("undecided");
+    assert!(u.unretrieved.contains("nitro"), "{}", u.unretrieved);
+    assert!(
+        u.checked.iter().any(|c| c.starts_with("(i)")),
+        "{:?}",
+        u.checked
+    );
+    assert!(
+        u.checked.iter().any(|c| c.starts_with("(ii)")),
+        "{:?}",
+        u.checked
+    );
+}
