@@ -256,7 +256,7 @@ impl<'a> Screener<'a> {
         let cas_conflict = conflict.is_some();
         flags.extend(conflict);
 
-        flags.extend(substances::controlled(&found));
+        flags.extend(substances::controlled(self.registry, d, &found));
 
         // Relatives and classes: analogues of drugs, designer precursors.
         let mut goods_classes: Vec<String> = found
@@ -733,6 +733,56 @@ mod flag_tests {
         )]);
         assert!(has(&a, FlagCode::ControlledDrug));
         assert!(!has(&a, FlagCode::ClassAnalog), "{:?}", codes(&a));
+
+        // The controls of the exporting, importing and transit countries come first.
+        let a = run(&[
+            ("goods_description", "Tramadol HCl 225 mg tablets"),
+            ("exporter_country", "IN"),
+            ("importer_country", "NG"),
+            ("transit_countries", "EG"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(
+            ev(f)["controls"],
+            json!([
+                "IN-NDPS-PSYCHOTROPIC",
+                "NG-NAFDAC-TRAMADOL",
+                "EG-LAW-182-1960-TABLE-1",
+                "US-CSA-SCHEDULE-IV"
+            ])
+        );
+        assert_eq!(ev(f)["shipment_controls"][0]["role"], "exporting");
+        assert!(
+            f.message
+                .contains("IN-NDPS-PSYCHOTROPIC (exporting country IN)"),
+            "{}",
+            f.message
+        );
+        let a = run(&[
+            ("goods_description", "Ketamine hydrochloride"),
+            ("exporter_country", "CN"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(ev(f)["controls"][0], "CN-PSYCHOTROPIC-CLASS-I");
+        let a = run(&[
+            ("goods_description", "Ketamine hydrochloride"),
+            ("exporter_country", "DE"),
+            ("importer_country", "US"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(ev(f)["controls"][0], "US-CSA-SCHEDULE-III");
 
         // Salt, isomer and labelled forms resolve to their parent, also for the conflict check;
         // a substance the registry lacked (benzaldehyde) now raises its conflict.
