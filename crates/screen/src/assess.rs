@@ -115,7 +115,7 @@ pub struct Screener<'a> {
     pens: PenRegister,
     party_threshold: f32,
     party_cache: RwLock<HashMap<PartyKey, Arc<Vec<PartyHit>>>>,
-    ident_cache: RwLock<HashMap<(String, Option<Cas>), Arc<Identification<'a>>>>,
+    ident_cache: RwLock<HashMap<IdentKey, Arc<Identification<'a>>>>,
     /// The structure engine, built on the first SMILES met in a goods description; the error
     /// is kept for [`Screener::warnings`].
     structures: OnceLock<Result<interdict_structure::Engine, RegistryStructureError>>,
@@ -125,6 +125,9 @@ pub struct Screener<'a> {
 
 /// Caches hold the results of pure functions; past this size they are emptied.
 const CACHE_LIMIT: usize = 50_000;
+
+/// A description and the CAS number declared beside it: what an identification depends on.
+type IdentKey = (String, Option<Cas>);
 
 fn cached<K: std::hash::Hash + Eq + Clone, V>(
     cache: &RwLock<HashMap<K, Arc<V>>>,
