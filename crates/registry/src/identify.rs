@@ -369,6 +369,20 @@ fn modifies_the_name_after(w: &str) -> bool {
         .any(|h| w.ends_with(h))
 }
 
+/// A CAS-index name (`parent, substituents-`) without the locant of its parent: `4-Piperidinone,
+/// 1-(2-phenylethyl)-` → `Piperidinone, 1-(2-phenylethyl)-`; `None` for other names.
+fn without_parent_locant(name: &str) -> Option<&str> {
+    if !name.contains(", ") {
+        return None;
+    }
+    let digits = name
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b',')
+        .count();
+    let rest = name.get(digits..)?.strip_prefix('-')?;
+    (digits > 0 && rest.starts_with(|c: char| c.is_ascii_alphabetic())).then_some(rest)
+}
+
 /// Cations that name a salt before its anion (`sodium phenylacetate`).
 const CATIONS: &[&str] = &[
     "sodium",
@@ -467,6 +481,11 @@ impl<'r> Identifier<'r> {
                     if !fuzzy_targets[fi].contains(&(i as u32)) {
                         fuzzy_targets[fi].push(i as u32);
                     }
+                }
+                // A CAS-index name written without the parent's locant (`Piperidinone,
+                // 1-(2-phenylethyl)-` for `4-Piperidinone, …`) names the same substance.
+                if let Some(rest) = without_parent_locant(&syn.text) {
+                    add(compact(rest), Target::Substance(i as u32, syn.kind));
                 }
                 add(key, Target::Substance(i as u32, syn.kind));
             }
