@@ -679,6 +679,41 @@ impl<'r> Identifier<'r> {
         }
         class_names.sort();
         class_names.dedup();
+        // The CAS number of a known relative of a listed substance (EAPA, 5413-05-8, of MAPA),
+        // in the text or declared, names that relative as its name would.
+        let cas_texts = cas_mentions
+            .iter()
+            .filter_map(|m| m.cas.map(|c| (c, m.text.clone())))
+            .chain(declared.map(|c| (c, c.to_string())));
+        for (cas, text) in cas_texts {
+            let Some(entry) = self.registry.lexicon_by_cas(cas) else {
+                continue;
+            };
+            let Some(idx) = entry
+                .relative_of
+                .as_deref()
+                .and_then(|id| self.registry.index_of(id))
+            else {
+                continue;
+            };
+            let substance = &self.registry.substances()[idx];
+            if related.iter().any(|r| r.substance.id == substance.id) {
+                continue;
+            }
+            related.push(SubstanceMatch {
+                substance,
+                score: 0.45,
+                matched_on: MatchedOn::Cas,
+                matched_text: text,
+                form: None,
+                derivative: true,
+                relation: Some(if entry.relation.is_empty() {
+                    "relative of".to_string()
+                } else {
+                    entry.relation.clone()
+                }),
+            });
+        }
 
         let cas_name_conflict = !cas_hits.is_empty()
             && !name_hits.is_empty()

@@ -693,6 +693,12 @@ mod flag_tests {
         }
         let a = run(&[("goods_description", "ethyl 2-phenylacetoacetate")]);
         assert!(has(&a, FlagCode::DesignerPrecursor), "{:?}", codes(&a));
+        // Its CAS number alone under a generic description names it too.
+        let a = run(&[
+            ("goods_description", "Organic intermediate"),
+            ("cas_number", "5413-05-8"),
+        ]);
+        assert!(has(&a, FlagCode::DesignerPrecursor), "{:?}", codes(&a));
         assert!(!has(&a, FlagCode::ControlledPrecursor));
 
         // A listed name inside another chemical's name, and a wrong synonym removed.
