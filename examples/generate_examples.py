@@ -126,7 +126,7 @@ for desc in ['para-Chloroisobutyryl fentanyl', 'Methoxyacetyl para-fluoro fentan
              'para-Methoxy-butyrylfentanyl', 'Cyclopentyl fentanyl HCl']:
     add(desc, '2933.39', '1', 'kg', rng.choice(exporters_cn), 'CN', rng.choice(importers)[0], 'US', 'CLASS_ANALOG')
 for desc in ['1-Cbz-4-piperidone 98%', 'N-Benzyl-4-piperidone', 'tert-Butyl 4-oxopiperidine, N-acetyl derivative: 1-acetyl-4-piperidone',
-             'PMK glycidic acid pentyl ester', 'Phenylacetic acid ethyl ester', '1-Benzyl-4-anilinopiperidine']:
+             'Ethyl 2-phenylacetoacetate (EAPA)', 'Phenylacetic acid ethyl ester', '1-Benzyl-4-anilinopiperidine']:
     add(desc, '2933.39' if 'piperid' in desc else '2918.99', '50', 'kg', rng.choice(exporters_cn), 'CN', importers[0][0], 'MX', 'DESIGNER_PRECURSOR')
 
 # HS code, CAS problems, vague descriptions. The controlled ones cite a PEN that covers them.

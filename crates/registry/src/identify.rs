@@ -23,7 +23,9 @@ use serde::Serialize;
 
 use crate::fuzzy::{FuzzyIndex, FuzzyScratch};
 use crate::model::{ClassId, Registry, Substance, SynonymKind};
-use crate::normalize::{compact, is_stereo_prefix, salt_suffix_starts, Compacted, SALT_WORDS};
+use crate::normalize::{
+    compact, is_separator, is_stereo_prefix, salt_suffix_starts, Compacted, SALT_WORDS,
+};
 use interdict_core::Cas;
 
 /// Candidates scoring below this are not reported by default.
@@ -86,8 +88,9 @@ pub struct Identification<'r> {
 #[derive(Clone, Copy, Debug)]
 enum Target {
     Substance(u32, SynonymKind),
-    /// A common uncontrolled chemical: explains its words, identifies nothing.
-    Lexicon,
+    /// A common uncontrolled chemical (index into `Registry::lexicon_entries`): explains its
+    /// words, identifies nothing (but may name a relative of a listed substance).
+    Lexicon(u32),
     /// A name stem of a class (`nitazene`; index into `Registry::classes`): names an analogue,
     /// not a substance.
     ClassStem(u32),
@@ -124,6 +127,9 @@ pub struct Identifier<'r> {
     flags_relatives: Vec<bool>,
     /// Noise and salt words: never the first or last word of a typo run.
     not_names: std::collections::HashSet<&'static str>,
+    /// (protecting group, substance) → the listed substance that is that protected form
+    /// (`boc` on 4-AP is 1-boc-4-AP), read from the names of the listed protected forms.
+    protected_forms: HashMap<(&'static str, u32), u32>,
     threshold: f32,
 }
 
@@ -230,14 +236,23 @@ const SUBSTITUENT_ENDINGS: &[&str] = &[
     "meta", "ortho", "nor", "des", "iso", "dehydro", "cyclo", "hydro", "oxo", "keto",
 ];
 
-/// `1boc`, `nboc`, `boc` → the protecting group.
+/// `1boc`, `nboc`, `boc` → the protecting group (`tertbutoxycarbonyl` is `boc`,
+/// `benzyloxycarbonyl` is `cbz`).
 fn protecting_group(prefix: &str) -> Option<&'static str> {
     let p = prefix.trim_start_matches(|c: char| c.is_ascii_digit());
     let p = p
         .strip_prefix('n')
         .filter(|rest| PROTECTING_GROUPS.contains(rest))
         .unwrap_or(p);
-    PROTECTING_GROUPS.iter().copied().find(|g| *g == p)
+    PROTECTING_GROUPS
+        .iter()
+        .copied()
+        .find(|g| *g == p)
+        .map(|g| match g {
+            "tertbutoxycarbonyl" => "boc",
+            "benzyloxycarbonyl" => "cbz",
+            g => g,
+        })
 }
 
 fn substituent_like(prefix: &str) -> bool {
@@ -273,6 +288,147 @@ const ALKYL_WORDS: &[&str] = &[
     "phenyl",
 ];
 
+/// Words that, after a listed name, make it part of the name of another chemical: toluene
+/// diisocyanate is not toluene, acetone cyanohydrin not acetone, MEK peroxide not MEK.
+const COMPOUND_WORDS_AFTER: &[&str] = &[
+    "diisocyanate",
+    "diisocyanates",
+    "isocyanate",
+    "isothiocyanate",
+    "cyanohydrin",
+    "peroxide",
+    "peroxides",
+    "hydroperoxide",
+    "oxime",
+    "ketoxime",
+    "hydrazone",
+    "semicarbazone",
+    "azine",
+    "acetal",
+    "dimethylacetal",
+    "diethylacetal",
+    "ketal",
+    "oxide",
+    "epoxide",
+    "glycol",
+    "diol",
+    "dimer",
+    "trimer",
+    "polymer",
+    "resin",
+    "resins",
+    "sulfonate",
+    "sulfonic",
+    "sulfonyl",
+    "sulfonamide",
+    "carboxylic",
+    "carboxylate",
+    "carboxaldehyde",
+    "carbaldehyde",
+    "carbonitrile",
+    "carboxamide",
+    "imine",
+    "enamine",
+    "adduct",
+    "condensate",
+    "sulfide",
+    "disulfide",
+];
+
+/// Words that, before a listed name, make another chemical of it: ethyl vinyl ether,
+/// diisopropyl ether and glycol ethers are not (diethyl) ether, methyl piperidine not piperidine.
+const COMPOUND_WORDS_BEFORE: &[&str] = &[
+    "vinyl",
+    "divinyl",
+    "glycol",
+    "petroleum",
+    "crown",
+    "aryl",
+    "alkyl",
+    "polyvinyl",
+    "polyethylene",
+    "ethylene",
+    "propylene",
+];
+
+/// Does `w`, a word before a listed name, make the two words the name of another chemical?
+fn modifies_the_name_after(w: &str) -> bool {
+    let alkyl = |b: &str| ALKYL_WORDS.contains(&b);
+    alkyl(w)
+        || ["di", "tri", "tetra", "mono", "bis"]
+            .iter()
+            .any(|p| w.strip_prefix(p).is_some_and(alkyl))
+        || COMPOUND_WORDS_BEFORE.contains(&w)
+        || (w.len() >= 5
+            && w.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (w.ends_with("yl") || w.ends_with("oxy")))
+        || [
+            "chloro", "bromo", "fluoro", "iodo", "nitro", "amino", "hydroxy",
+        ]
+        .iter()
+        .any(|h| w.ends_with(h))
+}
+
+/// A CAS-index name (`parent, substituents-`) without the locant of its parent: `4-Piperidinone,
+/// 1-(2-phenylethyl)-` → `Piperidinone, 1-(2-phenylethyl)-`; `None` for other names.
+fn without_parent_locant(name: &str) -> Option<&str> {
+    if !name.contains(", ") {
+        return None;
+    }
+    let digits = name
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b',')
+        .count();
+    let rest = name.get(digits..)?.strip_prefix('-')?;
+    (digits > 0 && rest.starts_with(|c: char| c.is_ascii_alphabetic())).then_some(rest)
+}
+
+/// Cations that name a salt before its anion (`sodium phenylacetate`).
+const CATIONS: &[&str] = &[
+    "sodium",
+    "potassium",
+    "calcium",
+    "lithium",
+    "magnesium",
+    "ammonium",
+    "barium",
+    "zinc",
+];
+
+/// The anion of an acid named `…ic acid` (`phenylacetic acid` → `phenylacetate`).
+fn anion_of(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let stem = lower.strip_suffix("ic acid")?;
+    (stem.len() >= 3 && !stem.ends_with(' ')).then(|| format!("{}ate", &name[..stem.len()]))
+}
+
+/// The length of an isotope label at the start of `tail` (compact): `d5`, `d11`, `13c6`, `2h5`,
+/// `15n`, so that `fentanyl-d5` is fentanyl (a labelled form is the same controlled substance).
+fn isotope_label_len(tail: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        tail[from.min(tail.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    if tail.first() == Some(&b'd') {
+        let n = digits(1);
+        return (1..=2).contains(&n).then_some(1 + n);
+    }
+    for label in [&b"13c"[..], b"2h", b"15n", b"18o"] {
+        if tail.starts_with(label) {
+            let n = digits(label.len());
+            return (n <= 2).then_some(label.len() + n);
+        }
+    }
+    None
+}
+
+/// True if a compact prefix before a name is only an isotope label (`d5`, `2h5`, `13c6`).
+fn is_isotope_prefix(prefix: &str) -> bool {
+    isotope_label_len(prefix.as_bytes()) == Some(prefix.len())
+}
+
 impl<'r> Identifier<'r> {
     /// Compiles the engine. Takes a few milliseconds; build once and share.
     pub fn new(registry: &'r Registry) -> Identifier<'r> {
@@ -294,7 +450,7 @@ impl<'r> Identifier<'r> {
             // One target per substance and key: the strongest kind of name wins.
             let existing = targets[idx].iter_mut().find(|t| match (t, &target) {
                 (Target::Substance(a, _), Target::Substance(b, _)) => a == b,
-                (Target::Lexicon, Target::Lexicon) => true,
+                (Target::Lexicon(a), Target::Lexicon(b)) => a == b,
                 _ => false,
             });
             match (existing, target) {
@@ -326,16 +482,61 @@ impl<'r> Identifier<'r> {
                         fuzzy_targets[fi].push(i as u32);
                     }
                 }
+                // A CAS-index name written without the parent's locant (`Piperidinone,
+                // 1-(2-phenylethyl)-` for `4-Piperidinone, …`) names the same substance.
+                if let Some(rest) = without_parent_locant(&syn.text) {
+                    add(compact(rest), Target::Substance(i as u32, syn.kind));
+                }
                 add(key, Target::Substance(i as u32, syn.kind));
             }
         }
-        for name in registry.lexicon() {
-            add(compact(name), Target::Lexicon);
+        for (i, name) in registry.lexicon().iter().enumerate() {
+            add(compact(name), Target::Lexicon(i as u32));
+        }
+        // Salts named by their cation (`sodium phenylacetate`) of listed acids whose listing
+        // covers salts: the anion is the acid's name with `-ic acid` made `-ate`.
+        for (i, s) in registry.substances().iter().enumerate() {
+            if !s.covers.starts_with("salts") {
+                continue;
+            }
+            for syn in &s.synonyms {
+                if let Some(anion) = anion_of(&syn.text) {
+                    for cation in CATIONS {
+                        add(
+                            compact(&format!("{cation} {anion}")),
+                            Target::Substance(i as u32, syn.kind),
+                        );
+                    }
+                }
+            }
         }
         // Stems that name members of a class even when the member is not listed.
         for (i, class) in registry.classes().iter().enumerate() {
             for stem in &class.stems {
                 add(compact(stem), Target::ClassStem(i as u32));
+            }
+        }
+        // Listed protected forms: a name of one that is a protecting group fused to a name of
+        // another listed substance (`1-Boc-4-anilinopiperidine` = `1boc` + a name of 4-AP).
+        let mut protected_forms: HashMap<(&'static str, u32), u32> = HashMap::new();
+        for (i, s) in registry.substances().iter().enumerate() {
+            for syn in &s.synonyms {
+                let key = compact(&syn.text);
+                for p in 2..key.len().saturating_sub(3) {
+                    let (Some(group), Some(&k)) = (
+                        key.get(..p).and_then(protecting_group),
+                        key.get(p..).and_then(|rest| by_key.get(rest)),
+                    ) else {
+                        continue;
+                    };
+                    for t in &targets[k] {
+                        if let Target::Substance(j, _) = *t {
+                            if j != i as u32 {
+                                protected_forms.entry((group, j)).or_insert(i as u32);
+                            }
+                        }
+                    }
+                }
             }
         }
         let flags_relatives = registry
@@ -357,6 +558,7 @@ impl<'r> Identifier<'r> {
             fuzzy_targets,
             flags_relatives,
             not_names: NOISE_WORDS.iter().chain(SALT_WORDS).copied().collect(),
+            protected_forms,
             threshold: DEFAULT_THRESHOLD,
         }
     }
@@ -377,10 +579,22 @@ impl<'r> Identifier<'r> {
 
     /// Identifies the controlled substances a text describes.
     pub fn identify(&self, text: &str) -> Identification<'r> {
-        SCRATCH.with(|s| self.identify_with(text, &mut s.borrow_mut()))
+        self.identify_declared(text, None)
     }
 
-    fn identify_with(&self, text: &str, scratch: &mut Scratch) -> Identification<'r> {
+    /// Identifies the substances a text describes whose CAS number is declared beside it (a
+    /// declaration's `cas_number`): a declared number of a known uncontrolled chemical outranks
+    /// a typo match of the words, as one written in the text does.
+    pub fn identify_declared(&self, text: &str, declared: Option<Cas>) -> Identification<'r> {
+        SCRATCH.with(|s| self.identify_with(text, declared, &mut s.borrow_mut()))
+    }
+
+    fn identify_with(
+        &self,
+        text: &str,
+        declared: Option<Cas>,
+        scratch: &mut Scratch,
+    ) -> Identification<'r> {
         let mut best: HashMap<u32, SubstanceMatch<'r>> = HashMap::new();
         let mut offer = |m: SubstanceMatch<'r>, idx: u32| {
             best.entry(idx)
@@ -423,6 +637,14 @@ impl<'r> Identifier<'r> {
             }
         }
 
+        // A CAS number of a known uncontrolled chemical says what the goods are better than a
+        // typo match of the words: ethyl 2-phenylacetoacetate (5413-05-8) is not MAPA.
+        let known_uncontrolled = cas_mentions
+            .iter()
+            .filter_map(|m| m.cas)
+            .chain(declared)
+            .any(|cas| self.registry.lexicon_by_cas(cas).is_some());
+
         // 2. Names and typos, in the text as written and, for CAS-index style inverted names
         //    ("4-Piperidinone, 1-(2-phenylethyl)-"), in the text put back in natural order. In the
         //    text as written, the parent of an inverted name ("4-Piperidinone") is modified by
@@ -435,7 +657,9 @@ impl<'r> Identifier<'r> {
         let mut class_names: Vec<(&'r ClassId, String)> = Vec::new();
         for (reading, parent) in readings {
             for c in self.read_names(reading, scratch, &mut class_names) {
-                if parent.is_some_and(|(s, e)| c.raw.0 >= s && c.raw.1 <= e) {
+                if parent.is_some_and(|(s, e)| c.raw.0 >= s && c.raw.1 <= e)
+                    || (known_uncontrolled && c.fuzzy)
+                {
                     continue;
                 }
                 if c.m.derivative {
@@ -455,6 +679,41 @@ impl<'r> Identifier<'r> {
         }
         class_names.sort();
         class_names.dedup();
+        // The CAS number of a known relative of a listed substance (EAPA, 5413-05-8, of MAPA),
+        // in the text or declared, names that relative as its name would.
+        let cas_texts = cas_mentions
+            .iter()
+            .filter_map(|m| m.cas.map(|c| (c, m.text.clone())))
+            .chain(declared.map(|c| (c, c.to_string())));
+        for (cas, text) in cas_texts {
+            let Some(entry) = self.registry.lexicon_by_cas(cas) else {
+                continue;
+            };
+            let Some(idx) = entry
+                .relative_of
+                .as_deref()
+                .and_then(|id| self.registry.index_of(id))
+            else {
+                continue;
+            };
+            let substance = &self.registry.substances()[idx];
+            if related.iter().any(|r| r.substance.id == substance.id) {
+                continue;
+            }
+            related.push(SubstanceMatch {
+                substance,
+                score: 0.45,
+                matched_on: MatchedOn::Cas,
+                matched_text: text,
+                form: None,
+                derivative: true,
+                relation: Some(if entry.relation.is_empty() {
+                    "relative of".to_string()
+                } else {
+                    entry.relation.clone()
+                }),
+            });
+        }
 
         let cas_name_conflict = !cas_hits.is_empty()
             && !name_hits.is_empty()
@@ -515,7 +774,15 @@ impl<'r> Identifier<'r> {
         let mut out: Vec<Candidate<'r>> = Vec::new();
         for hit in hits {
             let targets = &self.targets[hit.pattern];
-            if targets.iter().all(|t| matches!(t, Target::Lexicon)) {
+            if targets.iter().all(|t| match t {
+                Target::Lexicon(i) => self.registry.lexicon_entries()[*i as usize]
+                    .relative_of
+                    .is_none(),
+                _ => false,
+            }) {
+                continue;
+            }
+            if self.part_of_another_name(c, hit, open) {
                 continue;
             }
             let (first_word, relation) = self.relation_of(c, hit, targets, open);
@@ -532,8 +799,60 @@ impl<'r> Identifier<'r> {
                             class_names.push((id, matched_text.to_string()));
                         }
                     }
-                    Target::Lexicon => {}
+                    Target::Lexicon(i) => {
+                        let entry = &self.registry.lexicon_entries()[i as usize];
+                        let Some(idx) = entry
+                            .relative_of
+                            .as_deref()
+                            .and_then(|id| self.registry.index_of(id))
+                        else {
+                            continue;
+                        };
+                        out.push(Candidate {
+                            idx: idx as u32,
+                            words: (first_word, hit.last_word),
+                            key_len: hit.end - hit.start,
+                            fuzzy: false,
+                            raw,
+                            m: SubstanceMatch {
+                                substance: &self.registry.substances()[idx],
+                                score: 0.45,
+                                matched_on: MatchedOn::Name,
+                                matched_text: matched_text.to_string(),
+                                form: None,
+                                derivative: true,
+                                relation: Some(if entry.relation.is_empty() {
+                                    "relative of".to_string()
+                                } else {
+                                    entry.relation.clone()
+                                }),
+                            },
+                        });
+                    }
                     Target::Substance(idx, kind) => {
+                        // A protected form that is listed in its own right is that substance.
+                        let listed_form = (hit.relation == Some(Relation::Protected))
+                            .then(|| {
+                                let prefix = &c.text[c.words[hit.first_word].start..hit.start];
+                                protecting_group(prefix)
+                                    .and_then(|g| self.protected_forms.get(&(g, idx)))
+                            })
+                            .flatten();
+                        let (idx, mut relation) = match listed_form {
+                            Some(&form) => (form, None),
+                            None => (idx, relation.clone()),
+                        };
+                        // An ester of a substance whose listing covers its esters (the glycidic
+                        // acids, 1961 Schedule I drugs) is listed under it.
+                        let substance = &self.registry.substances()[idx as usize];
+                        let mut form = None;
+                        if hit.relation.is_none()
+                            && relation.as_deref().is_some_and(|r| r.contains("ester"))
+                            && substance.covers.contains("ester")
+                        {
+                            relation = None;
+                            form = Some("ester (covered by the listing)");
+                        }
                         let mut score = exact_score(kind, matched_text);
                         if relation.is_some() {
                             score *= 0.5;
@@ -553,9 +872,9 @@ impl<'r> Identifier<'r> {
                                     MatchedOn::Synonym
                                 },
                                 matched_text: matched_text.to_string(),
-                                form: None,
+                                form,
                                 derivative: relation.is_some(),
-                                relation: relation.clone(),
+                                relation,
                             },
                         });
                     }
@@ -563,6 +882,29 @@ impl<'r> Identifier<'r> {
             }
         }
         out
+    }
+
+    /// True if the hit is only part of the name of another chemical: followed by a word that
+    /// makes a compound of it (`toluene diisocyanate`), or preceded by one that substitutes it
+    /// (`ethyl vinyl ether`, `diisopropyl ether`), unless the substituent makes a relative of a
+    /// class whose relatives are flagged (`para-chloroisobutyryl fentanyl`, read by `relation_of`).
+    fn part_of_another_name(&self, c: &Compacted, hit: &Hit, open: &[bool]) -> bool {
+        let next = hit.last_word + 1;
+        if next < c.words.len()
+            && c.words[hit.last_word].end == hit.end
+            && COMPOUND_WORDS_AFTER.contains(&c.span(next, next))
+        {
+            return true;
+        }
+        if hit.relation.is_some() || hit.first_word == 0 || !open[hit.first_word - 1] {
+            return false;
+        }
+        let prev = c.span(hit.first_word - 1, hit.first_word - 1);
+        let family = self.targets[hit.pattern].iter().any(|t| match t {
+            Target::Substance(i, _) => self.flags_relatives[*i as usize],
+            _ => false,
+        });
+        modifies_the_name_after(prev) && !(family && substituent_like(prev))
     }
 
     /// How the words of a name hit relate to the listed substance: a fused protecting group or
@@ -732,19 +1074,25 @@ impl<'r> Identifier<'r> {
                 let tails = salt_tails.entry(last_word).or_insert_with(|| {
                     salt_suffix_starts(&c.text.as_bytes()[word.start..word.end])
                 });
-                if !tails.get(end - word.start).copied().unwrap_or(false) {
+                let at = end - word.start;
+                let labelled = || {
+                    isotope_label_len(&c.text.as_bytes()[end..word.end])
+                        .is_some_and(|k| tails.get(at + k).copied().unwrap_or(false))
+                };
+                if !tails.get(at).copied().unwrap_or(false) && !labelled() {
                     continue;
                 }
             }
-            let relation = if prefix.is_empty() || is_stereo_prefix(prefix) {
-                None
-            } else if protecting_group(prefix).is_some() {
-                Some(Relation::Protected)
-            } else if substituent_like(prefix) {
-                Some(Relation::Substituted)
-            } else {
-                continue;
-            };
+            let relation =
+                if prefix.is_empty() || is_stereo_prefix(prefix) || is_isotope_prefix(prefix) {
+                    None
+                } else if protecting_group(prefix).is_some() {
+                    Some(Relation::Protected)
+                } else if substituent_like(prefix) {
+                    Some(Relation::Substituted)
+                } else {
+                    continue;
+                };
             hits.push(Hit {
                 start,
                 end,
@@ -871,14 +1219,23 @@ struct Inversion {
 /// parent may be one word (`4-Piperidinone`) or several (`Benzoic acid`). Empty for most texts.
 fn uninverted(text: &str) -> Inversion {
     let mut out = Inversion::default();
-    if !text.contains(", ") {
+    // The parts between delimiting commas (`, ` or a comma glued to a word, not `2,5-`).
+    let mut parts: Vec<&str> = Vec::new();
+    let mut from = 0;
+    for (i, ch) in text.char_indices() {
+        if ch == ',' && is_separator(text, i, ch) {
+            parts.push(&text[from..i]);
+            from = i + 1;
+        }
+    }
+    if parts.is_empty() {
         return out;
     }
-    let parts: Vec<&str> = text.split(", ").collect();
+    parts.push(&text[from..]);
     let mut offset = 0;
     for i in 0..parts.len() - 1 {
         let part_start = offset;
-        offset += parts[i].len() + 2;
+        offset += parts[i].len() + 1;
         let next = parts[i + 1].trim_start();
         let Some(first) = next.split_whitespace().next() else {
             continue;
@@ -893,7 +1250,7 @@ fn uninverted(text: &str) -> Inversion {
             let (lead, parent) = head_words.split_at(head_words.len() - k);
             let mut s = String::with_capacity(text.len() + 4);
             for p in &parts[..i] {
-                s.push_str(p);
+                s.push_str(p.trim_start());
                 s.push_str(", ");
             }
             for w in lead {
@@ -908,7 +1265,7 @@ fn uninverted(text: &str) -> Inversion {
             }
             for p in &parts[i + 2..] {
                 s.push_str(", ");
-                s.push_str(p);
+                s.push_str(p.trim_start());
             }
             out.variants.push(s);
         }
@@ -1109,6 +1466,12 @@ mod tests {
             Some("p-2-p".into())
         );
         assert!(uninverted("sodium chloride, 25 kg").variants.is_empty());
+        // The comma glued to the parent delimits as `, ` does; a locant comma does not.
+        assert_eq!(
+            uninverted("4-Piperidinone,1-(2-phenylethyl)-,99%").variants[0],
+            "1-(2-phenylethyl)-4-Piperidinone, 99%"
+        );
+        assert!(uninverted("2,5-dimethoxybenzaldehyde").variants.is_empty());
     }
 
     #[test]
@@ -1158,6 +1521,66 @@ mod tests {
             "1-boc-4-piperidone"
         );
         assert!(ident.identify("4-methylpiperidine").related.is_empty());
+    }
+
+    #[test]
+    fn a_listed_name_matches_only_as_a_whole_chemical_name() {
+        for text in [
+            "toluene sulfonic acid",
+            "acetone oxime",
+            "acetone peroxide",
+            "MEK oxime",
+            "vinyl toluene",
+            "2-methyl piperidine",
+            "tert-butyl ether",
+            "safrole glycol",
+        ] {
+            assert_eq!(top(text), None, "{text}");
+        }
+        assert_eq!(
+            top("Toluene, technical").map(|t| t.0),
+            Some("toluene".into())
+        );
+        assert_eq!(
+            top("ether anhydrous").map(|t| t.0),
+            Some("ethyl-ether".into())
+        );
+        // A substituent before a member of a family whose relatives are flagged still makes a
+        // relative, not nothing.
+        let ident = Identifier::new(Registry::builtin());
+        let r = ident.identify("para-chloroisobutyryl fentanyl");
+        assert!(!r.related.is_empty());
+    }
+
+    #[test]
+    fn isotope_labels_salts_by_cation_and_known_uncontrolled_cas() {
+        assert_eq!(isotope_label_len(b"d5"), Some(2));
+        assert_eq!(isotope_label_len(b"d11hcl"), Some(3));
+        assert_eq!(isotope_label_len(b"13c6"), Some(4));
+        assert_eq!(isotope_label_len(b"dx"), None);
+        assert!(is_isotope_prefix("2h5"));
+        assert!(!is_isotope_prefix("nmethyl"));
+        assert_eq!(top("Fentanyl-d5 HCl").map(|t| t.0), Some("fentanyl".into()));
+        assert_eq!(top("MDMA-d5").map(|t| t.0), Some("mdma".into()));
+        assert_eq!(
+            anion_of("Phenylacetic acid").as_deref(),
+            Some("Phenylacetate")
+        );
+        assert_eq!(
+            top("sodium phenylacetate 98%").map(|t| t.0),
+            Some("phenylacetic-acid".into())
+        );
+        // Hydrochloric and sulphuric acid listings exclude their salts.
+        assert_eq!(top("sodium sulfate anhydrous"), None);
+        let ident = Identifier::new(Registry::builtin());
+        let near = "ethyl 2-phenylacetoacetat";
+        let declared = Cas::parse("5413-05-8").ok();
+        assert_eq!(ident.identify(near).matches[0].matched_on, MatchedOn::Fuzzy);
+        assert!(ident
+            .identify_declared(near, declared)
+            .matches
+            .iter()
+            .all(|m| m.substance.id != "mapa"));
     }
 
     #[test]

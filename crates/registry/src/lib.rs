@@ -17,8 +17,8 @@ pub use identify::{
 };
 pub use interdict_core::{Cas, CasError};
 pub use model::{
-    Category, ClassId, Control, ControlList, DataError, DataFiles, Form, NationalHs, Registry,
-    Substance, SubstanceClass, Synonym, SynonymKind,
+    Category, ClassId, Control, ControlList, DataError, DataFiles, Form, LexiconEntry, NationalHs,
+    Registry, Substance, SubstanceClass, Synonym, SynonymKind,
 };
 /// The compact key identification compares names by (lower-case ASCII letters and digits, Greek
 /// spelled out, a few spelling folds): callers use it to key names the same way.

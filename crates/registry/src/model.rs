@@ -240,7 +240,26 @@ pub struct Registry {
     by_cas: HashMap<Cas, (usize, Option<usize>)>,
     /// Names of common uncontrolled chemicals that sit close to controlled ones.
     lexicon: Vec<String>,
+    /// The same chemicals with what else is known of them (CAS number, relative), by index.
+    lexicon_entries: Vec<LexiconEntry>,
+    /// CAS number of an uncontrolled chemical of the lexicon to its entry.
+    lexicon_by_cas: HashMap<Cas, usize>,
     classes: Vec<SubstanceClass>,
+}
+
+/// A common uncontrolled chemical that sits close to a controlled name (`data/lexicon.csv`):
+/// its name explains the words it covers, so they identify nothing, and its CAS number, when
+/// declared, says the goods are known and not listed.
+#[derive(Clone, Debug, Serialize)]
+pub struct LexiconEntry {
+    pub name: String,
+    pub cas: Option<Cas>,
+    /// A listed substance it is a close relative of (a designer precursor: `ethyl
+    /// 2-phenylacetoacetate` of MAPA), reported apart, never as the listed substance.
+    pub relative_of: Option<String>,
+    /// How it relates to `relative_of`, in words (`ethyl ester analogue of`).
+    pub relation: String,
+    pub note: String,
 }
 
 /// A data file that does not load.
@@ -525,8 +544,38 @@ impl Registry {
 
         const X: &str = "data/lexicon.csv";
         let mut lexicon = Vec::new();
+        let mut lexicon_entries = Vec::new();
+        let mut lexicon_by_cas = HashMap::new();
         for (line, row) in rows(X, files.lexicon)? {
-            lexicon.push(field(X, line, &row, "name")?.to_string());
+            let name = field(X, line, &row, "name")?.to_string();
+            let optional = |column: &str| row.get(column).map(String::as_str).unwrap_or("");
+            let cas = cas_field(X, line, optional("cas"))?;
+            if let Some(cas) = cas {
+                if by_cas.contains_key(&cas)
+                    || lexicon_by_cas.insert(cas, lexicon_entries.len()).is_some()
+                {
+                    return Err(DataError::Invalid {
+                        file: X,
+                        line,
+                        message: format!("CAS {cas} is given twice (or to a listed substance)"),
+                    });
+                }
+            }
+            let relative_of = match optional("relative_of") {
+                "" => None,
+                id => {
+                    lookup(X, line, id)?;
+                    Some(id.to_string())
+                }
+            };
+            lexicon_entries.push(LexiconEntry {
+                name: name.clone(),
+                cas,
+                relative_of,
+                relation: optional("relation").to_string(),
+                note: optional("note").to_string(),
+            });
+            lexicon.push(name);
         }
 
         for s in &substances {
@@ -545,6 +594,8 @@ impl Registry {
             by_id,
             by_cas,
             lexicon,
+            lexicon_entries,
+            lexicon_by_cas,
             classes,
         })
     }
@@ -599,12 +650,29 @@ impl Registry {
         })
     }
 
+    /// The index of a substance in [`Registry::substances`].
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     pub(crate) fn cas_index(&self, cas: Cas) -> Option<(usize, Option<usize>)> {
         self.by_cas.get(&cas).copied()
     }
 
     pub fn lexicon(&self) -> &[String] {
         &self.lexicon
+    }
+
+    /// The lexicon's entries, in the order of [`Registry::lexicon`].
+    pub fn lexicon_entries(&self) -> &[LexiconEntry] {
+        &self.lexicon_entries
+    }
+
+    /// The uncontrolled chemical of the lexicon this CAS number belongs to.
+    pub fn lexicon_by_cas(&self, cas: Cas) -> Option<&LexiconEntry> {
+        self.lexicon_by_cas
+            .get(&cas)
+            .map(|&i| &self.lexicon_entries[i])
     }
 }
 

@@ -94,20 +94,61 @@ pub struct Compacted {
     pub words: Vec<Word>,
 }
 
-/// Is `c` at byte `i` of `raw` a word separator? Whitespace always; `,` `;` `:` when followed by
-/// whitespace or the end (so `2,5-dimethoxy` stays one word); `/ | " ' * + =` always.
-fn is_separator(raw: &str, i: usize, c: char) -> bool {
+/// Is `c` at byte `i` of `raw` a word separator? Whitespace always; `;` always (no chemical name
+/// a trader writes holds one); `/ | " * + =` always; `,` and `:` unless they stand between two
+/// locants (`2,5-dimethoxy`, `N,N-dimethyl`, `(1R,2S)`, `3,4-`, `alpha,alpha`), so that
+/// `N-Phenethyl-4-piperidone,99%,white powder` and `Acetone,tech grade` split as with `, `.
+pub fn is_separator(raw: &str, i: usize, c: char) -> bool {
     if c.is_whitespace() {
         return true;
     }
     match c {
-        '/' | '|' | '"' | '*' | '+' | '=' => true,
-        ',' | ';' | ':' => raw[i + 1..]
-            .chars()
-            .next()
-            .is_none_or(|n| n.is_whitespace() || matches!(n, ',' | ';' | ':')),
+        '/' | '|' | '"' | '*' | '+' | '=' | ';' => true,
+        ',' | ':' => !between_locants(raw, i, c.len_utf8()),
         _ => false,
     }
+}
+
+/// True if the punctuation at bytes `i..i + len` of `raw` joins two locants: the run of letters,
+/// digits and primes just before it and the one just after it are each a locant.
+fn between_locants(raw: &str, i: usize, len: usize) -> bool {
+    let is_part = |ch: char| ch.is_alphanumeric() || matches!(ch, '\'' | '′' | '″');
+    let before = &raw[..i];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, ch)| is_part(ch))
+        .last()
+        .map_or(i, |(k, _)| k);
+    let after = &raw[i + len..];
+    let end = after
+        .char_indices()
+        .find(|&(_, ch)| !is_part(ch))
+        .map_or(after.len(), |(k, _)| k);
+    is_locant(&before[start..]) && is_locant(&after[..end])
+}
+
+/// A locant or stereo descriptor of a chemical name: digits with an optional letter and primes
+/// (`2`, `4a`, `2R`, `1'`), one letter (`N`, `O`, `S`, `R`), or a Greek letter spelled or written.
+fn is_locant(part: &str) -> bool {
+    let part = part.trim_end_matches(['\'', '′', '″']);
+    if part.is_empty() {
+        return false;
+    }
+    let digits = part.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &part[digits..];
+    if digits > 0 {
+        return digits <= 4
+            && rest.chars().count() <= 1
+            && rest.chars().all(|ch| ch.is_ascii_alphabetic());
+    }
+    let mut chars = rest.chars();
+    let single = chars.next().is_some_and(|ch| ch.is_alphabetic()) && chars.next().is_none();
+    single
+        || matches!(
+            part.to_ascii_lowercase().as_str(),
+            "alpha" | "beta" | "gamma" | "delta" | "omega"
+        )
 }
 
 impl Compacted {
@@ -300,6 +341,37 @@ mod tests {
         assert_eq!(keys, ["4piperidone", "12phenylethyl", "99", "25dimethoxy"]);
         assert_eq!(c.word_at(0), Some(0));
         assert_eq!(c.word_at(12), Some(1));
+    }
+
+    fn keys(text: &str) -> Vec<String> {
+        let c = Compacted::new(text);
+        (0..c.words.len())
+            .map(|i| c.span(i, i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn punctuation_glued_to_words_splits_but_locant_commas_stay() {
+        assert_eq!(
+            keys("N-Phenethyl-4-piperidone,99%,white powder"),
+            ["nphenethyl4piperidone", "99", "white", "powder"]
+        );
+        assert_eq!(keys("Acetone,tech grade"), ["acetone", "tech", "grade"]);
+        assert_eq!(
+            keys("ephedrine;pseudoephedrine"),
+            ["ephedrine", "pseudoephedrine"]
+        );
+        assert_eq!(keys("safrole,isosafrole"), ["safrole", "isosafrole"]);
+        assert_eq!(keys("toluene:99.5%"), ["toluene", "995"]);
+        // Commas and colons between locants belong to the name.
+        assert_eq!(keys("2,5-dimethoxy,99%"), ["25dimethoxy", "99"]);
+        assert_eq!(keys("N,N-dimethylformamide"), ["nndimethylformamide"]);
+        assert_eq!(keys("(1R,2S)-ephedrine"), ["1r2sephedrine"]);
+        assert_eq!(keys("2,4,5-trimethoxy"), ["245trimethoxy"]);
+        assert_eq!(keys("N,N'-diethyl"), ["nndiethyl"]);
+        assert_eq!(keys("alpha,alpha-dimethyl"), ["alphaalphadimethyl"]);
+        assert_eq!(keys("α,α-dimethyl"), ["alphaalphadimethyl"]);
+        assert_eq!(keys("3,4-MDP-2-P,25kg"), ["34mdp2p", "25kg"]);
     }
 
     #[test]

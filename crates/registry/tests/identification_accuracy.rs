@@ -88,3 +88,52 @@ fn synthetic_descriptions_with_noise() {
     );
     assert_eq!(o.false_alarms, 0, "ordinary goods identified as controlled");
 }
+
+/// Cases written from the field's own knowledge, one class of defect per `class` (issue 20):
+/// every case must be right. `expected` is the top match (empty: nothing identified), `related`
+/// a relative that must be reported apart (a designer precursor, not a match), `conflict` whether
+/// the CAS number and the words must be reported as naming different substances.
+#[test]
+fn domain_cases_by_class() {
+    let ident = Identifier::new(Registry::builtin());
+    let mut reader = csv::Reader::from_reader(include_str!("data/domain_cases.csv").as_bytes());
+    let mut per_class: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut failures = Vec::new();
+    for record in reader.records() {
+        let record = record.expect("test data is valid CSV");
+        let (class, text, expected, related, conflict) =
+            (&record[0], &record[1], &record[2], &record[3], &record[4]);
+        for id in [expected, related].into_iter().filter(|id| !id.is_empty()) {
+            assert!(Registry::builtin().get(id).is_some(), "unknown id {id}");
+        }
+        let result = ident.identify(text);
+        let top = result.matches.first().map(|m| m.substance.id.as_str());
+        let mut problems = Vec::new();
+        if top != (!expected.is_empty()).then_some(expected) {
+            problems.push(format!("top {top:?}, expected {expected:?}"));
+        }
+        if !related.is_empty() && !result.related.iter().any(|r| r.substance.id == related) {
+            problems.push(format!("relative {related} not reported"));
+        }
+        match conflict {
+            "yes" if !result.cas_name_conflict => problems.push("no CAS/name conflict".into()),
+            "no" if result.cas_name_conflict => problems.push("a CAS/name conflict".into()),
+            _ => {}
+        }
+        let entry = per_class.entry(class.to_string()).or_default();
+        entry.0 += 1;
+        if problems.is_empty() {
+            entry.1 += 1;
+        } else {
+            failures.push(format!("[{class}] {text:?}: {}", problems.join("; ")));
+        }
+    }
+    for (class, (n, ok)) in &per_class {
+        eprintln!("domain {class}: {ok}/{n}");
+    }
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(per_class.values().map(|c| c.0).sum::<usize>() >= 100);
+    assert!(failures.is_empty(), "{} domain cases wrong", failures.len());
+}

@@ -123,7 +123,7 @@ pub struct Screener<'a> {
     pens: PenRegister,
     party_threshold: f32,
     party_cache: RwLock<HashMap<PartyKey, Arc<Vec<PartyHit>>>>,
-    ident_cache: RwLock<HashMap<String, Arc<Identification<'a>>>>,
+    ident_cache: RwLock<HashMap<IdentKey, Arc<Identification<'a>>>>,
     /// The structure engine, built on the first SMILES met in a goods description; the error
     /// is kept for [`Screener::warnings`].
     structures: OnceLock<Result<interdict_structure::Engine, RegistryStructureError>>,
@@ -133,6 +133,9 @@ pub struct Screener<'a> {
 
 /// Caches hold the results of pure functions; past this size they are emptied.
 const CACHE_LIMIT: usize = 50_000;
+
+/// A description and the CAS number declared beside it: what an identification depends on.
+type IdentKey = (String, Option<Cas>);
 
 fn cached<K: std::hash::Hash + Eq + Clone, V>(
     cache: &RwLock<HashMap<K, Arc<V>>>,
@@ -183,9 +186,11 @@ impl<'a> Screener<'a> {
         }
     }
 
-    fn identify(&self, text: &str) -> Arc<Identification<'a>> {
-        cached(&self.ident_cache, &text.to_string(), || {
-            self.identifier.identify(text)
+    /// The description identified, with the declared CAS number beside it (a declared number
+    /// of a known uncontrolled chemical outranks a typo match of the words).
+    fn identify(&self, text: &str, declared: Option<Cas>) -> Arc<Identification<'a>> {
+        cached(&self.ident_cache, &(text.to_string(), declared), || {
+            self.identifier.identify_declared(text, declared)
         })
     }
 
@@ -242,10 +247,10 @@ impl<'a> Screener<'a> {
 
     /// Everything about a declaration that does not depend on other declarations.
     pub fn prepare(&self, d: &Declaration) -> Prepared {
-        let ident = self.identify(&d.goods_description);
-        let structures = self.structures_in(&d.goods_description);
         let declared = d.cas_number.as_deref().map(Cas::parse);
         let declared_cas = declared.as_ref().and_then(|r| r.as_ref().ok().copied());
+        let ident = self.identify(&d.goods_description, declared_cas);
+        let structures = self.structures_in(&d.goods_description);
 
         // Substances: from the description (words, CAS numbers, SMILES) and the declared CAS.
         let found = substances::find(self.registry, &ident, &structures, declared_cas);
@@ -262,7 +267,7 @@ impl<'a> Screener<'a> {
         let cas_conflict = conflict.is_some();
         flags.extend(conflict);
 
-        flags.extend(substances::controlled(&found));
+        flags.extend(substances::controlled(self.registry, d, &found));
 
         // Relatives and classes: analogues of drugs, designer precursors.
         let mut goods_classes: Vec<String> = found
@@ -277,10 +282,25 @@ impl<'a> Screener<'a> {
         if !cas_conflict {
             flags.extend(hs::check(d, &found));
         }
-        let identified = !found.is_empty()
+        // What the words say, not a CAS number: a generic description over the CAS number of a
+        // listed substance (`Industrial chemical intermediate`, CAS of NPP) is the classic
+        // concealment, so only a CAS number the registry does not list counts as identifying.
+        let named = ident
+            .matches
+            .iter()
+            .any(|m| m.matched_on != interdict_registry::MatchedOn::Cas)
             || !ident.related.is_empty()
             || !ident.class_names.is_empty()
-            || declared_cas.is_some();
+            || !structures.is_empty();
+        let listed_cas = found
+            .iter()
+            .any(|f| f.matched_on == crate::evidence::MatchedOn::Cas);
+        let unlisted_cas = declared_cas.is_some_and(|c| self.registry.by_cas(c).is_none())
+            || ident
+                .cas_mentions
+                .iter()
+                .any(|m| m.cas.is_some() && m.substance.is_none());
+        let identified = named || (!listed_cas && unlisted_cas);
         flags.extend(vague::check(d, identified));
         if let Some(flag) = tableting::check(d) {
             flags.push(flag);
@@ -560,6 +580,257 @@ mod flag_tests {
         let sound = screener(&ix);
         sound.prepare(&decl(&[("goods_description", "O=C1CCN(CCc2ccccc2)CC1")]));
         assert!(sound.warnings().is_empty());
+    }
+
+    /// Cases of issue 20, one per class of defect the screening checks own: punctuation glued to
+    /// words, a generic description over a listed CAS number, medicines in chapter 30, a known
+    /// uncontrolled CAS number beside a name close to a listed one, a listed name inside
+    /// another chemical's name.
+    #[test]
+    fn domain_cases_of_issue_20() {
+        let ix = index();
+        let s = screener(&ix);
+        let mut ledger = AlrLedger::default();
+        let mut run = |f: &[(&str, &str)]| s.finish(s.prepare(&decl(f)), &mut ledger);
+        let has = |a: &Assessment, code: FlagCode| a.flags.iter().any(|f| f.code == code);
+
+        // Punctuation glued to words: the same as with `, `.
+        let glued = run(&[
+            (
+                "goods_description",
+                "N-Phenethyl-4-piperidone,99%,white powder",
+            ),
+            ("quantity", "500"),
+        ]);
+        let spaced = run(&[
+            (
+                "goods_description",
+                "N-Phenethyl-4-piperidone, 99%, white powder",
+            ),
+            ("quantity", "500"),
+        ]);
+        assert!(
+            has(&glued, FlagCode::ControlledPrecursor),
+            "{:?}",
+            codes(&glued)
+        );
+        assert_eq!(glued.risk.score, spaced.risk.score);
+        assert_eq!(glued.risk.level, Level::Critical);
+        for text in [
+            "Acetone,tech grade",
+            "ephedrine;pseudoephedrine",
+            "safrole,isosafrole",
+        ] {
+            let a = run(&[("goods_description", text)]);
+            assert!(
+                has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+
+        // A generic description over the CAS number of a listed substance is vague; over the
+        // number of an unlisted chemical it is not.
+        for (cas, vague) in [
+            ("39742-60-4", true),
+            ("80532-66-7", true),
+            ("64-17-5", false),
+        ] {
+            let a = run(&[
+                ("goods_description", "Industrial chemical intermediate"),
+                ("hs_code", "2933.39"),
+                ("cas_number", cas),
+            ]);
+            assert_eq!(
+                has(&a, FlagCode::VagueDescription),
+                vague,
+                "{cas}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[("goods_description", "Organic intermediate CAS 39742-60-4")]);
+        assert!(has(&a, FlagCode::VagueDescription), "{:?}", codes(&a));
+        let a = run(&[
+            ("goods_description", "NPP CAS 39742-60-4"),
+            ("hs_code", "2933.37"),
+        ]);
+        assert!(!has(&a, FlagCode::VagueDescription));
+
+        // Finished medicines are declared in chapter 30, each alkaloid in its own subheading.
+        for (text, hs, mismatch) in [
+            ("Pseudoephedrine HCl 60 mg tablets", "3004.42", false),
+            ("Pseudoephedrine HCl 60 mg tablets", "3004.90", true),
+            ("Ephedrine sulfate injection", "3004.41", false),
+            ("Captagon tablets", "3004.90", false),
+            ("Fenetylline hydrochloride", "2939.51", false),
+            ("Fenetylline hydrochloride", "2939.59", true),
+            (
+                "Ketamine hydrochloride injection 50 mg/ml",
+                "3004.49",
+                false,
+            ),
+            ("Tramadol 225 mg tablets", "3004.90", false),
+            ("N-Phenethyl-4-piperidone", "3004.90", true),
+        ] {
+            let a = run(&[("goods_description", text), ("hs_code", hs)]);
+            assert_eq!(
+                has(&a, FlagCode::HsMismatch),
+                mismatch,
+                "{text} {hs}: {:?}",
+                codes(&a)
+            );
+        }
+
+        // A known uncontrolled CAS number outranks a typo match: EAPA is a designer precursor
+        // of P-2-P, not MAPA.
+        for text in [
+            "ethyl 2-phenylacetoacetate",
+            "Ethyl alpha-acetylphenyl acetate",
+        ] {
+            let a = run(&[("goods_description", text), ("cas_number", "5413-05-8")]);
+            assert!(
+                !has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+            assert!(
+                !has(&a, FlagCode::CasNameConflict),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[("goods_description", "ethyl 2-phenylacetoacetate")]);
+        assert!(has(&a, FlagCode::DesignerPrecursor), "{:?}", codes(&a));
+        // Its CAS number alone under a generic description names it too.
+        let a = run(&[
+            ("goods_description", "Organic intermediate"),
+            ("cas_number", "5413-05-8"),
+        ]);
+        assert!(has(&a, FlagCode::DesignerPrecursor), "{:?}", codes(&a));
+        assert!(!has(&a, FlagCode::ControlledPrecursor));
+
+        // A listed name inside another chemical's name, and a wrong synonym removed.
+        for text in [
+            "toluene diisocyanate 80/20",
+            "acetone cyanohydrin",
+            "MEK peroxide",
+            "ethyl vinyl ether",
+            "diisopropyl ether",
+            "glycol ethers",
+            "ethyl methylphenylglycidate",
+        ] {
+            let a = run(&[("goods_description", text)]);
+            assert!(
+                !has(&a, FlagCode::ControlledPrecursor),
+                "{text}: {:?}",
+                codes(&a)
+            );
+        }
+        // An unlisted nitazene under the UK clauses that were not retrieved is held for legal
+        // confirmation, with what could be checked; a listed one is a controlled drug.
+        let a = run(&[(
+            "goods_description",
+            "research chemical CCCCCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1 1 g",
+        )]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ClassAnalog)
+            .expect("class analogue");
+        assert_eq!(ev(f)["status"], "legal confirmation needed");
+        assert_eq!(ev(f)["definition"], "uk-nitazene-2025");
+        assert!(ev(f)["unretrieved"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nitro"));
+        assert!(f.message.contains("legal confirmation needed"));
+        let a = run(&[(
+            "goods_description",
+            "CCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1",
+        )]);
+        assert!(has(&a, FlagCode::ControlledDrug));
+        assert!(!has(&a, FlagCode::ClassAnalog), "{:?}", codes(&a));
+
+        // The controls of the exporting, importing and transit countries come first.
+        let a = run(&[
+            ("goods_description", "Tramadol HCl 225 mg tablets"),
+            ("exporter_country", "IN"),
+            ("importer_country", "NG"),
+            ("transit_countries", "EG"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(
+            ev(f)["controls"],
+            json!([
+                "IN-NDPS-PSYCHOTROPIC",
+                "NG-NAFDAC-TRAMADOL",
+                "EG-LAW-182-1960-TABLE-1",
+                "US-CSA-SCHEDULE-IV"
+            ])
+        );
+        assert_eq!(ev(f)["shipment_controls"][0]["role"], "exporting");
+        assert!(
+            f.message
+                .contains("IN-NDPS-PSYCHOTROPIC (exporting country IN)"),
+            "{}",
+            f.message
+        );
+        let a = run(&[
+            ("goods_description", "Ketamine hydrochloride"),
+            ("exporter_country", "CN"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(ev(f)["controls"][0], "CN-PSYCHOTROPIC-CLASS-I");
+        let a = run(&[
+            ("goods_description", "Ketamine hydrochloride"),
+            ("exporter_country", "DE"),
+            ("importer_country", "US"),
+        ]);
+        let f = a
+            .flags
+            .iter()
+            .find(|f| f.code == FlagCode::ControlledDrug)
+            .expect("controlled drug");
+        assert_eq!(ev(f)["controls"][0], "US-CSA-SCHEDULE-III");
+
+        // Salt, isomer and labelled forms resolve to their parent, also for the conflict check;
+        // a substance the registry lacked (benzaldehyde) now raises its conflict.
+        for (text, cas, conflict) in [
+            ("Methylamine hydrochloride", "593-51-1", false),
+            ("MDMA HCl", "64057-70-1", false),
+            ("Esketamine hydrochloride", "33643-47-9", false),
+            ("BMK glycidic acid sodium salt", "5449-12-7", false),
+            ("Fentanyl-d5 hydrochloride", "2747915-16-6", false),
+            ("cis-Isosafrole", "17627-76-8", false),
+            ("Benzaldehyde", "103-79-7", true),
+            ("Benzaldehyde", "100-52-7", false),
+        ] {
+            let a = run(&[("goods_description", text), ("cas_number", cas)]);
+            assert_eq!(
+                has(&a, FlagCode::CasNameConflict),
+                conflict,
+                "{text} {cas}: {:?}",
+                codes(&a)
+            );
+            assert!(
+                has(&a, FlagCode::ControlledPrecursor) || has(&a, FlagCode::ControlledDrug),
+                "{text} {cas}: {:?}",
+                codes(&a)
+            );
+        }
+        let a = run(&[
+            ("goods_description", "ethyl methylphenylglycidate"),
+            ("cas_number", "77-83-8"),
+        ]);
+        assert_eq!(a.risk.level, Level::None, "{:?}", codes(&a));
     }
 
     #[test]

@@ -45,10 +45,22 @@ pub struct ControlledSubstance {
     pub substance_id: String,
     pub name: String,
     pub cas: Option<Cas>,
-    /// The control lists (`UN-1988-TABLE-I`).
+    /// The control lists (`UN-1988-TABLE-I`), those of the shipment's countries first.
     pub controls: Vec<String>,
+    /// The controls in force in the exporting, importing and transit countries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shipment_controls: Vec<ShipmentControl>,
     pub matched_on: MatchedOn,
     pub confidence: f64,
+}
+
+/// A control of a listed substance in force in a country of the shipment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShipmentControl {
+    pub list: String,
+    pub country: String,
+    /// `exporting`, `importing` or `transit`.
+    pub role: &'static str,
 }
 
 /// How the goods were found to be inside a class: by their words or by a structure.
@@ -81,6 +93,22 @@ pub enum ClassAnalog {
         clauses: Vec<String>,
         /// Clause → the atoms that satisfy it.
         atoms: BTreeMap<String, Vec<usize>>,
+        class: &'static str,
+        basis: String,
+        method: Method,
+    },
+    /// A SMILES with the parent skeleton of a class definition whose modification lies under
+    /// clauses that were not retrieved: held for legal confirmation, never passed quietly.
+    Undecided {
+        smiles: String,
+        canonical_smiles: String,
+        definition: &'static str,
+        /// The clauses checked and satisfied, each with what satisfies it.
+        clauses_checked: Vec<String>,
+        /// The modification no retrieved clause covers.
+        unretrieved: String,
+        /// Always `legal confirmation needed`.
+        status: &'static str,
         class: &'static str,
         basis: String,
         method: Method,

@@ -115,6 +115,43 @@ fn has_isotope(smiles: &str) -> bool {
         .any(|w| w[0] == b'[' && w[1].is_ascii_digit())
 }
 
+/// The US definition of fentanyl-related substances applies "unless specifically exempted or
+/// unless listed in another schedule" ((e)(1), as retrieved): a listed substance with its own
+/// entry in another US schedule (carfentanil, sufentanil, alfentanil, remifentanil in Schedule II)
+/// is structurally inside but excluded, and is reported so, not as a Schedule I fentanyl-related
+/// substance. One listed by name in Schedule I itself stays inside (same schedule either way).
+fn separately_scheduled(
+    listed: &[Listed],
+    classes: &mut Vec<crate::classes::ClassMatch>,
+    not_covered: &mut Vec<crate::classes::NotCovered>,
+) {
+    let Some((substance, entry)) = listed.iter().find_map(|l| {
+        l.controls
+            .iter()
+            .find(|c| c.list.starts_with("US-CSA-SCHEDULE-") && c.list != "US-CSA-SCHEDULE-I")
+            .map(|c| (l, c))
+    }) else {
+        return;
+    };
+    classes.retain(|m| {
+        if m.definition != "us-frs" {
+            return true;
+        }
+        not_covered.push(crate::classes::NotCovered {
+            definition: m.definition,
+            reason: format!(
+                "structurally inside; excluded, separately scheduled ({}): {} is controlled in its own right ({}), and the definition covers only substances not otherwise controlled (its structure meets clauses {})",
+                entry.entry.split(" (").next().unwrap_or(&entry.entry),
+                substance.name,
+                entry.entry,
+                m.clauses.join(", ")
+            ),
+            undecided: None,
+        });
+        false
+    });
+}
+
 /// The first block of an InChIKey (14 letters), which encodes the connectivity; `None` for a
 /// string too short to be a key.
 fn connectivity_block(key: &str) -> Option<&[u8]> {
@@ -155,6 +192,9 @@ struct Entry {
     isomeric: String,
     inchikey: String,
     covers_isomers: bool,
+    /// The listing covers the substance's esters (the glycidic acids; 1961 Schedule I drugs):
+    /// an ester of it is listed, not a designer precursor.
+    covers_esters: bool,
     fingerprint: Fingerprint,
 }
 
@@ -171,7 +211,9 @@ pub struct Engine {
 
 /// Designer-precursor targets: organic substances of at least six heavy atoms. Below that sit the
 /// general solvents and reagents (acetone, MEK, ether, methylamine), for which "one step away"
-/// would flag every alcohol and amide in commerce.
+/// would flag every alcohol and amide in commerce. The caller also requires an international
+/// listing or a class whose relatives are flagged: a commodity reagent on one national list only
+/// (benzaldehyde, US List I) would make benzyl alcohol a designer precursor.
 fn is_designer_target(g: &crate::graph::Graph) -> bool {
     let heavy = g.atoms.iter().filter(|a| a.z != crate::graph::H).count();
     heavy >= 6 && g.atoms.iter().any(|a| a.z == crate::graph::C)
@@ -202,7 +244,9 @@ impl Engine {
                 let skeleton = std.structure.canonical_smiles(false)?;
                 let fingerprint = std.structure.morgan()?;
                 let mut acids = Vec::new();
-                let target = is_designer_target(&std.graph);
+                let target = is_designer_target(&std.graph)
+                    && (s.controls.iter().any(|c| c.list.starts_with("UN-"))
+                        || registry.classes_of(s).any(|k| k.flags_relatives));
                 if target {
                     let heavy = std
                         .graph
@@ -264,6 +308,7 @@ impl Engine {
                 isomeric,
                 inchikey: s.inchikey.clone(),
                 covers_isomers: s.covers.contains("isomer"),
+                covers_esters: s.covers.contains("ester"),
                 fingerprint,
             });
         }
@@ -323,14 +368,30 @@ impl Engine {
         if let Some(key) = &inchikey {
             self.add_listed_by_inchikey(&mut listed, &canonical, key);
         }
-        let (classes, not_covered) = classes::assess(&std.graph);
+        let (mut classes, mut not_covered) = classes::assess(&std.graph);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
-        let designer_precursor_of = if listed.is_empty() {
+        let mut designer_precursor_of = if listed.is_empty() {
             self.designer_precursor(&std.graph)
         } else {
             Vec::new()
         };
+        // Where the listing covers esters, an ester of the substance is listed under it: the
+        // registry's `covers` and the classifier agree.
+        for r in &designer_precursor_of {
+            if r.relation == "ester of" {
+                if let Some(e) = self
+                    .entries
+                    .iter()
+                    .find(|e| e.id == r.substance_id && e.covers_esters)
+                {
+                    push_listed(&mut listed, e, "ester (covered by the listing)");
+                }
+            }
+        }
+        if !listed.is_empty() {
+            designer_precursor_of.clear();
+        }
         let hit = !listed.is_empty()
             || !classes.is_empty()
             || !not_covered.is_empty()
@@ -343,6 +404,7 @@ impl Engine {
                 inchikey = Some(key);
             }
         }
+        separately_scheduled(&listed, &mut classes, &mut not_covered);
         Ok(Classification {
             input,
             name,

@@ -21,7 +21,7 @@ mod standardize;
 mod substituent;
 
 pub use chem::{ChemError, Fingerprint, Structure, MAX_ATOMS, MAX_RING_BONDS, MAX_SMILES_LEN};
-pub use classes::{family, ClassMatch, Definition, NotCovered, DEFINITIONS};
+pub use classes::{family, ClassMatch, Definition, NotCovered, Undecided, DEFINITIONS};
 pub use engine::{
     Classification, ControlRef, Engine, InchikeyPolicy, Listed, Options, PrecursorRelation,
     RegistryStructureError, Similar,

@@ -19,8 +19,18 @@ pub struct Standardized {
 }
 
 pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
-    let graph = input.graph()?;
     let mut notes = Vec::new();
+    // An isotopically labelled form (fentanyl-d5, a 13C reference standard) is the same
+    // controlled substance: the labels go, stereo stays.
+    let isomeric = input.canonical_smiles(true)?;
+    let input = match without_isotopes(&isomeric) {
+        Some(unlabelled) => {
+            notes.push("removed isotope labels".to_string());
+            Structure::from_smiles(&unlabelled)?
+        }
+        None => input,
+    };
+    let graph = input.graph()?;
     let (structure, graph) = {
         let components = graph.components();
         if components.len() > 1 {
@@ -71,6 +81,26 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
             })
         }
     }
+}
+
+/// The SMILES with the mass numbers of its bracket atoms removed (`[2H]` → `[H]`, `[13cH]` →
+/// `[cH]`), or `None` when it has none.
+fn without_isotopes(smiles: &str) -> Option<String> {
+    let b = smiles.as_bytes();
+    if !b.windows(2).any(|w| w[0] == b'[' && w[1].is_ascii_digit()) {
+        return None;
+    }
+    let mut out = String::with_capacity(smiles.len());
+    let mut chars = smiles.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        out.push(c);
+        if c == '[' {
+            while chars.peek().is_some_and(|&(_, d)| d.is_ascii_digit()) {
+                chars.next();
+            }
+        }
+    }
+    Some(out)
 }
 
 /// RDKit's `LargestFragmentChooser(preferOrganic=True)` rule: organic fragments first, then the

@@ -199,6 +199,27 @@ fn salts_are_stripped_and_listed_parents_found() {
             "fentanyl",
             "removed",
         ),
+        // Isotopically labelled reference standards are the substance (issue 20).
+        (
+            "Cl.[2H]c1c([2H])c([2H])c(N(C(=O)CC)C2CCN(CCc3ccccc3)CC2)c([2H])c1[2H]",
+            "fentanyl",
+            "isotope",
+        ),
+        (
+            "[2H]C([2H])([2H])N[C@@H](C)Cc1ccccc1",
+            "methamphetamine",
+            "isotope",
+        ),
+        (
+            "CCC(=O)N(c1ccccc1)C1CCN(CC[13c]2[13cH][13cH][13cH][13cH][13cH]2)CC1",
+            "fentanyl",
+            "isotope",
+        ),
+        (
+            "[2H]C([2H])([2H])NC(C)Cc1ccc2c(c1)OCO2.Cl",
+            "mdma",
+            "isotope",
+        ),
     ] {
         let r = engine.classify_smiles(smiles).expect("parses");
         assert!(
@@ -296,4 +317,121 @@ fn v3000_sdf_written_by_rdkit_is_read_with_names_and_stereo() {
     // Stereo perceived from the 2D wedges: (S)-methamphetamine, drawn so in the registry.
     assert_eq!(results[2].canonical_smiles, "CN[C@@H](C)Cc1ccccc1");
     assert_eq!(results[2].listed[0].match_kind, "exact");
+}
+
+/// A listing that covers cis and trans (isosafrole) matches either, and a structure drawn
+/// without stereo; a labelled fentanyl is fentanyl, not "another acyl group" (issue 20).
+#[test]
+fn geometric_isomers_and_labelled_forms_match_their_listing() {
+    let engine = engine();
+    for smiles in [
+        "C/C=C/c1ccc2c(c1)OCO2",
+        "C/C=C\\c1ccc2c(c1)OCO2",
+        "CC=Cc1ccc2c(c1)OCO2",
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(
+            r.listed.iter().any(|l| l.substance_id == "isosafrole"),
+            "{smiles}: {:?}",
+            r.listed
+        );
+    }
+    let d5 = engine
+        .classify_smiles("[2H]C([2H])([2H])C([2H])([2H])C(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1")
+        .expect("parses");
+    assert!(d5.listed.iter().any(|l| l.substance_id == "fentanyl"));
+    assert!(d5.classes.is_empty(), "{:?}", d5.classes);
+}
+
+/// Where a listing covers esters (the glycidic acids of 1988 Table I, the 1961 Schedule I
+/// drugs), an unenumerated ester is listed under it, as the registry's `covers` says; where it
+/// does not (phenylacetic acid, MAPA's acid), the ester stays a designer precursor (issue 20).
+#[test]
+fn esters_a_listing_covers_are_listed_not_designer_precursors() {
+    let engine = engine();
+    for (smiles, id) in [
+        ("CCCCCOC(=O)C1(C)OC1c1ccc2c(c1)OCO2", "pmk-glycidic-acid"),
+        ("CC1(C(=O)OCc2ccccc2)OC1c1ccccc1", "bmk-glycidic-acid"),
+        ("CCCCCOC(=O)C1(C)OC1c1ccccc1", "bmk-glycidic-acid"),
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(
+            r.listed
+                .iter()
+                .any(|l| l.substance_id == id && l.match_kind.starts_with("ester")),
+            "{smiles}: {:?}",
+            r.listed
+        );
+        assert!(r.designer_precursor_of.is_empty(), "{smiles}");
+    }
+    for (smiles, id) in [
+        ("CCOC(=O)Cc1ccccc1", "phenylacetic-acid"),
+        ("CCOC(=O)C(C(C)=O)c1ccccc1", "mapa"),
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(r.listed.is_empty(), "{smiles}: {:?}", r.listed);
+        assert!(r.designer_precursor_of.iter().any(|p| p.substance_id == id));
+    }
+}
+
+/// Substances scheduled in their own right in another US schedule are structurally inside the
+/// fentanyl-related-substance definition but excluded from it; an unlisted nitazene whose
+/// modification lies under the UK clauses that were not retrieved is undecided, with what could
+/// be checked (issue 20).
+#[test]
+fn separately_scheduled_and_undecided_are_reported_as_such() {
+    let engine = engine();
+    for (smiles, id) in [
+        (
+            "CCC(=O)N(c1ccccc1)C1(C(=O)OC)CCN(CCc2ccccc2)CC1",
+            "carfentanil",
+        ),
+        ("CCC(=O)N(c1ccccc1)C1(COC)CCN(CCc2cccs2)CC1", "sufentanil"),
+        (
+            "CCC(=O)N(c1ccccc1)C1(COC)CCN(CCn2nnn(CC)c2=O)CC1",
+            "alfentanil",
+        ),
+    ] {
+        let r = engine.classify_smiles(smiles).expect("parses");
+        assert!(r.listed.iter().any(|l| l.substance_id == id));
+        assert!(r.classes.iter().all(|m| m.definition != "us-frs"), "{id}");
+        let n = r
+            .not_covered
+            .iter()
+            .find(|n| n.definition == "us-frs")
+            .expect("reported as excluded");
+        assert!(
+            n.reason
+                .starts_with("structurally inside; excluded, separately scheduled (Schedule II)"),
+            "{id}: {}",
+            n.reason
+        );
+    }
+    // Listed by name in Schedule I itself: still a fentanyl-related substance.
+    let r = engine
+        .classify_smiles("CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1")
+        .expect("parses");
+    assert!(r.classes.iter().any(|m| m.definition == "us-frs"));
+    // A 5-nitro nitazene not listed: undecided, with the clauses checked and the modification.
+    let r = engine
+        .classify_smiles("CCCCCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN(CC)CC)cc1")
+        .expect("parses");
+    assert!(r.listed.is_empty());
+    let n = r
+        .not_covered
+        .iter()
+        .find(|n| n.definition == "uk-nitazene-2025")
+        .expect("reported");
+    let u = n.undecided.as_ref().expect("undecided");
+    assert!(u.unretrieved.contains("nitro"), "{}", u.unretrieved);
+    assert!(
+        u.checked.iter().any(|c| c.starts_with("(i)")),
+        "{:?}",
+        u.checked
+    );
+    assert!(
+        u.checked.iter().any(|c| c.starts_with("(ii)")),
+        "{:?}",
+        u.checked
+    );
 }

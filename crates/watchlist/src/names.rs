@@ -285,6 +285,20 @@ impl NameForm {
         let surname_from = surname_words
             .filter(|&n| n > 0 && n < tokens.len())
             .map(|n| tokens.len() - n);
+        // A surname that is spelt like a company form (`PAO, Hua Chiang`: PAO is also the Russian
+        // public joint-stock company) is a surname: it must match for the person to match.
+        // Only a person's surname: short, without trade words (`HONG PANG GENERAL TRADING
+        // COMPANY, LIMIED` is a company with a comma).
+        let personal = |from: usize| {
+            tokens.len() - from <= 3 && tokens[from..].iter().all(|t| t.kind != TokenKind::Weak)
+        };
+        if let Some(from) = surname_from.filter(|&from| personal(from)) {
+            for t in tokens.iter_mut().skip(from) {
+                if t.kind == TokenKind::Form && !t.phon.is_empty() {
+                    t.kind = TokenKind::Core;
+                }
+            }
+        }
         // Before any comparison, which costs the product of the two names' words.
         let cut_words = (tokens.len() > MAX_NAME_WORDS).then_some(NameError::TooManyWords {
             words: tokens.len(),

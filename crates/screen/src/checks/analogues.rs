@@ -117,6 +117,37 @@ pub(crate) fn check(
             ));
             out.classes.push(class.to_string());
         }
+        // A definition whose deciding clauses were not retrieved: hold and ask.
+        for n in c.not_covered.iter() {
+            let Some(u) = &n.undecided else { continue };
+            let class = interdict_structure::family(n.definition).unwrap_or("other-drug");
+            let basis = class_basis(registry, class);
+            let checked = if u.checked.is_empty() {
+                "no clause".to_string()
+            } else {
+                u.checked.join("; ")
+            };
+            out.flags.push(Flag::new(
+                FlagCode::ClassAnalog,
+                Severity::High,
+                format!(
+                    "the structure {} has the skeleton of {} but {}; checked: {checked}. The clauses that would decide it were not retrieved: legal confirmation needed, hold the goods",
+                    c.canonical_smiles, n.definition, u.unretrieved
+                ),
+                ClassAnalog::Undecided {
+                    smiles: c.input.clone(),
+                    canonical_smiles: c.canonical_smiles.clone(),
+                    definition: n.definition,
+                    clauses_checked: u.checked.clone(),
+                    unretrieved: u.unretrieved.clone(),
+                    status: "legal confirmation needed",
+                    class,
+                    basis,
+                    method: Method::Structure,
+                },
+            ));
+            out.classes.push(class.to_string());
+        }
         for p in &c.designer_precursor_of {
             out.flags.push(Flag::new(
                 FlagCode::DesignerPrecursor,

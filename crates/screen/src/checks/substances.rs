@@ -7,7 +7,8 @@ use interdict_structure::Classification;
 
 use crate::checks::round3;
 use crate::code::FlagCode;
-use crate::evidence::{ControlledSubstance, MatchedOn};
+use crate::declaration::Declaration;
+use crate::evidence::{ControlledSubstance, MatchedOn, ShipmentControl};
 use crate::flag::{Flag, Severity};
 
 /// A substance the goods were identified as.
@@ -71,14 +72,67 @@ pub(crate) fn find<'r>(
     found
 }
 
+/// The member states of the European Union, whose lists (`EU-…`) bind each of them.
+const EU_MEMBERS: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+];
+
+/// The controls of the substance in force in the countries of this shipment — exporting,
+/// importing, then transit — each with the country and its role, in that order.
+pub(crate) fn shipment_controls(
+    registry: &Registry,
+    d: &Declaration,
+    s: &Substance,
+) -> Vec<ShipmentControl> {
+    let mut countries: Vec<(&str, &'static str)> = vec![
+        (d.exporter_country.as_str(), "exporting"),
+        (d.importer_country.as_str(), "importing"),
+    ];
+    countries.extend(d.transit_countries.iter().map(|c| (c.as_str(), "transit")));
+    let mut out: Vec<ShipmentControl> = Vec::new();
+    for (country, role) in countries {
+        for id in s.control_ids() {
+            let Some(list) = registry.list(id) else {
+                continue;
+            };
+            let binds = list.jurisdiction == country
+                || (list.jurisdiction == "EU" && EU_MEMBERS.contains(&country));
+            if binds && !out.iter().any(|c| c.list == id) {
+                out.push(ShipmentControl {
+                    list: id.to_string(),
+                    country: country.to_string(),
+                    role,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// One flag per identified substance: drugs are critical, Table I precursors high, other
-/// listed precursors medium at a little over half the weight.
-pub(crate) fn controlled(found: &[Found<'_>]) -> Vec<Flag> {
+/// listed precursors medium at a little over half the weight. The controls of the exporting,
+/// importing and transit countries are named first (tramadol from India: India's NDPS Act
+/// before the US schedules), then the rest in data order.
+pub(crate) fn controlled(registry: &Registry, d: &Declaration, found: &[Found<'_>]) -> Vec<Flag> {
     found
         .iter()
         .map(|f| {
             let s = f.substance;
-            let controls = s.control_ids();
+            let national = shipment_controls(registry, d, s);
+            let mut controls: Vec<&str> = national.iter().map(|c| c.list.as_str()).collect();
+            for id in s.control_ids() {
+                if !controls.contains(&id) {
+                    controls.push(id);
+                }
+            }
+            let named: Vec<String> = controls
+                .iter()
+                .map(|id| match national.iter().find(|c| c.list == *id) {
+                    Some(c) => format!("{id} ({} country {})", c.role, c.country),
+                    None => id.to_string(),
+                })
+                .collect();
             let (code, severity, strength) = match s.category {
                 Category::Drug => (FlagCode::ControlledDrug, Severity::Critical, 1.0),
                 Category::Precursor if s.is_table_i() => {
@@ -92,7 +146,7 @@ pub(crate) fn controlled(found: &[Found<'_>]) -> Vec<Flag> {
                 s.cas
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "no CAS".into()),
-                controls.join(", ")
+                named.join(", ")
             );
             Flag::new(
                 code,
@@ -103,6 +157,7 @@ pub(crate) fn controlled(found: &[Found<'_>]) -> Vec<Flag> {
                     name: s.name.clone(),
                     cas: s.cas,
                     controls: controls.into_iter().map(str::to_string).collect(),
+                    shipment_controls: national,
                     matched_on: f.matched_on,
                     confidence: round3(f.confidence),
                 },

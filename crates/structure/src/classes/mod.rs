@@ -90,6 +90,20 @@ pub struct ClassMatch {
 pub struct NotCovered {
     pub definition: &'static str,
     pub reason: String,
+    /// Set when the known text cannot decide it because the clauses that would were not
+    /// retrieved: the structure must be held and the question put to a lawyer, not passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undecided: Option<Undecided>,
+}
+
+/// What could be checked of a definition whose later clauses were not retrieved, and the
+/// modification that lies under them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Undecided {
+    /// The clauses checked and satisfied, with what satisfies them (`(i) the ethanamine …`).
+    pub checked: Vec<String>,
+    /// The modification no retrieved clause covers.
+    pub unretrieved: String,
 }
 
 #[derive(Clone, Debug)]
@@ -148,6 +162,16 @@ impl Findings {
         self.atoms.is_empty()
     }
 
+    /// The sentences found so far, in clause order, each with its clause (`(i) …`).
+    pub(crate) fn sentences(&self) -> Vec<String> {
+        let mut sentences = self.sentences.clone();
+        sentences.sort_by(|a, b| a.0.cmp(&b.0));
+        sentences
+            .into_iter()
+            .map(|(clause, s)| format!("({clause}) {s}"))
+            .collect()
+    }
+
     pub(crate) fn into_match(self, def: &Definition, preamble: &str) -> ClassMatch {
         let clauses: Vec<String> = self.atoms.keys().cloned().collect();
         let mut sentences = self.sentences;
@@ -186,6 +210,7 @@ pub(crate) fn outside(def: &Definition, reason: String) -> Outcome {
     Outcome::Outside(NotCovered {
         definition: def.id,
         reason,
+        undecided: None,
     })
 }
 

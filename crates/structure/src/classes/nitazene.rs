@@ -19,7 +19,7 @@
 //! chain. A structure needing any of those is reported as not decidable from the known text, with
 //! the modification named, never as inside.
 
-use super::{atom_list, outside, Findings, Outcome, UK_NITAZENE_2025};
+use super::{atom_list, outside, Findings, Outcome, Undecided, UK_NITAZENE_2025};
 use crate::graph::{Graph, C, H, N};
 use crate::substituent::{classify, Kind};
 
@@ -117,20 +117,62 @@ pub fn assess_uk(g: &Graph) -> Outcome {
         return Outcome::NoSkeleton;
     }
     let mut reasons = Vec::new();
+    let mut undecided = None;
     for s in &skeletons {
         match judge(g, s) {
             Ok(findings) => return Outcome::Inside(findings),
-            Err(reason) => reasons.push(reason),
+            Err(rejection) => {
+                reasons.push(rejection.reason);
+                undecided = undecided.or(rejection.undecided);
+            }
         }
     }
     reasons.dedup();
-    outside(
+    // A modification under the clauses that were not retrieved (a ring fused onto the skeleton,
+    // a group on the benzimidazole) is undecided too, even without a clause satisfied.
+    if undecided.is_none() {
+        if let Some(r) = reasons.iter().find(|r| r.contains("not retrieved")) {
+            undecided = Some(Undecided {
+                checked: Vec::new(),
+                unretrieved: r.clone(),
+            });
+        }
+    }
+    match outside(
         &UK_NITAZENE_2025,
         reasons.join("; and in another reading, "),
-    )
+    ) {
+        Outcome::Outside(mut n) => {
+            n.undecided = undecided;
+            Outcome::Outside(n)
+        }
+        other => other,
+    }
 }
 
-fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, String> {
+/// Why a skeleton reading is not inside, and, when the retrieved clauses cannot decide it, what
+/// they could check.
+struct Rejection {
+    reason: String,
+    undecided: Option<Undecided>,
+}
+
+impl From<String> for Rejection {
+    fn from(reason: String) -> Rejection {
+        Rejection {
+            reason,
+            undecided: None,
+        }
+    }
+}
+
+impl From<&str> for Rejection {
+    fn from(reason: &str) -> Rejection {
+        Rejection::from(reason.to_string())
+    }
+}
+
+fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, Rejection> {
     let def = &UK_NITAZENE_2025;
     let mut blocked = vec![false; g.len()];
     for &a in s
@@ -147,7 +189,8 @@ fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, String> {
     if mass > MAX_MASS {
         return Err(format!(
             "2-benzylbenzimidazole skeleton found, but the molecular mass is {mass:.1} u, above the 500 u limit"
-        ));
+        )
+        .into());
     }
     let mut findings = Findings::default();
     let mut unknown: Vec<String> = Vec::new();
@@ -231,7 +274,8 @@ fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, String> {
                     sub.kind.word(),
                     sub.carbons,
                     atom_list(&sub.atoms)
-                ));
+                )
+                .into());
             }
             findings.add(
                 "i",
@@ -277,10 +321,16 @@ fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, String> {
         }
     }
     if !unknown.is_empty() {
-        return Err(format!(
-            "2-benzylbenzimidazole skeleton found, but it carries {} — a modification the known clauses (i)–(ii) do not cover; clauses (iii) onwards of the order were not retrieved, so this cannot be decided from the known text",
-            unknown.join(", ")
-        ));
+        return Err(Rejection {
+            reason: format!(
+                "2-benzylbenzimidazole skeleton found, but it carries {} — a modification the known clauses (i)–(ii) do not cover; clauses (iii) onwards of the order were not retrieved, so this cannot be decided from the known text",
+                unknown.join(", ")
+            ),
+            undecided: Some(Undecided {
+                checked: findings.sentences(),
+                unretrieved: unknown.join(", "),
+            }),
+        });
     }
     if findings.is_empty() {
         return Err(

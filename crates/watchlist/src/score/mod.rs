@@ -323,6 +323,15 @@ mod tests {
         .contains("shortened"));
     }
 
+    /// A surname spelt like a company form (`PAO`, the Russian public joint-stock company) still
+    /// has to match: an invented `Hua Chiang ZAPATA GHANI` is not `PAO, Hua Chiang` (issue 20).
+    #[test]
+    fn a_surname_spelt_like_a_company_form_must_match() {
+        assert!(s("Hua Chiang ZAPATA GHANI", "PAO, Hua Chiang", Schema::Person) < 0.73);
+        assert!(s("Hua Chiang PAO", "PAO, Hua Chiang", Schema::Person) > 0.85);
+        assert!(s("PAO Gazprom", "Gazprom PAO", Schema::Organization) > 0.85);
+    }
+
     #[test]
     fn spelling_variants_match_and_different_people_do_not() {
         assert!(s("Olaf Scholze", "Olaf Scholz", Schema::Person) > 0.85);
