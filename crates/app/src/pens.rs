@@ -1396,3 +1396,22 @@ pub fn for_screening(tx: &mut Tx<'_>) -> Result<Vec<interdict_screen::Pen>, AppE
     }
     Ok(out)
 }
+
+/// The notifications the caller may export (analysts and above): those its authority sees,
+/// with their history, for `interdict export parquet --what pens`.
+pub fn export(app: &App, actor: &Actor, now: i64) -> Result<Vec<Value>, AppError> {
+    let decision = interdict_domain::sharing::may_export(actor);
+    if !decision.allowed {
+        return Err(AppError::Forbidden(decision.reason));
+    }
+    sweep_deadlines(app, now)?;
+    let scope = scope_of(actor)?;
+    let rows = app.db.read_as(&scope, |tx| {
+        tx.search_pens(&PenFilter::default(), None, usize::MAX)
+    })?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (_, row) in rows.into_iter().rev() {
+        out.push(answer(&row, now)?);
+    }
+    Ok(out)
+}

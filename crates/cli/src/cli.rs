@@ -126,6 +126,9 @@ Examples:
     /// Shipment labels: verify a label offline against exported keys.
     #[command(subcommand)]
     Label(LabelCommand),
+    /// Export for analysis at scale: Apache Parquet files readable by DuckDB, Spark or Trino.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Screen declarations (CSV or JSON Lines) into an explained risk assessment per line.
     Screen(ScreenArgs),
     /// Run an aberration-detection method on one time series (EARS, Farrington, CUSUM, GLR).
@@ -639,5 +642,36 @@ Examples:
         /// Check as of this time (RFC 3339 UTC) instead of now.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Write what a user may export as Parquet (`DIR/<what>.parquet`, Snappy-compressed, row
+    /// groups of 64k rows): incidents under the TLP rules (a record the recipient may not read
+    /// leaves only at TLP:CLEAR or TLP:GREEN, its personal data only where the recipient may
+    /// see it), the notifications the user's authority sees, or the flow edges.
+    #[command(after_help = "\
+The file is written under a temporary name and renamed when complete. Exit status: 0 written,
+2 on an error (the user may not export, the directory cannot be written).
+
+Examples:
+  interdict export parquet --what incidents out/ --user analyst@customs.mx
+  interdict export parquet --what incidents out/ --user analyst@customs.mx --recipient org-1234
+  interdict export parquet --what pens out/ --user analyst@cofepris.mx
+  duckdb -c \"select type, count(*) from 'out/incidents.parquet' group by 1\"")]
+    Parquet {
+        /// What to export: incidents, pens or flows.
+        #[arg(long, value_parser = ["incidents", "pens", "flows"])]
+        what: String,
+        /// The directory to write into (created if missing).
+        dir: PathBuf,
+        /// The exporting user (an analyst or above): what their organisation may read.
+        #[arg(long)]
+        user: String,
+        /// Export for this organisation (its id): the TLP rules are applied for it (default:
+        /// the user's own organisation).
+        #[arg(long)]
+        recipient: Option<String>,
     },
 }

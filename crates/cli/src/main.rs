@@ -47,6 +47,12 @@ fn main() -> ExitCode {
         }
         Command::Pens(c) => cmd::platform::pens(&ctx, c),
         Command::Keys(cli::KeysCommand::Export) => cmd::platform::export_keys(&ctx),
+        Command::Export(cli::ExportCommand::Parquet {
+            what,
+            dir,
+            user,
+            recipient,
+        }) => cmd::platform::export_parquet(&ctx, what, dir, user, recipient.as_deref()),
         Command::Label(cli::LabelCommand::Verify { label, keys, at }) => {
             cmd::platform::verify_label(&ctx, label, keys, at.as_deref())
         }

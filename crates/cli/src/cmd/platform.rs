@@ -284,3 +284,50 @@ pub fn ensure_label_keys(ctx: &Context, app: &App) -> Result<()> {
     }
     Ok(())
 }
+
+/// `interdict export parquet --what incidents|pens|flows DIR --user EMAIL`.
+pub fn export_parquet(
+    ctx: &Context,
+    what: &str,
+    dir: &Path,
+    user: &str,
+    recipient: Option<&str>,
+) -> Result<u8> {
+    let db = ctx.database()?;
+    let actor = interdict_app::identity::actor_by_email(&db, user)?;
+    let app = App::new(db);
+    let now = super::serve::now();
+    let (table, rows) = match what {
+        "incidents" => (
+            interdict_parquet::incidents_table(),
+            incidents::export(&app, &actor, &incidents::Search::default(), recipient, now)?,
+        ),
+        "pens" => (
+            interdict_parquet::pens_table(),
+            interdict_app::pens::export(&app, &actor, now)?,
+        ),
+        _ => (
+            interdict_parquet::flows_table(),
+            interdict_app::flows::edges_for_export(&app, &actor)?,
+        ),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{what}.parquet"));
+    let partial = dir.join(format!(".{what}.parquet.partial"));
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("creating {}", partial.display()))?;
+    let report = interdict_parquet::write_parquet(&table, rows, io::BufWriter::new(file))
+        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::rename(&partial, &path)
+        .with_context(|| format!("renaming {} to {}", partial.display(), path.display()))?;
+    if !ctx.quiet {
+        eprintln!(
+            "{}: {} rows in {} row groups ({} bytes)",
+            path.display(),
+            report.rows,
+            report.row_groups,
+            report.bytes
+        );
+    }
+    Ok(exit::OK)
+}
