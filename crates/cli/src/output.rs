@@ -20,6 +20,46 @@ pub fn open_input(path: &std::path::Path) -> anyhow::Result<(Box<dyn std::io::Re
     Ok((Box::new(file), size))
 }
 
+/// Reads one line (through `\n`) into `buf`, keeping at most `cap` bytes of it: the rest of an
+/// over-long line is read and dropped, so memory stays bounded however long the line. Returns
+/// the bytes consumed (0 at the end) and the whole line's length without its line end.
+pub fn read_line_capped(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, usize)> {
+    buf.clear();
+    let (mut consumed, mut length) = (0usize, 0usize);
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let content = if done { take - 1 } else { take };
+        let room = cap.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..content.min(room)]);
+        length += content;
+        consumed += take;
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    if buf.last() == Some(&b'\r') && length == buf.len() {
+        buf.pop();
+        length -= 1;
+    }
+    Ok((consumed, length))
+}
+
 /// What every command needs to know about where its output goes.
 pub struct Context {
     /// Write JSON (Lines) rather than tables.
@@ -154,8 +194,18 @@ impl Table {
         }
     }
 
+    /// Adds a row; control characters in a cell (CR, ESC, line ends) are written as escapes,
+    /// so outside text cannot overwrite or recolour what the table shows.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match interdict_core::text::escape_controls(&c, false) {
+                    std::borrow::Cow::Borrowed(_) => c,
+                    std::borrow::Cow::Owned(e) => e,
+                })
+                .collect(),
+        );
     }
 
     pub fn render(&self) -> String {
@@ -191,6 +241,13 @@ impl Table {
     }
 }
 
+/// Text for a terminal: control characters other than line ends written as escapes (see
+/// [`interdict_core::text::escape_controls`]). Every message that may carry outside text goes
+/// through this (tables do it per cell).
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    interdict_core::text::escape_controls(text, true)
+}
+
 /// The current time as RFC 3339 UTC (`2026-11-28T14:05:09Z`), for import records.
 pub fn now_rfc3339() -> String {
     interdict_core::rfc3339(now_secs())
@@ -206,24 +263,37 @@ pub fn now_secs() -> i64 {
 
 /// Renders `items` in parallel (rayon, in chunks) and writes the results in input order, so the
 /// output is the same whatever the number of threads. `render` appends one item's bytes to a buffer.
+/// Items go in windows of a few chunks per thread, each written and flushed before the next is
+/// rendered: what is computed is out before a later item could stop the process.
 pub fn write_ordered<T: Sync>(
     out: &mut impl std::io::Write,
     items: &[T],
     render: impl Fn(&T, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let chunks: Vec<Vec<u8>> = items
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 128);
-            for item in chunk {
-                render(item, &mut buf);
-            }
-            buf
-        })
-        .collect();
-    for c in chunks {
-        out.write_all(&c)?;
+    const CHUNK: usize = 32;
+    let window = CHUNK * 4 * rayon::current_num_threads().max(1);
+    for items in items.chunks(window) {
+        let chunks: Vec<Vec<u8>> = items
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 128);
+                for item in chunk {
+                    render(item, &mut buf);
+                }
+                buf
+            })
+            .collect();
+        for c in chunks {
+            out.write_all(&c)?;
+        }
+        out.flush()?;
     }
     Ok(())
 }
+
+/// The stack of every thread that runs an engine (the main work and rayon's pool): the
+/// chemistry toolkit walks a molecule recursively, as deep as its longest chain, which
+/// [`interdict_structure`]'s atom limit bounds; 256 MiB of address space holds that walk for
+/// the largest structure accepted, even in a debug build, and costs only what is touched.
+pub const ENGINE_STACK_BYTES: usize = 256 << 20;

@@ -45,7 +45,10 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
     let (incidents, problems) = interdict_app::alerts::read_incidents(&resolver, file)
         .map_err(|e| anyhow::anyhow!("{}, {e}", args.incidents.display()))?;
     for p in &problems {
-        eprintln!("{}, {p}", args.incidents.display());
+        eprintln!(
+            "{}",
+            crate::output::terminal(&format!("{}, {p}", args.incidents.display()))
+        );
     }
     let bad = problems.len() as u64;
     let found = interdict_app::alerts::run(&incidents, &detector, since)?;

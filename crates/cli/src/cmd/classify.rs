@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
                 write_json(&mut buf, &c);
                 out.write_all(&buf)?;
             } else {
-                out.write_all(render(&c).as_bytes())?;
+                out.write_all(crate::output::terminal(&render(&c)).as_bytes())?;
             }
             Ok(exit::OK)
         }
@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
                 let record = ErrorRecord::new(e.code(), e.to_string()).with_input(smiles);
                 writeln!(out, "{}", serde_json::to_string(&record)?)?;
             }
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::output::terminal(&e.to_string()));
             Ok(exit::ERROR)
         }
     }

@@ -223,7 +223,13 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
             Ok(p) => p,
             Err(e) if batch => {
                 failed += 1;
-                eprintln!("series {}: {e}", s.id.clone().unwrap_or_default());
+                eprintln!(
+                    "{}",
+                    crate::output::terminal(&format!(
+                        "series {}: {e}",
+                        s.id.clone().unwrap_or_default()
+                    ))
+                );
                 continue;
             }
             Err(e) => return Err(e.into()),

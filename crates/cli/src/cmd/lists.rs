@@ -49,7 +49,70 @@ pub fn parse_list(format: Format, path: &Path) -> Result<(Vec<Entity>, String)> 
 }
 
 /// `interdict lists import`.
-pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> Result<u8> {
+/// The rule every import follows before it replaces a loaded snapshot: a file that yields no
+/// records, or fewer than half the records of the snapshot it would replace, is refused unless
+/// the user allows it (`--allow-shrink`). Returns the snapshot that will be replaced, to say so.
+pub fn guard_replacement(
+    db: &interdict_app::Database,
+    kind: &str,
+    name: &str,
+    source: &Path,
+    new_count: usize,
+    allow_shrink: bool,
+) -> Result<Option<Replaced>> {
+    let previous = db
+        .snapshots(kind)?
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| Replaced {
+            name: s.name,
+            source: s.source,
+            records: s.record_count.max(0) as usize,
+            imported_at: s.imported_at,
+        });
+    let old = previous.as_ref().map_or(0, |s| s.records);
+    let shrinks = new_count == 0 || new_count.saturating_mul(2) < old;
+    if shrinks && !allow_shrink {
+        let what = match &previous {
+            Some(p) => format!(
+                "the loaded snapshot of `{name}` ({old} records from {}, imported {})",
+                p.source, p.imported_at
+            ),
+            None => format!("`{name}`, which has no snapshot yet"),
+        };
+        bail!(
+            "{} yields {new_count} records and would replace {what}; not imported. An empty file, an error page or a cut download looks like this: check the file, or pass --allow-shrink to replace it anyway",
+            source.display()
+        );
+    }
+    Ok(previous)
+}
+
+/// Says what an import replaced.
+pub fn say_replaced(ctx: &Context, previous: Option<&Replaced>) {
+    if let (Some(p), false) = (previous, ctx.quiet) {
+        eprintln!(
+            "replaced the snapshot of `{}`: {} records from {}, imported {}",
+            p.name, p.records, p.source, p.imported_at
+        );
+    }
+}
+
+/// The snapshot an import replaces.
+pub struct Replaced {
+    name: String,
+    source: String,
+    records: usize,
+    imported_at: String,
+}
+
+pub fn import(
+    ctx: &Context,
+    format: &str,
+    path: &Path,
+    name: Option<&str>,
+    allow_shrink: bool,
+) -> Result<u8> {
     let Some(format) = Format::parse(format) else {
         bail!("unknown format `{format}` (expected ofac-sdn, un-xml, ftm or csv)");
     };
@@ -61,6 +124,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
         )
     })?;
     let db = ctx.database()?;
+    let previous = guard_replacement(&db, lists::KIND, name, path, entities.len(), allow_shrink)?;
     let imported = lists::import(
         &db,
         None,
@@ -70,6 +134,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
         &lists::ParsedList { entities, checksum },
         &crate::output::now_rfc3339(),
     )?;
+    say_replaced(ctx, previous.as_ref());
     let meta = &imported.snapshot;
     if ctx.json {
         writeln!(
