@@ -248,3 +248,35 @@ fn spoofed_descriptions_are_screened_as_what_they_read() {
         assert!(substances.contains(&"piperonal"), "{line}");
     }
 }
+
+/// `alerts` checks the columns it was handed: duplicate ids (naming the first line), year
+/// 0000, unknown incident types and quantities that are negative or not numbers are each a
+/// problem naming line and field; the good record still counts.
+#[test]
+fn alerts_refuse_bad_ids_years_types_and_quantities_per_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "incidents.csv",
+        "id,date,country,substance,type,quantity\n\
+         I1,2024-01-03,US,Fentanyl,seizure,2\n\
+         I1,2024-01-04,US,Fentanyl,seizure,2\n\
+         I3,0000-01-04,US,Fentanyl,seizure,2\n\
+         I4,2024-01-04,US,Fentanyl,alien,2\n\
+         I5,2024-01-04,US,Fentanyl,seizure,-2\n\
+         I6,2024-01-04,US,Fentanyl,seizure,NaN\n",
+    );
+    let out = interdict(&["alerts", "--incidents", &file], &dir.path().join("data"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    for expected in [
+        "line 3, field id: `I1` is already the id of line 2",
+        "line 4, field date:",
+        "line 5, field type:",
+        "line 6, field quantity:",
+        "line 7, field quantity:",
+        "1 incidents",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}

@@ -255,18 +255,30 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// By file extension, else by the first non-blank byte (`{` means JSON Lines).
+    /// By the first non-blank byte after any byte-order mark when it tells (`{` or `[`: JSON;
+    /// a letter or a quote: a CSV header), else by the file extension, else CSV. The content
+    /// wins over the name, so a CSV named `.jsonl` is read as CSV (compare with
+    /// [`InputFormat::by_name`] to warn once) rather than failing on every line.
     pub fn detect(path_name: &str, first_bytes: &[u8]) -> InputFormat {
+        let body = first_bytes
+            .strip_prefix(b"\xef\xbb\xbf".as_slice())
+            .unwrap_or(first_bytes);
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{' | b'[') => InputFormat::JsonLines,
+            Some(b) if b.is_ascii_alphabetic() || *b == b'"' => InputFormat::Csv,
+            _ => InputFormat::by_name(path_name).unwrap_or(InputFormat::Csv),
+        }
+    }
+
+    /// What a file's extension says it holds, if anything.
+    pub fn by_name(path_name: &str) -> Option<InputFormat> {
         let lower = path_name.to_ascii_lowercase();
         if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
-            return InputFormat::JsonLines;
-        }
-        if lower.ends_with(".csv") {
-            return InputFormat::Csv;
-        }
-        match first_bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => InputFormat::JsonLines,
-            _ => InputFormat::Csv,
+            Some(InputFormat::JsonLines)
+        } else if lower.ends_with(".csv") {
+            Some(InputFormat::Csv)
+        } else {
+            None
         }
     }
 }
@@ -303,6 +315,8 @@ enum Inner<R: BufRead> {
     Json {
         reader: R,
         line: u64,
+        /// Set when the input turned out not to be JSON Lines at all (said once).
+        done: bool,
     },
 }
 
@@ -366,7 +380,11 @@ impl<R: BufRead> DeclarationReader<R> {
                 let header = reader.headers().cloned();
                 DeclarationReader::over_csv(reader, header.as_ref())
             }
-            InputFormat::JsonLines => DeclarationReader::with(Inner::Json { reader, line: 0 }),
+            InputFormat::JsonLines => DeclarationReader::with(Inner::Json {
+                reader,
+                line: 0,
+                done: false,
+            }),
         }
     }
 
@@ -516,7 +534,10 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     }
                 }
             }
-            Inner::Json { reader, line } => {
+            Inner::Json { reader, line, done } => {
+                if *done {
+                    return None;
+                }
                 let mut buf = Vec::new();
                 loop {
                     buf.clear();
@@ -539,6 +560,18 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     }
                 }
                 let line = *line;
+                if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+                    buf.drain(..3);
+                }
+                if buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                    // One error for the whole file, not one per line of the array.
+                    *done = true;
+                    return Some(Err(RecordError {
+                        line,
+                        id: None,
+                        message: format!("line {line}: a JSON array; declarations in JSON are JSON Lines, one object per line (`jq -c '.[]'` converts)"),
+                    }));
+                }
                 match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&buf) {
                     Err(e) => Err(RecordError {
                         line,
@@ -742,6 +775,35 @@ not json
             InputFormat::JsonLines
         );
         assert_eq!(InputFormat::detect("x", b"id,date"), InputFormat::Csv);
+        // Issue 18: the content wins over the name, past a byte-order mark.
+        assert_eq!(InputFormat::detect("x.jsonl", b"id,date"), InputFormat::Csv);
+        assert_eq!(
+            InputFormat::detect("x.csv", b"\xef\xbb\xbf{\"id\""),
+            InputFormat::JsonLines
+        );
+        assert_eq!(
+            InputFormat::by_name("x.JSONL"),
+            Some(InputFormat::JsonLines)
+        );
+    }
+
+    /// Issue 18: a JSON array where JSON Lines are expected is said once, not once per line;
+    /// a byte-order mark before the first object is skipped.
+    #[test]
+    fn a_json_array_is_one_error_and_a_bom_is_skipped() {
+        let (items, _) = read(
+            "[{\"id\":\"D1\"},\n{\"id\":\"D2\"}]\n",
+            InputFormat::JsonLines,
+        );
+        assert_eq!(items.len(), 1);
+        assert!(items[0]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("JSON array"));
+        let bom = "\u{feff}{\"id\":\"J-1\",\"date\":\"2025-03-01\",\"exporter_name\":\"A\",\"exporter_country\":\"CN\",\"importer_name\":\"B\",\"importer_country\":\"MX\",\"goods_description\":\"NPP\"}\n";
+        let (items, _) = read(bom, InputFormat::JsonLines);
+        assert!(items[0].is_ok(), "{:?}", items[0]);
     }
 
     /// Issue 18: a field over MAX_FIELD_BYTES is refused before any check reads it, an

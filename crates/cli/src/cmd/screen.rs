@@ -183,6 +183,21 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         .context("reading the declarations")?
         .to_vec();
     let format = InputFormat::detect(&args.file.to_string_lossy(), &head);
+    if let Some(named) = InputFormat::by_name(&args.file.to_string_lossy()) {
+        if named != format {
+            let said = |f: InputFormat| match f {
+                InputFormat::Csv => "CSV",
+                InputFormat::JsonLines => "JSON",
+            };
+            eprintln!(
+                "warning: {} is named as {} but holds {}; read as {}",
+                args.file.display(),
+                said(named),
+                said(format),
+                said(format)
+            );
+        }
+    }
     let counter = CountingReader {
         inner: reader,
         count: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
