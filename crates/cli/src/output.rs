@@ -60,6 +60,28 @@ pub fn read_line_capped(
     Ok((consumed, length))
 }
 
+/// Whether a batch command's input file is empty (no bytes, or only white space in its first
+/// 64 KiB and nothing after). Every batch command treats it alike: nothing to do, said once
+/// on standard error (unless quiet), exit 0. Standard input (`-`) is never called empty here.
+pub fn empty_input(ctx: &Context, path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    if path.as_os_str() == "-" {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = vec![0u8; 1 << 16];
+    let n = file.read(&mut head).unwrap_or(0);
+    let blank = head[..n].iter().all(u8::is_ascii_whitespace);
+    let more = file.read(&mut [0u8; 1]).unwrap_or(0) > 0;
+    let empty = blank && !more;
+    if empty && !ctx.quiet {
+        eprintln!("{}: empty file, no records to process", path.display());
+    }
+    empty
+}
+
 /// What every command needs to know about where its output goes.
 pub struct Context {
     /// Write JSON (Lines) rather than tables.

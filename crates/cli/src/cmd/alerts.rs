@@ -39,6 +39,9 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
 
+    if crate::output::empty_input(ctx, &args.incidents) {
+        return Ok(exit::OK);
+    }
     let resolver = Resolver::new(Registry::builtin());
     let file = std::fs::File::open(&args.incidents)
         .with_context(|| format!("cannot open {}", args.incidents.display()))?;

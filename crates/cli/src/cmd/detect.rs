@@ -199,6 +199,9 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
         bail!("{method} needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
     }
     let detector = detect::detector(method, None, &overrides(args)?)?;
+    if crate::output::empty_input(ctx, &args.input) {
+        return Ok(exit::OK);
+    }
     let all = read_series(&args.input)?;
     let results = detect::run_all(&detector, &all, range);
     let json = json_requested(ctx);

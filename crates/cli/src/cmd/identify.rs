@@ -33,6 +33,9 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<u8> {
 }
 
 fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) -> Result<u8> {
+    if crate::output::empty_input(ctx, path) {
+        return Ok(exit::OK);
+    }
     let (reader, size) = open_input(path)?;
     let bar = ctx.progress(size, "identifying");
     let mut reader = BufReader::with_capacity(1 << 16, reader);

@@ -32,6 +32,16 @@ pub fn parse_list(format: Format, path: &Path) -> Result<(Vec<Entity>, String)> 
             if p.exists() {
                 Ok(Some(read(&p)?))
             } else {
+                let what = if name == "alt.csv" {
+                    "aliases"
+                } else {
+                    "addresses and countries"
+                };
+                eprintln!(
+                    "warning: no {} beside {}: the entries' {what} are not read",
+                    p.display(),
+                    path.display()
+                );
                 Ok(None)
             }
         };
@@ -117,6 +127,9 @@ pub fn import(
         bail!("unknown format `{format}` (expected ofac-sdn, un-xml, ftm or csv)");
     };
     let name = name.unwrap_or(format.default_list_name());
+    if name.trim().is_empty() || name.chars().any(char::is_control) || name.len() > 100 {
+        bail!("--name: a list name needs 1 to 100 printable characters");
+    }
     let (entities, checksum) = parse_list(format, path).with_context(|| {
         format!(
             "{} was not imported; the previous snapshot of `{name}` is unchanged",

@@ -164,6 +164,9 @@ fn match_file(
     threshold: f32,
     limit: usize,
 ) -> Result<u8> {
+    if crate::output::empty_input(ctx, path) {
+        return Ok(exit::OK);
+    }
     let rows: Vec<Row> = read_rows(path, &["name", "country"])?
         .into_iter()
         .map(|(line, r)| match r {
@@ -215,10 +218,12 @@ fn match_file(
 }
 
 pub fn compare_names(ctx: &Context, args: &CompareNamesArgs) -> Result<u8> {
+    if crate::output::empty_input(ctx, &args.input) {
+        return Ok(exit::OK);
+    }
     let rows = read_rows(&args.input, &["name1", "name2", "schema"])?;
     let bad = rows.iter().filter(|r| r.1.is_err()).count();
     let mut out = BufWriter::new(io::stdout().lock());
-    let _ = ctx;
     write_ordered(&mut out, &rows, |(line, row), buf| {
         let _ = match row {
             Ok(v) => serde_json::to_writer(&mut *buf, &parties::compare_names(&v[0], &v[1], &v[2])),
