@@ -103,6 +103,18 @@ impl Context {
         interdict_app::Database::open(&location).map_err(|e| anyhow::anyhow!("{e}"))
     }
 
+    /// Opens the database for a command that only reads: read-only when it exists at the
+    /// current schema (so it works on a read-only directory and changes nothing), else as
+    /// [`Context::database`] does (created or migrated on first use).
+    pub fn database_for_reading(&self) -> anyhow::Result<interdict_app::Database> {
+        let location = self.database_location();
+        match interdict_app::Database::open_read_only(&location) {
+            Ok(db) => Ok(db),
+            Err(interdict_app::StoreError::NotMigrated { .. }) => self.database(),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
+    }
+
     /// Where the database is, as given or the data directory.
     pub fn database_location(&self) -> String {
         self.database

@@ -280,3 +280,38 @@ fn alerts_refuse_bad_ids_years_types_and_quantities_per_record() {
         assert!(err.contains(expected), "{expected}: {err}");
     }
 }
+
+/// `lists status` reads every list's records back: a damaged record or a lost one is
+/// reported (state and exit 2), not shown as fine.
+#[test]
+fn lists_status_reports_damaged_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let list = common::root().join("examples/watchlist.csv");
+    let out = interdict(
+        &[
+            "lists",
+            "import",
+            "--format",
+            "csv",
+            &list.display().to_string(),
+        ],
+        &data,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = interdict(&["lists", "status", "--json"], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_lines(&out)[0]["state"], "ok");
+    {
+        let db = rusqlite::Connection::open(data.join("interdict.sqlite3")).unwrap();
+        db.execute(
+            "UPDATE snapshot_records SET body = '{broken' WHERE rowid = (SELECT min(rowid) FROM snapshot_records)",
+            [],
+        )
+        .unwrap();
+    }
+    let out = interdict(&["lists", "status", "--json"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_lines(&out)[0]["state"], "corrupt: record 1 unreadable");
+    assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
+}

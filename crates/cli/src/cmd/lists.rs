@@ -169,22 +169,50 @@ pub fn import(
 
 /// Loads every active watchlist of the database into one index.
 pub fn load_index(ctx: &Context) -> Result<Index> {
-    let db = ctx.database()?;
+    let db = ctx.database_for_reading()?;
     lists::load_index(&db)
         .with_context(|| format!("reading the watchlists of {}", ctx.database_location()))
 }
 
 /// `interdict lists status`: what is loaded, from where, when, with which checksum and counts.
 pub fn status(ctx: &Context) -> Result<u8> {
-    let rows = lists::status(&ctx.database()?)?;
+    let db = ctx.database_for_reading()?;
+    let rows = lists::status(&db)?;
+    // Each list's records are read back, so a damaged database is not reported as fine.
+    let stored = db.snapshot_records(lists::KIND);
+    let state = |name: &str, expected: i64| -> String {
+        let Ok(stored) = &stored else {
+            return "unreadable".into();
+        };
+        let Some((_, bodies)) = stored.iter().find(|(n, _)| n == name) else {
+            return "corrupt: no records stored".into();
+        };
+        if bodies.len() as i64 != expected {
+            return format!(
+                "corrupt: {} records stored, {expected} recorded",
+                bodies.len()
+            );
+        }
+        match bodies
+            .iter()
+            .position(|b| serde_json::from_str::<Entity>(b).is_err())
+        {
+            Some(i) => format!("corrupt: record {} unreadable", i + 1),
+            None => "ok".into(),
+        }
+    };
+    let states: Vec<String> = rows
+        .iter()
+        .map(|s| state(&s.name, s.record_count))
+        .collect();
     let mut out = io::stdout().lock();
     if ctx.json {
-        for s in &rows {
+        for (s, state) in rows.iter().zip(&states) {
             writeln!(
                 out,
                 "{}",
                 json!({"name": s.name, "format": s.format, "source": s.source, "imported_at": s.imported_at,
-                       "checksum": s.checksum, "records": s.record_count})
+                       "checksum": s.checksum, "records": s.record_count, "state": state})
             )?;
         }
     } else if rows.is_empty() {
@@ -194,18 +222,33 @@ pub fn status(ctx: &Context) -> Result<u8> {
             ctx.database_location()
         )?;
     } else {
-        let mut t = Table::new(&["LIST", "FORMAT", "RECORDS", "IMPORTED", "SHA-256", "SOURCE"]);
-        for s in rows {
+        let mut t = Table::new(&[
+            "LIST", "FORMAT", "RECORDS", "IMPORTED", "SHA-256", "STATE", "SOURCE",
+        ]);
+        for (s, state) in rows.into_iter().zip(&states) {
             t.row(vec![
                 s.name,
                 s.format,
                 s.record_count.to_string(),
                 s.imported_at,
                 s.checksum.chars().take(12).collect(),
+                state.clone(),
                 s.source,
             ]);
         }
         out.write_all(t.render().as_bytes())?;
+    }
+    if let Err(e) = &stored {
+        bail!(
+            "the watchlist records of {} cannot be read: {e}",
+            ctx.database_location()
+        );
+    }
+    if states.iter().any(|s| s != "ok") {
+        bail!(
+            "some watchlists of {} are damaged; import them again",
+            ctx.database_location()
+        );
     }
     Ok(exit::OK)
 }

@@ -67,7 +67,7 @@ pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> 
             Ok(exit::OK)
         }
         ImportCommand::Status => {
-            let db = ctx.database()?;
+            let db = ctx.database_for_reading()?;
             let mut out = io::stdout().lock();
             for s in db.snapshots(kind.as_str())? {
                 writeln!(
@@ -121,7 +121,11 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
             }
         }
     }
-    let db = ctx.database()?;
+    let db = if args.record {
+        ctx.database()?
+    } else {
+        ctx.database_for_reading()?
+    };
 
     // Context: the database, then this run's files.
     let mut extra = screening::Extra::default();
