@@ -87,7 +87,9 @@ pub fn read_incidents<R: std::io::Read>(
             }
         };
         if let Some(t) = tc.map(field).filter(|t| !t.is_empty()) {
-            if let Err(e) = t.parse::<interdict_domain::incident::IncidentType>() {
+            // `drug-checking`, `Drug checking` and `drug_checking` are one type.
+            let word = t.to_lowercase().replace(['-', ' '], "_");
+            if let Err(e) = word.parse::<interdict_domain::incident::IncidentType>() {
                 problems.push(problem(Some("type"), e.to_string()));
                 continue;
             }

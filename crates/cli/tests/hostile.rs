@@ -315,3 +315,63 @@ fn lists_status_reports_damaged_records() {
     assert_eq!(json_lines(&out)[0]["state"], "corrupt: record 1 unreadable");
     assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
 }
+
+/// Class "clear, consistent errors": Farrington on daily dates says the dates are not weekly;
+/// SDF in a `.txt` is read as SDF; an empty file is the same "nothing to do" everywhere; an
+/// empty list name is refused.
+#[test]
+fn clear_errors_for_careless_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut daily = String::from("t,date,observed\n");
+    for i in 0..300 {
+        let d = interdict_core::Date::from_day_number(16_440 + i);
+        daily.push_str(&format!("{},{d},{}\n", i + 1, i % 5));
+    }
+    let series = write(dir.path(), "daily.csv", &daily);
+    let out = interdict(
+        &["detect", "--input", &series, "--method", "farrington"],
+        &data,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 3, field date") && stderr(&out).contains("weekly"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mol = "ethanol\n  RDKit          2D\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\n    1.2990    0.7500    0.0000 C   0  0\n    2.5981   -0.0000    0.0000 O   0  0\n  1  2  1  0\n  2  3  1  0\nM  END\n$$$$\n";
+    let txt = write(dir.path(), "seized.txt", mol);
+    let out = interdict(&["classify", "--input", &txt], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json_lines(&out)[0]["canonical_smiles"], "CCO");
+
+    let empty = write(dir.path(), "empty.csv", "");
+    for args in [
+        vec!["identify", "--input", &empty],
+        vec!["classify", "--input", &empty],
+        vec!["alerts", "--incidents", &empty],
+        vec!["compare-names", "--input", &empty],
+        vec!["detect", "--method", "ears-c1", "--input", &empty],
+    ] {
+        let out = interdict(&args, &data);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("empty file"), "{args:?}");
+    }
+
+    let list = common::root().join("examples/watchlist.csv");
+    let out = interdict(
+        &[
+            "lists",
+            "import",
+            "--format",
+            "csv",
+            &list.display().to_string(),
+            "--name",
+            " ",
+        ],
+        &data,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--name"), "{}", stderr(&out));
+}
