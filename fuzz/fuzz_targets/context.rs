@@ -20,6 +20,12 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn alr_round_trip(rows: &[AlrRow]) {
+    // Issue 18: one row per key, bounded quantities.
+    let mut keys = std::collections::HashSet::new();
+    for row in rows {
+        assert!(keys.insert((row.country, row.cas, row.year)), "duplicate ALR key accepted");
+        assert!(row.quantity_kg.is_finite() && row.quantity_kg <= interdict_core::MAX_QUANTITY);
+    }
     for row in rows {
         let json = serde_json::to_string(row).expect("an ALR row serialises");
         let back: AlrRow = serde_json::from_str(&json).expect("a stored ALR row reads back");
@@ -32,6 +38,11 @@ fn alr_round_trip(rows: &[AlrRow]) {
 }
 
 fn pen_round_trip(pens: &[Pen]) {
+    let mut references = std::collections::HashSet::new();
+    for pen in pens {
+        assert!(references.insert(pen.reference.clone()), "duplicate PEN reference accepted");
+        assert!(pen.quantity_kg.is_finite() && pen.quantity_kg <= interdict_core::MAX_QUANTITY);
+    }
     for pen in pens {
         let json = serde_json::to_string(pen).expect("a PEN serialises");
         let back: Pen = serde_json::from_str(&json).expect("a stored PEN reads back");

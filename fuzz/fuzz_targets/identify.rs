@@ -1,7 +1,10 @@
-//! Goods descriptions are outside input: identification must never panic on any text.
+//! Goods descriptions are outside input: identification must never panic on any text, a text
+//! is read as its folding (issue 18: look-alike letters, control characters, Unicode hyphens,
+//! full-width digits), and the folding and terminal escaping are well behaved on any text.
 #![no_main]
 
-use interdict_registry::{Identifier, Registry};
+use interdict_core::text::{escape_controls, fold};
+use interdict_registry::{Identifier, Registry, MAX_TEXT_BYTES};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -14,4 +17,26 @@ fuzz_target!(|data: &[u8]| {
     for m in &result.matches {
         assert!((0.0..=1.0).contains(&m.score));
     }
+    // Folding is idempotent and leaves no control character but tab and line feed.
+    let folded = fold(&text);
+    assert_eq!(fold(&folded), folded);
+    assert!(folded
+        .chars()
+        .all(|c| !c.is_control() || c == '\t' || c == '\n'));
+    // Identification is of the folding: the same answer for the text and its folding (within
+    // the bytes read, since folding can change a text's length).
+    if text.len() <= MAX_TEXT_BYTES && folded.len() <= MAX_TEXT_BYTES {
+        let again = ident.identify(&folded);
+        let ids = |r: &interdict_registry::Identification<'_>| {
+            r.matches
+                .iter()
+                .map(|m| m.substance.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&result), ids(&again));
+    }
+    // Nothing a terminal acts on survives escaping.
+    let escaped = escape_controls(&text, false);
+    assert!(escaped.chars().all(|c| !c.is_control()
+        && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')));
 });

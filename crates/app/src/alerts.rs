@@ -47,6 +47,10 @@ pub fn read_incidents<R: std::io::Read>(
             "columns date, country and substance are required",
         ));
     };
+    // Optional columns, checked when present (issue 18): ids unique, a known type, a quantity
+    // the value type accepts.
+    let (ic, tc, qc) = (col("id"), col("type"), col("quantity"));
+    let mut ids: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     let mut incidents = Vec::new();
     let mut problems = Vec::new();
     for (i, rec) in reader.records().enumerate() {
@@ -82,9 +86,55 @@ pub fn read_incidents<R: std::io::Read>(
                 continue;
             }
         };
+        if let Some(t) = tc.map(field).filter(|t| !t.is_empty()) {
+            // `drug-checking`, `Drug checking` and `drug_checking` are one type.
+            let word = t.to_lowercase().replace(['-', ' '], "_");
+            if let Err(e) = word.parse::<interdict_domain::incident::IncidentType>() {
+                problems.push(problem(Some("type"), e.to_string()));
+                continue;
+            }
+        }
+        if let Some(q) = qc.map(field).filter(|q| !q.is_empty()) {
+            let checked = q
+                .parse::<f64>()
+                .map_err(|_| "not a number".to_string())
+                .and_then(|v| {
+                    interdict_core::Quantity::new(v, interdict_core::Unit::Kg)
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(e) = checked {
+                let shown = interdict_core::text::clip(q, 40);
+                problems.push(problem(Some("quantity"), format!("`{shown}`: {e}")));
+                continue;
+            }
+        }
+        if let Some(id) = ic.map(field).filter(|id| !id.is_empty()) {
+            if let Some(first) = ids.get(id) {
+                let shown = interdict_core::text::clip(id, 60);
+                problems.push(problem(
+                    Some("id"),
+                    format!("`{shown}` is already the id of line {first}"),
+                ));
+                continue;
+            }
+            if ids.len() < 1_000_000 {
+                ids.insert(id.to_string(), line);
+            }
+        }
         let text = field(sc);
         if text.is_empty() {
             problems.push(problem(Some("substance"), "empty".into()));
+            continue;
+        }
+        if text.len() > interdict_registry::MAX_TEXT_BYTES {
+            problems.push(problem(
+                Some("substance"),
+                format!(
+                    "{} bytes, more than the {} a substance may hold",
+                    text.len(),
+                    interdict_registry::MAX_TEXT_BYTES
+                ),
+            ));
             continue;
         }
         let resolved = resolver.resolve(text);

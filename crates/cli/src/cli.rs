@@ -232,6 +232,11 @@ pub enum ListsCommand {
         /// Name of the list (default: from the format).
         #[arg(long)]
         name: Option<String>,
+        /// Replace the loaded snapshot even when the file yields no entries or fewer than
+        /// half as many as it has (without this, such an import is refused: an empty file, an
+        /// HTML error page or a truncated download would leave screening finding nothing).
+        #[arg(long)]
+        allow_shrink: bool,
     },
     /// Show the loaded lists: source, date, checksum, counts.
     Status,
@@ -272,8 +277,12 @@ pub enum ImportCommand {
     /// importer_name, cas, quantity_kg, status (pending, no_objection, objection, withdrawn),
     /// valid_until.
     Import {
-        /// The CSV file.
+        /// The CSV file. A file without rows, or duplicate keys (country, cas, year for an
+        /// ALR; reference for a PEN), are refused naming the lines.
         file: PathBuf,
+        /// Replace the loaded set even when the file has fewer than half as many records.
+        #[arg(long)]
+        allow_shrink: bool,
     },
     /// Show what is loaded.
     Status,

@@ -29,6 +29,25 @@ pub mod exit {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Engines run on threads with a stack deep enough for the largest input they accept (see
+    // `output::ENGINE_STACK_BYTES`): a 998-atom macrocycle overflowed the default stacks.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(output::ENGINE_STACK_BYTES)
+        .build_global();
+    match std::thread::Builder::new()
+        .name("interdict".into())
+        .stack_size(output::ENGINE_STACK_BYTES)
+        .spawn(run)
+    {
+        Ok(handle) => handle.join().unwrap_or(ExitCode::from(exit::ERROR)),
+        Err(e) => {
+            eprintln!("error: cannot start the main thread: {e}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose, cli.global.quiet, &cli.global.log_format);
     let ctx = output::Context::new(&cli.global);
@@ -36,9 +55,12 @@ fn main() -> ExitCode {
         Command::Identify(args) => cmd::identify::run(&ctx, args),
         Command::Substances(args) => cmd::substances::run(&ctx, args),
         Command::Lists(cli::ListsCommand::Status) => cmd::lists::status(&ctx),
-        Command::Lists(cli::ListsCommand::Import { format, path, name }) => {
-            cmd::lists::import(&ctx, format, path, name.as_deref())
-        }
+        Command::Lists(cli::ListsCommand::Import {
+            format,
+            path,
+            name,
+            allow_shrink,
+        }) => cmd::lists::import(&ctx, format, path, name.as_deref(), *allow_shrink),
         Command::MatchParty(args) => cmd::parties::match_party(&ctx, args),
         Command::CompareNames(args) => cmd::parties::compare_names(&ctx, args),
         Command::Screen(args) => cmd::screen::screen(&ctx, args),
@@ -82,7 +104,7 @@ fn main() -> ExitCode {
             ExitCode::from(141)
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", output::terminal(&format!("{err:#}")));
             ExitCode::from(exit::ERROR)
         }
     }

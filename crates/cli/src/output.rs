@@ -20,6 +20,81 @@ pub fn open_input(path: &std::path::Path) -> anyhow::Result<(Box<dyn std::io::Re
     Ok((Box::new(file), size))
 }
 
+/// Reads one line into `buf`, keeping at most `cap` bytes of it: the rest of an over-long line
+/// is read and dropped, so memory stays bounded however long the line. A line ends at `\n`,
+/// `\r\n` or a lone `\r` (old Mac files), none of them kept. Returns the bytes consumed (0 at
+/// the end) and the whole line's length without its line end.
+pub fn read_line_capped(
+    reader: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, usize)> {
+    buf.clear();
+    let (mut consumed, mut length) = (0usize, 0usize);
+    // Set after a `\r` that ended the previous chunk: a `\n` first in the next one is its pair.
+    let mut after_cr = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if after_cr {
+            if chunk.first() == Some(&b'\n') {
+                reader.consume(1);
+                consumed += 1;
+            }
+            break;
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let end = chunk.iter().position(|&b| b == b'\n' || b == b'\r');
+        let content = end.unwrap_or(chunk.len());
+        let room = cap.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..content.min(room)]);
+        length += content;
+        let (take, done) = match end {
+            None => (content, false),
+            Some(i) if chunk[i] == b'\n' => (i + 1, true),
+            Some(i) if chunk.get(i + 1) == Some(&b'\n') => (i + 2, true),
+            Some(i) if i + 1 < chunk.len() => (i + 1, true),
+            Some(i) => {
+                after_cr = true;
+                (i + 1, false)
+            }
+        };
+        consumed += take;
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    Ok((consumed, length))
+}
+
+/// Whether a batch command's input file is empty (no bytes, or only white space in its first
+/// 64 KiB and nothing after). Every batch command treats it alike: nothing to do, said once
+/// on standard error (unless quiet), exit 0. Standard input (`-`) is never called empty here.
+pub fn empty_input(ctx: &Context, path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    if path.as_os_str() == "-" {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = vec![0u8; 1 << 16];
+    let n = file.read(&mut head).unwrap_or(0);
+    let blank = head[..n].iter().all(u8::is_ascii_whitespace);
+    let more = file.read(&mut [0u8; 1]).unwrap_or(0) > 0;
+    let empty = blank && !more;
+    if empty && !ctx.quiet {
+        eprintln!("{}: empty file, no records to process", path.display());
+    }
+    empty
+}
+
 /// What every command needs to know about where its output goes.
 pub struct Context {
     /// Write JSON (Lines) rather than tables.
@@ -39,6 +114,18 @@ impl Context {
     pub fn database(&self) -> anyhow::Result<interdict_app::Database> {
         let location = self.database_location();
         interdict_app::Database::open(&location).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Opens the database for a command that only reads: read-only when it exists at the
+    /// current schema (so it works on a read-only directory and changes nothing), else as
+    /// [`Context::database`] does (created or migrated on first use).
+    pub fn database_for_reading(&self) -> anyhow::Result<interdict_app::Database> {
+        let location = self.database_location();
+        match interdict_app::Database::open_read_only(&location) {
+            Ok(db) => Ok(db),
+            Err(interdict_app::StoreError::NotMigrated { .. }) => self.database(),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
     }
 
     /// Where the database is, as given or the data directory.
@@ -154,8 +241,18 @@ impl Table {
         }
     }
 
+    /// Adds a row; control characters in a cell (CR, ESC, line ends) are written as escapes,
+    /// so outside text cannot overwrite or recolour what the table shows.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .into_iter()
+                .map(|c| match interdict_core::text::escape_controls(&c, false) {
+                    std::borrow::Cow::Borrowed(_) => c,
+                    std::borrow::Cow::Owned(e) => e,
+                })
+                .collect(),
+        );
     }
 
     pub fn render(&self) -> String {
@@ -191,6 +288,13 @@ impl Table {
     }
 }
 
+/// Text for a terminal: control characters other than line ends written as escapes (see
+/// [`interdict_core::text::escape_controls`]). Every message that may carry outside text goes
+/// through this (tables do it per cell).
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    interdict_core::text::escape_controls(text, true)
+}
+
 /// The current time as RFC 3339 UTC (`2026-11-28T14:05:09Z`), for import records.
 pub fn now_rfc3339() -> String {
     interdict_core::rfc3339(now_secs())
@@ -206,24 +310,95 @@ pub fn now_secs() -> i64 {
 
 /// Renders `items` in parallel (rayon, in chunks) and writes the results in input order, so the
 /// output is the same whatever the number of threads. `render` appends one item's bytes to a buffer.
+/// Items go in windows of a few chunks per thread, each written and flushed before the next is
+/// rendered: what is computed is out before a later item could stop the process.
 pub fn write_ordered<T: Sync>(
     out: &mut impl std::io::Write,
     items: &[T],
     render: impl Fn(&T, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let chunks: Vec<Vec<u8>> = items
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 128);
-            for item in chunk {
-                render(item, &mut buf);
-            }
-            buf
-        })
-        .collect();
-    for c in chunks {
-        out.write_all(&c)?;
+    const CHUNK: usize = 32;
+    let window = CHUNK * 4 * rayon::current_num_threads().max(1);
+    for items in items.chunks(window) {
+        let chunks: Vec<Vec<u8>> = items
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 128);
+                for item in chunk {
+                    render(item, &mut buf);
+                }
+                buf
+            })
+            .collect();
+        for c in chunks {
+            out.write_all(&c)?;
+        }
+        out.flush()?;
     }
     Ok(())
+}
+
+/// The stack of every thread that runs an engine (the main work and rayon's pool): the
+/// chemistry toolkit walks a molecule recursively, as deep as its longest chain, which
+/// [`interdict_structure`]'s atom limit bounds; 256 MiB of address space holds that walk for
+/// the largest structure accepted, even in a debug build, and costs only what is touched.
+pub const ENGINE_STACK_BYTES: usize = 256 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn over_long_lines_are_read_through_but_kept_short() {
+        let text = format!("short\r\n{}\nlast", "a".repeat(10_000));
+        let mut reader = std::io::BufReader::with_capacity(64, text.as_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_line_capped(&mut reader, &mut buf, 100).unwrap(),
+            (7, 5)
+        );
+        assert_eq!(buf, b"short");
+        assert_eq!(
+            read_line_capped(&mut reader, &mut buf, 100).unwrap(),
+            (10_001, 10_000)
+        );
+        assert_eq!(buf.len(), 100);
+        assert_eq!(
+            read_line_capped(&mut reader, &mut buf, 100).unwrap(),
+            (4, 4)
+        );
+        assert_eq!(buf, b"last");
+        assert_eq!(
+            read_line_capped(&mut reader, &mut buf, 100).unwrap(),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn bare_cr_and_crlf_end_lines_even_across_chunks() {
+        for size in [1, 2, 3, 64] {
+            let mut reader = std::io::BufReader::with_capacity(size, &b"ab\rcd\r\nef\r\rg"[..]);
+            let mut lines = Vec::new();
+            let mut buf = Vec::new();
+            while read_line_capped(&mut reader, &mut buf, 100).unwrap().0 > 0 {
+                lines.push(String::from_utf8(buf.clone()).unwrap());
+            }
+            assert_eq!(lines, ["ab", "cd", "ef", "", "g"], "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn table_cells_cannot_carry_terminal_controls() {
+        let mut t = Table::new(&["ID", "GOODS"]);
+        t.row(vec!["D1".into(), "Piperonal\r none 0 \u{1b}[2J".into()]);
+        let out = t.render();
+        assert!(!out.contains('\r') && !out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("Piperonal\\r none 0 \\u{1b}[2J"), "{out}");
+    }
+
+    #[test]
+    fn messages_keep_line_ends_but_escape_the_rest() {
+        assert_eq!(terminal("a\nb\u{1b}[31m"), "a\nb\\u{1b}[31m");
+    }
 }

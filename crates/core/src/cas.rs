@@ -27,8 +27,20 @@ pub enum CasError {
 impl Cas {
     /// Parses `39742-60-4` or `39742604` (surrounding whitespace ignored).
     pub fn parse(text: &str) -> Result<Cas, CasError> {
-        let trimmed = text.trim();
-        let bad = || CasError::Format(trimmed.to_string());
+        let original = text.trim();
+        let bad = || CasError::Format(crate::text::clip(original, 40));
+        // Unicode hyphens and full-width digits read as ASCII; `120 - 57 - 0` and `120 57 0`
+        // as `120-57-0`.
+        let folded = crate::text::fold(original);
+        let spaced: Vec<&str> = folded.split_whitespace().collect();
+        let joined = if folded.contains('-') || spaced.len() <= 1 {
+            spaced.concat()
+        } else if spaced.len() == 3 {
+            spaced.join("-")
+        } else {
+            return Err(bad());
+        };
+        let trimmed = joined.as_str();
         let digits: String = if trimmed.contains('-') {
             let parts: Vec<&str> = trimmed.split('-').collect();
             if parts.len() != 3
@@ -47,7 +59,7 @@ impl Cas {
             trimmed.to_string()
         };
         Self::from_digits(digits.as_bytes()).map_err(|(expected, found)| CasError::CheckDigit {
-            text: trimmed.to_string(),
+            text: crate::text::clip(original, 40),
             expected,
             found,
         })
@@ -128,6 +140,22 @@ mod tests {
         assert_eq!(Cas::parse("39742604").unwrap(), npp);
         assert_eq!(Cas::parse(" 108-24-7 ").unwrap().to_string(), "108-24-7");
         assert_eq!(Cas::parse("7732-18-5").unwrap().to_string(), "7732-18-5");
+    }
+
+    #[test]
+    fn unicode_hyphens_spaces_and_full_width_digits_read_as_written_in_ascii() {
+        let piperonal = Cas::parse("120-57-0").unwrap();
+        for text in [
+            "120\u{2010}57\u{2011}0",
+            "120\u{2212}57\u{2212}0",
+            "120 - 57 - 0",
+            "120 57 0",
+            "\u{ff11}\u{ff12}\u{ff10}\u{ff0d}\u{ff15}\u{ff17}\u{ff0d}\u{ff10}",
+        ] {
+            assert_eq!(Cas::parse(text), Ok(piperonal), "{text}");
+        }
+        assert!(Cas::parse("120 57").is_err());
+        assert!(Cas::parse("1 2 0 5 7 0").is_err());
     }
 
     #[test]

@@ -12,10 +12,21 @@ pub struct Date {
     pub day: u8,
 }
 
+/// The earliest and latest years a date of a record may have: year 0000 or 9999 is a typing
+/// error or a probe, and would stretch a weekly series over millennia.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
 impl Date {
     /// Parses `YYYY-MM-DD`, rejecting impossible days (`2025-02-30`).
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
+        if s.len() > 10 {
+            return Err(format!(
+                "`{}` is not a date in YYYY-MM-DD form",
+                crate::text::clip(s, 20)
+            ));
+        }
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if b.len() != 10
@@ -30,6 +41,11 @@ impl Date {
         let year: i32 = s[0..4].parse().map_err(|_| format!("`{s}`: bad year"))?;
         let month: u8 = s[5..7].parse().map_err(|_| format!("`{s}`: bad month"))?;
         let day: u8 = s[8..10].parse().map_err(|_| format!("`{s}`: bad day"))?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(format!(
+                "`{s}`: year {year} is outside {MIN_YEAR}..{MAX_YEAR}, the years a record can be of"
+            ));
+        }
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}`: month {month} does not exist"));
         }
@@ -195,6 +211,10 @@ mod tests {
         assert!(Date::parse("25-01-01").is_err());
         assert!(Date::parse("2025/01/01").is_err());
         assert!(Date::parse("").is_err());
+        // Issue 18: year 0000 and 9999 are refused, and a long value is not echoed whole.
+        assert!(Date::parse("0000-01-01").unwrap_err().contains("year 0"));
+        assert!(Date::parse("9999-12-31").is_err());
+        assert!(Date::parse(&"2".repeat(1 << 20)).unwrap_err().len() < 80);
         assert!(Date::parse("2025-01-01").unwrap() < Date::parse("2025-01-02").unwrap());
         // Multi-byte text of the right length is refused, not sliced through a character.
         assert!(Date::parse("2025-01-\u{e9}").is_err());

@@ -64,7 +64,7 @@ pub enum QuantityError {
     NotFinite(f64),
     #[error("quantity {0} is negative")]
     Negative(f64),
-    #[error("quantity {0} is larger than {MAX_QUANTITY:e}, the largest accepted")]
+    #[error("quantity {0:e} is larger than {MAX_QUANTITY:e}, the largest accepted")]
     TooLarge(f64),
 }
 

@@ -1,5 +1,6 @@
-//! Text helpers shared by every engine: one edit distance, and clipping outside text before it
-//! goes into a message.
+//! Text helpers shared by every engine: one edit distance, clipping outside text before it goes
+//! into a message, the one folding of outside text ([`fold`]) and escaping it for a terminal
+//! ([`escape_controls`]).
 
 /// Optimal-string-alignment distance between two byte strings if it is at most `limit`, else
 /// `None`. A swap of two neighbouring letters (`fentanly`/`fentanyl`, `Asasd`/`Assad`) is one
@@ -68,6 +69,165 @@ pub fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// The one folding of text from outside (goods descriptions, CAS numbers, names in lists)
+/// before anything compares it: what a reader sees as the same text becomes the same text.
+///
+/// - control characters (NUL, CR, ESC, the C1 range, DEL) and Unicode spaces become one
+///   ASCII space; zero-width characters and the soft hyphen are dropped;
+/// - Unicode hyphens, dashes and minus signs (U+2010–U+2015, U+2212, U+FE58, U+FE63, U+FF0D)
+///   become `-`;
+/// - full-width ASCII (U+FF01–U+FF5E: `１２０－５７－０`) becomes ASCII;
+/// - Cyrillic and Greek letters that look like Latin ones (`е`, `р`, `Н`, `Ρ`) become those
+///   Latin letters inside a word that also has Latin letters (`Pipеronal`), and in a word of
+///   two or more letters that are all Cyrillic look-alikes (`НРР` reads `HPP`); a word of
+///   real Cyrillic or Greek (`ацетон`, `α`) is kept as written.
+///
+/// Borrowed, at no cost, when the text is printable ASCII already.
+pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let latin = word.iter().any(|c| c.is_ascii_alphabetic());
+        let lookalikes = word.iter().filter(|&&c| lookalike(c).is_some()).count();
+        let all_cyrillic_lookalikes = word.len() >= 2
+            && word
+                .iter()
+                .all(|&c| lookalike(c).is_some() && is_cyrillic(c));
+        if (latin && lookalikes > 0) || all_cyrillic_lookalikes {
+            out.extend(word.iter().map(|&c| lookalike(c).unwrap_or(c)));
+        } else {
+            out.extend(word.iter());
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        let c = match c {
+            '\t' | '\n' => c,
+            c if c.is_control() => ' ',
+            '\u{00a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}' => ' ',
+            '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => continue,
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => '-',
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        };
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04ff}').contains(&c)
+}
+
+/// The Latin letter a Cyrillic or Greek letter is drawn like (Unicode's confusables for the
+/// letters of these scripts that have one).
+fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'А' => 'A',
+        'В' => 'B',
+        'С' => 'C',
+        'Е' => 'E',
+        'Н' => 'H',
+        'І' => 'I',
+        'Ј' => 'J',
+        'К' => 'K',
+        'М' => 'M',
+        'О' => 'O',
+        'Р' => 'P',
+        'Ѕ' => 'S',
+        'Т' => 'T',
+        'Х' => 'X',
+        'У' => 'Y',
+        'а' => 'a',
+        'с' => 'c',
+        'е' => 'e',
+        'һ' => 'h',
+        'і' => 'i',
+        'ј' => 'j',
+        'о' => 'o',
+        'р' => 'p',
+        'ѕ' => 's',
+        'х' => 'x',
+        'у' => 'y',
+        'ԁ' => 'd',
+        'ԛ' => 'q',
+        'ԝ' => 'w',
+        // Greek
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        'ο' => 'o',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ρ' => 'p',
+        'υ' => 'u',
+        _ => return None,
+    })
+}
+
+/// `text` safe to print on a terminal: control characters (CR, ESC, NUL, backspace, the C1
+/// range, DEL, bidirectional overrides) written as escapes (`\r`, `\u{1b}`) so that outside
+/// text cannot move the cursor, recolour or overwrite what is printed around it. Tab and
+/// line feed are escaped too when `keep_newlines` is false (a table cell).
+pub fn escape_controls(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newlines && (c == '\n' || c == '\t')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !bad(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +260,36 @@ mod tests {
     fn clip_cuts_on_characters() {
         assert_eq!(clip("abc", 5), "abc");
         assert_eq!(clip("€€€€", 2), "€€…");
+    }
+
+    #[test]
+    fn fold_makes_what_reads_the_same_the_same() {
+        // Cyrillic е in a Latin word, NUL as a separator, Unicode hyphens, full-width digits.
+        assert_eq!(fold("Pip\u{435}ronal"), "Piperonal");
+        assert_eq!(fold("Acetone\u{0}tech"), "Acetone tech");
+        assert_eq!(fold("120\u{2010}57\u{2011}0"), "120-57-0");
+        assert_eq!(fold("120\u{2212}57\u{2013}0"), "120-57-0");
+        assert_eq!(fold("\u{ff11}\u{ff12}\u{ff10}-57-0"), "120-57-0");
+        assert_eq!(fold("\u{41d}\u{420}\u{420}"), "HPP");
+        assert_eq!(fold("a\u{200b}b\u{a0}c\r\u{1b}[2J"), "ab c  [2J");
+        // Real Cyrillic and Greek are kept; ASCII is borrowed.
+        assert_eq!(fold("ацетон"), "ацетон");
+        assert_eq!(fold("α-PVP"), "α-PVP");
+        assert!(matches!(fold("plain text"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_controls_leaves_nothing_a_terminal_acts_on() {
+        assert_eq!(
+            escape_controls("Piperonal\r none 0 \u{1b}[2J", false),
+            "Piperonal\\r none 0 \\u{1b}[2J"
+        );
+        assert_eq!(escape_controls("a\nb", true), "a\nb");
+        assert_eq!(escape_controls("a\nb", false), "a\\nb");
+        assert_eq!(escape_controls("x\u{202e}y", true), "x\\u{202e}y");
+        assert!(matches!(
+            escape_controls("plain", false),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -429,6 +429,22 @@ fn is_isotope_prefix(prefix: &str) -> bool {
     isotope_label_len(prefix.as_bytes()) == Some(prefix.len())
 }
 
+/// The most bytes of a text that identification reads (4 KiB: eight times the 512 characters
+/// of the WCO data model's goods description).
+pub const MAX_TEXT_BYTES: usize = 4096;
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn cut_at(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 impl<'r> Identifier<'r> {
     /// Compiles the engine. Takes a few milliseconds; build once and share.
     pub fn new(registry: &'r Registry) -> Identifier<'r> {
@@ -577,7 +593,14 @@ impl<'r> Identifier<'r> {
         self.registry
     }
 
-    /// Identifies the controlled substances a text describes.
+    /// Identifies the controlled substances a text describes. The text is first folded as all
+    /// outside text is ([`interdict_core::text::fold`]: look-alike letters of other scripts,
+    /// control characters as separators, Unicode hyphens, full-width digits), so a spoofed
+    /// spelling is identified as what it reads.
+    ///
+    /// Only the first [`MAX_TEXT_BYTES`] are read (cut at a character boundary), so one text
+    /// costs a bounded amount whatever its length; shells refuse a longer text with an error
+    /// record instead of identifying part of it.
     pub fn identify(&self, text: &str) -> Identification<'r> {
         self.identify_declared(text, None)
     }
@@ -586,7 +609,8 @@ impl<'r> Identifier<'r> {
     /// declaration's `cas_number`): a declared number of a known uncontrolled chemical outranks
     /// a typo match of the words, as one written in the text does.
     pub fn identify_declared(&self, text: &str, declared: Option<Cas>) -> Identification<'r> {
-        SCRATCH.with(|s| self.identify_with(text, declared, &mut s.borrow_mut()))
+        let text = interdict_core::text::fold(cut_at(text, MAX_TEXT_BYTES));
+        SCRATCH.with(|s| self.identify_with(&text, declared, &mut s.borrow_mut()))
     }
 
     fn identify_with(
@@ -1604,8 +1628,9 @@ mod tests {
     #[test]
     fn long_texts_neither_overflow_nor_stall() {
         let ident = Identifier::new(Registry::builtin());
-        let fused = format!("fentanyl{}", "hcl".repeat(20_000));
-        let spaced = "ephedrine HCl fentanly ".repeat(2_000);
+        // Both within MAX_TEXT_BYTES, so the engine itself is exercised.
+        let fused = format!("fentanyl{}", "hcl".repeat(1_300));
+        let spaced = "ephedrine HCl fentanly ".repeat(170);
         std::thread::scope(|scope| {
             let worker = std::thread::Builder::new()
                 .stack_size(512 << 10)
@@ -1617,5 +1642,47 @@ mod tests {
                 .expect("thread starts");
             assert_eq!(worker.join().ok(), Some((1, 2)));
         });
+    }
+
+    /// Issue 18: a text is read up to MAX_TEXT_BYTES (on a character boundary), so its cost is
+    /// bounded whatever its length.
+    #[test]
+    fn only_the_first_max_text_bytes_are_read() {
+        let ident = Identifier::new(Registry::builtin());
+        let text = format!("piperonal {} acetone", "€".repeat(MAX_TEXT_BYTES));
+        let ids: Vec<&str> = ident
+            .identify(&text)
+            .matches
+            .iter()
+            .map(|m| m.substance.id.as_str())
+            .collect();
+        assert_eq!(ids, ["piperonal"]);
+        assert_eq!(cut_at("a€", 2), "a");
+    }
+
+    /// Issue 18: spoofed spellings are identified as what they read — a Cyrillic look-alike in
+    /// a Latin word, NUL as a separator, Unicode hyphens and full-width digits in a CAS number.
+    #[test]
+    fn spoofed_spellings_are_folded_before_identification() {
+        let ident = Identifier::new(Registry::builtin());
+        for text in [
+            "Pip\u{435}ronal",
+            "PIP\u{415}RONAL 99%",
+            "Acetone\u{0}Piperonal",
+            "CAS 120\u{2010}57\u{2011}0",
+            "CAS 120\u{2212}57\u{2212}0",
+            "CAS \u{ff11}\u{ff12}\u{ff10}-\u{ff15}\u{ff17}-\u{ff10}",
+        ] {
+            let found = ident.identify(text);
+            assert!(
+                found.matches.iter().any(|m| m.substance.id == "piperonal"),
+                "{text:?}: {:?}",
+                found
+                    .matches
+                    .iter()
+                    .map(|m| &m.substance.id)
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 }

@@ -14,6 +14,7 @@ mod normalize;
 
 pub use identify::{
     CasMention, Identification, Identifier, MatchedOn, SubstanceMatch, DEFAULT_THRESHOLD,
+    MAX_TEXT_BYTES,
 };
 pub use interdict_core::{Cas, CasError};
 pub use model::{

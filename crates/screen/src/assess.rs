@@ -131,6 +131,10 @@ pub struct Screener<'a> {
     unclassified_structures: AtomicU64,
 }
 
+/// The most distinct SMILES of one goods description that are classified (a real description
+/// names one or two structures).
+pub const MAX_STRUCTURES_PER_DESCRIPTION: usize = 8;
+
 /// Caches hold the results of pure functions; past this size they are emptied.
 const CACHE_LIMIT: usize = 50_000;
 
@@ -196,12 +200,22 @@ impl<'a> Screener<'a> {
 
     /// Structures written as SMILES in a goods description, classified (listed, class
     /// definitions, designer precursors). Empty, at no cost, for ordinary descriptions.
+    /// At most [`MAX_STRUCTURES_PER_DESCRIPTION`] distinct SMILES are classified, so a
+    /// description of SMILES costs a bounded amount (each is bounded by the engine's limits).
     fn structures_in(&self, text: &str) -> Vec<interdict_structure::Classification> {
-        let words: Vec<&str> = text
+        let mut words: Vec<&str> = Vec::new();
+        for w in text
             .split_whitespace()
             .map(|w| w.trim_end_matches([',', ';']))
             .filter(|w| interdict_structure::looks_like_smiles(w))
-            .collect();
+        {
+            if !words.contains(&w) {
+                words.push(w);
+            }
+            if words.len() == MAX_STRUCTURES_PER_DESCRIPTION {
+                break;
+            }
+        }
         if words.is_empty() {
             return Vec::new();
         }

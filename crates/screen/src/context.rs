@@ -43,7 +43,9 @@ impl Row {
 }
 
 fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextError> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| ContextError {
@@ -71,6 +73,22 @@ fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextEr
             reason: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != headers.len() {
+            let reason = if rec.iter().any(|f| f.contains('\n')) {
+                format!("unterminated quote starting at line {line}: the quoted field runs on over the rows after it")
+            } else {
+                format!(
+                    "{} fields where the header has {}",
+                    rec.len(),
+                    headers.len()
+                )
+            };
+            return Err(ContextError {
+                file: file.into(),
+                line,
+                reason,
+            });
+        }
         out.push(Row {
             line,
             fields: headers
@@ -83,11 +101,29 @@ fn rows(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, ContextEr
     Ok(out)
 }
 
-/// A finite number ≥ 0, or `None`.
-fn non_negative(text: &str) -> Option<f64> {
-    text.parse()
-        .ok()
-        .filter(|q: &f64| q.is_finite() && *q >= 0.0)
+/// A quantity in kilograms as the value type accepts it (finite, ≥ 0, at most
+/// [`interdict_core::MAX_QUANTITY`]), or why not.
+fn quantity_kg(text: &str) -> Result<f64, String> {
+    let shown = interdict_core::text::clip(text, 40);
+    let q: f64 = text
+        .parse()
+        .map_err(|_| format!("field quantity_kg: `{shown}` is not a non-negative number"))?;
+    interdict_core::Quantity::new(q, interdict_core::Unit::Kg)
+        .map(|q| q.value)
+        .map_err(|e| format!("field quantity_kg: `{shown}` refused: {e}"))
+}
+
+/// A file that yields no record: refused, as importing it would replace a loaded set with
+/// nothing and screening would silently find nothing.
+fn refuse_empty(file: &str, what: &str, n: usize) -> Result<(), ContextError> {
+    if n == 0 {
+        return Err(ContextError {
+            file: file.into(),
+            line: 1,
+            reason: format!("no {what} in the file (a header only, or nothing readable)"),
+        });
+    }
+    Ok(())
 }
 
 /// The key a quantity of a substance is counted under: the registry id when the CAS is known
@@ -114,6 +150,7 @@ pub struct AlrRow {
 /// Parses the ALR CSV (`country, cas, year, quantity_kg`).
 pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
     let mut out = Vec::new();
+    let mut seen: HashMap<(CountryCode, Cas, i32), u64> = HashMap::new();
     for r in rows(file, text, &["country", "cas", "year", "quantity_kg"])? {
         let bad = |reason: String| r.error(file, reason);
         let country = CountryCode::parse(r.get("country")).map_err(|_| {
@@ -129,12 +166,14 @@ pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
             .ok()
             .filter(|y| (1900..=2200).contains(y))
             .ok_or_else(|| bad(format!("field year: `{}` is not a year", r.get("year"))))?;
-        let quantity_kg = non_negative(r.get("quantity_kg")).ok_or_else(|| {
-            bad(format!(
-                "field quantity_kg: `{}` is not a non-negative number",
-                r.get("quantity_kg")
-            ))
-        })?;
+        let quantity_kg = quantity_kg(r.get("quantity_kg")).map_err(bad)?;
+        // One requirement per country, substance and year: with two, row order would decide
+        // the verdict.
+        if let Some(first) = seen.insert((country, cas, year), r.line) {
+            return Err(bad(format!(
+                "duplicate ALR for {country}, {cas}, {year}: already given on line {first}"
+            )));
+        }
         out.push(AlrRow {
             country,
             cas,
@@ -142,6 +181,7 @@ pub fn parse_alr(file: &str, text: &str) -> Result<Vec<AlrRow>, ContextError> {
             quantity_kg,
         });
     }
+    refuse_empty(file, "ALR rows", out.len())?;
     Ok(out)
 }
 
@@ -207,6 +247,7 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
         "valid_until",
     ];
     let mut out = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
     for r in rows(file, text, &required)? {
         let bad = |reason: String| r.error(file, reason);
         if r.get("reference").is_empty() {
@@ -228,12 +269,13 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
         let exporter_country = country("exporter_country")?;
         let importer_country = country("importer_country")?;
         let cas = Cas::parse(r.get("cas")).map_err(|e| bad(format!("field cas: {e}")))?;
-        let quantity_kg = non_negative(r.get("quantity_kg")).ok_or_else(|| {
-            bad(format!(
-                "field quantity_kg: `{}` is not a non-negative number",
-                r.get("quantity_kg")
-            ))
-        })?;
+        let quantity_kg = quantity_kg(r.get("quantity_kg")).map_err(bad)?;
+        if let Some(first) = seen.insert(r.get("reference").to_string(), r.line) {
+            return Err(bad(format!(
+                "duplicate PEN reference `{}`: already given on line {first}",
+                interdict_core::text::clip(r.get("reference"), 60)
+            )));
+        }
         let status = match r.get("status").to_ascii_lowercase().as_str() {
             "pending" => PenStatus::Pending,
             "no_objection" => PenStatus::NoObjection,
@@ -259,6 +301,7 @@ pub fn parse_pens(file: &str, text: &str) -> Result<Vec<Pen>, ContextError> {
             shipped_kg: 0.0,
         });
     }
+    refuse_empty(file, "PEN rows", out.len())?;
     Ok(out)
 }
 
@@ -555,5 +598,45 @@ mod tests {
             serde_json::to_string(&ok[0]).unwrap(),
             r#"{"class":"*","kind":"port","code":"MXZLO","reason":"x"}"#
         );
+    }
+
+    /// Issue 18: duplicate keys are refused naming both lines (row order must not decide a
+    /// verdict), a file without rows is refused (it would replace a loaded set with nothing),
+    /// absurd quantities are refused, and an open quote is named with its line.
+    #[test]
+    fn duplicates_empty_files_absurd_quantities_and_open_quotes_are_refused() {
+        let alr = "country,cas,year,quantity_kg\nMX,103-79-7,2025,100\nUS,103-79-7,2025,1\nMX,103-79-7,2025,5\n";
+        let e = parse_alr("alr.csv", alr).unwrap_err().to_string();
+        assert!(e.contains("line 4") && e.contains("line 2"), "{e}");
+        let pens = format!(
+            "{PEN_HEADER}P-1,2025-01-01,CN,MX,A,B,103-79-7,10,pending,\nP-1,2025-01-02,CN,MX,A,B,103-79-7,10,pending,\n"
+        );
+        let e = parse_pens("pens.csv", &pens).unwrap_err().to_string();
+        assert!(
+            e.contains("line 3") && e.contains("line 2") && e.contains("P-1"),
+            "{e}"
+        );
+        for empty in [
+            "",
+            "country,cas,year,quantity_kg\n",
+            "<html><body>502</body></html>",
+        ] {
+            assert!(parse_alr("alr.csv", empty).is_err(), "{empty:?}");
+        }
+        assert!(parse_pens("pens.csv", PEN_HEADER).is_err());
+        let e = parse_alr(
+            "alr.csv",
+            "country,cas,year,quantity_kg\nMX,103-79-7,2025,1e400\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("quantity_kg"), "{e}");
+        let e = parse_alr(
+            "alr.csv",
+            "country,cas,year,quantity_kg\nMX,103-79-7,2025,100\nMX,\"103-79-7,2026,1\nUS,103-79-7,2025,1\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unterminated quote starting at line 3"), "{e}");
     }
 }

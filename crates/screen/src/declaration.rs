@@ -106,8 +106,26 @@ pub(crate) fn is_port_code(code: &str) -> bool {
             .is_some_and(|place| place.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// The most bytes a field of a declaration may hold (4 KiB: eight times the 512 characters of
+/// the WCO data model's goods description). A longer field is refused before any check reads
+/// it, so one record costs a bounded amount whatever it holds; the rest of the file is still
+/// screened.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
 /// Validates a raw record into a declaration, naming the first bad field.
 pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> {
+    if let Some((name, value)) = raw.iter().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
+        return Err(RecordError {
+            line,
+            id: get(raw, "id")
+                .filter(|id| id.len() <= MAX_FIELD_BYTES)
+                .map(|id| interdict_core::text::clip(id, 100)),
+            message: format!(
+                "line {line}, field {name}: {} bytes, more than the {MAX_FIELD_BYTES} a field may hold",
+                value.len()
+            ),
+        });
+    }
     let id = get(raw, "id").map(str::to_string);
     let err = |message: String| RecordError {
         line,
@@ -169,17 +187,6 @@ pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> 
             }
         }
     };
-    let quantity = match get(raw, "quantity") {
-        None => None,
-        Some(v) => match v.replace('_', "").parse::<f64>() {
-            Ok(q) if q.is_finite() && q >= 0.0 => Some(q),
-            _ => {
-                return Err(err(format!(
-                    "line {line}, field quantity: `{v}` is not a non-negative number"
-                )))
-            }
-        },
-    };
     let unit = match get(raw, "unit") {
         None => Unit::Kg,
         Some(v) => Unit::parse(v).ok_or_else(|| {
@@ -187,6 +194,28 @@ pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> 
                 "line {line}, field unit: `{v}` is not one of kg, g, t, l, ml, units"
             ))
         })?,
+    };
+    // Finite, non-negative and at most MAX_QUANTITY (the value type's rule): an infinite or
+    // absurd figure would poison every later ALR total of the data directory.
+    let quantity = match get(raw, "quantity") {
+        None => None,
+        Some(v) => match v.replace('_', "").parse::<f64>() {
+            Ok(q) => match interdict_core::Quantity::new(q, unit) {
+                Ok(q) => Some(q.value),
+                Err(e) => {
+                    return Err(err(format!(
+                        "line {line}, field quantity: `{}` refused: {e}",
+                        interdict_core::text::clip(v, 40)
+                    )))
+                }
+            },
+            Err(_) => {
+                return Err(err(format!(
+                    "line {line}, field quantity: `{}` is not a non-negative number",
+                    interdict_core::text::clip(v, 40)
+                )))
+            }
+        },
     };
     let mut transit_countries = Vec::new();
     if let Some(v) = get(raw, "transit_countries") {
@@ -226,18 +255,30 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// By file extension, else by the first non-blank byte (`{` means JSON Lines).
+    /// By the first non-blank byte after any byte-order mark when it tells (`{` or `[`: JSON;
+    /// a letter or a quote: a CSV header), else by the file extension, else CSV. The content
+    /// wins over the name, so a CSV named `.jsonl` is read as CSV (compare with
+    /// [`InputFormat::by_name`] to warn once) rather than failing on every line.
     pub fn detect(path_name: &str, first_bytes: &[u8]) -> InputFormat {
+        let body = first_bytes
+            .strip_prefix(b"\xef\xbb\xbf".as_slice())
+            .unwrap_or(first_bytes);
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{' | b'[') => InputFormat::JsonLines,
+            Some(b) if b.is_ascii_alphabetic() || *b == b'"' => InputFormat::Csv,
+            _ => InputFormat::by_name(path_name).unwrap_or(InputFormat::Csv),
+        }
+    }
+
+    /// What a file's extension says it holds, if anything.
+    pub fn by_name(path_name: &str) -> Option<InputFormat> {
         let lower = path_name.to_ascii_lowercase();
         if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
-            return InputFormat::JsonLines;
-        }
-        if lower.ends_with(".csv") {
-            return InputFormat::Csv;
-        }
-        match first_bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => InputFormat::JsonLines,
-            _ => InputFormat::Csv,
+            Some(InputFormat::JsonLines)
+        } else if lower.ends_with(".csv") {
+            Some(InputFormat::Csv)
+        } else {
+            None
         }
     }
 }
@@ -274,6 +315,8 @@ enum Inner<R: BufRead> {
     Json {
         reader: R,
         line: u64,
+        /// Set when the input turned out not to be JSON Lines at all (said once).
+        done: bool,
     },
 }
 
@@ -337,7 +380,11 @@ impl<R: BufRead> DeclarationReader<R> {
                 let header = reader.headers().cloned();
                 DeclarationReader::over_csv(reader, header.as_ref())
             }
-            InputFormat::JsonLines => DeclarationReader::with(Inner::Json { reader, line: 0 }),
+            InputFormat::JsonLines => DeclarationReader::with(Inner::Json {
+                reader,
+                line: 0,
+                done: false,
+            }),
         }
     }
 
@@ -440,7 +487,18 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     Ok(false) => return None,
                     Ok(true) => {
                         let line = record.position().map_or(0, |p| p.line());
-                        if record.len() != headers.len() {
+                        if record.len() != headers.len() && record.iter().any(|f| f.contains('\n'))
+                        {
+                            // A quote left open runs on over the records after it.
+                            Err(RecordError {
+                                line,
+                                id: None,
+                                message: format!(
+                                    "line {line}: unterminated quote starting at line {line} (the quoted field runs on over {} more lines and the records in them)",
+                                    record.iter().map(|f| f.matches('\n').count()).sum::<usize>()
+                                ),
+                            })
+                        } else if record.len() != headers.len() {
                             Err(RecordError {
                                 line,
                                 id: None,
@@ -476,7 +534,10 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     }
                 }
             }
-            Inner::Json { reader, line } => {
+            Inner::Json { reader, line, done } => {
+                if *done {
+                    return None;
+                }
                 let mut buf = Vec::new();
                 loop {
                     buf.clear();
@@ -499,6 +560,18 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     }
                 }
                 let line = *line;
+                if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
+                    buf.drain(..3);
+                }
+                if buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                    // One error for the whole file, not one per line of the array.
+                    *done = true;
+                    return Some(Err(RecordError {
+                        line,
+                        id: None,
+                        message: format!("line {line}: a JSON array; declarations in JSON are JSON Lines, one object per line (`jq -c '.[]'` converts)"),
+                    }));
+                }
                 match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&buf) {
                     Err(e) => Err(RecordError {
                         line,
@@ -702,5 +775,73 @@ not json
             InputFormat::JsonLines
         );
         assert_eq!(InputFormat::detect("x", b"id,date"), InputFormat::Csv);
+        // Issue 18: the content wins over the name, past a byte-order mark.
+        assert_eq!(InputFormat::detect("x.jsonl", b"id,date"), InputFormat::Csv);
+        assert_eq!(
+            InputFormat::detect("x.csv", b"\xef\xbb\xbf{\"id\""),
+            InputFormat::JsonLines
+        );
+        assert_eq!(
+            InputFormat::by_name("x.JSONL"),
+            Some(InputFormat::JsonLines)
+        );
+    }
+
+    /// Issue 18: a JSON array where JSON Lines are expected is said once, not once per line;
+    /// a byte-order mark before the first object is skipped.
+    #[test]
+    fn a_json_array_is_one_error_and_a_bom_is_skipped() {
+        let (items, _) = read(
+            "[{\"id\":\"D1\"},\n{\"id\":\"D2\"}]\n",
+            InputFormat::JsonLines,
+        );
+        assert_eq!(items.len(), 1);
+        assert!(items[0]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("JSON array"));
+        let bom = "\u{feff}{\"id\":\"J-1\",\"date\":\"2025-03-01\",\"exporter_name\":\"A\",\"exporter_country\":\"CN\",\"importer_name\":\"B\",\"importer_country\":\"MX\",\"goods_description\":\"NPP\"}\n";
+        let (items, _) = read(bom, InputFormat::JsonLines);
+        assert!(items[0].is_ok(), "{:?}", items[0]);
+    }
+
+    /// Issue 18: a field over MAX_FIELD_BYTES is refused before any check reads it, an
+    /// infinite or absurd quantity is refused at the edge (it would poison the ALR ledger),
+    /// and an unterminated quote is named with its line; the other records are still read.
+    #[test]
+    fn oversized_fields_absurd_quantities_and_open_quotes_are_one_record_error_each() {
+        let huge = "acetone ".repeat(MAX_FIELD_BYTES);
+        let text = format!(
+            "{HEADER}D-1,2025-03-01,A Co,CN,B Co,MX,{huge},,1,kg,,,\n\
+             D-2,2025-03-01,A Co,CN,B Co,MX,NPP,,1e306,t,,,\n\
+             D-3,2025-03-01,A Co,CN,B Co,MX,NPP,,inf,kg,,,\n\
+             D-4,2025-03-01,A Co,CN,B Co,MX,NPP,,1e12,t,,,\n\
+             D-5,2025-03-01,A Co,CN,B Co,MX,\"NPP,,1,kg,,,\n\
+             D-6,2025-03-01,A Co,CN,B Co,MX,NPP,,1,kg,,,\n"
+        );
+        let (items, _) = read(&text, InputFormat::Csv);
+        let msg = |i: usize| items[i].as_ref().unwrap_err().message.clone();
+        assert!(
+            msg(0).starts_with("line 2, field goods_description:"),
+            "{}",
+            msg(0)
+        );
+        assert!(msg(0).contains("4096"), "{}", msg(0));
+        assert!(msg(0).len() < 200);
+        assert_eq!(items[0].as_ref().unwrap_err().id.as_deref(), Some("D-1"));
+        assert!(
+            msg(1).contains("field quantity") && msg(1).contains("1e306"),
+            "{}",
+            msg(1)
+        );
+        assert!(msg(2).contains("field quantity"), "{}", msg(2));
+        assert!(items[3].is_ok(), "1e12 t is the largest figure accepted");
+        assert_eq!(items.len(), 5);
+        assert!(
+            msg(4).contains("unterminated quote starting at line 6"),
+            "{}",
+            msg(4)
+        );
     }
 }

@@ -20,7 +20,10 @@ pub mod evidence;
 mod flag;
 mod ledger;
 
-pub use assess::{Assessment, Level, Prepared, Risk, ScreenWarning, Screener, SubstanceOut};
+pub use assess::{
+    Assessment, Level, Prepared, Risk, ScreenWarning, Screener, SubstanceOut,
+    MAX_STRUCTURES_PER_DESCRIPTION,
+};
 pub use checks::parties::{PartyHit, PartyOut};
 pub use code::{FlagCode, UnknownFlagCode, FLAG_CODES};
 pub use context::{
@@ -29,6 +32,7 @@ pub use context::{
 };
 pub use declaration::{
     Declaration, DeclarationReader, InputFormat, Item, RecordError, Unit, FIELDS, ID_CHECK_LIMIT,
+    MAX_FIELD_BYTES,
 };
 pub use evidence::{Evidence, MatchedOn, PartyRole};
 pub use flag::{Flag, Severity};

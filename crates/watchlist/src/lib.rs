@@ -23,7 +23,9 @@ mod wade_giles;
 
 pub use index::{Index, PartyMatch, Query};
 pub use model::{Entity, ImportError};
-pub use names::{NameError, NameForm, MAX_NAME_BYTES, MAX_NAME_WORDS};
+pub use names::{
+    check_size as check_name_size, NameError, NameForm, MAX_NAME_BYTES, MAX_NAME_WORDS,
+};
 pub use schema::Schema;
 pub use score::{compare, Comparison};
 

@@ -45,7 +45,7 @@ pub enum NameError {
 /// Checks the size of a name as written, before any work on it: at most [`MAX_NAME_BYTES`] bytes
 /// and [`MAX_NAME_WORDS`] runs of letters and digits, and at least one. Cheap enough for every
 /// name an importer reads.
-pub(crate) fn check_size(name: &str) -> Result<(), NameError> {
+pub fn check_size(name: &str) -> Result<(), NameError> {
     if name.len() > MAX_NAME_BYTES {
         return Err(NameError::TooLong {
             bytes: name.len(),

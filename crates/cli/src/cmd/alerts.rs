@@ -39,13 +39,19 @@ pub fn run(ctx: &Context, args: &AlertsArgs) -> Result<u8> {
         .transpose()
         .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
 
+    if crate::output::empty_input(ctx, &args.incidents) {
+        return Ok(exit::OK);
+    }
     let resolver = Resolver::new(Registry::builtin());
     let file = std::fs::File::open(&args.incidents)
         .with_context(|| format!("cannot open {}", args.incidents.display()))?;
     let (incidents, problems) = interdict_app::alerts::read_incidents(&resolver, file)
         .map_err(|e| anyhow::anyhow!("{}, {e}", args.incidents.display()))?;
     for p in &problems {
-        eprintln!("{}, {p}", args.incidents.display());
+        eprintln!(
+            "{}",
+            crate::output::terminal(&format!("{}, {p}", args.incidents.display()))
+        );
     }
     let bad = problems.len() as u64;
     let found = interdict_app::alerts::run(&incidents, &detector, since)?;

@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
                 write_json(&mut buf, &c);
                 out.write_all(&buf)?;
             } else {
-                out.write_all(render(&c).as_bytes())?;
+                out.write_all(crate::output::terminal(&render(&c)).as_bytes())?;
             }
             Ok(exit::OK)
         }
@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
                 let record = ErrorRecord::new(e.code(), e.to_string()).with_input(smiles);
                 writeln!(out, "{}", serde_json::to_string(&record)?)?;
             }
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::output::terminal(&e.to_string()));
             Ok(exit::ERROR)
         }
     }
@@ -61,17 +61,29 @@ pub fn run(ctx: &Context, args: &ClassifyArgs) -> Result<u8> {
 const BATCH: usize = 4096;
 
 fn run_file(ctx: &Context, engine: &Engine, path: &std::path::Path) -> Result<u8> {
+    if crate::output::empty_input(ctx, path) {
+        return Ok(exit::OK);
+    }
     let (reader, size) = open_input(path)?;
-    let format = if is_sdf_path(path) {
-        Format::Sdf
-    } else {
-        Format::Smi
-    };
     let counted = CountingReader {
         inner: reader,
         bar: ctx.progress(size, "classifying"),
     };
-    let mut records = RecordReader::new(io::BufReader::with_capacity(1 << 16, counted), format);
+    let mut buffered = io::BufReader::with_capacity(1 << 16, counted);
+    // SDF by its name or by its content (a counts line or `M  END` in the first records), so
+    // SDF on standard input or in a `.txt` is read as SDF, said once.
+    let head = io::BufRead::fill_buf(&mut buffered)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let looks_sdf = looks_like_sdf(head);
+    let format = if is_sdf_path(path) || looks_sdf {
+        if looks_sdf && !is_sdf_path(path) && !ctx.quiet {
+            eprintln!("{}: reading as SDF (it holds MOL records)", path.display());
+        }
+        Format::Sdf
+    } else {
+        Format::Smi
+    };
+    let mut records = RecordReader::new(buffered, format);
     let failures = std::sync::atomic::AtomicU64::new(0);
     let mut total = 0u64;
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -191,4 +203,14 @@ fn render(c: &Classification) -> String {
         s.push_str(&t.render());
     }
     s
+}
+
+/// Whether the first bytes of an input are MOL/SDF records: a V2000/V3000 counts line on the
+/// fourth line, or an `M  END` line.
+fn looks_like_sdf(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(1 << 16)]);
+    let fourth = text.lines().nth(3).unwrap_or("");
+    fourth.contains("V2000")
+        || fourth.contains("V3000")
+        || text.lines().any(|l| l.trim_end() == "M  END")
 }

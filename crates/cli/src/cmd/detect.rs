@@ -11,8 +11,9 @@ use crate::exit;
 use crate::output::Context;
 
 /// Reads `[series,] t, [date,] observed`, checking that `t` runs 1, 2, 3, … within each series and
-/// that counts are numbers. Without a `series` column the file is one series.
-fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
+/// that counts are numbers. Without a `series` column the file is one series. Also returns the
+/// first place where the dates are not one week apart (methods that read dates need weeks).
+fn read_series(path: &std::path::Path) -> Result<(Vec<Series>, Option<String>)> {
     let mut r =
         csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
     let headers = r
@@ -34,6 +35,7 @@ fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
     let mut all: Vec<Series> = Vec::new();
     let mut seen: std::collections::HashSet<Option<String>> = std::collections::HashSet::new();
     let mut days: Vec<Vec<i64>> = Vec::new();
+    let mut not_weekly: Option<String> = None;
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
         let rec = rec.with_context(|| format!("{}, line {line}", path.display()))?;
@@ -71,6 +73,15 @@ fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
                 let date = interdict_core::Date::parse(d).map_err(|e| {
                     anyhow::anyhow!("{}, line {line}, field date: {e}", path.display())
                 })?;
+                if let Some(&before) = series_days.last() {
+                    let gap = date.day_number() - before;
+                    if gap != 7 && not_weekly.is_none() {
+                        not_weekly = Some(format!(
+                            "{}, line {line}, field date: {date} is {gap} day(s) after the date before it; the dates must be weekly (one row per week, 7 days apart)",
+                            path.display()
+                        ));
+                    }
+                }
                 series_days.push(date.day_number());
             }
         }
@@ -95,7 +106,7 @@ fn read_series(path: &std::path::Path) -> Result<Vec<Series>> {
             s.dates = Some(d);
         }
     }
-    Ok(all)
+    Ok((all, not_weekly))
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize)> {
@@ -199,7 +210,15 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
         bail!("{method} needs --range A..B (the weeks before A estimate the in-control mean unless --mu0 is given)");
     }
     let detector = detect::detector(method, None, &overrides(args)?)?;
-    let all = read_series(&args.input)?;
+    if crate::output::empty_input(ctx, &args.input) {
+        return Ok(exit::OK);
+    }
+    let (all, not_weekly) = read_series(&args.input)?;
+    if let (Method::Farrington, Some(problem)) = (method, &not_weekly) {
+        if all.iter().any(|s| s.dates.is_some()) {
+            bail!("{problem}");
+        }
+    }
     let results = detect::run_all(&detector, &all, range);
     let json = json_requested(ctx);
     let batch = all.len() > 1 || all.first().is_some_and(|s| s.id.is_some());
@@ -223,7 +242,13 @@ pub fn run(ctx: &Context, args: &DetectArgs) -> Result<u8> {
             Ok(p) => p,
             Err(e) if batch => {
                 failed += 1;
-                eprintln!("series {}: {e}", s.id.clone().unwrap_or_default());
+                eprintln!(
+                    "{}",
+                    crate::output::terminal(&format!(
+                        "series {}: {e}",
+                        s.id.clone().unwrap_or_default()
+                    ))
+                );
                 continue;
             }
             Err(e) => return Err(e.into()),

@@ -1,9 +1,9 @@
 //! `interdict identify`: controlled substances in goods descriptions.
 
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 
 use anyhow::{Context as _, Result};
-use interdict_registry::{Identification, Identifier, Registry};
+use interdict_registry::{Identification, Identifier, Registry, MAX_TEXT_BYTES};
 use interdict_types::{ErrorRecord, IdentificationWire};
 use rayon::prelude::*;
 
@@ -27,31 +27,30 @@ pub fn run(ctx: &Context, args: &IdentifyArgs) -> Result<u8> {
         write_identification(&mut buf, text, &id);
         out.write_all(&buf)?;
     } else {
-        out.write_all(render(text, &id).as_bytes())?;
+        out.write_all(crate::output::terminal(&render(text, &id)).as_bytes())?;
     }
     Ok(exit::OK)
 }
 
 fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) -> Result<u8> {
+    if crate::output::empty_input(ctx, path) {
+        return Ok(exit::OK);
+    }
     let (reader, size) = open_input(path)?;
     let bar = ctx.progress(size, "identifying");
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<(u64, Vec<u8>, usize)> = Vec::with_capacity(BATCH);
     let mut line_no = 0u64;
     let mut bad_lines = 0u64;
     loop {
         let mut buf = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut buf)
+        let (n, length) = crate::output::read_line_capped(&mut reader, &mut buf, MAX_TEXT_BYTES)
             .with_context(|| format!("reading {} after line {line_no}", path.display()))?;
         if n > 0 {
             line_no += 1;
             bar.inc(n as u64);
-            while matches!(buf.last(), Some(b'\n' | b'\r')) {
-                buf.pop();
-            }
-            batch.push((line_no, buf));
+            batch.push((line_no, buf, length));
         }
         if batch.len() == BATCH || (n == 0 && !batch.is_empty()) {
             let rendered: Vec<(Vec<u8>, u64)> = batch
@@ -59,7 +58,25 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
                 .map(|chunk| {
                     let mut buf = Vec::with_capacity(chunk.len() * 160);
                     let mut bad = 0u64;
-                    for (line, bytes) in chunk {
+                    for (line, bytes, length) in chunk {
+                        if *length > MAX_TEXT_BYTES {
+                            bad += 1;
+                            let input = format!(
+                                "{}…",
+                                String::from_utf8_lossy(&bytes[..bytes.len().min(100)])
+                            );
+                            let record = ErrorRecord::new(
+                                "too_large",
+                                format!(
+                                    "line {line}: {length} bytes, more than the {MAX_TEXT_BYTES} a description may hold"
+                                ),
+                            )
+                            .with_input(&input)
+                            .with_line(*line);
+                            let _ = serde_json::to_writer(&mut buf, &record);
+                            buf.push(b'\n');
+                            continue;
+                        }
                         match std::str::from_utf8(bytes) {
                             Ok(text) => {
                                 write_identification(&mut buf, text, &identifier.identify(text))

@@ -32,6 +32,16 @@ pub fn parse_list(format: Format, path: &Path) -> Result<(Vec<Entity>, String)> 
             if p.exists() {
                 Ok(Some(read(&p)?))
             } else {
+                let what = if name == "alt.csv" {
+                    "aliases"
+                } else {
+                    "addresses and countries"
+                };
+                eprintln!(
+                    "warning: no {} beside {}: the entries' {what} are not read",
+                    p.display(),
+                    path.display()
+                );
                 Ok(None)
             }
         };
@@ -49,11 +59,77 @@ pub fn parse_list(format: Format, path: &Path) -> Result<(Vec<Entity>, String)> 
 }
 
 /// `interdict lists import`.
-pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> Result<u8> {
+/// The rule every import follows before it replaces a loaded snapshot: a file that yields no
+/// records, or fewer than half the records of the snapshot it would replace, is refused unless
+/// the user allows it (`--allow-shrink`). Returns the snapshot that will be replaced, to say so.
+pub fn guard_replacement(
+    db: &interdict_app::Database,
+    kind: &str,
+    name: &str,
+    source: &Path,
+    new_count: usize,
+    allow_shrink: bool,
+) -> Result<Option<Replaced>> {
+    let previous = db
+        .snapshots(kind)?
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| Replaced {
+            name: s.name,
+            source: s.source,
+            records: s.record_count.max(0) as usize,
+            imported_at: s.imported_at,
+        });
+    let old = previous.as_ref().map_or(0, |s| s.records);
+    let shrinks = new_count == 0 || new_count.saturating_mul(2) < old;
+    if shrinks && !allow_shrink {
+        let what = match &previous {
+            Some(p) => format!(
+                "the loaded snapshot of `{name}` ({old} records from {}, imported {})",
+                p.source, p.imported_at
+            ),
+            None => format!("`{name}`, which has no snapshot yet"),
+        };
+        bail!(
+            "{} yields {new_count} records and would replace {what}; not imported. An empty file, an error page or a cut download looks like this: check the file, or pass --allow-shrink to replace it anyway",
+            source.display()
+        );
+    }
+    Ok(previous)
+}
+
+/// Says what an import replaced.
+pub fn say_replaced(ctx: &Context, previous: Option<&Replaced>) {
+    if let (Some(p), false) = (previous, ctx.quiet) {
+        eprintln!(
+            "replaced the snapshot of `{}`: {} records from {}, imported {}",
+            p.name, p.records, p.source, p.imported_at
+        );
+    }
+}
+
+/// The snapshot an import replaces.
+pub struct Replaced {
+    name: String,
+    source: String,
+    records: usize,
+    imported_at: String,
+}
+
+pub fn import(
+    ctx: &Context,
+    format: &str,
+    path: &Path,
+    name: Option<&str>,
+    allow_shrink: bool,
+) -> Result<u8> {
     let Some(format) = Format::parse(format) else {
         bail!("unknown format `{format}` (expected ofac-sdn, un-xml, ftm or csv)");
     };
     let name = name.unwrap_or(format.default_list_name());
+    if name.trim().is_empty() || name.chars().any(char::is_control) || name.len() > 100 {
+        bail!("--name: a list name needs 1 to 100 printable characters");
+    }
     let (entities, checksum) = parse_list(format, path).with_context(|| {
         format!(
             "{} was not imported; the previous snapshot of `{name}` is unchanged",
@@ -61,6 +137,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
         )
     })?;
     let db = ctx.database()?;
+    let previous = guard_replacement(&db, lists::KIND, name, path, entities.len(), allow_shrink)?;
     let imported = lists::import(
         &db,
         None,
@@ -70,6 +147,7 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
         &lists::ParsedList { entities, checksum },
         &crate::output::now_rfc3339(),
     )?;
+    say_replaced(ctx, previous.as_ref());
     let meta = &imported.snapshot;
     if ctx.json {
         writeln!(
@@ -91,22 +169,50 @@ pub fn import(ctx: &Context, format: &str, path: &Path, name: Option<&str>) -> R
 
 /// Loads every active watchlist of the database into one index.
 pub fn load_index(ctx: &Context) -> Result<Index> {
-    let db = ctx.database()?;
+    let db = ctx.database_for_reading()?;
     lists::load_index(&db)
         .with_context(|| format!("reading the watchlists of {}", ctx.database_location()))
 }
 
 /// `interdict lists status`: what is loaded, from where, when, with which checksum and counts.
 pub fn status(ctx: &Context) -> Result<u8> {
-    let rows = lists::status(&ctx.database()?)?;
+    let db = ctx.database_for_reading()?;
+    let rows = lists::status(&db)?;
+    // Each list's records are read back, so a damaged database is not reported as fine.
+    let stored = db.snapshot_records(lists::KIND);
+    let state = |name: &str, expected: i64| -> String {
+        let Ok(stored) = &stored else {
+            return "unreadable".into();
+        };
+        let Some((_, bodies)) = stored.iter().find(|(n, _)| n == name) else {
+            return "corrupt: no records stored".into();
+        };
+        if bodies.len() as i64 != expected {
+            return format!(
+                "corrupt: {} records stored, {expected} recorded",
+                bodies.len()
+            );
+        }
+        match bodies
+            .iter()
+            .position(|b| serde_json::from_str::<Entity>(b).is_err())
+        {
+            Some(i) => format!("corrupt: record {} unreadable", i + 1),
+            None => "ok".into(),
+        }
+    };
+    let states: Vec<String> = rows
+        .iter()
+        .map(|s| state(&s.name, s.record_count))
+        .collect();
     let mut out = io::stdout().lock();
     if ctx.json {
-        for s in &rows {
+        for (s, state) in rows.iter().zip(&states) {
             writeln!(
                 out,
                 "{}",
                 json!({"name": s.name, "format": s.format, "source": s.source, "imported_at": s.imported_at,
-                       "checksum": s.checksum, "records": s.record_count})
+                       "checksum": s.checksum, "records": s.record_count, "state": state})
             )?;
         }
     } else if rows.is_empty() {
@@ -116,18 +222,33 @@ pub fn status(ctx: &Context) -> Result<u8> {
             ctx.database_location()
         )?;
     } else {
-        let mut t = Table::new(&["LIST", "FORMAT", "RECORDS", "IMPORTED", "SHA-256", "SOURCE"]);
-        for s in rows {
+        let mut t = Table::new(&[
+            "LIST", "FORMAT", "RECORDS", "IMPORTED", "SHA-256", "STATE", "SOURCE",
+        ]);
+        for (s, state) in rows.into_iter().zip(&states) {
             t.row(vec![
                 s.name,
                 s.format,
                 s.record_count.to_string(),
                 s.imported_at,
                 s.checksum.chars().take(12).collect(),
+                state.clone(),
                 s.source,
             ]);
         }
         out.write_all(t.render().as_bytes())?;
+    }
+    if let Err(e) = &stored {
+        bail!(
+            "the watchlist records of {} cannot be read: {e}",
+            ctx.database_location()
+        );
+    }
+    if states.iter().any(|s| s != "ok") {
+        bail!(
+            "some watchlists of {} are damaged; import them again",
+            ctx.database_location()
+        );
     }
     Ok(exit::OK)
 }

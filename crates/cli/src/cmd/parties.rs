@@ -65,7 +65,8 @@ pub fn match_party(ctx: &Context, args: &MatchPartyArgs) -> Result<u8> {
     } else if hits.is_empty() {
         writeln!(
             out,
-            "No watchlist entry matches \"{name}\" at or above {threshold}."
+            "No watchlist entry matches \"{}\" at or above {threshold}.",
+            crate::output::terminal(name)
         )?;
     } else {
         let mut t = Table::new(&["SCORE", "LIST", "ID", "LISTED NAME", "PROGRAMS", "WHY"]);
@@ -116,12 +117,38 @@ fn read_rows(path: &Path, columns: &[&str]) -> Result<Vec<CsvRow>> {
         match rec {
             Ok(r) => {
                 let line = r.position().map_or(line, |p| p.line());
+                let fields: Vec<&str> = idx
+                    .iter()
+                    .map(|c| c.and_then(|c| r.get(c)).unwrap_or("").trim())
+                    .collect();
+                // Names over the matcher's limits (MAX_NAME_BYTES, MAX_NAME_WORDS) are refused
+                // for this row before any work, like the importers refuse them.
+                let oversized = columns.iter().zip(&fields).find_map(|(column, value)| {
+                    let checked = if column.starts_with("name") {
+                        interdict_watchlist::check_name_size(value).err()
+                    } else {
+                        None
+                    };
+                    match checked {
+                        Some(interdict_watchlist::NameError::NoWords) | None
+                            if value.len() <= interdict_watchlist::MAX_NAME_BYTES =>
+                        {
+                            None
+                        }
+                        Some(e) => Some(format!("line {line}, field {column}: {e}")),
+                        None => Some(format!(
+                            "line {line}, field {column}: {} bytes, over the limit of {} bytes",
+                            value.len(),
+                            interdict_watchlist::MAX_NAME_BYTES
+                        )),
+                    }
+                });
                 out.push((
                     line,
-                    Ok(idx
-                        .iter()
-                        .map(|c| c.and_then(|c| r.get(c)).unwrap_or("").trim().to_string())
-                        .collect()),
+                    match oversized {
+                        Some(message) => Err(message),
+                        None => Ok(fields.into_iter().map(str::to_string).collect()),
+                    },
                 ))
             }
             Err(e) => out.push((line, Err(format!("line {line}: {e}")))),
@@ -137,6 +164,9 @@ fn match_file(
     threshold: f32,
     limit: usize,
 ) -> Result<u8> {
+    if crate::output::empty_input(ctx, path) {
+        return Ok(exit::OK);
+    }
     let rows: Vec<Row> = read_rows(path, &["name", "country"])?
         .into_iter()
         .map(|(line, r)| match r {
@@ -188,10 +218,12 @@ fn match_file(
 }
 
 pub fn compare_names(ctx: &Context, args: &CompareNamesArgs) -> Result<u8> {
+    if crate::output::empty_input(ctx, &args.input) {
+        return Ok(exit::OK);
+    }
     let rows = read_rows(&args.input, &["name1", "name2", "schema"])?;
     let bad = rows.iter().filter(|r| r.1.is_err()).count();
     let mut out = BufWriter::new(io::stdout().lock());
-    let _ = ctx;
     write_ordered(&mut out, &rows, |(line, row), buf| {
         let _ = match row {
             Ok(v) => serde_json::to_writer(&mut *buf, &parties::compare_names(&v[0], &v[1], &v[2])),

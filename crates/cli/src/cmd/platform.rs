@@ -173,7 +173,8 @@ pub fn pens(ctx: &Context, cmd: &crate::cli::ImportCommand) -> Result<u8> {
     let db = ctx.database()?;
     let app = App::new(db);
     match cmd {
-        crate::cli::ImportCommand::Import { file } => {
+        // Notifications are added or updated by reference, never removed: nothing shrinks.
+        crate::cli::ImportCommand::Import { file, .. } => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let name = file.display().to_string();

@@ -24,10 +24,26 @@ fn read_text(path: &Path) -> Result<String> {
 /// `interdict alr import|status` and `interdict pens import|status`.
 pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> Result<u8> {
     match cmd {
-        ImportCommand::Import { file } => {
+        ImportCommand::Import { file, allow_shrink } => {
             let text = read_text(file)?;
             let name = file.display().to_string();
             let db = ctx.database()?;
+            // Counted by the same parser the import runs (its errors are reported there).
+            let count = match kind {
+                ContextKind::Alr => parse_alr(&name, &text).map(|r| r.len()),
+                ContextKind::Pens => parse_pens(&name, &text).map(|r| r.len()),
+            };
+            let previous = match count {
+                Ok(n) => super::lists::guard_replacement(
+                    &db,
+                    kind.as_str(),
+                    kind.as_str(),
+                    file,
+                    n,
+                    *allow_shrink,
+                )?,
+                Err(_) => None,
+            };
             let snapshot = screening::import_context(
                 &db,
                 None,
@@ -40,6 +56,7 @@ pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> 
                 interdict_app::AppError::Invalid { message, .. } => anyhow::anyhow!(message),
                 other => anyhow::anyhow!(other),
             })?;
+            super::lists::say_replaced(ctx, previous.as_ref());
             if !ctx.quiet {
                 eprintln!(
                     "imported {} {} records from {name}",
@@ -50,7 +67,7 @@ pub fn context_import(ctx: &Context, kind: ContextKind, cmd: &ImportCommand) -> 
             Ok(exit::OK)
         }
         ImportCommand::Status => {
-            let db = ctx.database()?;
+            let db = ctx.database_for_reading()?;
             let mut out = io::stdout().lock();
             for s in db.snapshots(kind.as_str())? {
                 writeln!(
@@ -77,9 +94,38 @@ fn watchlist_format(path: &Path) -> Format {
     }
 }
 
+/// Whether two paths name one file (the same device and inode), for `--out` over the input.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     let started = std::time::Instant::now();
-    let db = ctx.database()?;
+    if let Some(out) = &args.out {
+        let inputs = std::iter::once(&args.file)
+            .chain(&args.watchlist)
+            .chain(args.alr.iter())
+            .chain(args.pens.iter())
+            .chain(args.route_risk.iter())
+            .chain(args.weights.iter());
+        for input in inputs {
+            if same_file(input, out) {
+                bail!(
+                    "--out {} is an input of this run ({}): it would be overwritten before it is read; write the results elsewhere",
+                    out.display(),
+                    input.display()
+                );
+            }
+        }
+    }
+    let db = if args.record {
+        ctx.database()?
+    } else {
+        ctx.database_for_reading()?
+    };
 
     // Context: the database, then this run's files.
     let mut extra = screening::Extra::default();
@@ -141,6 +187,21 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
         .context("reading the declarations")?
         .to_vec();
     let format = InputFormat::detect(&args.file.to_string_lossy(), &head);
+    if let Some(named) = InputFormat::by_name(&args.file.to_string_lossy()) {
+        if named != format {
+            let said = |f: InputFormat| match f {
+                InputFormat::Csv => "CSV",
+                InputFormat::JsonLines => "JSON",
+            };
+            eprintln!(
+                "warning: {} is named as {} but holds {}; read as {}",
+                args.file.display(),
+                said(named),
+                said(format),
+                said(format)
+            );
+        }
+    }
     let counter = CountingReader {
         inner: reader,
         count: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
@@ -150,12 +211,14 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
 
     // Output: JSON Lines to --out or a pipe; a table on a terminal.
     let table_mode = args.out.is_none() && !ctx.json && io::stdout().is_terminal();
-    let mut out: Box<dyn Write> = match &args.out {
+    let out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::new(
             File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    // Written by each outcome and flushed after each batch.
+    let out = std::cell::RefCell::new(out);
     // On a terminal: the flagged declarations, riskiest first.
     let mut table_rows: Vec<(u32, u64, Vec<String>)> = Vec::new();
     let bar = ctx.progress(size, "screening");
@@ -172,7 +235,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                     if !table_mode {
                         let mut buf = Vec::with_capacity(512);
                         screening::write_outcome(&mut buf, &outcome);
-                        out.write_all(&buf)?;
+                        out.borrow_mut().write_all(&buf)?;
                     } else if a.risk.level != Level::None {
                         let mut flags: Vec<&str> =
                             a.flags.iter().map(|f| f.code.as_str()).collect();
@@ -202,7 +265,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                     } else {
                         let mut buf = Vec::with_capacity(256);
                         screening::write_outcome(&mut buf, &outcome);
-                        out.write_all(&buf)?;
+                        out.borrow_mut().write_all(&buf)?;
                     }
                 }
             }
@@ -222,6 +285,11 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
                 );
             }
             bar.set_position(consumed.load(std::sync::atomic::Ordering::Relaxed));
+            // What is computed is written: a later record that stops the process cannot take
+            // the results before it with it.
+            if !table_mode {
+                out.borrow_mut().flush()?;
+            }
             Ok(true)
         },
     )?;
@@ -235,6 +303,7 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
     for warning in screener.warnings() {
         eprintln!("warning: {warning}");
     }
+    let mut out = out.into_inner();
     if table_mode {
         table_rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut table = Table::new(&["ID", "LEVEL", "SCORE", "FLAGS", "GOODS"]);
