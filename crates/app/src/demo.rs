@@ -534,3 +534,83 @@ pub fn seed_incidents(app: &crate::App, users: &[DemoUser], now: i64) -> Result<
     }
     Ok(created)
 }
+
+/// The demo's trends for the coalition's picture: a new fentanyl analogue seen for the first
+/// time (by structure), and a substitution in the flows — 4-AP seized on its way from China to
+/// Mexico until China controlled it on 2024-09-01, then its Cbz-protected form (a designer
+/// precursor the structure engine recognises) instead. Shared with the whole coalition.
+pub fn seed_trends(app: &crate::App, now: i64) -> Result<usize, AppError> {
+    let day = 86_400;
+    let control = interdict_core::Date::parse("2024-09-01")
+        .map_err(|e| AppError::invalid("demo date", e))?
+        .day_number();
+    let date = |d: i64| interdict_core::Date::from_day_number(d).to_string();
+    let mut lines = Vec::new();
+    let mut push = |n: &mut u64, body: serde_json::Value| {
+        *n += 1;
+        lines.push((*n, crate::incidents::parse_input(&body)));
+    };
+    let mut n = 0;
+    // Before the control: 4-AP, about monthly; after: once, while the protected form rises.
+    for k in 0..11 {
+        push(
+            &mut n,
+            serde_json::json!({
+                "type": "seizure", "date": date(control - 330 + 30 * k),
+                "origin_country": "CN", "destination_country": "MX", "transit_countries": ["US"],
+                "substances": [{"text": "4-anilinopiperidine", "quantity": {"value": 20 + k, "unit": "kg"}}],
+                "distribution": "coalition", "tlp": "green", "reference": format!("trend-4ap-{k}"),
+            }),
+        );
+    }
+    push(
+        &mut n,
+        serde_json::json!({
+            "type": "seizure", "date": date(control + 120),
+            "origin_country": "CN", "destination_country": "MX",
+            "substances": [{"text": "4-anilinopiperidine", "quantity": {"value": 5, "unit": "kg"}}],
+            "distribution": "coalition", "tlp": "green", "reference": "trend-4ap-after",
+        }),
+    );
+    for k in 0..9 {
+        push(
+            &mut n,
+            serde_json::json!({
+                "type": "seizure", "date": date(control + 40 + 35 * k),
+                "origin_country": "CN", "destination_country": "MX",
+                "substances": [{"smiles": "O=C(OCc1ccccc1)N1CCC(Nc2ccccc2)CC1", "quantity": {"value": 30 + 2 * k, "unit": "kg"}}],
+                "description": "white powder declared as a pharmaceutical intermediate",
+                "distribution": "coalition", "tlp": "green", "reference": format!("trend-cbz4ap-{k}"),
+            }),
+        );
+    }
+    // A fentanyl analogue no list names, seen for the first time ten days ago.
+    push(
+        &mut n,
+        serde_json::json!({
+            "type": "drug_checking", "date": date(now / day - 10), "country": "US",
+            "substances": [{"smiles": "CCC(=O)N(c1ccc(Cl)cc1)C1CCN(CCc2cccs2)CC1"}],
+            "description": "counterfeit oxycodone tablet, drug-checking service",
+            "distribution": "coalition", "tlp": "clear", "reference": "trend-new-analogue",
+        }),
+    );
+    let actor = identity::actor_by_email(&app.db, "police-officer@us.demo")?;
+    let mut created = 0;
+    for r in crate::incidents::import(app, &actor, lines, now)? {
+        match r {
+            crate::incidents::ImportLine::Done { created: true, .. } => created += 1,
+            crate::incidents::ImportLine::Done { .. } => {}
+            crate::incidents::ImportLine::Failed {
+                line,
+                field,
+                message,
+            } => {
+                return Err(AppError::invalid(
+                    format!("demo trend {line}, {field}"),
+                    message,
+                ))
+            }
+        }
+    }
+    Ok(created)
+}

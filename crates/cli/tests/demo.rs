@@ -105,6 +105,19 @@ fn the_demo_shows_notifications_labels_alerts_and_needs() {
         "a live alert"
     );
     assert!(list.iter().any(|a| a["stream"] == "public_health"));
+    assert!(
+        list.iter().any(|a| a["kind"] == "first_detection"
+            && a["substance"].as_str().unwrap_or("").contains("smiles:")),
+        "a new analogue seen for the first time"
+    );
+    let changes = get("/api/v1/flows/changes?window=90");
+    let substitution = changes["substitutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["parent"] == "4-ap")
+        .unwrap_or_else(|| panic!("a substitution after 4-AP was controlled: {changes}"));
+    assert!(!substitution["relatives"].as_array().unwrap().is_empty());
     let needs = get("/api/v1/needs");
     let stands_out = needs["indicators"]
         .as_array()

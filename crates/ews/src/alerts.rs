@@ -284,7 +284,7 @@ fn first_detection(found: &Found, y: &[f64], weeks: &Weeks) -> Option<Alert> {
             y[first],
             first
         ),
-        priority: 100.0 + if found.coalition_wide() { 50.0 } else { 0.0 } + y[first],
+        priority: 100.0 + if found.coalition_wide() { 25.0 } else { 0.0 } + y[first],
         ongoing: first + 1 == y.len(),
         weeks: 1,
         onset_day: monday,
@@ -544,5 +544,42 @@ mod tests {
             .collect();
         assert_eq!(rises.len(), 1, "one alert per episode: {rises:?}");
         assert!(rises[0].explanation.contains("peaking at 9"));
+    }
+
+    #[test]
+    fn a_sustained_rise_stays_one_running_episode_reported_from_its_onset() {
+        let start = days_from_civil(2025, 1, 6);
+        let mut incidents = Vec::new();
+        // 30 quiet weeks, then 20 weeks at five times the level: EARS's baseline catches up
+        // within weeks, but the rise is one episode, still running, from its first week.
+        for w in 0..50 {
+            let n = if w >= 30 { 10 } else { 2 };
+            for _ in 0..n {
+                incidents.push(inc(start + 7 * w, "MX", "fentanyl", &[]));
+            }
+        }
+        let det = Detector::Ears(EarsMethod::C2, EarsControl::default());
+        // The window starts 12 weeks after the onset: the episode is still reported, with it.
+        let found = alerts(&incidents, &det, Some(start + 7 * 42)).unwrap();
+        let rises: Vec<_> = found
+            .iter()
+            .filter(|a| a.kind == AlertKind::Aberration && a.region == "MX")
+            .collect();
+        assert_eq!(rises.len(), 1, "{rises:?}");
+        assert_eq!(rises[0].onset_day, start + 7 * 30);
+        assert!(rises[0].ongoing);
+        assert_eq!(rises[0].weeks, 20);
+        assert!(!rises[0].points.is_empty());
+    }
+
+    #[test]
+    fn coalition_series_count_only_coalition_records() {
+        let start = days_from_civil(2025, 1, 6);
+        let mut incidents = vec![inc(start + 7 * 20, "MX", "isotonitazene", &[])];
+        incidents[0].coalition = false;
+        let det = Detector::Ears(EarsMethod::C2, EarsControl::default());
+        let found = alerts(&incidents, &det, Some(start)).unwrap();
+        assert!(found.iter().any(|a| a.region == "MX"));
+        assert!(found.iter().all(|a| a.region != "ALL"), "{found:?}");
     }
 }

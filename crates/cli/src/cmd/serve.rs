@@ -66,6 +66,10 @@ pub fn serve(ctx: &Context, args: &ServeArgs) -> Result<u8> {
         if !ctx.quiet {
             eprintln!("--demo: {n} pre-export notifications in every status");
         }
+        let n = interdict_app::demo::seed_trends(&app, now()).context("seeding the demo trends")?;
+        if !ctx.quiet {
+            eprintln!("--demo: {n} incidents of a substitution after a control and a new analogue");
+        }
     }
     let state = interdict_server::AppState::new(app, settings);
     if !users.is_empty() {
