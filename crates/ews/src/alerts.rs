@@ -125,11 +125,34 @@ pub fn alerts_with_fallback(
         };
         out.extend(first_detection(&found, &series.counts, &weeks));
         let mut used = detector;
-        let mut points = monitor(detector, &series.counts, watch_from)?;
+        // Watched from the window's start first; only a series whose first watched week is
+        // already raised (an alarm, or a count well above what was expected) is watched again
+        // from the lookback, to find where its episode began — most series cost the window.
+        let window_from = weeks.monitor_from();
+        let mut points = monitor(detector, &series.counts, window_from)?;
         if points.is_none() {
             if let Some(f) = fallback {
                 used = f;
-                points = monitor(f, &series.counts, watch_from)?;
+                points = monitor(f, &series.counts, window_from)?;
+            }
+        }
+        // The level before the lookback (up to 8 weeks), against which a rise that the
+        // detector's baseline has since absorbed still shows.
+        let end = watch_from.saturating_sub(1).min(series.counts.len());
+        let before = &series.counts[end.saturating_sub(8)..end];
+        let level = if before.is_empty() {
+            0.5
+        } else {
+            (before.iter().sum::<f64>() / before.len() as f64).max(0.5)
+        };
+        let raised_at_start = points.as_ref().and_then(|p| p.first()).is_some_and(|p| {
+            p.alarm == Some(true)
+                || (p.expected.is_finite() && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
+                || p.observed >= SUSTAINED_RATIO * level
+        });
+        if raised_at_start && watch_from < window_from {
+            if let Some(earlier) = monitor(used, &series.counts, watch_from)? {
+                points = Some(earlier);
             }
         }
         let Some(points) = points else {
