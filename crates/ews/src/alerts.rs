@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use interdict_core::{iso_week_label, week_start};
+use rayon::prelude::*;
 
 use crate::{
     cusum, ears, farrington, glrnb, CusumControl, Detector, EarsControl, EarsMethod, EwsError,
@@ -116,71 +117,81 @@ pub fn alerts_with_fallback(
         return Ok(Vec::new());
     };
     let watch_from = (weeks.monitor_from() as i64 - LOOKBACK_WEEKS).max(1) as usize;
-    let mut out = Vec::new();
-    for ((key, region), series) in &weekly_series(incidents, &weeks) {
-        let found = Found {
-            key,
-            region,
-            name: &series.name,
-        };
-        out.extend(first_detection(&found, &series.counts, &weeks));
-        let mut used = detector;
-        // Watched from the window's start first; only a series whose first watched week is
-        // already raised (an alarm, or a count well above what was expected) is watched again
-        // from the lookback, to find where its episode began — most series cost the window.
-        let window_from = weeks.monitor_from();
-        let mut points = monitor(detector, &series.counts, window_from)?;
-        if points.is_none() {
-            if let Some(f) = fallback {
-                used = f;
-                points = monitor(f, &series.counts, window_from)?;
+    let series_list: Vec<((String, String), Series)> =
+        weekly_series(incidents, &weeks).into_iter().collect();
+    // Series are independent: watched in parallel, gathered in series order (the answer is
+    // the same whatever the number of threads).
+    let per_series: Vec<Vec<Alert>> = series_list
+        .par_iter()
+        .map(|((key, region), series)| -> Result<Vec<Alert>, EwsError> {
+            let mut out = Vec::new();
+            let found = Found {
+                key,
+                region,
+                name: &series.name,
+            };
+            out.extend(first_detection(&found, &series.counts, &weeks));
+            let mut used = detector;
+            // Watched from the window's start first; only a series whose first watched week is
+            // already raised (an alarm, or a count well above what was expected) is watched again
+            // from the lookback, to find where its episode began — most series cost the window.
+            let window_from = weeks.monitor_from();
+            let mut points = monitor(detector, &series.counts, window_from)?;
+            if points.is_none() {
+                if let Some(f) = fallback {
+                    used = f;
+                    points = monitor(f, &series.counts, window_from)?;
+                }
             }
-        }
-        // The level before the lookback (up to 8 weeks), against which a rise that the
-        // detector's baseline has since absorbed still shows.
-        let end = watch_from.saturating_sub(1).min(series.counts.len());
-        let before = &series.counts[end.saturating_sub(8)..end];
-        let level = if before.is_empty() {
-            0.5
-        } else {
-            (before.iter().sum::<f64>() / before.len() as f64).max(0.5)
-        };
-        let raised_at_start = points.as_ref().and_then(|p| p.first()).is_some_and(|p| {
-            p.alarm == Some(true)
-                || (p.expected.is_finite() && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
-                || p.observed >= SUSTAINED_RATIO * level
-        });
-        if raised_at_start && watch_from < window_from {
-            if let Some(earlier) = monitor(used, &series.counts, watch_from)? {
-                points = Some(earlier);
+            // The level before the lookback (up to 8 weeks), against which a rise that the
+            // detector's baseline has since absorbed still shows.
+            let end = watch_from.saturating_sub(1).min(series.counts.len());
+            let before = &series.counts[end.saturating_sub(8)..end];
+            let level = if before.is_empty() {
+                0.5
+            } else {
+                (before.iter().sum::<f64>() / before.len() as f64).max(0.5)
+            };
+            let raised_at_start = points.as_ref().and_then(|p| p.first()).is_some_and(|p| {
+                p.alarm == Some(true)
+                    || (p.expected.is_finite()
+                        && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
+                    || p.observed >= SUSTAINED_RATIO * level
+            });
+            if raised_at_start && watch_from < window_from {
+                if let Some(earlier) = monitor(used, &series.counts, watch_from)? {
+                    points = Some(earlier);
+                }
             }
-        }
-        let Some(points) = points else {
-            continue;
-        };
-        let chart: Vec<ChartPoint> = points
-            .iter()
-            .map(|p| ChartPoint {
-                week: iso_week_label(weeks.monday(p.t - 1)),
-                observed: p.observed,
-                expected: p.expected.is_finite().then_some(p.expected),
-                upperbound: p.upperbound.is_finite().then_some(p.upperbound),
-                alarm: p.alarm == Some(true),
-            })
-            .collect();
-        let window_start = weeks.monitor_from();
-        out.extend(
-            episodes(&points)
-                .into_iter()
-                .filter(|e| e.last().is_some_and(|p| p.t >= window_start))
-                .map(|episode| {
-                    let mut a = aberration(&found, episode, &weeks, used);
-                    a.ongoing = episode.last().is_some_and(|p| p.t == series.counts.len());
-                    a.points = chart.clone();
-                    a
-                }),
-        );
-    }
+            let Some(points) = points else {
+                return Ok(out);
+            };
+            let chart: Vec<ChartPoint> = points
+                .iter()
+                .map(|p| ChartPoint {
+                    week: iso_week_label(weeks.monday(p.t - 1)),
+                    observed: p.observed,
+                    expected: p.expected.is_finite().then_some(p.expected),
+                    upperbound: p.upperbound.is_finite().then_some(p.upperbound),
+                    alarm: p.alarm == Some(true),
+                })
+                .collect();
+            let window_start = weeks.monitor_from();
+            out.extend(
+                episodes(&points)
+                    .into_iter()
+                    .filter(|e| e.last().is_some_and(|p| p.t >= window_start))
+                    .map(|episode| {
+                        let mut a = aberration(&found, episode, &weeks, used);
+                        a.ongoing = episode.last().is_some_and(|p| p.t == series.counts.len());
+                        a.points = chart.clone();
+                        a
+                    }),
+            );
+            Ok(out)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out: Vec<Alert> = per_series.into_iter().flatten().collect();
     drop_single_member_classes(&mut out, incidents);
     rank(&mut out);
     Ok(out)
