@@ -64,10 +64,27 @@ fn copy_database(
         let mut out = Connection::open(&partial).map_err(|e| sqlite_error(operation, e))?;
         {
             let backup = Backup::new(src, &mut out).map_err(|e| sqlite_error(operation, e))?;
-            // -1: every page in one step, so the copy is one snapshot of the source.
-            backup
-                .run_to_completion(-1, std::time::Duration::from_millis(50), None)
-                .map_err(|e| sqlite_error(operation, e))?;
+            // -1: every page in one step, so the copy is one snapshot of the source. A step
+            // refused for a lock is tried again (the source's writers commit in milliseconds).
+            let mut tries = 0;
+            loop {
+                match backup.step(-1).map_err(|e| sqlite_error(operation, e))? {
+                    rusqlite::backup::StepResult::Done => break,
+                    rusqlite::backup::StepResult::More => {}
+                    _ if tries < 600 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => {
+                        return Err(StoreError::Unavailable {
+                            backend: Backend::Sqlite,
+                            location: dst.display().to_string(),
+                            operation,
+                            reason: "the database stayed locked for 30 s".into(),
+                        })
+                    }
+                }
+            }
         }
         let check: String = out
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
