@@ -229,6 +229,11 @@ fn check(s: &Server, db: &Db, customs: &str, mx: &str, acked: &Acked, round: usi
             assert_eq!(a.status, 200, "[{backend} round {round}] {tag}: {id} lost");
         }
     }
+    // The search the all-or-nothing check below relies on finds a whole acknowledged import.
+    if let Some((tag, _)) = acked.imports.first() {
+        let a = get(s, &format!("/api/v1/incidents?q={tag}&limit=1000"), customs);
+        assert_eq!(a.json()["items"].as_array().map(Vec::len), Some(3), "q={tag}: {}", a.body);
+    }
     for tag in &acked.unsure_imports {
         let a = get(s, &format!("/api/v1/incidents?q={tag}&limit=1000"), customs);
         assert_eq!(a.status, 200, "{}", a.body);
