@@ -97,7 +97,10 @@ fn session_fixation_is_impossible_and_cookies_are_flagged() {
         assert!(cookie.contains(flag), "{flag} missing from {cookie}");
     }
     let session = cookie_pair(&a);
-    assert_ne!(session, planted, "the session id chosen before login was kept");
+    assert_ne!(
+        session, planted,
+        "the session id chosen before login was kept"
+    );
     // The planted id authenticates nothing; the new one does.
     let me = |c: &str| {
         call(
@@ -170,7 +173,13 @@ fn csrf_a_cookie_change_needs_its_own_token() {
             "another session's token",
             vec![("x-csrf-token", other_csrf.as_str())],
         ),
-        ("the session id as token", vec![("x-csrf-token", session.split_once('=').map(|(_, v)| v).unwrap_or(""))]),
+        (
+            "the session id as token",
+            vec![(
+                "x-csrf-token",
+                session.split_once('=').map(|(_, v)| v).unwrap_or(""),
+            )],
+        ),
     ] {
         let a = try_with(&extra);
         assert_eq!(
@@ -212,7 +221,15 @@ fn brute_force_on_one_account_locks_it_even_for_the_right_password() {
     add_password_user(&s, &admin, &mx, "target@aduanas.test");
     let mut codes = Vec::new();
     for i in 0..5 {
-        codes.push(login(&s, "target@aduanas.test", &format!("guess number {i}"), None).status);
+        codes.push(
+            login(
+                &s,
+                "target@aduanas.test",
+                &format!("guess number {i}"),
+                None,
+            )
+            .status,
+        );
     }
     assert_eq!(codes, [401, 401, 401, 401, 401], "{codes:?}");
     let right = login(&s, "target@aduanas.test", PASSWORD, None);
@@ -263,7 +280,10 @@ fn tokens_never_reach_the_log_and_are_not_taken_from_urls() {
     let a = login(&s, "analyst@aduanas.test", PASSWORD, None);
     let session = cookie_pair(&a);
     let csrf = a.json()["csrf_token"].as_str().expect("csrf").to_string();
-    let session_value = session.split_once('=').map(|(_, v)| v.to_string()).expect("value");
+    let session_value = session
+        .split_once('=')
+        .map(|(_, v)| v.to_string())
+        .expect("value");
     // A token in the query string authenticates nobody, under any of the usual names.
     for name in ["access_token", "token", "api_key", "bearer", "session"] {
         let url = format!("{}/api/v1/me?{name}={mx_token}", s.base);
@@ -294,7 +314,12 @@ fn tokens_never_reach_the_log_and_are_not_taken_from_urls() {
     // Use everything once more, successfully and unsuccessfully, so the debug log has lines.
     assert_eq!(get(&s, "/api/v1/me", &mx_token).status, 200);
     assert_eq!(get(&s, "/api/v1/me", &format!("{mx_token}x")).status, 401);
-    let made = post_json(&s, "/api/v1/tokens", &admin, json!({"label": "for the log test"}));
+    let made = post_json(
+        &s,
+        "/api/v1/tokens",
+        &admin,
+        json!({"label": "for the log test"}),
+    );
     assert_eq!(made.status, 201, "{}", made.body);
     let new_token = made.json()["token"].as_str().expect("token").to_string();
     let no_csrf = call(
@@ -420,7 +445,10 @@ fn sql_injection_on_every_filter_gives_a_clean_answer_and_no_extra_rows() {
                 "order",
             ],
         ),
-        ("/api/v1/incidents:export", &["substance", "country", "recipient"]),
+        (
+            "/api/v1/incidents:export",
+            &["substance", "country", "recipient"],
+        ),
         (
             "/api/v1/pens",
             &["status", "role", "overdue", "cursor", "limit", "sort"],
@@ -528,11 +556,7 @@ fn attachments_refuse_traversal_and_executables_and_serve_polyglots_inert() {
         "a\u{0}.pdf",
         "line\r\nContent-Type: text/html",
     ] {
-        let a = attach(
-            &format!("?filename={}", enc(name)),
-            "application/pdf",
-            &pdf,
-        );
+        let a = attach(&format!("?filename={}", enc(name)), "application/pdf", &pdf);
         assert_eq!(a.status, 400, "{name:?}: {}", a.body);
     }
     let long = "a".repeat(300);
@@ -573,7 +597,8 @@ fn attachments_refuse_traversal_and_executables_and_serve_polyglots_inert() {
         assert_eq!(got.status, 200);
         assert_eq!(got.bytes, bytes, "the content comes back unchanged");
         assert_eq!(
-            got.header("content-type").map(|t| t.split(';').next().unwrap_or("").trim()),
+            got.header("content-type")
+                .map(|t| t.split(';').next().unwrap_or("").trim()),
             Some(expected)
         );
         assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
@@ -686,7 +711,9 @@ fn oversized_and_deeply_nested_bodies_are_refused_and_the_server_lives() {
     // Many small fields, one long string, broken UTF-8, the wrong type everywhere.
     let wide = format!(
         "{{{}\"type\":\"seizure\"}}",
-        (0..50_000).map(|i| format!("\"k{i}\":1,")).collect::<String>()
+        (0..50_000)
+            .map(|i| format!("\"k{i}\":1,"))
+            .collect::<String>()
     );
     for body in [
         wide.into_bytes(),
@@ -703,7 +730,10 @@ fn oversized_and_deeply_nested_bodies_are_refused_and_the_server_lives() {
             &a.body[..a.body.len().min(300)]
         );
     }
-    assert_eq!(call("GET", &format!("{}/healthz", s.base), &[], None).status, 200);
+    assert_eq!(
+        call("GET", &format!("{}/healthz", s.base), &[], None).status,
+        200
+    );
     assert_eq!(get(&s, "/api/v1/me", &mx_token).status, 200);
 }
 
@@ -734,7 +764,8 @@ fn slow_clients_do_not_stop_others_and_are_cut_off() {
     let mut c = TcpStream::connect(&addr).expect("connect");
     c.set_read_timeout(Some(Duration::from_millis(500)))
         .expect("timeout");
-    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").expect("write");
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .expect("write");
     let mut closed = false;
     for _ in 0..240 {
         if c.write_all(b"X").is_err() {
@@ -768,11 +799,22 @@ fn slow_clients_do_not_stop_others_and_are_cut_off() {
 
 fn assert_security_headers(a: &Answer, what: &str) {
     let csp = a.header("content-security-policy").unwrap_or_default();
-    for directive in ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
-        assert!(csp.contains(directive), "{what}: CSP {csp:?} lacks {directive}");
+    for directive in [
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(
+            csp.contains(directive),
+            "{what}: CSP {csp:?} lacks {directive}"
+        );
     }
     assert!(!csp.contains("unsafe-eval"), "{what}: {csp}");
-    assert_eq!(a.header("x-content-type-options"), Some("nosniff"), "{what}");
+    assert_eq!(
+        a.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
     assert_eq!(a.header("x-frame-options"), Some("DENY"), "{what}");
     assert_eq!(a.header("referrer-policy"), Some("no-referrer"), "{what}");
     assert_eq!(a.header("cache-control"), Some("no-store"), "{what}");
@@ -788,12 +830,21 @@ fn every_answer_carries_the_security_headers() {
     let s = start(&db);
     let base = &s.base;
     let answers: Vec<(&str, Answer)> = vec![
-        ("healthz", call("GET", &format!("{base}/healthz"), &[], None)),
-        ("openapi", call("GET", &format!("{base}/api/openapi.json"), &[], None)),
+        (
+            "healthz",
+            call("GET", &format!("{base}/healthz"), &[], None),
+        ),
+        (
+            "openapi",
+            call("GET", &format!("{base}/api/openapi.json"), &[], None),
+        ),
         ("401", call("GET", &format!("{base}/api/v1/me"), &[], None)),
         ("200", get(&s, "/api/v1/me", &mx_token)),
         ("404", get(&s, "/api/v1/nowhere", &mx_token)),
-        ("405", request(&s, "PUT", "/api/v1/me", Some(&mx_token), None)),
+        (
+            "405",
+            request(&s, "PUT", "/api/v1/me", Some(&mx_token), None),
+        ),
         (
             "400",
             post(&s, "/api/v1/incidents", &mx_token, "application/json", b"{"),

@@ -150,7 +150,12 @@ fn a_backup_taken_while_serving_restores_to_the_same_platform() {
     assert!(out.status.success());
     let original_ids = ids(&s, &token);
     let original_incident = get(&s, &format!("/api/v1/incidents/{first}"), &token).body;
-    let original_attachments = get(&s, &format!("/api/v1/incidents/{first}/attachments"), &token).body;
+    let original_attachments = get(
+        &s,
+        &format!("/api/v1/incidents/{first}/attachments"),
+        &token,
+    )
+    .body;
     drop(s);
     let original = verify_json(&db);
 
@@ -177,11 +182,19 @@ fn a_backup_taken_while_serving_restores_to_the_same_platform() {
         original_incident
     );
     assert_eq!(
-        get(&t, &format!("/api/v1/incidents/{first}/attachments"), &token).body,
+        get(
+            &t,
+            &format!("/api/v1/incidents/{first}/attachments"),
+            &token
+        )
+        .body,
         original_attachments
     );
     let checkpoint = get(&t, "/api/v1/audit/checkpoint", &token).json();
-    assert_eq!(checkpoint["root_hash"], original["root_hash"], "{checkpoint}");
+    assert_eq!(
+        checkpoint["root_hash"], original["root_hash"],
+        "{checkpoint}"
+    );
 }
 
 #[test]

@@ -15,7 +15,13 @@ use common::*;
 use serde_json::{json, Value};
 
 /// One request that may fail because the server is gone (then `None`).
-fn try_call(base: &str, method: &str, path: &str, token: &str, body: Option<(&str, &[u8])>) -> Option<(u16, String)> {
+fn try_call(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<(&str, &[u8])>,
+) -> Option<(u16, String)> {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
@@ -112,9 +118,17 @@ fn writer(
                     "tlp": "clear", "substances": [{"text": "cocaine"}],
                     "description": format!("kill9 single {n}")})
                 .to_string();
-                match try_call(base, "POST", "/api/v1/incidents", customs, Some(("application/json", body.as_bytes()))) {
+                match try_call(
+                    base,
+                    "POST",
+                    "/api/v1/incidents",
+                    customs,
+                    Some(("application/json", body.as_bytes())),
+                ) {
                     Some((201, b)) => {
-                        let id = serde_json::from_str::<Value>(&b).ok().and_then(|v| v["id"].as_str().map(str::to_string));
+                        let id = serde_json::from_str::<Value>(&b)
+                            .ok()
+                            .and_then(|v| v["id"].as_str().map(str::to_string));
                         if let (Some(id), Ok(mut a)) = (id, acked.lock()) {
                             a.incidents.push(id);
                         }
@@ -139,13 +153,22 @@ fn writer(
                 if let Ok(mut a) = acked.lock() {
                     a.unsure_imports.push(tag.clone());
                 }
-                match try_call(base, "POST", "/api/v1/incidents:import", customs, Some(("application/x-ndjson", lines.as_bytes()))) {
+                match try_call(
+                    base,
+                    "POST",
+                    "/api/v1/incidents:import",
+                    customs,
+                    Some(("application/x-ndjson", lines.as_bytes())),
+                ) {
                     Some((200, b)) => {
                         let ids: Vec<String> = b
                             .lines()
                             .filter_map(|l| serde_json::from_str::<Value>(l).ok())
                             .filter_map(|v| {
-                                v["record"]["id"].as_str().or(v["id"].as_str()).map(str::to_string)
+                                v["record"]["id"]
+                                    .as_str()
+                                    .or(v["id"].as_str())
+                                    .map(str::to_string)
                             })
                             .collect();
                         assert_eq!(ids.len(), 3, "import answer: {b}");
@@ -167,9 +190,17 @@ fn writer(
                 };
                 let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
                 png.extend_from_slice(format!("photograph {n}").as_bytes());
-                match try_call(base, "POST", &format!("/api/v1/incidents/{id}/attachments"), customs, Some(("image/png", &png))) {
+                match try_call(
+                    base,
+                    "POST",
+                    &format!("/api/v1/incidents/{id}/attachments"),
+                    customs,
+                    Some(("image/png", &png)),
+                ) {
                     Some((201, b)) => {
-                        let att = serde_json::from_str::<Value>(&b).ok().and_then(|v| v["id"].as_str().map(str::to_string));
+                        let att = serde_json::from_str::<Value>(&b)
+                            .ok()
+                            .and_then(|v| v["id"].as_str().map(str::to_string));
                         if let (Some(att), Ok(mut a)) = (att, acked.lock()) {
                             a.attachments.push((id, att));
                         }
@@ -181,14 +212,30 @@ fn writer(
             }
             _ => {
                 let body = filing().to_string();
-                match try_call(base, "POST", "/api/v1/pens", cn, Some(("application/json", body.as_bytes()))) {
+                match try_call(
+                    base,
+                    "POST",
+                    "/api/v1/pens",
+                    cn,
+                    Some(("application/json", body.as_bytes())),
+                ) {
                     Some((201, b)) => {
-                        let id = serde_json::from_str::<Value>(&b).ok().and_then(|v| v["id"].as_str().map(str::to_string));
-                        let Some(id) = id else { panic!("filed without an id: {b}") };
+                        let id = serde_json::from_str::<Value>(&b)
+                            .ok()
+                            .and_then(|v| v["id"].as_str().map(str::to_string));
+                        let Some(id) = id else {
+                            panic!("filed without an id: {b}")
+                        };
                         if let Ok(mut a) = acked.lock() {
                             a.pens.push(id.clone());
                         }
-                        match try_call(base, "POST", &format!("/api/v1/pens/{id}/acknowledge"), mx, Some(("application/json", b"{}"))) {
+                        match try_call(
+                            base,
+                            "POST",
+                            &format!("/api/v1/pens/{id}/acknowledge"),
+                            mx,
+                            Some(("application/json", b"{}")),
+                        ) {
                             Some((200, _)) => {
                                 if let Ok(mut a) = acked.lock() {
                                     a.acknowledged_pens.push(id);
@@ -217,11 +264,22 @@ fn check(s: &Server, db: &Db, customs: &str, mx: &str, acked: &Acked, round: usi
     let backend = db.backend();
     for id in &acked.incidents {
         let a = get(s, &format!("/api/v1/incidents/{id}"), customs);
-        assert_eq!(a.status, 200, "[{backend} round {round}] incident {id} lost: {}", a.body);
+        assert_eq!(
+            a.status, 200,
+            "[{backend} round {round}] incident {id} lost: {}",
+            a.body
+        );
     }
     for (id, att) in &acked.attachments {
-        let a = get(s, &format!("/api/v1/incidents/{id}/attachments/{att}"), customs);
-        assert_eq!(a.status, 200, "[{backend} round {round}] attachment {att} lost");
+        let a = get(
+            s,
+            &format!("/api/v1/incidents/{id}/attachments/{att}"),
+            customs,
+        );
+        assert_eq!(
+            a.status, 200,
+            "[{backend} round {round}] attachment {att} lost"
+        );
     }
     for (tag, ids) in &acked.imports {
         for id in ids {
@@ -232,19 +290,36 @@ fn check(s: &Server, db: &Db, customs: &str, mx: &str, acked: &Acked, round: usi
     // The search the all-or-nothing check below relies on finds a whole acknowledged import.
     if let Some((tag, _)) = acked.imports.first() {
         let a = get(s, &format!("/api/v1/incidents?q={tag}&limit=1000"), customs);
-        assert_eq!(a.json()["items"].as_array().map(Vec::len), Some(3), "q={tag}: {}", a.body);
+        assert_eq!(
+            a.json()["items"].as_array().map(Vec::len),
+            Some(3),
+            "q={tag}: {}",
+            a.body
+        );
     }
     for tag in &acked.unsure_imports {
         let a = get(s, &format!("/api/v1/incidents?q={tag}&limit=1000"), customs);
         assert_eq!(a.status, 200, "{}", a.body);
         let n = a.json()["items"].as_array().map(Vec::len).unwrap_or(0);
-        assert!(n == 0 || n == 3, "[{backend} round {round}] import {tag} is half there: {n} of 3");
+        assert!(
+            n == 0 || n == 3,
+            "[{backend} round {round}] import {tag} is half there: {n} of 3"
+        );
     }
     for id in &acked.pens {
         let a = get(s, &format!("/api/v1/pens/{id}"), mx);
-        assert_eq!(a.status, 200, "[{backend} round {round}] notification {id} lost: {}", a.body);
+        assert_eq!(
+            a.status, 200,
+            "[{backend} round {round}] notification {id} lost: {}",
+            a.body
+        );
         if acked.acknowledged_pens.contains(id) {
-            assert_eq!(a.json()["status"], json!("acknowledged"), "[{backend} round {round}] {id}: {}", a.body);
+            assert_eq!(
+                a.json()["status"],
+                json!("acknowledged"),
+                "[{backend} round {round}] {id}: {}",
+                a.body
+            );
         }
     }
     let verify = cli(db, &["audit", "verify"]);
@@ -301,7 +376,10 @@ fn harness(db: Db, rounds: usize) {
         a.unsure_imports.len()
     );
     assert_eq!(kills, rounds);
-    assert!(!a.incidents.is_empty() && !a.pens.is_empty(), "the writers wrote");
+    assert!(
+        !a.incidents.is_empty() && !a.pens.is_empty(),
+        "the writers wrote"
+    );
 }
 
 fn rounds(short: usize) -> usize {

@@ -373,8 +373,13 @@ pub fn restore(ctx: &Context, dir: &Path) -> Result<u8> {
             "restore writes a SQLite data directory (--data-dir); a PostgreSQL database is restored with pg_restore"
         );
     }
-    let report = interdict_app::restore_backup(dir, &ctx.data_dir)
-        .with_context(|| format!("restoring {} into {}", dir.display(), ctx.data_dir.display()))?;
+    let report = interdict_app::restore_backup(dir, &ctx.data_dir).with_context(|| {
+        format!(
+            "restoring {} into {}",
+            dir.display(),
+            ctx.data_dir.display()
+        )
+    })?;
     if !ctx.quiet {
         eprintln!(
             "restored {} into {} ({} bytes); check it with `interdict audit verify`",
