@@ -99,6 +99,7 @@ fn filing() -> Value {
 }
 
 /// One writer's burst until `stop`: each kind of write in turn.
+#[allow(clippy::too_many_arguments)]
 fn writer(
     base: &str,
     customs: &str,

@@ -227,7 +227,7 @@ async fn around_request(State(state): State<AppState>, mut req: Request, next: N
 
 /// How long a client may take to send a request's headers before its connection is closed
 /// (slow clients, slowloris): the time limit of a request only starts once its headers are in.
-pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Serves until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
 /// Each connection is served by hyper with [`HEADER_READ_TIMEOUT`] on every request's headers.
@@ -240,6 +240,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     spawn_deadline_clock(state.clone());
     webhooks::spawn(state.clone());
     eprintln!("interdict: serving on http://{addr}");
+    let drain_limit = state.settings.request_timeout + std::time::Duration::from_secs(5);
     let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
@@ -281,7 +282,14 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Requests in flight finish (each within its time limit); a connection still trickling its
+    // headers is not waited for beyond that.
+    if tokio::time::timeout(drain_limit, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutting down: some connections did not finish in {drain_limit:?}");
+    }
     tracing::info!("stopped");
     Ok(())
 }
