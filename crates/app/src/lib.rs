@@ -29,4 +29,6 @@ pub mod substances;
 
 pub use engines::{App, CachedScreener};
 pub use error::AppError;
+/// Backups of a SQLite data directory (`interdict backup` / `restore`).
+pub use interdict_store::{postgres_advice, restore as restore_backup, BackupReport};
 pub use interdict_store::{Database, ErrorKind, PoolStats, StoreError};

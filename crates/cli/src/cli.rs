@@ -89,6 +89,32 @@ Examples:
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Back up the database into DIR while it is being served (SQLite: online backup, one
+    /// consistent snapshot; PostgreSQL: prints the pg_dump command to use and exits 2).
+    #[command(after_help = "\
+The backup holds the database file only: the audit signing key is kept out of it (keep the key
+file safe on its own). Restore with `interdict restore DIR --data-dir NEW`.
+
+Exit status: 0 written, 2 on an error (DIR holds a backup already, a PostgreSQL database).
+
+Examples:
+  interdict backup /backups/interdict-2026-12-02
+  interdict --data-dir /srv/interdict backup /backups/today")]
+    Backup {
+        /// The directory to write the backup into (created; must not hold a backup already).
+        dir: PathBuf,
+    },
+    /// Restore a backup made by `interdict backup` into an empty data directory (--data-dir).
+    #[command(after_help = "\
+The data directory must hold no database yet. The restored database is checked (SQLite
+integrity check) and migrated to this build's schema. Check it with `interdict audit verify`.
+
+Examples:
+  interdict --data-dir /srv/interdict-restored restore /backups/interdict-2026-12-02")]
+    Restore {
+        /// The backup directory (holding interdict.sqlite3).
+        dir: PathBuf,
+    },
     /// Identify controlled substances in goods descriptions (names, synonyms, CAS numbers, typos).
     #[command(after_help = "\
 Each match says which substance, under which control lists, how sure (score in [0,1]) and what

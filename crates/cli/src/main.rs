@@ -90,6 +90,8 @@ fn run() -> ExitCode {
         Command::Audit(cli::AuditCommand::Verify { key_file }) => {
             cmd::platform::verify(&ctx, key_file.as_deref())
         }
+        Command::Backup { dir } => cmd::platform::backup(&ctx, dir),
+        Command::Restore { dir } => cmd::platform::restore(&ctx, dir),
     };
     match result {
         Ok(code) => ExitCode::from(code),

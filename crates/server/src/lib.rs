@@ -225,7 +225,12 @@ async fn around_request(State(state): State<AppState>, mut req: Request, next: N
     response
 }
 
+/// How long a client may take to send a request's headers before its connection is closed
+/// (slow clients, slowloris): the time limit of a request only starts once its headers are in.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Serves until SIGTERM or SIGINT, then stops accepting and lets requests in flight finish.
+/// Each connection is served by hyper with [`HEADER_READ_TIMEOUT`] on every request's headers.
 pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -235,12 +240,56 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     spawn_deadline_clock(state.clone());
     webhooks::spawn(state.clone());
     eprintln!("interdict: serving on http://{addr}");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let drain_limit = state.settings.request_timeout + std::time::Duration::from_secs(5);
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req.map(axum::body::Body::new)
+            },
+        );
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT);
+        let conn = builder.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    // Requests in flight finish (each within its time limit); a connection still trickling its
+    // headers is not waited for beyond that.
+    if tokio::time::timeout(drain_limit, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutting down: some connections did not finish in {drain_limit:?}");
+    }
     tracing::info!("stopped");
     Ok(())
 }

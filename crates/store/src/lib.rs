@@ -40,6 +40,7 @@
 //! writer (an import). The API is blocking; a server calls it from `spawn_blocking`.
 
 mod audit;
+mod backup;
 mod error;
 mod identity;
 mod incidents;
@@ -57,6 +58,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use audit::AuditRow;
+pub use backup::{postgres_advice, restore, BackupReport};
 pub use error::{Backend, ErrorKind, StoreError};
 pub use identity::{LoginThrottle, TokenInfo};
 pub use incidents::{AttachmentRow, IncidentFilter, IncidentRow};

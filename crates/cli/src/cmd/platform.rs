@@ -332,3 +332,62 @@ pub fn export_parquet(
     }
     Ok(exit::OK)
 }
+
+/// `interdict backup DIR`: a consistent copy of the SQLite database while it is served; for
+/// PostgreSQL the documented `pg_dump` command (exit 2).
+pub fn backup(ctx: &Context, dir: &Path) -> Result<u8> {
+    let location = ctx.database_location();
+    if location.to_ascii_lowercase().starts_with("postgres") {
+        let db = ctx.database()?;
+        eprintln!(
+            "interdict backup: {}",
+            interdict_app::postgres_advice(db.location())
+        );
+        return Ok(exit::ERROR);
+    }
+    let db = ctx.database()?;
+    let report = db
+        .backup_to(dir)
+        .with_context(|| format!("backing up into {}", dir.display()))?;
+    if ctx.json {
+        writeln!(
+            io::stdout().lock(),
+            "{}",
+            serde_json::json!({"file": report.file.display().to_string(), "bytes": report.bytes, "pages": report.pages})
+        )?;
+    }
+    if !ctx.quiet {
+        eprintln!(
+            "backed up {} into {} ({} bytes); the audit key is not in it",
+            db.location(),
+            report.file.display(),
+            report.bytes
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `interdict restore DIR`: the backup into the (empty) data directory.
+pub fn restore(ctx: &Context, dir: &Path) -> Result<u8> {
+    if ctx.database.is_some() {
+        anyhow::bail!(
+            "restore writes a SQLite data directory (--data-dir); a PostgreSQL database is restored with pg_restore"
+        );
+    }
+    let report = interdict_app::restore_backup(dir, &ctx.data_dir).with_context(|| {
+        format!(
+            "restoring {} into {}",
+            dir.display(),
+            ctx.data_dir.display()
+        )
+    })?;
+    if !ctx.quiet {
+        eprintln!(
+            "restored {} into {} ({} bytes); check it with `interdict audit verify`",
+            dir.display(),
+            report.file.display(),
+            report.bytes
+        );
+    }
+    Ok(exit::OK)
+}

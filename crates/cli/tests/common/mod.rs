@@ -302,6 +302,13 @@ pub fn start(db: &Db) -> Server {
 
 /// As [`start`], with more `serve` options (`--clock-offset 30`).
 pub fn start_with(db: &Db, serve_args: &[&str]) -> Server {
+    let mut args = vec!["--insecure-cookies"];
+    args.extend_from_slice(serve_args);
+    start_exact(db, &args)
+}
+
+/// As [`start`], with exactly these `serve` options (no `--insecure-cookies` unless given).
+pub fn start_exact(db: &Db, serve_args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
         .args([
             "--database",
@@ -310,7 +317,6 @@ pub fn start_with(db: &Db, serve_args: &[&str]) -> Server {
             "serve",
             "--listen",
             "127.0.0.1:0",
-            "--insecure-cookies",
         ])
         .args(serve_args)
         .current_dir(root())

@@ -32,6 +32,15 @@ impl FromRequest<AppState> for RawBody {
             })
             .unwrap_or_default();
         let limit = state.settings.body_limit;
+        // A declared length over the limit is refused before a byte of the body is read.
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(ApiError::payload_too_large(limit));
+        }
         let bytes = axum::body::to_bytes(req.into_body(), limit)
             .await
             .map_err(|_| ApiError::payload_too_large(limit))?;
