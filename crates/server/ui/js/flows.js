@@ -15,7 +15,7 @@ export function flowMap(data) {
     s('rect', { x: 0, y: 0, width: W, height: H, class: 'sea' }),
     [-60, -30, 0, 30, 60].map((l) => s('line', { x1: 0, x2: W, y1: P(l, 0)[1], y2: P(l, 0)[1], class: l === 0 ? 'grat eq' : 'grat' })),
     [-150, -120, -90, -60, -30, 0, 30, 60, 90, 120, 150].map((l) => s('line', { y1: 0, y2: H, x1: P(0, l)[0], x2: P(0, l)[0], class: 'grat' })),
-    s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 5, markerHeight: 5, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))));
+    s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))));
   for (const e of edges) {
     const path = [e.from, ...(e.via || []), e.to].map((c) => nodes.get(c)).filter(Boolean);
     if (path.length < 2) continue;
