@@ -109,7 +109,12 @@ fn launch() -> (Browser, String) {
 
 impl Page {
     fn open(port: &str, base: &str, shots: PathBuf) -> Page {
-        let list = common::call("GET", &format!("http://127.0.0.1:{port}/json/list"), &[], None);
+        let list = common::call(
+            "GET",
+            &format!("http://127.0.0.1:{port}/json/list"),
+            &[],
+            None,
+        );
         let targets: Vec<Value> = serde_json::from_str(&list.body).expect("target list");
         let ws_url = targets
             .iter()
@@ -125,7 +130,12 @@ impl Page {
             base: base.to_string(),
             shots,
         };
-        for m in ["Page.enable", "Network.enable", "Runtime.enable", "Log.enable"] {
+        for m in [
+            "Page.enable",
+            "Network.enable",
+            "Runtime.enable",
+            "Log.enable",
+        ] {
             page.cmd(m, json!({}));
         }
         page
@@ -195,12 +205,10 @@ impl Page {
 
     fn text(&mut self, selector: &str) -> String {
         self.wait(&format!("document.querySelector({selector:?})"));
-        self.eval(&format!(
-            "document.querySelector({selector:?}).innerText"
-        ))
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+        self.eval(&format!("document.querySelector({selector:?}).innerText"))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn screenshot(&mut self, name: &str) {
@@ -276,7 +284,8 @@ impl Page {
                 _ => continue,
             };
             assert!(
-                !text.contains("Content Security Policy") && e["method"] != "Runtime.exceptionThrown",
+                !text.contains("Content Security Policy")
+                    && e["method"] != "Runtime.exceptionThrown",
                 "{text}"
             );
         }
@@ -290,7 +299,9 @@ fn browser_available() -> bool {
     if std::env::var("INTERDICT_REQUIRE_BROWSER").as_deref() == Ok("1") {
         panic!("Chromium is required (INTERDICT_REQUIRE_BROWSER=1) but {CHROMIUM} is absent");
     }
-    eprintln!("notice: {CHROMIUM} is absent; skipping the browser tests (apt-get install chromium)");
+    eprintln!(
+        "notice: {CHROMIUM} is absent; skipping the browser tests (apt-get install chromium)"
+    );
     false
 }
 
@@ -315,7 +326,12 @@ fn the_pages_work_in_a_real_browser() {
     }
     let db = Db::sqlite();
     admin_init(&db);
-    let cn_org = add_org(&db, "China NMPA precursors office", "CN", "competent_authority");
+    let cn_org = add_org(
+        &db,
+        "China NMPA precursors office",
+        "CN",
+        "competent_authority",
+    );
     let mx_org = add_org(&db, "COFEPRIS", "MX", "competent_authority");
     add_user_with_password(&db, &cn_org, "officer@cn.test", "officer", PASSWORD);
     let mx = add_user_with_password(&db, &mx_org, "officer@mx.test", "officer", PASSWORD);
@@ -420,7 +436,10 @@ fn the_pages_work_in_a_real_browser() {
     assert!(label.starts_with("ITD1."), "{label}");
     p.wait("document.querySelector('#pen-label svg')");
     let history = p.text("#pen-history");
-    assert!(history.contains("acknowledge") && history.contains("reply"), "{history}");
+    assert!(
+        history.contains("acknowledge") && history.contains("reply"),
+        "{history}"
+    );
     p.accessible("notification");
     p.screenshot("04-notification-label");
 
@@ -432,7 +451,8 @@ fn the_pages_work_in_a_real_browser() {
     p.wait("document.querySelector('#label-verdict')");
     assert_eq!(p.text("#label-verdict"), "VALID");
     assert!(
-        p.eval("JSON.parse(localStorage.getItem('interdict.keys')).keys.length >= 2") == json!(true),
+        p.eval("JSON.parse(localStorage.getItem('interdict.keys')).keys.length >= 2")
+            == json!(true),
         "the keys are cached for offline use"
     );
     p.accessible("label check");
@@ -456,7 +476,8 @@ fn the_pages_work_in_a_real_browser() {
     p.wait("document.querySelector('#label-verdict')");
     assert_eq!(p.text("#label-verdict"), "NOT VALID");
     assert!(
-        p.text("#label-result").contains("changed after it was signed"),
+        p.text("#label-result")
+            .contains("changed after it was signed"),
         "the reason is given"
     );
     p.screenshot("06-label-changed");
@@ -467,7 +488,10 @@ fn the_pages_work_in_a_real_browser() {
     p.fill("#inc-substance", "39742-60-4");
     p.fill("#inc-qty", "12");
     p.fill("#inc-locode", "MXZLO");
-    p.fill("#inc-description", "NPP in drums declared as an organic intermediate");
+    p.fill(
+        "#inc-description",
+        "NPP in drums declared as an organic intermediate",
+    );
     p.click("#inc-submit");
     let inc = p.text("#inc-created-link");
     assert!(inc.starts_with("INC-MX-"), "{inc}");
@@ -486,21 +510,33 @@ fn the_pages_work_in_a_real_browser() {
     // An alert's chart.
     p.go("#/alerts");
     p.wait("document.querySelector('#alert-chart-0 svg.chart rect.bar.alarm')");
-    assert!(p.text("#alert-list").contains("fentanyl"), "the fentanyl rise is listed");
+    assert!(
+        p.text("#alert-list").contains("fentanyl"),
+        "the fentanyl rise is listed"
+    );
     p.accessible("alerts");
     p.screenshot("09-alert-chart");
 
     // The flow map: the notified corridor CN → MX as an arc between points.
     p.go("#/flows");
     p.wait("document.querySelector('svg.flowmap path.arc')");
-    let nodes = p.eval("[...document.querySelectorAll('svg.flowmap .node text')].map(t => t.textContent)");
+    let nodes =
+        p.eval("[...document.querySelectorAll('svg.flowmap .node text')].map(t => t.textContent)");
     let nodes: Vec<String> = serde_json::from_value(nodes).expect("node names");
-    assert!(nodes.contains(&"CN".to_string()) && nodes.contains(&"MX".to_string()), "{nodes:?}");
+    assert!(
+        nodes.contains(&"CN".to_string()) && nodes.contains(&"MX".to_string()),
+        "{nodes:?}"
+    );
     p.accessible("flows");
     p.screenshot("10-flow-map");
 
     // The other pages open without error, in Spanish too.
-    for hash in ["#/substance/npp", "#/classify?smiles=CCC(%3DO)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1", "#/needs", "#/audit"] {
+    for hash in [
+        "#/substance/npp",
+        "#/classify?smiles=CCC(%3DO)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+        "#/needs",
+        "#/audit",
+    ] {
         p.go(hash);
         p.wait("document.querySelector('.page h1, .page article h1') && !document.querySelector('main').innerText.includes('Working')");
         assert!(
