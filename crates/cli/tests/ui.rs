@@ -178,7 +178,7 @@ impl Page {
     fn wait(&mut self, cond: &str) -> Value {
         let expr = format!(
             "new Promise((ok, no) => {{ const t0 = Date.now(); const f = () => {{ let v; try {{ v = ({cond}); }} catch (e) {{ v = null; }}
-               if (v) ok(v); else if (Date.now() - t0 > 60000) no(new Error('never true: ' + {c:?} + ' on ' + location.hash + ': ' + document.querySelector('main').innerText.slice(0, 600))); else setTimeout(f, 100); }}; f(); }})",
+               if (v) ok(typeof v === 'object' ? true : v); else if (Date.now() - t0 > 60000) no(new Error('never true: ' + {c:?} + ' on ' + location.hash + ': ' + document.querySelector('main').innerText.slice(0, 600))); else setTimeout(f, 100); }}; f(); }})",
             c = cond
         );
         self.eval(&expr)
@@ -509,7 +509,9 @@ fn the_pages_work_in_a_real_browser() {
 
     // An alert's chart.
     p.go("#/alerts");
-    p.wait("document.querySelector('#alert-chart-0 svg.chart rect.bar.alarm')");
+    p.wait("document.querySelector('#alert-chart-0 svg.chart rect.bar')");
+    p.eval("document.querySelectorAll('.open-chart').forEach((b, i) => { if (i > 0) b.click(); }); true");
+    p.wait("document.querySelector('svg.chart rect.bar.alarm')");
     assert!(
         p.text("#alert-list").contains("fentanyl"),
         "the fentanyl rise is listed"
