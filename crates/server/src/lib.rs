@@ -12,6 +12,7 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod state;
+pub mod ui;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/audit/proof/consistency",
             get(http::audit::consistency),
         )
+        .merge(ui::routes())
         .fallback(|| async { ApiError::not_found("no such path") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

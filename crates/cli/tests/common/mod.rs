@@ -467,3 +467,51 @@ pub fn request(
         .unwrap_or_default();
     call(method, &format!("{}{path}", s.base), &headers, body)
 }
+
+/// As [`add_user`], with a password for signing in (`admin user add --password-stdin`).
+pub fn add_user_with_password(
+    db: &Db,
+    org_id: &str,
+    email: &str,
+    role: &str,
+    password: &str,
+) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args(["--database", &db.location()])
+        .args([
+            "--json",
+            "admin",
+            "user",
+            "add",
+            "--org",
+            org_id,
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+        ])
+        .current_dir(root())
+        .env("INTERDICT_AUDIT_KEY", db.audit_key())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("password written");
+    }
+    let out = child.wait_with_output().expect("binary ends");
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cli_json(db, &["--json", "admin", "token", "create", "--user", email])["token"]
+        .as_str()
+        .expect("a token")
+        .to_string()
+}
