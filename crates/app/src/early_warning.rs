@@ -366,8 +366,7 @@ pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Va
 
 /// `GET /api/v1/alerts`: the caller's organisation's alerts.
 pub fn alerts(app: &App, actor: &Actor, query: &AlertQuery) -> Result<Value, AppError> {
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     let items = alerts_for(app, &scope, query)?;
     let (weeks, incidents) = {
         let feeds = app

@@ -46,3 +46,11 @@ impl AppError {
         }
     }
 }
+
+/// The caller's scope for reading shared records: a disabled user has none, and is refused.
+pub(crate) fn scope_of(
+    actor: &interdict_domain::Actor,
+) -> Result<interdict_domain::sharing::Scope, AppError> {
+    interdict_domain::sharing::Scope::of(actor)
+        .ok_or_else(|| AppError::Forbidden("the user is disabled".into()))
+}

@@ -25,9 +25,7 @@ pub struct FlowQuery {
     pub source: Option<Source>,
 }
 
-fn scope_of(actor: &Actor) -> Result<Scope, AppError> {
-    Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))
-}
+use crate::error::scope_of;
 
 /// The flow records of what `scope` may see, and the relatives among their substances (an
 /// unlisted ester, salt, protected form or designer precursor → its listed parent).

@@ -30,9 +30,7 @@ fn invalid(e: incident::FieldError) -> AppError {
     }
 }
 
-fn scope_of(actor: &Actor) -> Result<Scope, AppError> {
-    Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))
-}
+use crate::error::scope_of;
 
 /// What one reported substance resolved to.
 fn resolve_substance(

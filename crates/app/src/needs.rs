@@ -315,8 +315,7 @@ pub fn country_needs(app: &App, actor: &Actor, country: &str, now: i64) -> Resul
             ),
         )
     })?;
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     crate::pens::sweep_deadlines(app, now)?;
     let (year, today) = year_and_today(now);
     let by = figures(app, &scope, year, &today)?;
@@ -345,8 +344,7 @@ pub fn ranking(app: &App, actor: &Actor, now: i64) -> Result<Value, AppError> {
             "the ranking of member countries is the secretariat's".into(),
         ));
     }
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     crate::pens::sweep_deadlines(app, now)?;
     let (year, today) = year_and_today(now);
     let by = figures(app, &scope, year, &today)?;

@@ -9,7 +9,7 @@ use interdict_domain::pen::{
     self, CorridorPolicy, PenAction, PenInput, PenParties, PenRole, PenStatus, ReplyDecision,
     SilenceMeans,
 };
-use interdict_domain::sharing::{ChangeDecision, Scope};
+use interdict_domain::sharing::ChangeDecision;
 use interdict_domain::Actor;
 use interdict_label::{LabelQuantity, Payload};
 use interdict_screen::{Declaration, FlagCode};
@@ -46,9 +46,7 @@ pub fn is_holiday(country: CountryCode, day: Date) -> bool {
     })
 }
 
-fn scope_of(actor: &Actor) -> Result<Scope, AppError> {
-    Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))
-}
+use crate::error::scope_of;
 
 fn invalid(e: interdict_domain::incident::FieldError) -> AppError {
     AppError::Invalid {
@@ -592,14 +590,12 @@ pub fn list(
     let mut items = Vec::new();
     let mut last = None;
     for (seq, row) in rows.into_iter().take(limit) {
-        if inbox.overdue == Some(false) {
-            let a = answer(&row, now)?;
-            if a["overdue"] == json!(true) {
-                continue;
-            }
+        let a = answer(&row, now)?;
+        if inbox.overdue == Some(false) && a["overdue"] == json!(true) {
+            continue;
         }
         last = Some(seq);
-        items.push(answer(&row, now)?);
+        items.push(a);
     }
     Ok((items, if more { last } else { None }))
 }

@@ -136,8 +136,7 @@ pub fn create(
         disabled: false,
         created_at: now,
     };
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     let known = alerts_for(app, &scope, &AlertQuery::default())?;
     let record = answer(&row);
     app.db.write_as(&scope, |tx| {
@@ -163,8 +162,7 @@ pub fn create(
 /// The caller's organisation's subscriptions.
 pub fn list(app: &App, actor: &Actor) -> Result<Vec<Value>, AppError> {
     may_subscribe(actor)?;
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     let rows = app
         .db
         .read_as(&scope, |tx| tx.subscriptions_of(&actor.organisation.id))?;
@@ -174,8 +172,7 @@ pub fn list(app: &App, actor: &Actor) -> Result<Vec<Value>, AppError> {
 /// Disables one of the caller's organisation's subscriptions: nothing more is sent to it.
 pub fn disable(app: &App, actor: &Actor, id: &str, now: i64) -> Result<Value, AppError> {
     may_subscribe(actor)?;
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     app.db.write_as(&scope, |tx| {
         let Some(mut row) = tx
             .subscriptions_of(&actor.organisation.id)?
@@ -322,8 +319,7 @@ pub fn failed(app: &App, d: &Delivery, error: &str, now: i64) -> Result<(), AppE
 /// What a subscription's outbox holds (for its owner): each alert, tries, delivered when.
 pub fn deliveries(app: &App, actor: &Actor, id: &str) -> Result<Vec<Value>, AppError> {
     may_subscribe(actor)?;
-    let scope =
-        Scope::of(actor).ok_or_else(|| AppError::Forbidden("the user is disabled".into()))?;
+    let scope = crate::error::scope_of(actor)?;
     let (owned, rows) = app.db.read_as(&scope, |tx| {
         let owned = tx
             .subscriptions_of(&actor.organisation.id)?

@@ -33,6 +33,9 @@ macro_rules! words {
     };
 }
 
+/// Also for the other records' vocabularies (`pen`).
+pub(crate) use words;
+
 words!(
     /// What happened.
     IncidentType, "incident type", [

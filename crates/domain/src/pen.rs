@@ -15,29 +15,9 @@ use crate::identity::{Actor, OrgKind, Role};
 use crate::incident::{FieldError, QuantityInput};
 use crate::sharing::ChangeDecision;
 
-macro_rules! pen_words {
-    ($(#[$m:meta])* $name:ident, $what:literal, [$($variant:ident = $text:literal),* $(,)?]) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant),*
-        }
+use crate::incident::words;
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),*
-                }
-            }
-        }
-
-        crate::identity::vocabulary!($name, $what);
-    };
-}
-
-pen_words!(
+words!(
     /// Where a notification stands.
     PenStatus, "notification status", [
     Sent = "sent",
@@ -66,7 +46,7 @@ impl PenStatus {
     }
 }
 
-pen_words!(
+words!(
     /// How the consignment travels.
     TransportMode, "mode of transport", [
     Sea = "sea",
@@ -76,14 +56,14 @@ pen_words!(
     Post = "post",
 ]);
 
-pen_words!(
+words!(
     /// What a corridor's silence means when the reply deadline passes.
     SilenceMeans, "silence policy", [
     Expired = "expired",
     NoObjection = "no_objection",
 ]);
 
-pen_words!(
+words!(
     /// The importing authority's answer.
     ReplyDecision, "reply decision", [
     NoObjection = "no_objection",
@@ -91,7 +71,7 @@ pen_words!(
     Query = "query",
 ]);
 
-pen_words!(
+words!(
     /// Which notifications of a caller an inbox lists.
     PenRole, "role", [
     Outgoing = "outgoing",
