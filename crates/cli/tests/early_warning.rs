@@ -6,13 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-
 use serde_json::{json, Value};
 
-use common::{add_org, add_user, admin_init, request, start_with, Db};
+use common::{add_org, add_user, admin_init, receiver, request, start_with, Db};
 
 fn import(s: &common::Server, token: &str, lines: &[Value]) {
     let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
@@ -50,57 +46,6 @@ fn alerts(s: &common::Server, token: &str) -> Vec<Value> {
     let a = request(s, "GET", "/api/v1/alerts", Some(token), None);
     assert_eq!(a.status, 200, "{}", a.body);
     a.json()["items"].as_array().unwrap().clone()
-}
-
-/// A receiver that answers 500 to its first `failures` posts, then 204, and keeps them.
-/// What the receiver kept: (signature header, body) per accepted post.
-type Received = Arc<Mutex<Vec<(String, String)>>>;
-
-fn receiver(failures: usize) -> (String, Received) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let keep = Arc::clone(&got);
-    std::thread::spawn(move || {
-        let mut seen = 0;
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            let mut signature = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                if lower.starts_with("x-interdict-signature:") {
-                    signature = line.split_once(':').unwrap().1.trim().to_string();
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            seen += 1;
-            let status = if seen <= failures {
-                "500 Internal Server Error"
-            } else {
-                "204 No Content"
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-            );
-            if seen > failures {
-                keep.lock()
-                    .unwrap()
-                    .push((signature, String::from_utf8_lossy(&body).into_owned()));
-            }
-        }
-    });
-    (url, got)
 }
 
 fn hmac_hex(secret: &str, body: &str) -> String {

@@ -1,7 +1,9 @@
 //! The kill -9 harness: writers send bursts of writes (incidents created and imported,
-//! attachments, notifications filed and acknowledged) to a live server, which is killed with
-//! SIGKILL at a pseudo-random moment, restarted and checked: every acknowledged write is there,
-//! no import is half-visible, and `audit verify` passes. Short form: 10 kills on SQLite (and 3
+//! attachments, notifications filed and acknowledged, webhook subscriptions) to a live server,
+//! which is killed with SIGKILL at a pseudo-random moment, restarted and checked: every
+//! acknowledged write is there, no import is half-visible, and `audit verify` passes. At the
+//! end a new substance is reported and the server killed again before it can deliver: the
+//! webhook deliveries resume after the restart. Short form: 10 kills on SQLite (and 3
 //! on PostgreSQL when reachable). Long form: `INTERDICT_KILL9_ROUNDS=100 cargo test -p interdict
 //! --test kill9 -- --nocapture` (the PostgreSQL half runs the same number).
 
@@ -76,6 +78,7 @@ struct Acked {
     unsure_imports: Vec<String>,
     pens: Vec<String>,
     acknowledged_pens: Vec<String>,
+    subscriptions: Vec<String>,
 }
 
 fn filing() -> Value {
@@ -105,6 +108,7 @@ fn writer(
     customs: &str,
     cn: &str,
     mx: &str,
+    hook: &str,
     who: usize,
     stop: &AtomicBool,
     acked: &Mutex<Acked>,
@@ -113,7 +117,7 @@ fn writer(
     let mut step = 0usize;
     while !stop.load(Ordering::Relaxed) {
         let n = serial.fetch_add(1, Ordering::Relaxed);
-        let ok = match (step + who) % 4 {
+        let ok = match (step + who) % 5 {
             0 => {
                 let body = json!({"type": "seizure", "date": "2025-03-01", "country": "MX",
                     "tlp": "clear", "substances": [{"text": "cocaine"}],
@@ -208,6 +212,30 @@ fn writer(
                         true
                     }
                     Some((code, b)) => panic!("attach answered {code}: {b}"),
+                    None => false,
+                }
+            }
+            3 => {
+                let body = json!({"url": format!("{hook}?n={n}"),
+                    "secret": "a-long-enough-shared-secret", "kinds": ["first_detection"]})
+                .to_string();
+                match try_call(
+                    base,
+                    "POST",
+                    "/api/v1/subscriptions",
+                    customs,
+                    Some(("application/json", body.as_bytes())),
+                ) {
+                    Some((201, b)) => {
+                        let id = serde_json::from_str::<Value>(&b)
+                            .ok()
+                            .and_then(|v| v["id"].as_str().map(str::to_string));
+                        if let (Some(id), Ok(mut a)) = (id, acked.lock()) {
+                            a.subscriptions.push(id);
+                        }
+                        true
+                    }
+                    Some((code, b)) => panic!("subscribe answered {code}: {b}"),
                     None => false,
                 }
             }
@@ -323,6 +351,16 @@ fn check(s: &Server, db: &Db, customs: &str, mx: &str, acked: &Acked, round: usi
             );
         }
     }
+    if !acked.subscriptions.is_empty() {
+        let listed = get(s, "/api/v1/subscriptions?limit=1000", customs);
+        assert_eq!(listed.status, 200, "{}", listed.body);
+        for id in &acked.subscriptions {
+            assert!(
+                listed.body.contains(id.as_str()),
+                "[{backend} round {round}] subscription {id} lost"
+            );
+        }
+    }
     let verify = cli(db, &["audit", "verify"]);
     assert!(
         verify.status.success(),
@@ -344,14 +382,17 @@ fn harness(db: Db, rounds: usize) {
     let serial = std::sync::atomic::AtomicU64::new(0);
     let mut rng = Rng::seeded();
     let mut kills = 0;
+    // Webhooks go to a receiver on loopback: the operator's leave is given.
+    let (hook, received) = receiver(0);
+    let serve = ["--allow-private-webhooks"];
     for round in 0..rounds {
-        let mut s = start(&db);
+        let mut s = start_with(&db, &serve);
         let stop = AtomicBool::new(false);
         std::thread::scope(|scope| {
             for who in 0..3 {
-                let (base, customs, cn, mx, stop, acked, serial) =
-                    (&s.base, &customs, &cn, &mx, &stop, &acked, &serial);
-                scope.spawn(move || writer(base, customs, cn, mx, who, stop, acked, serial));
+                let (base, customs, cn, mx, hook, stop, acked, serial) =
+                    (&s.base, &customs, &cn, &mx, &hook, &stop, &acked, &serial);
+                scope.spawn(move || writer(base, customs, cn, mx, hook, who, stop, acked, serial));
             }
             std::thread::sleep(Duration::from_millis(rng.between(100, 1500)));
             // SIGKILL: no chance to finish anything.
@@ -361,26 +402,76 @@ fn harness(db: Db, rounds: usize) {
             stop.store(true, Ordering::Relaxed);
         });
         drop(s);
-        let s = start(&db);
+        let s = start_with(&db, &serve);
         let a = acked.lock().expect("lock");
         check(&s, &db, &customs, &mx, &a, round);
     }
+    // Webhook deliveries resume: a substance never reported before (a first detection for
+    // every subscription of the customs office), the server killed at once, restarted, and
+    // the alert delivered all the same.
+    let mut s = start_with(&db, &serve);
+    let first = json!({"type": "seizure", "date": "2025-03-03", "country": "MX", "tlp": "clear",
+        "substances": [{"text": "brorphine"}], "description": "kill9 first detection"})
+    .to_string();
+    let (code, body) = try_call(
+        &s.base,
+        "POST",
+        "/api/v1/incidents",
+        &customs,
+        Some(("application/json", first.as_bytes())),
+    )
+    .expect("the server answers");
+    assert_eq!(code, 201, "{body}");
+    // The alert is raised when alerts are next computed; ask once, then kill at once.
+    let _ = try_call(&s.base, "GET", "/api/v1/alerts", &customs, None);
+    s.child.kill().expect("kill -9");
+    let _ = s.child.wait();
+    drop(s);
+    let delivered_before_kill = delivered_count(&received);
+    let s = start_with(&db, &serve);
+    let _ = try_call(&s.base, "GET", "/api/v1/alerts", &customs, None);
+    let subscribed = acked.lock().map(|a| a.subscriptions.len()).unwrap_or(0);
+    let mut delivered = 0;
+    for _ in 0..600 {
+        delivered = delivered_count(&received);
+        if subscribed > 0 && delivered >= subscribed {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if subscribed > 0 {
+        assert!(
+            delivered >= subscribed,
+            "[{}] webhook deliveries did not resume after the restart: {delivered} of {subscribed} subscriptions got the first detection ({delivered_before_kill} before the kill)",
+            db.backend()
+        );
+    }
+    drop(s);
     let a = acked.lock().expect("lock");
     eprintln!(
-        "[{}] kill9: {kills} kills; acknowledged and found after every restart: {} incidents, {} imports, {} attachments, {} notifications ({} acknowledged); {} imports cut short, none half there",
+        "[{}] kill9: {kills} kills; acknowledged and found after every restart: {} incidents, {} imports, {} attachments, {} notifications ({} acknowledged), {} subscriptions; {} imports cut short, none half there; the first detection delivered to {} subscriptions after a kill",
         db.backend(),
         a.incidents.len(),
         a.imports.len(),
         a.attachments.len(),
         a.pens.len(),
         a.acknowledged_pens.len(),
-        a.unsure_imports.len()
+        a.subscriptions.len(),
+        a.unsure_imports.len(),
+        delivered_count(&received)
     );
     assert_eq!(kills, rounds);
     assert!(
-        !a.incidents.is_empty() && !a.pens.is_empty(),
+        !a.incidents.is_empty() && !a.pens.is_empty() && !a.subscriptions.is_empty(),
         "the writers wrote"
     );
+}
+
+fn delivered_count(received: &Received) -> usize {
+    received
+        .lock()
+        .map(|r| r.iter().filter(|(_, b)| b.contains("brorphine")).count())
+        .unwrap_or(0)
 }
 
 fn rounds(short: usize) -> usize {

@@ -420,41 +420,57 @@ impl Database {
     {
         let mut pooled = self.inner.pool.get()?;
         let conn = pooled.conn().ok_or_else(|| self.lost_connection("begin"))?;
-        let mut tx = Tx::begin(conn, writable, alone, scope, &self.inner.location)?;
-        let outcome = work(&mut tx);
-        let (failed, lost_race) = (tx.failed, tx.lost_race);
-        let rolled_back = |tx: Tx<'_>, e: E| {
-            let clean = tx.rollback();
-            (
-                clean,
-                if lost_race {
-                    Attempt::LostRace(e)
-                } else {
-                    Attempt::Failed(e)
-                },
-            )
-        };
-        let (clean, result) = match outcome {
-            Err(e) => rolled_back(tx, e),
-            Ok(_) if failed => {
-                // `work` swallowed a failed statement: committing would keep half of it.
-                let e = StoreError::Database {
-                    backend: self.inner.backend,
-                    operation: "commit",
-                    reason: "a statement of the transaction failed, so it was rolled back".into(),
-                };
-                rolled_back(tx, E::from(e))
-            }
-            Ok(value) => match tx.commit() {
-                Ok(()) => (true, Attempt::Done(value)),
-                Err((e, true)) => (true, Attempt::LostRace(E::from(e))),
-                Err((e, false)) => (true, Attempt::Failed(E::from(e))),
-            },
-        };
-        if !clean {
+        let (clean, unavailable, result) =
+            match Tx::begin(conn, writable, alone, scope, &self.inner.location) {
+                // Out of reach or not writable: a fresh connection next time, not this one.
+                Err(e) => {
+                    let unavailable = matches!(e, StoreError::Unavailable { .. });
+                    (true, unavailable, Err(E::from(e)))
+                }
+                Ok(mut tx) => {
+                    let outcome = work(&mut tx);
+                    let (failed, lost_race, unavailable) =
+                        (tx.failed, tx.lost_race, tx.unavailable);
+                    let rolled_back = |tx: Tx<'_>, e: E| {
+                        let clean = tx.rollback();
+                        (
+                            clean,
+                            if lost_race {
+                                Attempt::LostRace(e)
+                            } else {
+                                Attempt::Failed(e)
+                            },
+                        )
+                    };
+                    let (clean, attempt) = match outcome {
+                        Err(e) => rolled_back(tx, e),
+                        Ok(_) if failed => {
+                            // `work` swallowed a failed statement: committing would keep half of it.
+                            let e = StoreError::Database {
+                                backend: self.inner.backend,
+                                operation: "commit",
+                                reason:
+                                    "a statement of the transaction failed, so it was rolled back"
+                                        .into(),
+                            };
+                            rolled_back(tx, E::from(e))
+                        }
+                        Ok(value) => match tx.commit() {
+                            Ok(()) => (true, Attempt::Done(value)),
+                            Err((e, true)) => (true, Attempt::LostRace(E::from(e))),
+                            Err((e @ StoreError::Unavailable { .. }, false)) => {
+                                (false, Attempt::Failed(E::from(e)))
+                            }
+                            Err((e, false)) => (true, Attempt::Failed(E::from(e))),
+                        },
+                    };
+                    (clean, unavailable, Ok(attempt))
+                }
+            };
+        if !clean || unavailable {
             pooled.discard();
         }
-        Ok(result)
+        result
     }
 
     // ---- the CLI's operations, each one transaction (as `Store` had them) ----

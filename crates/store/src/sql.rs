@@ -304,6 +304,7 @@ pub(crate) fn postgres_error(
     let unavailable = code.starts_with("08") // connection exception
         || code.starts_with("53") // insufficient resources: disk full, out of memory, too many connections
         || code.starts_with("57P") // server shutting down or starting
+        || code == "25006" // read_only_sql_transaction: a standby, or the database set read-only
         || is_retryable_postgres(e); // still losing races after every retry
     let reason = if code.starts_with("22") {
         format!("a value was refused (SQLSTATE {code})")
@@ -360,6 +361,8 @@ pub(crate) fn sqlite_error_at(
                 | C::CannotOpen
                 | C::SystemIoFailure
                 | C::OutOfMemory
+                // The file or its file system went read-only: writes wait for the operator.
+                | C::ReadOnly
         ) {
             return StoreError::Unavailable {
                 backend,

@@ -27,6 +27,10 @@ pub struct Tx<'c> {
     /// A statement failed because a concurrent transaction won a race (serialization failure,
     /// deadlock): running the whole transaction again may succeed.
     pub(crate) lost_race: bool,
+    /// A statement failed because the database is out of reach or cannot be written (disk
+    /// full, read-only, connection lost): the connection is closed rather than pooled again,
+    /// so that the next transaction opens a fresh one and sees the database as it is then.
+    pub(crate) unavailable: bool,
     /// The caller on whose behalf this transaction runs (`None`: the platform itself).
     pub(crate) scope: Option<Scope>,
 }
@@ -125,6 +129,7 @@ impl<'c> Tx<'c> {
             location,
             failed: false,
             lost_race: false,
+            unavailable: false,
             scope: scope.cloned(),
         })
     }
@@ -181,6 +186,7 @@ impl<'c> Tx<'c> {
     fn note(&mut self, error: StoreError, lost_race: bool) -> StoreError {
         self.failed = true;
         self.lost_race |= lost_race;
+        self.unavailable |= matches!(error, StoreError::Unavailable { .. });
         error
     }
 

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -514,4 +514,56 @@ pub fn add_user_with_password(
         .as_str()
         .expect("a token")
         .to_string()
+}
+
+/// What the receiver kept: (signature header, body) per accepted post.
+pub type Received = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A webhook receiver on loopback that answers 500 to its first `failures` posts, then 204, and
+/// keeps them (at most 5,000 connections).
+pub fn receiver(failures: usize) -> (String, Received) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&got);
+    std::thread::spawn(move || {
+        let mut seen = 0;
+        for stream in listener.incoming().take(5000) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut signature = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("x-interdict-signature:") {
+                    signature = line.split_once(':').unwrap().1.trim().to_string();
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            seen += 1;
+            let status = if seen <= failures {
+                "500 Internal Server Error"
+            } else {
+                "204 No Content"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            if seen > failures {
+                keep.lock()
+                    .unwrap()
+                    .push((signature, String::from_utf8_lossy(&body).into_owned()));
+            }
+        }
+    });
+    (url, got)
 }
