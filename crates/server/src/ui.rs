@@ -137,6 +137,33 @@ mod tests {
     }
 
     #[test]
+    fn the_world_map_and_the_country_points_are_there() {
+        let world = ASSETS
+            .iter()
+            .find(|a| a.path == "vendor/world-110m.json")
+            .expect("the world map");
+        let v: serde_json::Value = serde_json::from_slice(world.body).expect("JSON");
+        let countries = v["countries"].as_array().expect("countries");
+        assert!(countries.len() > 150, "{} countries", countries.len());
+        for c in countries {
+            for ring in c["rings"].as_array().expect("rings") {
+                let xs = ring.as_array().expect("a ring");
+                assert!(xs.len() >= 6 && xs.len() % 2 == 0, "{}", c["name"]);
+                for pair in xs.chunks(2) {
+                    let (lon, lat) = (pair[0].as_f64(), pair[1].as_f64());
+                    assert!(
+                        matches!((lon, lat), (Some(x), Some(y)) if x.abs() <= 180.0 && y.abs() <= 90.0),
+                        "{}: {pair:?}",
+                        c["name"]
+                    );
+                }
+            }
+        }
+        let points = interdict_app::flows::centroids();
+        assert_eq!(points["MX"].as_array().map(Vec::len), Some(2), "{}", points["MX"]);
+    }
+
+    #[test]
     fn unknown_paths_are_not_found() {
         assert_eq!(serve("../Cargo.toml").status(), 404);
         assert_eq!(serve("js/app.js").status(), 200);
