@@ -484,6 +484,11 @@ fn walk(db: Db) {
     p.wait("document.querySelector('#pen-resolved').innerText.includes('CAS')");
     // Screened before sending: the draft's substance, level and flags, and nothing stored yet.
     p.wait("document.querySelector('#pen-draft-substance') && document.querySelector('#pen-draft-substance').innerText.includes('39742-60-4') && document.querySelector('#pen-draft-level')");
+    let draft_text = p.text("#pen-draft");
+    assert!(
+        draft_text.contains("CONTROLLED_PRECURSOR") && !draft_text.contains("null"),
+        "the draft's flags, with their evidence: {draft_text}"
+    );
     let draft_level = p.text("#pen-draft-level");
     assert!(!draft_level.trim().is_empty(), "the draft has a level");
     let draft_flags = p.eval("[...document.querySelectorAll('#pen-draft ul.flags > li > code')].map(c => c.textContent)");
@@ -601,6 +606,11 @@ fn walk(db: Db) {
     c.click("#label-scan");
     c.wait("document.querySelector('#label-verdict')");
     assert_eq!(c.text("#label-verdict"), "VALID");
+    assert_eq!(
+        c.eval("[document.querySelector('#scan-video').hidden, document.querySelector('#label-scan').textContent]"),
+        json!([true, "Scan with the camera"]),
+        "the camera is off once the code is read"
+    );
     assert_eq!(
         c.eval("document.querySelector('#label-text').value"),
         json!(label),

@@ -214,5 +214,5 @@ function attachments(box, i, files) {
       } catch (e) { out.replaceChildren(errorBox(e)); }
     } }, field(t('att.file'), file, t('att.hint')), h('button', { type: 'submit', id: 'att-upload' }, t('att.upload')), out);
   }
-  box.replaceChildren(h('h2', {}, t('att.title')), list, form);
+  box.replaceChildren(...[h('h2', {}, t('att.title')), list, form].filter(Boolean));
 }

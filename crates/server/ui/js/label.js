@@ -122,8 +122,11 @@ export async function render(root) {
       return;
     }
     scanStatus.textContent = t('label.scan.starting');
+    // The code may be read from the very first frame, before startScan has returned.
+    let read = false;
     try {
-      scanning = await startScan(video, (value) => {
+      const session = await startScan(video, (value) => {
+        read = true;
         scanning = null;
         video.hidden = true;
         scanButton.textContent = t('label.scan');
@@ -131,10 +134,12 @@ export async function render(root) {
         text.value = value;
         check();
       });
+      scanStatus.dataset.decoder = session.decoder;
+      if (read) return;
+      scanning = session;
       video.hidden = false;
       scanButton.textContent = t('label.scan.stop');
-      scanStatus.textContent = t('label.scan.looking', { decoder: scanning.decoder });
-      scanStatus.dataset.decoder = scanning.decoder;
+      scanStatus.textContent = t('label.scan.looking', { decoder: session.decoder });
     } catch (e) {
       scanning = null;
       scanStatus.textContent = t('label.scan.nocamera', { why: e.message || e.name || String(e) });

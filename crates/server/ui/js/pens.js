@@ -106,10 +106,11 @@ function filingForm() {
     try {
       const r = await api('POST', '/api/v1/pens:screen', draft());
       if (n !== asked) return;
-      preview.replaceChildren(h('h3', {}, t('pen.draft'), ' ', r.screening?.risk ? h('span', { id: 'pen-draft-level' }, badge(r.screening.risk.level)) : ''),
+      // (replaceChildren would write a null as the text "null".)
+      preview.replaceChildren(...[h('h3', {}, t('pen.draft'), ' ', r.screening?.risk ? h('span', { id: 'pen-draft-level' }, badge(r.screening.risk.level)) : ''),
         draftSubstance(r.substance),
         (r.warnings || []).length ? h('ul', { class: 'warnings' }, r.warnings.map((w) => h('li', {}, w))) : null,
-        flagList(r.screening));
+        flagList(r.screening)].filter(Boolean));
     } catch (e) {
       if (n !== asked) return;
       preview.replaceChildren(h('h3', {}, t('pen.draft')),
