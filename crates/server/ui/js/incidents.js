@@ -75,7 +75,10 @@ async function searchPage(root) {
   const from = h('input', { type: 'date', id: 'inc-f-from', value: p.get('from') || '' });
   const to = h('input', { type: 'date', id: 'inc-f-to', value: p.get('to') || '' });
   const out = h('div', { id: 'inc-results', 'aria-live': 'polite' });
+  // Only the latest search is shown: an earlier one answering late must not overwrite it.
+  let asked = 0;
   const search = async () => {
+    const n = ++asked;
     const params = new URLSearchParams();
     for (const [k, el] of [['q', q], ['substance', substance], ['class', cls], ['country', country], ['type', type], ['from', from], ['to', to]]) {
       if (el.value.trim()) params.set(k, el.value.trim());
@@ -84,6 +87,7 @@ async function searchPage(root) {
     out.replaceChildren(h('p', {}, t('working')));
     try {
       const r = await api('GET', `/api/v1/incidents?${params}`);
+      if (n !== asked) return;
       const items = r.items || [];
       out.replaceChildren(items.length ? h('table', {},
         h('caption', {}, t('inc.count', { n: items.length })),
@@ -93,7 +97,7 @@ async function searchPage(root) {
           h('td', {}, i.date), h('td', {}, t(`inc.type.${i.type}`)), h('td', {}, i.country),
           h('td', {}, (i.substances || []).map(subName).join('; ')),
           h('td', {}, h('span', { class: `tlp tlp-${String(i.tlp).replace('+', '-')}` }, `TLP:${String(i.tlp).toUpperCase()}`)))))) : h('p', {}, t('inc.none')));
-    } catch (e) { out.replaceChildren(errorBox(e)); }
+    } catch (e) { if (n === asked) out.replaceChildren(errorBox(e)); }
   };
   root.append(h('h1', {}, t('nav.incidents')),
     h('form', { class: 'card filters', id: 'inc-search', onsubmit: (ev) => { ev.preventDefault(); search(); } },
