@@ -130,7 +130,11 @@ fn lifecycle(db: Db) {
     assert_eq!(draft["substance"]["substance_id"], "npp", "{draft}");
     assert!(draft["screening"]["risk"]["level"].is_string(), "{draft}");
     let none = call(&s, "GET", "/api/v1/pens", &c.cn, None).json();
-    assert_eq!(none["items"], json!([]), "[{backend}] a draft is not stored");
+    assert_eq!(
+        none["items"],
+        json!([]),
+        "[{backend}] a draft is not stored"
+    );
     for (who, token) in [("a viewer", &c.mx_viewer), ("customs", &c.mx_customs)] {
         let a = call(
             &s,
@@ -139,7 +143,11 @@ fn lifecycle(db: Db) {
             token,
             Some(filing("CN", "CNSHA", 5.0)),
         );
-        assert_eq!(a.status, 403, "{who} may not file, nor screen a draft: {}", a.body);
+        assert_eq!(
+            a.status, 403,
+            "{who} may not file, nor screen a draft: {}",
+            a.body
+        );
     }
     let mut unknown = filing("MX", "MXZLO", 5.0);
     unknown["substance"] = json!({"name": "zzqx blorptane"});

@@ -491,7 +491,9 @@ fn walk(db: Db) {
     );
     let draft_level = p.text("#pen-draft-level");
     assert!(!draft_level.trim().is_empty(), "the draft has a level");
-    let draft_flags = p.eval("[...document.querySelectorAll('#pen-draft ul.flags > li > code')].map(c => c.textContent)");
+    let draft_flags = p.eval(
+        "[...document.querySelectorAll('#pen-draft ul.flags > li > code')].map(c => c.textContent)",
+    );
     let outgoing = request(&s, "GET", "/api/v1/pens?role=outgoing", Some(&cn), None);
     assert_eq!(
         outgoing.json()["items"],
@@ -594,7 +596,10 @@ fn walk(db: Db) {
     let (_camera_browser, camera_port) = launch(&[
         "--use-fake-ui-for-media-stream".into(),
         "--use-fake-device-for-media-stream".into(),
-        format!("--use-file-for-fake-video-capture={}", video.path().display()),
+        format!(
+            "--use-file-for-fake-video-capture={}",
+            video.path().display()
+        ),
     ]);
     let mut c = Page::open(&camera_port, &s.base, shots.clone());
     c.cmd("Page.navigate", json!({"url": format!("{}/", s.base)}));
@@ -655,10 +660,22 @@ fn walk(db: Db) {
     // No coordinates on this one: the pin is at Mexico's point, over the country outlines.
     p.wait("document.querySelector('#inc-map svg circle.pin')");
     let countries = p.eval("document.querySelectorAll('#inc-map svg .land path.country').length");
-    assert!(countries.as_u64().unwrap_or(0) > 150, "{countries} countries drawn");
-    assert!(p.text("#inc-map-caption").contains("MX"), "the country's point");
+    assert!(
+        countries.as_u64().unwrap_or(0) > 150,
+        "{countries} countries drawn"
+    );
+    assert!(
+        p.text("#inc-map-caption").contains("MX"),
+        "the country's point"
+    );
     let pin = p.eval("[document.querySelector('#inc-map circle.pin').dataset.lat, document.querySelector('#inc-map circle.pin').dataset.lon].map(Number)");
-    let centroids = common::call("GET", &format!("{}/ui/geo/centroids.json", s.base), &[], None).json();
+    let centroids = common::call(
+        "GET",
+        &format!("{}/ui/geo/centroids.json", s.base),
+        &[],
+        None,
+    )
+    .json();
     assert_eq!(pin, centroids["MX"], "the pin stands on Mexico's point");
     // An attachment uploaded from the page (with the CSRF token), listed with its hash,
     // downloaded back the same.
@@ -673,9 +690,16 @@ fn walk(db: Db) {
     p.wait(&format!(
         "document.querySelector('#att-list').innerText.includes({sha:?})"
     ));
-    assert!(p.text("#att-list").contains("report.txt") && p.text("#att-list").contains("text/plain"));
-    let downloaded = p.eval("fetch(document.querySelector('#att-list a.att-download').href).then(r => r.text())");
-    assert_eq!(downloaded, json!(report), "the download is what was attached");
+    assert!(
+        p.text("#att-list").contains("report.txt") && p.text("#att-list").contains("text/plain")
+    );
+    let downloaded = p
+        .eval("fetch(document.querySelector('#att-list a.att-download').href).then(r => r.text())");
+    assert_eq!(
+        downloaded,
+        json!(report),
+        "the download is what was attached"
+    );
     p.accessible("incident");
     p.screenshot("10-incident");
     // One with coordinates: the pin is where it was reported.

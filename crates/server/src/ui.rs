@@ -160,7 +160,12 @@ mod tests {
             }
         }
         let points = interdict_app::flows::centroids();
-        assert_eq!(points["MX"].as_array().map(Vec::len), Some(2), "{}", points["MX"]);
+        assert_eq!(
+            points["MX"].as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            points["MX"]
+        );
     }
 
     #[test]
