@@ -27,6 +27,17 @@ pub struct FlowQuery {
 
 use crate::error::scope_of;
 
+/// Every country's map point, `{"CC": [lat, lon], …}`: the points the flow map's nodes stand on,
+/// so a page that places a country (an incident without coordinates) puts it where the flows do.
+pub fn centroids() -> Value {
+    Value::Object(
+        interdict_flows::all_centroids()
+            .into_iter()
+            .map(|c| (c.code, serde_json::json!([c.lat, c.lon])))
+            .collect(),
+    )
+}
+
 /// The flow records of what `scope` may see, and the relatives among their substances (an
 /// unlisted ester, salt, protected form or designer precursor → its listed parent).
 fn records(app: &App, scope: &Scope) -> Result<(Vec<FlowRecord>, Relatives), AppError> {

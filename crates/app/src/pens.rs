@@ -375,8 +375,20 @@ fn history_entry(
     })
 }
 
-/// Files a notification for the caller's competent authority.
-pub fn file(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<PenAnswer, AppError> {
+/// What filing decides before anything is written: the caller's country, the checked input,
+/// the resolved substance, the warnings and the screening. Shared by [`file`] and
+/// [`screen_draft`], so a draft is screened exactly as its filing will be.
+struct Prepared {
+    exporting: CountryCode,
+    checked: pen::CheckedPen,
+    sent_on: Date,
+    substance: Value,
+    kg: Option<f64>,
+    warnings: Vec<String>,
+    screening: Value,
+}
+
+fn prepare(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<Prepared, AppError> {
     let decision = pen::may_file(actor);
     if !decision.allowed {
         return Err(AppError::Forbidden(decision.reason));
@@ -398,7 +410,6 @@ pub fn file(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<PenA
     }
     let (substance, warning, _cas) = resolve_substance(app, &input.substance)?;
     let kg = substance_kg(checked.quantity_kg, input.mixture_percent);
-    let scope = scope_of(actor)?;
     let mut warnings: Vec<String> = warning.into_iter().collect();
     if checked.quantity_kg.is_none() {
         warnings.push(format!(
@@ -417,6 +428,47 @@ pub fn file(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<PenA
     let screening = screen(
         app, "filing", input, &checked, &substance, sent_on, &earlier,
     )?;
+    Ok(Prepared {
+        exporting,
+        checked,
+        sent_on,
+        substance,
+        kg,
+        warnings,
+        screening,
+    })
+}
+
+/// Screens a draft notification as filing it now would, and stores nothing (no record, no
+/// audit entry: nothing changed and no shared record was read): `{"substance", "warnings",
+/// "screening"}`, the fields filing would record. The filing form shows it before sending.
+/// Who may ask is who may file, and a draft that filing would refuse is refused the same way.
+pub fn screen_draft(
+    app: &App,
+    actor: &Actor,
+    input: &PenInput,
+    now: i64,
+) -> Result<Value, AppError> {
+    let p = prepare(app, actor, input, now)?;
+    Ok(json!({
+        "substance": p.substance,
+        "warnings": p.warnings,
+        "screening": p.screening,
+    }))
+}
+
+/// Files a notification for the caller's competent authority.
+pub fn file(app: &App, actor: &Actor, input: &PenInput, now: i64) -> Result<PenAnswer, AppError> {
+    let Prepared {
+        exporting,
+        checked,
+        sent_on,
+        substance,
+        kg,
+        warnings,
+        screening,
+    } = prepare(app, actor, input, now)?;
+    let scope = scope_of(actor)?;
     let created = app.db.write_as(&scope, |tx| {
         let policy = policy_in(tx, exporting, input.importing_country)?;
         let importing = input.importing_country;

@@ -116,6 +116,45 @@ fn lifecycle(db: Db) {
     let c = coalition(&db);
     let s = start(&db);
 
+    // A draft screened before filing: what filing would record, and nothing stored; the same
+    // callers and checks as filing.
+    let draft = call(
+        &s,
+        "POST",
+        "/api/v1/pens:screen",
+        &c.cn,
+        Some(filing("MX", "MXZLO", 500.0)),
+    );
+    assert_eq!(draft.status, 200, "[{backend}] {}", draft.body);
+    let draft = draft.json();
+    assert_eq!(draft["substance"]["substance_id"], "npp", "{draft}");
+    assert!(draft["screening"]["risk"]["level"].is_string(), "{draft}");
+    let none = call(&s, "GET", "/api/v1/pens", &c.cn, None).json();
+    assert_eq!(
+        none["items"],
+        json!([]),
+        "[{backend}] a draft is not stored"
+    );
+    for (who, token) in [("a viewer", &c.mx_viewer), ("customs", &c.mx_customs)] {
+        let a = call(
+            &s,
+            "POST",
+            "/api/v1/pens:screen",
+            token,
+            Some(filing("CN", "CNSHA", 5.0)),
+        );
+        assert_eq!(
+            a.status, 403,
+            "{who} may not file, nor screen a draft: {}",
+            a.body
+        );
+    }
+    let mut unknown = filing("MX", "MXZLO", 5.0);
+    unknown["substance"] = json!({"name": "zzqx blorptane"});
+    let a = call(&s, "POST", "/api/v1/pens:screen", &c.cn, Some(unknown));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert_eq!(a.json()["error"]["details"]["field"], "substance.name");
+
     // Filing: assigned id, status, deadline, resolution, screening.
     let filed = call(
         &s,
@@ -151,6 +190,10 @@ fn lifecycle(db: Db) {
             .iter()
             .all(|f| f["code"] != "NO_PEN"),
         "a notification does not lack itself"
+    );
+    assert_eq!(
+        pen["screening"], draft["screening"],
+        "[{backend}] filing screens as the draft was screened"
     );
 
     // Bad filings name the field; an uncontrolled substance is accepted with a warning.

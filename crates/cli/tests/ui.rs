@@ -1,14 +1,18 @@
 //! The web UI in a real browser: Debian's Chromium, headless, driven over the DevTools
 //! protocol (a small client over a WebSocket) against a server started by the test. One walk
 //! through the pages as the officers would use them: sign in, screen the example declarations,
-//! file a notification and answer it as the other country, check its label (and a changed one),
-//! enter an incident and find it, open an alert's chart and the flow map. Each step saves a
-//! screenshot (`target/ui-screenshots/`), runs axe-core (no serious or critical violation), and
-//! the whole walk checks that no request left the server's origin and that the
+//! file a notification (its draft screened before sending, stored only when sent) and answer it
+//! as the other country, check its label by pasting (and a changed one) and by scanning its QR
+//! code with a camera (a second Chromium whose fake camera plays a video of the server's QR
+//! PNG), enter an incident and find it, see it on the world map, attach a file and download it,
+//! open an alert's chart and the flow map over the country outlines. Each step saves a
+//! screenshot (`target/ui-screenshots/<backend>/`), runs axe-core (no serious or critical
+//! violation), and each browser checks that no request left the server's origin and that the
 //! Content-Security-Policy refused nothing.
 //!
-//! Skipped with a notice when `/usr/bin/chromium` is absent, unless
-//! `INTERDICT_REQUIRE_BROWSER=1` (then it fails).
+//! The walk runs on SQLite, and on PostgreSQL when `INTERDICT_TEST_PG` is set (skipped with a
+//! notice when it is not, a failure with `INTERDICT_REQUIRE_PG=1`). Skipped with a notice when
+//! `/usr/bin/chromium` is absent, unless `INTERDICT_REQUIRE_BROWSER=1` (then it fails).
 
 mod common;
 
@@ -22,7 +26,8 @@ use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
-use common::{add_org, add_user_with_password, admin_init, request, root, start, Db};
+use common::{add_org, add_user_with_password, admin_init, postgres, request, root, start, Db};
+use sha2::Digest;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const PASSWORD: &str = "correct horse battery staple";
@@ -49,7 +54,8 @@ struct Page {
     shots: PathBuf,
 }
 
-fn launch() -> (Browser, String) {
+/// Headless Chromium with `extra` flags (a fake camera); its DevTools port.
+fn launch(extra: &[String]) -> (Browser, String) {
     let profile = tempfile::tempdir().expect("profile dir");
     let mut child = Command::new(CHROMIUM)
         .args([
@@ -68,6 +74,7 @@ fn launch() -> (Browser, String) {
             "--remote-debugging-port=0",
             "--remote-allow-origins=*",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("about:blank")
         .stdin(Stdio::null())
@@ -305,6 +312,10 @@ fn browser_available() -> bool {
     false
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn day(n: i64) -> String {
     // 2025-01-06 is a Monday: day 20094.
     let z = 20_094 + n + 719_468;
@@ -319,12 +330,66 @@ fn day(n: i64) -> String {
     format!("{:04}-{m:02}-{d:02}", if m <= 2 { y + 1 } else { y })
 }
 
+/// A video for Chromium's fake camera (`--use-file-for-fake-video-capture`): the greyscale PNG
+/// of a label's QR code centred on white, as YUV4MPEG2 4:2:0 frames (luma the grey value,
+/// chroma neutral), written by hand since no video tool is needed for a still picture.
+fn y4m_of_png(png_bytes: &[u8]) -> Vec<u8> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().expect("the QR code is a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a PNG of a sane size")];
+    let info = reader.next_frame(&mut buf).expect("the PNG's pixels");
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.color_type.samples();
+    let grey = |x: usize, y: usize| buf[(y * info.line_size) + x * channels];
+    // A margin of white around it, the sides even (4:2:0) and a multiple of 16.
+    let side = (w.max(h) + 64).div_ceil(16) * 16;
+    let (ox, oy) = ((side - w) / 2, (side - h) / 2);
+    let mut luma = vec![255u8; side * side];
+    for y in 0..h {
+        for x in 0..w {
+            luma[(oy + y) * side + ox + x] = grey(x, y);
+        }
+    }
+    let chroma = vec![128u8; (side / 2) * (side / 2) * 2];
+    let mut out = format!("YUV4MPEG2 W{side} H{side} F5:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..2 {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(&luma);
+        out.extend_from_slice(&chroma);
+    }
+    out
+}
+
+/// The walks share the machine's two cores: one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
-fn the_pages_work_in_a_real_browser() {
+fn the_pages_work_in_a_real_browser_on_sqlite() {
     if !browser_available() {
         return;
     }
-    let db = Db::sqlite();
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    walk(Db::sqlite());
+}
+
+#[test]
+fn the_pages_work_in_a_real_browser_on_postgres() {
+    if !browser_available() {
+        return;
+    }
+    let required = std::env::var("INTERDICT_REQUIRE_PG").as_deref() == Ok("1");
+    if std::env::var("INTERDICT_TEST_PG").is_err() && !required {
+        eprintln!("notice: INTERDICT_TEST_PG is not set; skipping the browser walk on PostgreSQL");
+        return;
+    }
+    let Some(db) = postgres("ui") else { return };
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    walk(db);
+}
+
+/// The whole walk on one database.
+fn walk(db: Db) {
     admin_init(&db);
     let cn_org = add_org(
         &db,
@@ -333,7 +398,7 @@ fn the_pages_work_in_a_real_browser() {
         "competent_authority",
     );
     let mx_org = add_org(&db, "COFEPRIS", "MX", "competent_authority");
-    add_user_with_password(&db, &cn_org, "officer@cn.test", "officer", PASSWORD);
+    let cn = add_user_with_password(&db, &cn_org, "officer@cn.test", "officer", PASSWORD);
     let mx = add_user_with_password(&db, &mx_org, "officer@mx.test", "officer", PASSWORD);
     let s = start(&db);
 
@@ -358,8 +423,10 @@ fn the_pages_work_in_a_real_browser() {
     );
     assert_eq!(imported.status, 200, "{}", imported.body);
 
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../ui-screenshots");
-    let (_browser, port) = launch();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("../ui-screenshots")
+        .join(db.backend());
+    let (_browser, port) = launch(&[]);
     let mut p = Page::open(&port, &s.base, shots.clone());
     p.cmd("Page.navigate", json!({"url": format!("{}/", s.base)}));
 
@@ -415,11 +482,41 @@ fn the_pages_work_in_a_real_browser() {
         p.fill(sel, v);
     }
     p.wait("document.querySelector('#pen-resolved').innerText.includes('CAS')");
+    // Screened before sending: the draft's substance, level and flags, and nothing stored yet.
+    p.wait("document.querySelector('#pen-draft-substance') && document.querySelector('#pen-draft-substance').innerText.includes('39742-60-4') && document.querySelector('#pen-draft-level')");
+    let draft_text = p.text("#pen-draft");
+    assert!(
+        draft_text.contains("CONTROLLED_PRECURSOR") && !draft_text.contains("null"),
+        "the draft's flags, with their evidence: {draft_text}"
+    );
+    let draft_level = p.text("#pen-draft-level");
+    assert!(!draft_level.trim().is_empty(), "the draft has a level");
+    let draft_flags = p.eval(
+        "[...document.querySelectorAll('#pen-draft ul.flags > li > code')].map(c => c.textContent)",
+    );
+    let outgoing = request(&s, "GET", "/api/v1/pens?role=outgoing", Some(&cn), None);
+    assert_eq!(
+        outgoing.json()["items"],
+        json!([]),
+        "screening a draft stores nothing"
+    );
+    p.accessible("filing draft");
+    p.screenshot("03-notification-draft");
     p.click("#pen-submit");
     let pen = p.text("#pen-filed-link");
     assert!(pen.starts_with("PEN-CN-"), "{pen}");
+    assert_eq!(
+        p.text("#pen-filed .screening .badge"),
+        draft_level,
+        "filing screens as the draft did"
+    );
+    assert_eq!(
+        p.eval("[...document.querySelectorAll('#pen-filed ul.flags > li > code')].map(c => c.textContent)"),
+        draft_flags,
+        "the same flags at filing as in the draft"
+    );
     p.accessible("filing");
-    p.screenshot("03-notification-filed");
+    p.screenshot("04-notification-filed");
 
     // Answer it as Mexico: acknowledge, no objection; the label appears.
     p.sign_in("officer@mx.test");
@@ -441,7 +538,7 @@ fn the_pages_work_in_a_real_browser() {
         "{history}"
     );
     p.accessible("notification");
-    p.screenshot("04-notification-label");
+    p.screenshot("05-notification-label");
 
     // Label check in the browser (WebCrypto Ed25519 over the cached keys).
     p.go("#/label");
@@ -456,7 +553,7 @@ fn the_pages_work_in_a_real_browser() {
         "the keys are cached for offline use"
     );
     p.accessible("label check");
-    p.screenshot("05-label-valid");
+    p.screenshot("06-label-valid");
     let parts: Vec<&str> = label.split('.').collect();
     let mut payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(parts[1])
@@ -480,7 +577,60 @@ fn the_pages_work_in_a_real_browser() {
             .contains("changed after it was signed"),
         "the reason is given"
     );
-    p.screenshot("06-label-changed");
+    p.screenshot("07-label-changed");
+
+    // The same label read by a camera: a second browser whose fake camera films the QR code.
+    let qr = request(
+        &s,
+        "GET",
+        &format!("/api/v1/pens/{pen}/label?format=png"),
+        Some(&mx),
+        None,
+    );
+    assert_eq!(qr.status, 200, "{}", qr.body);
+    let video = tempfile::Builder::new()
+        .suffix(".y4m")
+        .tempfile()
+        .expect("video file");
+    std::fs::write(video.path(), y4m_of_png(&qr.bytes)).expect("video written");
+    let (_camera_browser, camera_port) = launch(&[
+        "--use-fake-ui-for-media-stream".into(),
+        "--use-fake-device-for-media-stream".into(),
+        format!(
+            "--use-file-for-fake-video-capture={}",
+            video.path().display()
+        ),
+    ]);
+    let mut c = Page::open(&camera_port, &s.base, shots.clone());
+    c.cmd("Page.navigate", json!({"url": format!("{}/", s.base)}));
+    c.wait("document.querySelector('#login')");
+    c.eval("localStorage.setItem('interdict.lang', 'en'); true");
+    c.sign_in("officer@mx.test");
+    c.go("#/label");
+    c.wait("document.querySelector('#keys-status').innerText.includes('2')");
+    c.click("#label-scan");
+    c.wait("document.querySelector('#label-verdict')");
+    assert_eq!(c.text("#label-verdict"), "VALID");
+    assert_eq!(
+        c.eval("[document.querySelector('#scan-video').hidden, document.querySelector('#label-scan').textContent]"),
+        json!([true, "Scan with the camera"]),
+        "the camera is off once the code is read"
+    );
+    assert_eq!(
+        c.eval("document.querySelector('#label-text').value"),
+        json!(label),
+        "the camera read the label's text"
+    );
+    let decoder = c.eval("document.querySelector('#scan-status').dataset.decoder");
+    assert!(
+        decoder == json!("jsQR") || decoder == json!("BarcodeDetector"),
+        "{decoder}"
+    );
+    eprintln!("the camera's QR code was read by {decoder}");
+    c.accessible("label camera");
+    c.screenshot("08-label-camera");
+    c.only_same_origin();
+    c.clean_console();
 
     // Enter an incident and find it.
     p.go("#/incidents");
@@ -503,11 +653,79 @@ fn the_pages_work_in_a_real_browser() {
         "document.querySelector('#inc-results').innerText.includes({inc:?})"
     ));
     p.accessible("incidents");
-    p.screenshot("07-incidents");
+    p.screenshot("09-incidents");
     p.go(&format!("#/incident/{inc}"));
     let who = p.text("#inc-visibility");
     assert!(who.contains("Who can see this"), "{who}");
-    p.screenshot("08-incident");
+    // No coordinates on this one: the pin is at Mexico's point, over the country outlines.
+    p.wait("document.querySelector('#inc-map svg circle.pin')");
+    let countries = p.eval("document.querySelectorAll('#inc-map svg .land path.country').length");
+    assert!(
+        countries.as_u64().unwrap_or(0) > 150,
+        "{countries} countries drawn"
+    );
+    assert!(
+        p.text("#inc-map-caption").contains("MX"),
+        "the country's point"
+    );
+    let pin = p.eval("[document.querySelector('#inc-map circle.pin').dataset.lat, document.querySelector('#inc-map circle.pin').dataset.lon].map(Number)");
+    let centroids = common::call(
+        "GET",
+        &format!("{}/ui/geo/centroids.json", s.base),
+        &[],
+        None,
+    )
+    .json();
+    assert_eq!(pin, centroids["MX"], "the pin stands on Mexico's point");
+    // An attachment uploaded from the page (with the CSRF token), listed with its hash,
+    // downloaded back the same.
+    let report = "Laboratory report: 1-phenethyl-4-piperidone (NPP), 98 % by GC-MS.\n";
+    let sha = hex(&sha2::Sha256::digest(report.as_bytes()));
+    p.wait("document.querySelector('#att-file')");
+    p.eval(&format!(
+        "(() => {{ const dt = new DataTransfer(); dt.items.add(new File([{report:?}], 'report.txt', {{type: 'text/plain'}}));
+           const el = document.querySelector('#att-file'); el.files = dt.files; el.dispatchEvent(new Event('change', {{bubbles: true}})); return true; }})()"
+    ));
+    p.click("#att-upload");
+    p.wait(&format!(
+        "document.querySelector('#att-list').innerText.includes({sha:?})"
+    ));
+    assert!(
+        p.text("#att-list").contains("report.txt") && p.text("#att-list").contains("text/plain")
+    );
+    let downloaded = p
+        .eval("fetch(document.querySelector('#att-list a.att-download').href).then(r => r.text())");
+    assert_eq!(
+        downloaded,
+        json!(report),
+        "the download is what was attached"
+    );
+    p.accessible("incident");
+    p.screenshot("10-incident");
+    // One with coordinates: the pin is where it was reported.
+    let placed = request(
+        &s,
+        "POST",
+        "/api/v1/incidents",
+        Some(&mx),
+        Some((
+            "application/json",
+            json!({"type": "seizure", "date": day(7 * 77 + 3), "substances": [{"text": "fentanyl"}],
+                   "place": {"lat": 20.5, "lon": -103.25, "description": "warehouse"},
+                   "distribution": "country", "tlp": "green"})
+            .to_string()
+            .as_bytes(),
+        )),
+    );
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let placed_id = placed.json()["id"].as_str().expect("an id").to_string();
+    p.go(&format!("#/incident/{placed_id}"));
+    p.wait("document.querySelector('#inc-map svg circle.pin')");
+    assert_eq!(
+        p.eval("[document.querySelector('#inc-map circle.pin').dataset.lat, document.querySelector('#inc-map circle.pin').dataset.lon].map(Number)"),
+        json!([20.5, -103.25])
+    );
+    assert!(p.text("#inc-map-caption").contains("coordinates"));
 
     // An alert's chart.
     p.go("#/alerts");
@@ -520,11 +738,18 @@ fn the_pages_work_in_a_real_browser() {
         "the fentanyl rise is listed: {listed}"
     );
     p.accessible("alerts");
-    p.screenshot("09-alert-chart");
+    p.screenshot("11-alert-chart");
 
     // The flow map: the notified corridor CN → MX as an arc between points.
     p.go("#/flows");
     p.wait("document.querySelector('svg.flowmap path.arc')");
+    // Over the country outlines: countries drawn first, the arcs on top.
+    let drawn = p.eval("(() => { const svg = document.querySelector('svg.flowmap'); const kids = [...svg.children];
+        return [svg.querySelectorAll('.land path.country').length, kids.indexOf(svg.querySelector('.land')) < kids.indexOf(svg.querySelector('path.arc'))]; })()");
+    assert!(
+        drawn[0].as_u64().unwrap_or(0) > 150 && drawn[1] == json!(true),
+        "{drawn}"
+    );
     let nodes =
         p.eval("[...document.querySelectorAll('svg.flowmap .node text')].map(t => t.textContent)");
     let nodes: Vec<String> = serde_json::from_value(nodes).expect("node names");
@@ -533,7 +758,7 @@ fn the_pages_work_in_a_real_browser() {
         "{nodes:?}"
     );
     p.accessible("flows");
-    p.screenshot("10-flow-map");
+    p.screenshot("12-flow-map");
 
     // The other pages open without error, in Spanish too.
     for hash in [
@@ -552,13 +777,13 @@ fn the_pages_work_in_a_real_browser() {
         p.accessible(hash);
     }
     p.wait("document.querySelector('#audit-verdict') && document.querySelector('#audit-verdict').innerText.includes('verified')");
-    p.screenshot("11-audit");
+    p.screenshot("13-audit");
     p.go("#/classify?smiles=CCC(%3DO)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1");
     p.wait("document.querySelector('#classify-result svg.mol')");
-    p.screenshot("12-structure");
+    p.screenshot("14-structure");
     p.fill("#lang", "es");
     p.wait("document.querySelector('#nav').innerText.includes('Notificaciones')");
-    p.screenshot("13-spanish");
+    p.screenshot("15-spanish");
 
     p.only_same_origin();
     p.clean_console();

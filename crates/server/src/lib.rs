@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/pens", post(http::pens::file).get(http::pens::list))
         .route("/api/v1/pens:statistics", get(http::pens::statistics))
+        .route("/api/v1/pens:screen", post(http::pens::screen_draft))
         .route("/api/v1/pens/{id}", get(http::pens::get))
         .route(
             "/api/v1/pens/{id}/acknowledge",

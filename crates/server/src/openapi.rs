@@ -42,7 +42,7 @@ impl Modify for Security {
         crate::http::incidents::attachments, crate::http::incidents::attachment, crate::http::incidents::import, crate::http::incidents::export,
         crate::http::audit::checkpoint, crate::http::audit::inclusion, crate::http::audit::consistency,
         crate::http::audit::entries,
-        crate::http::pens::file, crate::http::pens::list, crate::http::pens::statistics, crate::http::pens::get,
+        crate::http::pens::file, crate::http::pens::screen_draft, crate::http::pens::list, crate::http::pens::statistics, crate::http::pens::get,
         crate::http::pens::acknowledge, crate::http::pens::reply, crate::http::pens::answer,
         crate::http::pens::withdraw, crate::http::pens::stop, crate::http::pens::shipment,
         crate::http::pens::label, crate::http::pens::verify, crate::http::pens::keys,

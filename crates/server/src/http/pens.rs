@@ -40,6 +40,27 @@ pub async fn file(
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
+/// Screens a draft notification (the body of `POST /api/v1/pens`) as filing it now would, and
+/// stores nothing: `{"substance": what it resolves to, "warnings", "screening": level, flags
+/// and evidence}`. The same caller and checks as filing; the filing form shows it before sending.
+#[utoipa::path(post, path = "/api/v1/pens:screen", tag = "notifications", security(("bearer" = []), ("session" = [])),
+    request_body(content = Object, description = "A draft notification: the body of POST /api/v1/pens", content_type = "application/json"),
+    responses((status = 200, body = Object), (status = 400, body = crate::http::docs::ErrorDoc),
+              (status = 401, body = crate::http::docs::ErrorDoc), (status = 403, body = crate::http::docs::ErrorDoc)))]
+pub async fn screen_draft(
+    state: St,
+    rid: RequestId,
+    Caller(actor): Caller,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    let input: PenInput = body.json()?;
+    let now = state.now();
+    let app = state.app.clone();
+    Ok(Json(
+        blocking(&rid, move || pens::screen_draft(&app, &actor, &input, now)).await?,
+    ))
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]

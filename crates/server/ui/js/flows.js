@@ -1,21 +1,17 @@
-// Flows: a map of corridors (GET /api/v1/flows) drawn here on an equirectangular projection —
-// countries as points at their nodes' lat/lon, arcs from origin to destination, width by
-// quantity — with filters, and the changes and substitutions (GET /api/v1/flows/changes) beside it.
+// Flows: a map of corridors (GET /api/v1/flows) over the world's countries (js/map.js: Natural
+// Earth outlines on the Equal Earth projection) — countries as points at their nodes' lat/lon,
+// arcs from origin to destination, width by quantity — with filters, and the changes and
+// substitutions (GET /api/v1/flows/changes) beside it.
 import { t, h, s, api, errorBox, field, fmtNum, hashParams } from './lib.js';
+import { worldMap, loadWorld, project as P } from './map.js';
 
-const W = 720; const H = 360;
-const P = (lat, lon) => [(Number(lon) + 180) / 360 * W, (90 - Number(lat)) / 180 * H];
-
-export function flowMap(data) {
+/** The corridors of `data` drawn over `world` (from `loadWorld()`; null: no outlines). */
+export function flowMap(data, world) {
   const nodes = new Map((data.nodes || []).map((n) => [n.country, n]));
   const edges = data.edges || [];
   const maxKg = Math.max(1, ...edges.map((e) => e.quantity_kg || 0));
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'flowmap', role: 'img', 'aria-label': t('flow.maplabel', { n: edges.length }) },
-    s('title', {}, t('flow.maplabel', { n: edges.length })),
-    s('rect', { x: 0, y: 0, width: W, height: H, class: 'sea' }),
-    [-60, -30, 0, 30, 60].map((l) => s('line', { x1: 0, x2: W, y1: P(l, 0)[1], y2: P(l, 0)[1], class: l === 0 ? 'grat eq' : 'grat' })),
-    [-150, -120, -90, -60, -30, 0, 30, 60, 90, 120, 150].map((l) => s('line', { y1: 0, y2: H, x1: P(0, l)[0], x2: P(0, l)[0], class: 'grat' })),
-    s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))));
+  const svg = worldMap(world, 'flowmap', t('flow.maplabel', { n: edges.length }));
+  svg.append(s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))));
   for (const e of edges) {
     const path = [e.from, ...(e.via || []), e.to].map((c) => nodes.get(c)).filter(Boolean);
     if (path.length < 2) continue;
@@ -57,9 +53,9 @@ export async function render(root) {
     q.set('source', source.value);
     mapBox.replaceChildren(h('p', {}, t('working')));
     try {
-      const data = await api('GET', `/api/v1/flows?${q}`);
+      const [data, world] = await Promise.all([api('GET', `/api/v1/flows?${q}`), loadWorld()]);
       const edges = [...(data.edges || [])].sort((a, b) => (b.quantity_kg || 0) - (a.quantity_kg || 0));
-      mapBox.replaceChildren(h('h2', {}, t('flow.map')), flowMap(data),
+      mapBox.replaceChildren(h('h2', {}, t('flow.map')), flowMap(data, world),
         h('table', {}, h('caption', {}, t('flow.corridors', { n: edges.length })),
           h('thead', {}, h('tr', {}, [t('flow.corridor'), 'kg', t('flow.notifications'), t('flow.incidents'), t('flow.substances')].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, edges.slice(0, 50).map((e) => h('tr', {}, h('td', {}, `${e.from} → ${(e.via || []).map((v) => `${v} → `).join('')}${e.to}`), h('td', {}, fmtNum(e.quantity_kg, 1)), h('td', {}, String(e.notifications)), h('td', {}, String(e.incidents)), h('td', {}, (e.substances || []).join(', ')))))));

@@ -1,7 +1,9 @@
 // Incidents: the entry form (POST /api/v1/incidents; substances resolved and parties screened by
 // the server, shown on the record), search with filters (GET /api/v1/incidents?…), and an
-// incident's page with its position and "who can see this" (GET …/visibility).
-import { t, h, s, api, state, errorBox, field, fmtDate, qty, hashParams, jsonDetails, canChange } from './lib.js';
+// incident's page with its position on the world map (its coordinates, else its country's point),
+// its attachments (list, download, upload) and "who can see this" (GET …/visibility).
+import { t, h, s, api, state, errorBox, field, fmtDate, fmtNum, qty, table, hashParams, jsonDetails, canChange } from './lib.js';
+import { worldMap, loadWorld, loadCentroids, project } from './map.js';
 
 const TYPES = ['seizure', 'stopped_shipment', 'suspicious_order', 'diversion_attempt', 'illicit_laboratory', 'equipment', 'overdose', 'drug_checking'];
 const DIST = ['organisation', 'country', 'countries', 'coalition'];
@@ -73,7 +75,10 @@ async function searchPage(root) {
   const from = h('input', { type: 'date', id: 'inc-f-from', value: p.get('from') || '' });
   const to = h('input', { type: 'date', id: 'inc-f-to', value: p.get('to') || '' });
   const out = h('div', { id: 'inc-results', 'aria-live': 'polite' });
+  // Only the latest search is shown: an earlier one answering late must not overwrite it.
+  let asked = 0;
   const search = async () => {
+    const n = ++asked;
     const params = new URLSearchParams();
     for (const [k, el] of [['q', q], ['substance', substance], ['class', cls], ['country', country], ['type', type], ['from', from], ['to', to]]) {
       if (el.value.trim()) params.set(k, el.value.trim());
@@ -82,6 +87,7 @@ async function searchPage(root) {
     out.replaceChildren(h('p', {}, t('working')));
     try {
       const r = await api('GET', `/api/v1/incidents?${params}`);
+      if (n !== asked) return;
       const items = r.items || [];
       out.replaceChildren(items.length ? h('table', {},
         h('caption', {}, t('inc.count', { n: items.length })),
@@ -91,7 +97,7 @@ async function searchPage(root) {
           h('td', {}, i.date), h('td', {}, t(`inc.type.${i.type}`)), h('td', {}, i.country),
           h('td', {}, (i.substances || []).map(subName).join('; ')),
           h('td', {}, h('span', { class: `tlp tlp-${String(i.tlp).replace('+', '-')}` }, `TLP:${String(i.tlp).toUpperCase()}`)))))) : h('p', {}, t('inc.none')));
-    } catch (e) { out.replaceChildren(errorBox(e)); }
+    } catch (e) { if (n === asked) out.replaceChildren(errorBox(e)); }
   };
   root.append(h('h1', {}, t('nav.incidents')),
     h('form', { class: 'card filters', id: 'inc-search', onsubmit: (ev) => { ev.preventDefault(); search(); } },
@@ -111,11 +117,14 @@ function subName(x) {
 
 async function incidentPage(root, id) {
   try {
-    const [i, vis] = await Promise.all([
+    const [i, vis, files] = await Promise.all([
       api('GET', `/api/v1/incidents/${encodeURIComponent(id)}`),
       api('GET', `/api/v1/incidents/${encodeURIComponent(id)}/visibility`).catch((e) => ({ error: e })),
+      api('GET', `/api/v1/incidents/${encodeURIComponent(id)}/attachments`).catch((e) => ({ error: e })),
     ]);
     const place = i.place || {};
+    const mapBox = h('figure', { class: 'position', id: 'inc-map' }, h('p', {}, t('working')));
+    const attachBox = h('section', { class: 'attachments', id: 'inc-attachments' });
     root.append(h('article', { class: 'card' },
       h('h1', {}, i.id, ' ', h('span', { class: `tlp tlp-${String(i.tlp).replace('+', '-')}` }, `TLP:${String(i.tlp).toUpperCase()}`)),
       h('dl', { class: 'facts' },
@@ -126,26 +135,88 @@ async function incidentPage(root, id) {
         h('dt', {}, t('inc.route')), h('dd', {}, [i.origin_country, ...(i.transit_countries || []), i.destination_country].filter(Boolean).join(' → ') || '—'),
         h('dt', {}, t('inc.distribution')), h('dd', {}, t(`inc.dist.${i.distribution}`), (i.share_with || []).length ? ` (${i.share_with.join(', ')})` : ''),
         (i.redacted || []).length ? [h('dt', {}, t('inc.redacted')), h('dd', {}, i.redacted.join(', '))] : null),
-      place.lat !== undefined ? miniMap(place.lat, place.lon) : null,
+      h('h2', {}, t('inc.position')),
+      mapBox,
       h('h2', {}, t('inc.substances')),
       h('ul', {}, (i.substances || []).map((x) => h('li', {}, subName(x), x.quantity ? ` · ${qty(x.quantity)}` : ''))),
       (i.parties || []).length ? [h('h2', {}, t('inc.parties')), h('ul', {}, i.parties.map((p) => h('li', {}, `${t(`inc.role.${p.role}`)}: ${p.name || '—'}`, (p.screening?.matches || []).length ? h('strong', { class: 'warn' }, ` · ${t('inc.watchlisted')}`) : '')))] : null,
       i.description ? h('p', {}, i.description) : null,
+      attachBox,
       h('section', { class: 'visibility', id: 'inc-visibility' }, h('h2', {}, t('inc.whocansee')),
         vis.error ? errorBox(vis.error) : [h('p', {}, vis.why),
           h('p', {}, h('strong', {}, t('inc.countries')), ' ', (vis.countries || []).join(', ') || '—'),
-          h('p', {}, h('strong', {}, t('inc.organisations')), ' ', (vis.organisations || []).map((o) => (typeof o === 'string' ? o : `${o.name || o.id}${o.country ? ` (${o.country})` : ''}`)).join(', ') || '—')]),
+          h('p', {}, h('strong', {}, t('inc.organisations')), ' ', (vis.organisations || []).map((o) => (typeof o === 'string' ? o : `${o.name || o.id}${o.country ? ` (${o.country})` : ''}`)).join(', ') || '—'),
+          h('p', {}, h('strong', {}, t('inc.personal')), ' ', t(`inc.dist.${i.personal_data_distribution}`)),
+          h('p', {}, h('strong', {}, 'TLP'), ' ', t(`inc.tlp.${String(i.tlp).replace('+', '-')}`))]),
       jsonDetails(t('substance.raw'), i)));
+    attachments(attachBox, i, files);
+    position(mapBox, i);
   } catch (e) { root.append(errorBox(e)); }
 }
 
-/** The position on an equirectangular sketch of the world (no tiles: a grid and the point). */
-function miniMap(lat, lon) {
-  const x = (Number(lon) + 180) * 1;
-  const y = (90 - Number(lat)) * 1;
-  return s('svg', { viewBox: '0 0 360 180', class: 'minimap', role: 'img', 'aria-label': `${lat}, ${lon}` },
-    s('rect', { x: 0, y: 0, width: 360, height: 180, class: 'sea' }),
-    [-60, -30, 0, 30, 60].map((l) => s('line', { x1: 0, x2: 360, y1: 90 - l, y2: 90 - l, class: 'grat' })),
-    [-120, -60, 0, 60, 120].map((l) => s('line', { y1: 0, y2: 180, x1: l + 180, x2: l + 180, class: 'grat' })),
-    s('circle', { cx: x, cy: y, r: 4, class: 'pin' }));
+/** The incident on the world map: its coordinates when it has them, else its country's point. */
+async function position(box, i) {
+  const place = i.place || {};
+  try {
+    const [world, points] = await Promise.all([loadWorld(), loadCentroids()]);
+    let lat; let lon; let how;
+    if (place.lat !== undefined && place.lon !== undefined) {
+      [lat, lon] = [Number(place.lat), Number(place.lon)];
+      how = t('inc.pos.coords', { lat: fmtNum(lat, 4), lon: fmtNum(lon, 4) });
+    } else if (points[i.country]) {
+      [lat, lon] = points[i.country];
+      how = t('inc.pos.country', { cc: i.country });
+    } else {
+      box.replaceChildren(h('p', {}, t('inc.pos.none')));
+      return;
+    }
+    const svg = worldMap(world, 'minimap', how);
+    const [x, y] = project(lat, lon);
+    svg.append(s('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 6, class: 'pin', 'data-lat': lat, 'data-lon': lon }, s('title', {}, how)));
+    box.replaceChildren(svg, h('figcaption', { id: 'inc-map-caption' }, how));
+  } catch (e) { box.replaceChildren(errorBox(e)); }
+}
+
+function fmtSize(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${fmtNum(n / 1024, 1)} KiB`;
+  return `${fmtNum(n / 1024 / 1024, 1)} MiB`;
+}
+
+/** The attachments: type, size, SHA-256, download; upload for whoever may change the record. */
+function attachments(box, i, files) {
+  const list = h('div', { id: 'att-list' });
+  const show = (r) => {
+    if (r.error) { list.replaceChildren(errorBox(r.error)); return; }
+    const items = r.items || [];
+    list.replaceChildren(items.length ? table([
+      [t('att.name'), (a) => a.filename || a.id],
+      [t('att.type'), (a) => a.media_type],
+      [t('att.size'), (a) => fmtSize(a.size)],
+      ['SHA-256', (a) => h('code', { class: 'hash' }, a.sha256)],
+      [t('att.added'), (a) => fmtDate(a.created_at)],
+      [t('att.download'), (a) => h('a', { href: `/api/v1/incidents/${encodeURIComponent(i.id)}/attachments/${encodeURIComponent(a.id)}`, download: a.filename || a.id, class: 'att-download' }, t('att.download'))],
+    ], items, t('att.count', { n: items.length })) : h('p', {}, t('att.none')));
+  };
+  show(files);
+  // Only the owner's officers may attach (the server decides; the form is shown to them alone).
+  const mayUpload = canChange() && i.organisation === state.me.organisation.id;
+  let form = null;
+  if (mayUpload) {
+    const file = h('input', { type: 'file', id: 'att-file', required: true, accept: 'image/png,image/jpeg,image/gif,image/webp,image/tiff,application/pdf,text/plain' });
+    const out = h('div', { id: 'att-result', 'aria-live': 'polite' });
+    form = h('form', { class: 'upload', id: 'att-form', onsubmit: async (ev) => {
+      ev.preventDefault();
+      const f = file.files[0];
+      if (!f) return;
+      out.replaceChildren(h('p', {}, t('working')));
+      try {
+        const a = await api('POST', `/api/v1/incidents/${encodeURIComponent(i.id)}/attachments?filename=${encodeURIComponent(f.name)}`, f, f.type || 'application/octet-stream');
+        out.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('att.added.ok', { name: a.filename || a.id, hash: a.sha256.slice(0, 12) })));
+        file.value = '';
+        show(await api('GET', `/api/v1/incidents/${encodeURIComponent(i.id)}/attachments`));
+      } catch (e) { out.replaceChildren(errorBox(e)); }
+    } }, field(t('att.file'), file, t('att.hint')), h('button', { type: 'submit', id: 'att-upload' }, t('att.upload')), out);
+  }
+  box.replaceChildren(...[h('h2', {}, t('att.title')), list, form].filter(Boolean));
 }

@@ -2,8 +2,10 @@
 // WebCrypto Ed25519 against the published keys (GET /api/v1/keys, fetched when online and kept
 // in localStorage), so it works with no connection: valid when the signature checks under the
 // key named by payload.key_id, that key is of the exporting country, not revoked, and now is
-// within the label's validity.
+// within the label's validity. The text is pasted, or read from the label's QR code with the
+// camera (js/qr.js: BarcodeDetector, else the bundled jsQR).
 import { t, h, api, state, fmtDate, field, qty } from './lib.js';
+import { startScan } from './qr.js';
 
 const CACHE = 'interdict.keys';
 
@@ -107,9 +109,48 @@ export async function render(root) {
         h('dt', {}, t('label.key')), h('dd', {}, p.key_id)) : null,
       h('p', { class: 'muted' }, t('label.offline'))));
   };
+  const video = h('video', { id: 'scan-video', class: 'scan-video', hidden: true, 'aria-label': t('label.camera') });
+  const scanStatus = h('p', { id: 'scan-status', class: 'muted', 'aria-live': 'polite' });
+  let scanning = null;
+  const scanButton = h('button', { type: 'button', id: 'label-scan', class: 'secondary', onclick: async () => {
+    if (scanning) {
+      scanning.stop();
+      scanning = null;
+      video.hidden = true;
+      scanButton.textContent = t('label.scan');
+      scanStatus.textContent = '';
+      return;
+    }
+    scanStatus.textContent = t('label.scan.starting');
+    // The code may be read from the very first frame, before startScan has returned.
+    let read = false;
+    try {
+      const session = await startScan(video, (value) => {
+        read = true;
+        scanning = null;
+        video.hidden = true;
+        scanButton.textContent = t('label.scan');
+        scanStatus.textContent = t('label.scan.read');
+        text.value = value;
+        check();
+      });
+      scanStatus.dataset.decoder = session.decoder;
+      if (read) return;
+      scanning = session;
+      video.hidden = false;
+      scanButton.textContent = t('label.scan.stop');
+      scanStatus.textContent = t('label.scan.looking', { decoder: session.decoder });
+    } catch (e) {
+      scanning = null;
+      scanStatus.textContent = t('label.scan.nocamera', { why: e.message || e.name || String(e) });
+    }
+  } }, t('label.scan'));
+  // Leaving the page turns the camera off.
+  window.addEventListener('hashchange', () => { if (scanning) { scanning.stop(); scanning = null; } }, { once: true });
   root.append(h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); check(); } },
     h('h1', {}, t('nav.label')),
     h('p', {}, t('label.intro')),
+    h('div', { class: 'scan' }, scanButton, scanStatus, video),
     field(t('label.paste'), text),
     h('button', { type: 'submit', id: 'label-check' }, t('label.check')),
     h('button', { type: 'button', class: 'secondary', onclick: async () => { try { showStatus(await keySet(true)); } catch (e) { status.textContent = e.message; } } }, t('label.refresh')),

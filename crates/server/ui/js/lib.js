@@ -82,12 +82,12 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API; `body` is an object (sent as JSON) or a string with `type`. */
+/** Calls the API; `body` is an object (sent as JSON), or a string or Blob (a file) with `type`. */
 export async function api(method, path, body, type) {
   const headers = { accept: 'application/json, application/x-ndjson' };
   let payload;
   if (body !== undefined) {
-    if (typeof body === 'string') {
+    if (typeof body === 'string' || body instanceof Blob) {
       payload = body;
       headers['content-type'] = type || 'text/plain';
     } else {

@@ -1,5 +1,6 @@
 // Pre-export notifications: incoming and outgoing inboxes with deadlines and overdue marks,
-// the filing form (substance resolved as typed, screening shown after filing), a notification's
+// the filing form (substance resolved as typed, and the draft screened as typed through
+// POST /api/v1/pens:screen — level, flags, evidence — before it is sent), a notification's
 // page with its actions and history, and the signed label with its QR code, printable.
 import { t, h, api, state, errorBox, field, fmtDate, qty, svgNode, hashParams, jsonDetails, canChange, badge } from './lib.js';
 
@@ -63,6 +64,7 @@ function filingForm() {
         const r = await api('GET', `/api/v1/substances?limit=1&q=${encodeURIComponent(q)}`);
         const x = (r.items || [])[0];
         resolvedId = x ? x.substance_id : null;
+        later();
         resolved.textContent = x ? t('pen.resolved', { name: x.name, cas: x.cas || '—', controls: (x.controls || []).join(', ') }) : t('pen.unresolved');
       } catch (_) { resolved.textContent = ''; }
     }, 250);
@@ -82,20 +84,46 @@ function filingForm() {
   const importer = party('importer', '');
   const consignee = party('consignee', '');
   const out = h('div', { 'aria-live': 'polite', id: 'pen-filed' });
+  const preview = h('section', { class: 'screening draft', id: 'pen-draft', 'aria-live': 'polite', 'aria-label': t('pen.draft') },
+    h('h3', {}, t('pen.draft')), h('p', { class: 'muted' }, t('pen.draft.wait')));
   const opt = (v) => (v.trim() ? v.trim() : undefined);
+  const draft = () => ({
+    importing_country: importing.value.trim().toUpperCase(),
+    transit_countries: transit.value.split(/[;,\s]+/).map((x) => x.trim().toUpperCase()).filter(Boolean),
+    exporter: exporter.value(), importer: importer.value(), consignee: consignee.value(),
+    substance: resolvedId ? { substance_id: resolvedId } : /^\d{2,7}-\d\d-\d$/.test(substance.value.trim()) ? { cas: substance.value.trim() } : { name: substance.value.trim() },
+    quantity: { value: Number(value.value), unit: unit.value },
+    hs_code: opt(hs.value), point_of_exit: opt(exit.value), point_of_entry: opt(entry.value),
+    mode_of_transport: mode.value, carrier: opt(carrier.value),
+    dispatch_date: opt(dispatch.value), arrival_date: opt(arrival.value),
+    invoice_number: opt(invoice.value), export_authorisation: opt(auth.value),
+  });
+  // The draft is screened as the officer types (debounced; only the latest answer is shown).
+  let asked = 0;
+  let previewTimer = 0;
+  const screenDraft = async () => {
+    const n = ++asked;
+    try {
+      const r = await api('POST', '/api/v1/pens:screen', draft());
+      if (n !== asked) return;
+      // (replaceChildren would write a null as the text "null".)
+      preview.replaceChildren(...[h('h3', {}, t('pen.draft'), ' ', r.screening?.risk ? h('span', { id: 'pen-draft-level' }, badge(r.screening.risk.level)) : ''),
+        draftSubstance(r.substance),
+        (r.warnings || []).length ? h('ul', { class: 'warnings' }, r.warnings.map((w) => h('li', {}, w))) : null,
+        flagList(r.screening)].filter(Boolean));
+    } catch (e) {
+      if (n !== asked) return;
+      preview.replaceChildren(h('h3', {}, t('pen.draft')),
+        e.status === 400 || e.status === 422
+          ? h('p', { class: 'muted', id: 'pen-draft-missing' }, t('pen.draft.missing', { field: e.details?.field || '—', why: e.message }))
+          : errorBox(e));
+    }
+  };
+  const later = () => { clearTimeout(previewTimer); previewTimer = setTimeout(screenDraft, 500); };
   const form = h('form', { class: 'card', id: 'pen-form', onsubmit: async (ev) => {
     ev.preventDefault();
-    const body = {
-      importing_country: importing.value.trim().toUpperCase(),
-      transit_countries: transit.value.split(/[;,\s]+/).map((x) => x.trim().toUpperCase()).filter(Boolean),
-      exporter: exporter.value(), importer: importer.value(), consignee: consignee.value(),
-      substance: resolvedId ? { substance_id: resolvedId } : /^\d{2,7}-\d\d-\d$/.test(substance.value.trim()) ? { cas: substance.value.trim() } : { name: substance.value.trim() },
-      quantity: { value: Number(value.value), unit: unit.value },
-      hs_code: opt(hs.value), point_of_exit: opt(exit.value), point_of_entry: opt(entry.value),
-      mode_of_transport: mode.value, carrier: opt(carrier.value),
-      dispatch_date: opt(dispatch.value), arrival_date: opt(arrival.value),
-      invoice_number: opt(invoice.value), export_authorisation: opt(auth.value),
-    };
+    clearTimeout(previewTimer);
+    const body = draft();
     try {
       const p = await api('POST', '/api/v1/pens', body);
       out.replaceChildren(h('p', { class: 'ok', role: 'status' }, t('pen.filedas'), ' ', h('a', { href: `#/pen/${encodeURIComponent(p.id)}`, id: 'pen-filed-link' }, p.id)), screeningView(p.screening));
@@ -109,17 +137,43 @@ function filingForm() {
     field(t('pen.exit'), exit), field(t('pen.entry'), entry), field(t('pen.mode'), mode), field(t('pen.carrier'), carrier),
     field(t('pen.dispatch'), dispatch), field(t('pen.arrival'), arrival), field(t('pen.invoice'), invoice), field(t('pen.authorisation'), auth)),
   h('div', { class: 'grid' }, exporter.el, importer.el, consignee.el),
+  preview,
   h('button', { type: 'submit', id: 'pen-submit' }, t('pen.send')),
   out);
+  form.addEventListener('input', later);
+  form.addEventListener('change', later);
   return form;
+}
+
+/** What the draft's substance resolves to, as filing will record it. */
+function draftSubstance(x) {
+  if (!x) return null;
+  return h('p', { id: 'pen-draft-substance' }, t('pen.draft.substance', {
+    name: x.name || '—', id: x.substance_id || '—', cas: x.cas || '—',
+    lists: (x.lists || []).join(', ') || '—', by: x.resolved_by || '—',
+  }));
+}
+
+/** One flag's evidence, field by field (nested values as compact JSON). */
+function evidence(ev) {
+  if (!ev || typeof ev !== 'object') return null;
+  const entries = Object.entries(ev).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length));
+  if (!entries.length) return null;
+  return h('dl', { class: 'evidence' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))]));
+}
+
+function flagList(sc) {
+  const flags = sc?.flags || [];
+  return flags.length
+    ? h('ul', { class: 'flags' }, flags.map((f) => h('li', {}, h('code', { class: `sev-${f.severity}` }, f.code), ' ', f.message, evidence(f.evidence))))
+    : h('p', {}, t('screen.noflags'));
 }
 
 function screeningView(sc) {
   if (!sc) return null;
-  const flags = sc.flags || [];
   return h('div', { class: 'screening' },
     h('h3', {}, t('pen.screening'), ' ', sc.risk ? badge(sc.risk.level) : ''),
-    flags.length ? h('ul', { class: 'flags' }, flags.map((f) => h('li', {}, h('code', { class: `sev-${f.severity}` }, f.code), ' ', f.message))) : h('p', {}, t('screen.noflags')));
+    flagList(sc));
 }
 
 const ACTIONS = {
