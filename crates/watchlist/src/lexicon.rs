@@ -353,6 +353,21 @@ fn lexicon_tables() -> Lexicon {
             "tecnologia",
             "logistica",
             "grupo",
+            // Kinds of business that open many Mexican and Colombian company names (issue 20:
+            // `Transportes Sinaloa` is not `Transportes LC`).
+            "transportes",
+            "transporte",
+            "inmobiliaria",
+            "constructora",
+            "construcciones",
+            "agropecuaria",
+            "distribuciones",
+            "productos",
+            "operadora",
+            "desarrollos",
+            "integrales",
+            "abarrotes",
+            "cambio",
         ]
         .into_iter()
         .collect(),

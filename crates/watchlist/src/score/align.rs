@@ -229,10 +229,29 @@ pub(super) fn token_similarity(a: &Token, b: &Token) -> f32 {
     if d == 1 && min_len >= 5 {
         sim = sim.max(0.9); // one typo in a longer word
     }
-    if a.phon == b.phon && min_len >= 4 && edit >= 0.5 {
-        sim = sim.max(0.85); // `mohammed`/`muhammad`, `osama`/`usama`
+    // The same sound (`mohammed`/`muhammad`, `osama`/`usama`). In a short word the phonetic key
+    // also merges different names that begin otherwise (`imad`/`ahmad`), so there the first
+    // letters or the consonants must agree: only the vowels may be spelt otherwise.
+    if a.phon == b.phon
+        && min_len >= 4
+        && edit >= 0.5
+        && (min_len >= 6 || x.as_bytes()[0] == y.as_bytes()[0] || consonants(x) == consonants(y))
+    {
+        sim = sim.max(0.85);
     }
     sim
+}
+
+/// The consonants of a word in order, a doubled one once (`nasser` → `nsr`, `yasser` and
+/// `yaser` alike).
+fn consonants(word: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(word.len());
+    for c in word.bytes().filter(|c| !b"aeiouy".contains(c)) {
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One word written as two (`Mohammad Hasni` / `Mohammadhasni`): two neighbouring words of one
@@ -337,7 +356,15 @@ fn acronyms(a: &NameForm, b: &NameForm, schema: Schema, alignment: &mut Alignmen
             continue;
         }
         for (i, t) in short.tokens.iter().enumerate() {
-            if used_s[i] || !(2..=5).contains(&t.text.len()) || t.kind == TokenKind::Number {
+            // A particle or company form (`de`, `el`, `sa`) is not an acronym: `Casa de Cambio`
+            // does not hold the initials of `Diana Espinoza`.
+            if used_s[i]
+                || !(2..=5).contains(&t.text.len())
+                || matches!(
+                    t.kind,
+                    TokenKind::Number | TokenKind::Particle | TokenKind::Form
+                )
+            {
                 continue;
             }
             if let Some(range) = expansion(t.text.as_bytes(), long, used_l) {

@@ -332,6 +332,33 @@ mod tests {
         assert!(s("PAO Gazprom", "Gazprom PAO", Schema::Organization) > 0.85);
     }
 
+    /// Invented names built like drug-program designees (issue 20): a short name's phonetic key
+    /// is not enough when the words begin otherwise, particles are no acronym, and a name of
+    /// generic words does not confirm one that names a place.
+    #[test]
+    fn invented_designee_lookalikes_stay_below_the_threshold() {
+        let t = crate::DEFAULT_THRESHOLD;
+        let u = Schema::Unknown;
+        assert!(s("Imad Al-Shami", "AL-SHAMI, Ahmad", u) < t);
+        assert!(s("Ahmad Al-Shami", "AL-SHAMI, Ahmad", u) >= t);
+        assert!(s("Osama Hamdan", "Usama Hamdan", Schema::Person) >= t);
+        assert!(s("Transportes Sinaloa S.A. de C.V.", "TRANSPORTES LC", u) < t);
+        assert!(
+            s(
+                "Casa de Cambio Aguilar Perez S.C.",
+                "ESPINOZA AGUILAR, Diana",
+                u
+            ) < t
+        );
+        assert!(
+            s(
+                "Transportes Sinaloa S.A. de C.V.",
+                "TRANSPORTES SINALOA, S.A. DE C.V.",
+                u
+            ) >= t
+        );
+    }
+
     #[test]
     fn spelling_variants_match_and_different_people_do_not() {
         assert!(s("Olaf Scholze", "Olaf Scholz", Schema::Person) > 0.85);

@@ -277,17 +277,25 @@ fn numbers_differ(f: &Facts<'_>, _: f32) -> Option<Finding> {
     )
 }
 
-/// A name made only of generic words (`Management Company`, `Trading Co`) matches every name
-/// that contains them: without a distinctive word of its own it cannot confirm another name that
-/// has one.
+/// A name made only of generic words (`Management Company`, `Trading Co`, `Transportes LC`)
+/// matches every name that contains them: without a distinctive word of its own it cannot
+/// confirm another name that has one — a distinctive word or a place (`Transportes Sinaloa`,
+/// where the place is all that tells the company from every other carrier).
 fn no_distinctive_word(f: &Facts<'_>, _: f32) -> Option<Finding> {
+    let distinct = |t: &Token| matches!(t.kind, TokenKind::Core | TokenKind::Place);
     let core = |t: &Token| t.kind == TokenKind::Core;
-    ((f.a.core_count() == 0 && f.unmatched_any(Side::B, core))
-        || (f.b.core_count() == 0 && f.unmatched_any(Side::A, core)))
-    .then(|| Finding {
-        effect: Effect::AtMost(0.7),
-        note: "one name has no distinctive word".into(),
-    })
+    let other_has = |side: Side| {
+        if f.schema == Schema::Person {
+            f.unmatched_any(side, core)
+        } else {
+            f.unmatched_any(side, distinct)
+        }
+    };
+    ((f.a.core_count() == 0 && other_has(Side::B)) || (f.b.core_count() == 0 && other_has(Side::A)))
+        .then(|| Finding {
+            effect: Effect::AtMost(0.7),
+            note: "one name has no distinctive word".into(),
+        })
 }
 
 /// A country named on one side only of an organisation is a national subsidiary (`Banco
