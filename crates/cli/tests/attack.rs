@@ -240,7 +240,9 @@ fn brute_force_on_one_account_locks_it_even_for_the_right_password() {
         .is_some_and(|s| s > 0 && s <= 15 * 60));
     assert!(right.header("set-cookie").is_none());
     // Wrong email and wrong password are one answer.
-    let s2 = start(&Db::sqlite());
+    // The second platform's data directory lives as long as its server.
+    let db2 = Db::sqlite();
+    let s2 = start(&db2);
     let unknown = login(&s2, "nobody@nowhere.test", "whatever it is", None);
     assert_eq!(
         (unknown.status, unknown.json()["error"]["message"].clone()),
