@@ -182,6 +182,64 @@ fn fill(dir: &Path) -> PathBuf {
     path
 }
 
+/// Three creates and three imports on a database that cannot be written: none acknowledged,
+/// each a clean failure. The import tags, to check that none of them became visible.
+fn writes_refused(s: &Server, token: &str, prefix: &str, what: &str, db_path: &str) -> Vec<String> {
+    let mut refused = Vec::new();
+    for round in 0..3 {
+        let (status, body) = try_request(
+            &s.base,
+            "POST",
+            "/api/v1/incidents",
+            token,
+            Some(("application/json", &incident(&format!("{prefix} {round}")))),
+        )
+        .unwrap_or_else(|e| panic!("create on {what}: no answer ({e})"));
+        assert_ne!(status, 201, "a write was acknowledged on {what}: {body}");
+        assert_clean_failure(status, &body, &format!("create on {what}"), db_path);
+        let tag = format!("{prefix}batch{round}z");
+        let (status, body) = try_request(
+            &s.base,
+            "POST",
+            "/api/v1/incidents:import",
+            token,
+            Some(("application/x-ndjson", &batch(&tag, 5))),
+        )
+        .unwrap_or_else(|e| panic!("import on {what}: no answer ({e})"));
+        assert_clean_failure(status, &body, &format!("import on {what}"), db_path);
+        refused.push(tag);
+    }
+    refused
+}
+
+/// Once the fault is gone, a create succeeds again within 20 tries (5 s) on the same server;
+/// every failure before it is clean. The new incident joins `acked`.
+fn writes_recover(
+    s: &Server,
+    token: &str,
+    acked: &mut Vec<String>,
+    description: &str,
+    after: &str,
+    db_path: &str,
+) {
+    for _ in 0..20 {
+        let a = post(
+            s,
+            "/api/v1/incidents",
+            token,
+            "application/json",
+            &incident(description),
+        );
+        if a.status == 201 {
+            acked.push(created_id(&a.body));
+            return;
+        }
+        assert_clean_failure(a.status, &a.body, &format!("create {after}"), db_path);
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("writes did not recover {after}");
+}
+
 /// The organisation and officer of a fault case, with a server over `db`.
 fn platform(db: &Db) -> (Server, String) {
     admin_init(db);
@@ -309,24 +367,14 @@ fn disk_full_refuses_writes_cleanly_and_recovers_when_space_returns() {
 
     // Space returns: writes succeed again, without restarting the server.
     std::fs::remove_file(&filler).expect("filler removed");
-    let mut recovered = false;
-    for _ in 0..20 {
-        let a = post(
-            &s,
-            "/api/v1/incidents",
-            &token,
-            "application/json",
-            &incident("after space returned"),
-        );
-        if a.status == 201 {
-            acked.push(created_id(&a.body));
-            recovered = true;
-            break;
-        }
-        assert_clean_failure(a.status, &a.body, "create after space returned", &db_file);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(recovered, "writes did not recover when space returned");
+    writes_recover(
+        &s,
+        &token,
+        &mut acked,
+        "after space returned",
+        "when space returned",
+        &db_file,
+    );
     let a = post(
         &s,
         "/api/v1/incidents:import",
@@ -369,36 +417,7 @@ fn read_only_database_refuses_writes_serves_reads_and_recovers() {
     drop(s);
     disk.remount("ro");
     let s = start(&db);
-    let mut refused = Vec::new();
-    for round in 0..3 {
-        let (status, body) = try_request(
-            &s.base,
-            "POST",
-            "/api/v1/incidents",
-            &token,
-            Some((
-                "application/json",
-                &incident(&format!("on read-only {round}")),
-            )),
-        )
-        .unwrap_or_else(|e| panic!("create on a read-only database: no answer ({e})"));
-        assert_ne!(
-            status, 201,
-            "a write was acknowledged on a read-only file system: {body}"
-        );
-        assert_clean_failure(status, &body, "create on a read-only database", &db_file);
-        let tag = format!("robatch{round}z");
-        let (status, body) = try_request(
-            &s.base,
-            "POST",
-            "/api/v1/incidents:import",
-            &token,
-            Some(("application/x-ndjson", &batch(&tag, 5))),
-        )
-        .unwrap_or_else(|e| panic!("import on a read-only database: no answer ({e})"));
-        assert_clean_failure(status, &body, "import on a read-only database", &db_file);
-        refused.push(tag);
-    }
+    let refused = writes_refused(&s, &token, "ro", "a read-only database", &db_file);
     // Reads go on.
     let a = get(&s, &format!("/api/v1/incidents/{}", acked[0]), &token);
     assert_eq!(a.status, 200, "read on a read-only database: {}", a.body);
@@ -406,26 +425,13 @@ fn read_only_database_refuses_writes_serves_reads_and_recovers() {
     assert_eq!(a.status, 200, "search on a read-only database: {}", a.body);
 
     disk.remount("rw");
-    let mut recovered = false;
-    for _ in 0..20 {
-        let a = post(
-            &s,
-            "/api/v1/incidents",
-            &token,
-            "application/json",
-            &incident("writable again"),
-        );
-        if a.status == 201 {
-            acked.push(created_id(&a.body));
-            recovered = true;
-            break;
-        }
-        assert_clean_failure(a.status, &a.body, "create after the remount", &db_file);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(
-        recovered,
-        "writes did not recover when the database became writable"
+    writes_recover(
+        &s,
+        &token,
+        &mut acked,
+        "writable again",
+        "when the database became writable",
+        &db_file,
     );
     acknowledged_present(&s, &token, &acked, &refused);
     drop(s);
@@ -737,46 +743,7 @@ fn read_only_postgres_database_refuses_writes_serves_reads_and_recovers() {
         &format!("ALTER DATABASE {name} SET default_transaction_read_only = on"),
     );
     psql(&admin, &cut);
-    let mut refused = Vec::new();
-    for round in 0..3 {
-        let (status, body) = try_request(
-            &s.base,
-            "POST",
-            "/api/v1/incidents",
-            &token,
-            Some((
-                "application/json",
-                &incident(&format!("pg read-only {round}")),
-            )),
-        )
-        .unwrap_or_else(|e| panic!("create on a read-only database: no answer ({e})"));
-        assert_ne!(
-            status, 201,
-            "a write was acknowledged on a read-only database: {body}"
-        );
-        assert_clean_failure(
-            status,
-            &body,
-            "create on a read-only PostgreSQL database",
-            "",
-        );
-        let tag = format!("pgrobatch{round}z");
-        let (status, body) = try_request(
-            &s.base,
-            "POST",
-            "/api/v1/incidents:import",
-            &token,
-            Some(("application/x-ndjson", &batch(&tag, 5))),
-        )
-        .unwrap_or_else(|e| panic!("import on a read-only database: no answer ({e})"));
-        assert_clean_failure(
-            status,
-            &body,
-            "import on a read-only PostgreSQL database",
-            "",
-        );
-        refused.push(tag);
-    }
+    let refused = writes_refused(&s, &token, "pgro", "a read-only PostgreSQL database", "");
     let a = get(&s, &format!("/api/v1/incidents/{}", acked[0]), &token);
     assert_eq!(a.status, 200, "read on a read-only database: {}", a.body);
 
@@ -784,31 +751,13 @@ fn read_only_postgres_database_refuses_writes_serves_reads_and_recovers() {
         &admin,
         &format!("ALTER DATABASE {name} RESET default_transaction_read_only"),
     );
-    let mut recovered = false;
-    for _ in 0..20 {
-        let a = post(
-            &s,
-            "/api/v1/incidents",
-            &token,
-            "application/json",
-            &incident("writable again"),
-        );
-        if a.status == 201 {
-            acked.push(created_id(&a.body));
-            recovered = true;
-            break;
-        }
-        assert_clean_failure(
-            a.status,
-            &a.body,
-            "create after the database became writable",
-            "",
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(
-        recovered,
-        "writes did not recover when the database became writable"
+    writes_recover(
+        &s,
+        &token,
+        &mut acked,
+        "writable again",
+        "when the database became writable",
+        "",
     );
     acknowledged_present(&s, &token, &acked, &refused);
     drop(s);
