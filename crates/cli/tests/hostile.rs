@@ -236,6 +236,26 @@ fn spoofed_descriptions_are_screened_as_what_they_read() {
             ),
         ),
     );
+    // `НРР`: Cyrillic Н said as N, Р drawn as P — read as NPP, not as the drawn `HPP`.
+    let npp = write(
+        dir.path(),
+        "npp.csv",
+        &format!(
+            "{HEADER}\n{}\n",
+            declaration("D5", "\u{41d}\u{420}\u{420}", "500", "kg")
+        ),
+    );
+    let out = interdict(&["screen", &npp, "--json"], &dir.path().join("data"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = &json_lines(&out)[0];
+    assert!(
+        line["substances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["substance_id"] == "npp"),
+        "{line}"
+    );
     let out = interdict(&["screen", &file, "--json"], &dir.path().join("data"));
     assert!(out.status.success(), "{}", stderr(&out));
     for line in json_lines(&out) {

@@ -250,9 +250,20 @@ pub fn to_iso2(name: &str) -> Option<&'static str> {
     table().get(&k).copied()
 }
 
-/// True if `code` is an ISO 3166-1 alpha-2 code this table knows.
+/// The ISO alpha-2 code a two-letter code stands for: the code itself, or the one a
+/// two-letter name in the table reserves (`UK`, written every day for the United Kingdom,
+/// is ISO's reserved code for `GB`). `None` for anything else.
+fn canonical_iso2(code: &str) -> Option<&'static str> {
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    table().get(&code.to_ascii_lowercase()).copied()
+}
+
+/// True if `code` is an ISO 3166-1 alpha-2 code this table knows, or a two-letter name it
+/// reads as one (`UK`).
 pub fn is_iso2(code: &str) -> bool {
-    code.len() == 2 && table().contains_key(&code.to_ascii_lowercase())
+    canonical_iso2(code).is_some()
 }
 
 /// An ISO 3166-1 alpha-2 country code, upper case, known to the table above.
@@ -265,13 +276,15 @@ pub struct CountryCode([u8; 2]);
 pub struct CountryError(pub String);
 
 impl CountryCode {
-    /// Parses a two-letter code in either case (surrounding white space ignored).
+    /// Parses a two-letter code in either case (surrounding white space ignored). A reserved
+    /// two-letter name is read as the code it stands for (`UK` is `GB`), so one country has
+    /// one code wherever it was written: routes, ledgers and flows must not split it in two.
     pub fn parse(text: &str) -> Result<CountryCode, CountryError> {
         let t = text.trim();
-        if !is_iso2(t) || !t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let Some(code) = canonical_iso2(t) else {
             return Err(CountryError(crate::text::clip(t, 40)));
-        }
-        let b = t.as_bytes();
+        };
+        let b = code.as_bytes();
         Ok(CountryCode([
             b[0].to_ascii_uppercase(),
             b[1].to_ascii_uppercase(),
@@ -324,6 +337,18 @@ impl<'de> serde::Deserialize<'de> for CountryCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reserved_two_letter_name_is_read_as_its_code() {
+        assert_eq!(CountryCode::parse("UK").unwrap().as_str(), "GB");
+        assert_eq!(
+            CountryCode::parse(" uk ").unwrap(),
+            CountryCode::parse("GB").unwrap()
+        );
+        assert!(is_iso2("UK"));
+        assert!(CountryCode::parse("U1").is_err());
+        assert!(CountryCode::parse("XX").is_err());
+    }
 
     #[test]
     fn names_and_codes() {

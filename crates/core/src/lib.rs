@@ -9,6 +9,7 @@
 mod cas;
 mod country;
 mod date;
+pub mod lines;
 mod locode;
 mod quantity;
 pub mod text;

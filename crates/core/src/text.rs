@@ -84,6 +84,19 @@ pub fn clip(text: &str, max: usize) -> String {
 ///
 /// Borrowed, at no cost, when the text is printable ASCII already.
 pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
+    fold_known(text, |_| false)
+}
+
+/// [`fold`], with a word written wholly in Cyrillic look-alikes read as the caller knows it.
+///
+/// Such a word has two readings per letter: how it is drawn (`Н` is drawn `H`, `Р` is drawn
+/// `P`) and how it is said (`Н` is `N`, `Р` is `R`). A writer who transliterates some letters
+/// and copies the shape of others writes `НРР` for NPP. Every mix of the two readings is
+/// offered to `known` (drawn first), and the first it accepts is the word's folding; if none
+/// is accepted the drawn reading stands, as in [`fold`]. The cost is bounded: only words of at
+/// most [`MAX_READING_WORD`] letters with at most [`MAX_AMBIGUOUS_LETTERS`] letters of two
+/// readings get more than one try.
+pub fn fold_known(text: &str, known: impl Fn(&str) -> bool) -> std::borrow::Cow<'_, str> {
     if text
         .bytes()
         .all(|b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n')
@@ -102,7 +115,9 @@ pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
             && word
                 .iter()
                 .all(|&c| lookalike(c).is_some() && is_cyrillic(c));
-        if (latin && lookalikes > 0) || all_cyrillic_lookalikes {
+        if all_cyrillic_lookalikes && !latin {
+            out.push_str(&best_reading(word, &known));
+        } else if latin && lookalikes > 0 {
             out.extend(word.iter().map(|&c| lookalike(c).unwrap_or(c)));
         } else {
             out.extend(word.iter());
@@ -135,6 +150,57 @@ pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
     }
     flush(&mut word, &mut out);
     std::borrow::Cow::Owned(out)
+}
+
+/// Longest word whose mixed readings are tried by [`fold_known`].
+pub const MAX_READING_WORD: usize = 16;
+/// Most letters with two readings in a word whose mixed readings are tried (2^6 = 64 tries).
+pub const MAX_AMBIGUOUS_LETTERS: usize = 6;
+
+/// The reading of an all-Cyrillic look-alike word that `known` accepts, drawn letters first.
+fn best_reading(word: &[char], known: &impl Fn(&str) -> bool) -> String {
+    let drawn: String = word.iter().map(|&c| lookalike(c).unwrap_or(c)).collect();
+    let ambiguous: Vec<usize> = (0..word.len())
+        .filter(|&i| spoken(word[i]).is_some_and(|s| Some(s) != lookalike(word[i])))
+        .collect();
+    if known(&drawn)
+        || ambiguous.is_empty()
+        || word.len() > MAX_READING_WORD
+        || ambiguous.len() > MAX_AMBIGUOUS_LETTERS
+    {
+        return drawn;
+    }
+    let mut letters: Vec<char> = drawn.chars().collect();
+    for mask in 1u32..(1 << ambiguous.len()) {
+        for (bit, &i) in ambiguous.iter().enumerate() {
+            letters[i] = if mask & (1 << bit) != 0 {
+                spoken(word[i]).unwrap_or(word[i])
+            } else {
+                lookalike(word[i]).unwrap_or(word[i])
+            };
+        }
+        let reading: String = letters.iter().collect();
+        if known(&reading) {
+            return reading;
+        }
+    }
+    drawn
+}
+
+/// The Latin letter a Cyrillic look-alike is said as, where it differs from how it is drawn
+/// (the usual transliteration: `Н` N, `Р` R, `В` V, `С` S, `У` U).
+fn spoken(c: char) -> Option<char> {
+    Some(match c {
+        'Н' => 'N',
+        'Р' => 'R',
+        'В' => 'V',
+        'С' => 'S',
+        'У' => 'U',
+        'р' => 'r',
+        'с' => 's',
+        'у' => 'u',
+        _ => return None,
+    })
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -271,6 +337,23 @@ mod tests {
         assert_eq!(fold("120\u{2212}57\u{2013}0"), "120-57-0");
         assert_eq!(fold("\u{ff11}\u{ff12}\u{ff10}-57-0"), "120-57-0");
         assert_eq!(fold("\u{41d}\u{420}\u{420}"), "HPP");
+        // A reader who knows NPP reads the transliterated Н and the drawn Р Р as NPP.
+        let knows = |w: &str| w.eq_ignore_ascii_case("NPP") || w.eq_ignore_ascii_case("ANPP");
+        assert_eq!(fold_known("\u{41d}\u{420}\u{420} 99%", knows), "NPP 99%");
+        assert_eq!(fold_known("\u{410}\u{41d}\u{420}\u{420}", knows), "ANPP");
+        assert_eq!(fold_known("\u{41d}\u{420}\u{420}", |_| false), "HPP");
+        // Too many ambiguous letters: only the drawn reading, at no cost.
+        let long = "\u{41d}".repeat(MAX_AMBIGUOUS_LETTERS + 1);
+        let tries = std::cell::Cell::new(0);
+        let counted = |_: &str| {
+            tries.set(tries.get() + 1);
+            false
+        };
+        assert_eq!(
+            fold_known(&long, counted),
+            "H".repeat(MAX_AMBIGUOUS_LETTERS + 1)
+        );
+        assert_eq!(tries.get(), 1);
         assert_eq!(fold("a\u{200b}b\u{a0}c\r\u{1b}[2J"), "ab c  [2J");
         // Real Cyrillic and Greek are kept; ASCII is borrowed.
         assert_eq!(fold("ацетон"), "ацетон");

@@ -505,9 +505,8 @@ pub type ImportInput = (u64, Result<IncidentInput, (String, String)>);
 
 /// Reads a JSON Lines import: one create body per non-empty line.
 pub fn read_import_json_lines(text: &str) -> Vec<ImportInput> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.trim()))
+    interdict_core::lines::numbered(text)
+        .map(|(n, l)| (n, l.trim()))
         .filter(|(_, l)| !l.is_empty())
         .map(|(line, l)| {
             let parsed = serde_json::from_str::<Value>(l)

@@ -120,6 +120,9 @@ pub struct Identifier<'r> {
     /// Per automaton pattern: what its key identifies (several substances may share a key).
     targets: Vec<Vec<Target>>,
     keys: Vec<String>,
+    /// Key → automaton pattern: whether a compacted word is a name the registry knows, so a
+    /// word in Cyrillic look-alikes can be read as that name (`НРР` is NPP).
+    key_index: HashMap<String, usize>,
     fuzzy: FuzzyIndex,
     fuzzy_targets: Vec<Vec<u32>>,
     /// Per substance: whether it belongs to a class whose relatives are flagged, so that a
@@ -570,6 +573,7 @@ impl<'r> Identifier<'r> {
             automaton,
             targets,
             keys,
+            key_index: by_key,
             fuzzy,
             fuzzy_targets,
             flags_relatives,
@@ -594,7 +598,8 @@ impl<'r> Identifier<'r> {
     }
 
     /// Identifies the controlled substances a text describes. The text is first folded as all
-    /// outside text is ([`interdict_core::text::fold`]: look-alike letters of other scripts,
+    /// outside text is ([`interdict_core::text::fold_known`]: look-alike letters of other
+    /// scripts, a word wholly in Cyrillic look-alikes read as a name the registry knows,
     /// control characters as separators, Unicode hyphens, full-width digits), so a spoofed
     /// spelling is identified as what it reads.
     ///
@@ -609,7 +614,9 @@ impl<'r> Identifier<'r> {
     /// declaration's `cas_number`): a declared number of a known uncontrolled chemical outranks
     /// a typo match of the words, as one written in the text does.
     pub fn identify_declared(&self, text: &str, declared: Option<Cas>) -> Identification<'r> {
-        let text = interdict_core::text::fold(cut_at(text, MAX_TEXT_BYTES));
+        let text = interdict_core::text::fold_known(cut_at(text, MAX_TEXT_BYTES), |word| {
+            self.key_index.contains_key(&compact(word))
+        });
         SCRATCH.with(|s| self.identify_with(&text, declared, &mut s.borrow_mut()))
     }
 
@@ -1673,6 +1680,26 @@ mod tests {
             "CAS 120\u{2212}57\u{2212}0",
             "CAS \u{ff11}\u{ff12}\u{ff10}-\u{ff15}\u{ff17}-\u{ff10}",
         ] {
+            let found = ident.identify(text);
+            assert!(
+                found.matches.iter().any(|m| m.substance.id == "piperonal"),
+                "{text:?}"
+            );
+        }
+        // A word wholly in Cyrillic look-alikes, half transliterated (Н for N) and half copied
+        // by shape (Р for P), is read as the name the registry knows.
+        for (text, id) in [
+            ("\u{41d}\u{420}\u{420} 500 kg", "npp"),
+            ("\u{410}\u{41d}\u{420}\u{420}", "anpp"),
+        ] {
+            let found = ident.identify(text);
+            assert!(
+                found.matches.iter().any(|m| m.substance.id == id),
+                "{text:?}"
+            );
+        }
+        for text in ["Pip\u{435}ronal"] {
+            let found = ident.identify(text);
             let found = ident.identify(text);
             assert!(
                 found.matches.iter().any(|m| m.substance.id == "piperonal"),

@@ -341,9 +341,15 @@ pub fn parse_route_risk(file: &str, text: &str) -> Result<Vec<RouteRule>, Contex
     for r in rows(file, text, &["class", "kind", "code"])? {
         let bad = |reason: String| r.error(file, reason);
         let kind_text = r.get("kind").to_ascii_lowercase();
-        let code = r.get("code").to_ascii_uppercase();
+        let mut code = r.get("code").to_ascii_uppercase();
         let kind = match kind_text.as_str() {
-            "country" if is_iso2(&code) => RouteKind::Country,
+            "country" if is_iso2(&code) => {
+                // One code per country (`UK` is `GB`), as declarations are read.
+                if let Ok(c) = CountryCode::parse(&code) {
+                    code = c.to_string();
+                }
+                RouteKind::Country
+            }
             "port" if is_port_code(&code) => RouteKind::Port,
             "country" | "port" => {
                 return Err(bad(format!(

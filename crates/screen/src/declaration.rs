@@ -112,6 +112,9 @@ pub(crate) fn is_port_code(code: &str) -> bool {
 /// screened.
 pub const MAX_FIELD_BYTES: usize = 4096;
 
+/// The longest JSON Lines record read ([`interdict_core::lines::MAX_LINE_BYTES`], 256 KiB).
+pub use interdict_core::lines::MAX_LINE_BYTES;
+
 /// Validates a raw record into a declaration, naming the first bad field.
 pub fn validate(raw: &RawRecord, line: u64) -> Result<Declaration, RecordError> {
     if let Some((name, value)) = raw.iter().find(|(_, v)| v.len() > MAX_FIELD_BYTES) {
@@ -539,13 +542,17 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     return None;
                 }
                 let mut buf = Vec::new();
+                let mut length;
                 loop {
-                    buf.clear();
-                    match reader.read_until(b'\n', &mut buf) {
-                        Ok(0) => return None,
-                        Ok(_) => {
+                    // LF, CRLF and a lone CR end a line, as in every reader; an endless line
+                    // is read through but only its first MAX_LINE_BYTES are kept.
+                    match interdict_core::lines::read_line_capped(reader, &mut buf, MAX_LINE_BYTES)
+                    {
+                        Ok((0, _)) => return None,
+                        Ok((_, whole)) => {
                             *line += 1;
-                            if buf.iter().all(u8::is_ascii_whitespace) {
+                            length = whole;
+                            if whole <= buf.len() && buf.iter().all(u8::is_ascii_whitespace) {
                                 continue;
                             }
                             break;
@@ -560,6 +567,15 @@ impl<R: BufRead> Iterator for DeclarationReader<R> {
                     }
                 }
                 let line = *line;
+                if length > MAX_LINE_BYTES {
+                    return Some(Err(RecordError {
+                        line,
+                        id: None,
+                        message: format!(
+                            "line {line}: {length} bytes, more than the {MAX_LINE_BYTES} a JSON Lines record may hold"
+                        ),
+                    }));
+                }
                 if line == 1 && buf.starts_with(b"\xef\xbb\xbf") {
                     buf.drain(..3);
                 }
@@ -698,6 +714,45 @@ mod tests {
         assert!(msg(4).contains("already used"), "{}", msg(4));
         assert!(msg(5).contains("`importer_name` is missing"), "{}", msg(5));
         assert_eq!(unknown.into_iter().collect::<Vec<_>>(), ["extra"]);
+    }
+
+    /// Issue 18: JSON Lines with lone CR line ends are read record by record, numbered as
+    /// lines; an endless line is one error record and the records after it are read.
+    #[test]
+    fn json_lines_split_at_lone_cr_and_bound_each_line() {
+        let good = |id: &str| {
+            format!(
+                r#"{{"id":"{id}","date":"2025-03-01","exporter_name":"A","exporter_country":"CN","importer_name":"B","importer_country":"UK","goods_description":"NPP","quantity":1,"unit":"kg"}}"#
+            )
+        };
+        let text = format!("{}\r{}\r", good("C-1"), good("C-2"));
+        let (items, _) = read(&text, InputFormat::JsonLines);
+        let ids: Vec<(u64, &str)> = items
+            .iter()
+            .map(|i| {
+                let d = i.as_ref().unwrap();
+                (d.line, d.id.as_str())
+            })
+            .collect();
+        assert_eq!(ids, [(1, "C-1"), (2, "C-2")]);
+        // `UK`, as traders write it, is the United Kingdom's code GB.
+        assert_eq!(items[0].as_ref().unwrap().importer_country.as_str(), "GB");
+
+        let text = format!(
+            "{}\n{}\n{}\n",
+            good("L-1"),
+            "x".repeat(MAX_LINE_BYTES + 10),
+            good("L-3")
+        );
+        let (items, _) = read(&text, InputFormat::JsonLines);
+        assert_eq!(items.len(), 3);
+        let e = items[1].as_ref().unwrap_err();
+        assert!(
+            e.message.starts_with("line 2:") && e.message.contains("more than"),
+            "{}",
+            e.message
+        );
+        assert_eq!(items[2].as_ref().unwrap().id, "L-3");
     }
 
     #[test]

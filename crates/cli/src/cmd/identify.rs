@@ -45,8 +45,9 @@ fn run_file(ctx: &Context, identifier: &Identifier<'_>, path: &std::path::Path) 
     let mut bad_lines = 0u64;
     loop {
         let mut buf = Vec::new();
-        let (n, length) = crate::output::read_line_capped(&mut reader, &mut buf, MAX_TEXT_BYTES)
-            .with_context(|| format!("reading {} after line {line_no}", path.display()))?;
+        let (n, length) =
+            interdict_core::lines::read_line_capped(&mut reader, &mut buf, MAX_TEXT_BYTES)
+                .with_context(|| format!("reading {} after line {line_no}", path.display()))?;
         if n > 0 {
             line_no += 1;
             bar.inc(n as u64);

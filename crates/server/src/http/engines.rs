@@ -35,11 +35,10 @@ fn line_error(line: u64, code: &str, message: String) -> Vec<u8> {
     v
 }
 
-/// The non-empty lines of a JSON Lines body, numbered from 1.
+/// The non-empty lines of a JSON Lines body, numbered from 1 (a lone CR ends a line too).
 fn lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.trim()))
+    interdict_core::lines::numbered(text)
+        .map(|(n, l)| (n, l.trim()))
         .filter(|(_, l)| !l.is_empty())
 }
 

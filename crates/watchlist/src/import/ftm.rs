@@ -73,8 +73,7 @@ fn strings<'v>(value: Option<&'v Value>, path: &str) -> Result<Vec<&'v str>, Str
 /// is a name without a letter or digit or over the size limits.
 pub fn parse(text: &str) -> Result<Vec<Entity>, ImportError> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
+    for (line_no, line) in interdict_core::lines::numbered(text) {
         let line = line.trim();
         if line.is_empty() {
             continue;
