@@ -26,6 +26,9 @@ pub struct Session {
     pub context: Context,
     /// The imports earlier runs recorded, for ALR totals.
     pub recorded: Vec<LedgerEntry>,
+    /// Recorded imports that could not be read (position from 1, reason), left out of the
+    /// totals: one damaged entry must not stop every later run. Shells warn about them.
+    pub damaged_ledger: Vec<(usize, String)>,
 }
 
 impl Session {
@@ -50,17 +53,30 @@ pub fn load(db: &Database, extra: Extra) -> Result<Session, AppError> {
     context.pens = stored(db, "pens", "PEN records")?;
     context.pens.extend(db.read(crate::pens::for_screening)?);
     context.pens.extend(extra.pens);
-    let recorded: Vec<LedgerEntry> = db
-        .ledger()?
-        .iter()
-        .map(|b| serde_json::from_str(b))
-        .collect::<Result<_, _>>()
-        .map_err(|e| AppError::corrupt("the ALR ledger", e))?;
+    let (recorded, damaged_ledger) = read_ledger(db)?;
+    for (at, why) in &damaged_ledger {
+        tracing::warn!(entry = at, reason = %why, "recorded import unreadable; left out of ALR totals");
+    }
     Ok(Session {
         index,
         context,
         recorded,
+        damaged_ledger,
     })
+}
+
+/// The recorded imports that can be read, and the position (from 1) and reason of each one
+/// that cannot ([`LedgerEntry::read_stored`]).
+pub fn read_ledger(db: &Database) -> Result<(Vec<LedgerEntry>, Vec<(usize, String)>), AppError> {
+    let mut good = Vec::new();
+    let mut damaged = Vec::new();
+    for (i, body) in db.ledger()?.iter().enumerate() {
+        match LedgerEntry::read_stored(body) {
+            Ok(e) => good.push(e),
+            Err(why) => damaged.push((i + 1, why)),
+        }
+    }
+    Ok((good, damaged))
 }
 
 /// The ALRs on file.
@@ -80,18 +96,23 @@ fn stored<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
-/// Stores the imports a run recorded, for later ALR totals; an id recorded before is left as
-/// it was. Returns how many were new.
+/// Stores the imports a run recorded, for later ALR totals, one per importing country,
+/// declaration and substance; an entry recorded before is left as it was. Returns how many
+/// were new.
 pub fn record_imports(
     db: &Database,
     entries: &[LedgerEntry],
     recorded_at: &str,
 ) -> Result<usize, AppError> {
-    let rows: Vec<(String, String)> = entries
+    let rows: Vec<interdict_store::LedgerRow> = entries
         .iter()
         .map(|e| {
             serde_json::to_string(e)
-                .map(|body| (e.declaration_id.clone(), body))
+                .map(|body| interdict_store::LedgerRow {
+                    key: interdict_screen::IdClash::entry_key(e),
+                    declaration_id: e.declaration_id.clone(),
+                    body,
+                })
                 .map_err(|err| AppError::invalid("ledger entry", err))
         })
         .collect::<Result<_, _>>()?;
@@ -180,8 +201,24 @@ pub fn screen_batches<R: std::io::BufRead, E>(
 ) -> Result<(), E> {
     use rayon::prelude::*;
     loop {
+        // A declaration under an id an earlier run recorded for its importing country on
+        // another day is another declaration: an error record, not silently left uncounted.
         let batch: Vec<Result<interdict_screen::Declaration, interdict_screen::RecordError>> =
-            reader.by_ref().take(BATCH).collect();
+            reader
+                .by_ref()
+                .take(BATCH)
+                .map(|item| match item {
+                    Ok(d) => match ledger.clash(d.importer_country.as_str(), &d.id, d.date) {
+                        Some(clash) => Err(interdict_screen::RecordError {
+                            line: d.line,
+                            message: format!("line {}, field id: {clash}", d.line),
+                            id: Some(d.id),
+                        }),
+                        None => Ok(d),
+                    },
+                    e => e,
+                })
+                .collect();
         if batch.is_empty() {
             return Ok(());
         }

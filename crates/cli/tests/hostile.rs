@@ -120,6 +120,71 @@ fn absurd_quantities_are_refused_and_cannot_poison_the_data_directory() {
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
 }
 
+/// Class "silent damage": a declaration id recorded for an importing country on one day and
+/// used again on another day is reported (exit 1, the line and field named), not silently
+/// left out of the totals; the same file again counts nothing twice; an entry of the ledger
+/// damaged by an older version is left out with a warning, and `lists status` names it.
+#[test]
+fn declaration_ids_are_unique_over_time_and_a_damaged_ledger_poisons_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let day1 = write(
+        dir.path(),
+        "day1.csv",
+        &format!("{HEADER}\n{}\n", declaration("D1", "Acetone", "2", "t")),
+    );
+    let out = interdict(&["screen", &day1, "--json", "--record"], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The same declaration again: still fine, nothing counted twice.
+    let again = interdict(&["screen", &day1, "--json", "--record"], &data);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let day2 = write(
+        dir.path(),
+        "day2.csv",
+        &format!(
+            "{HEADER}\n{}\n{}\n",
+            declaration("D1", "Acetone", "3", "t").replace("2025-06-16", "2025-07-01"),
+            declaration("D2", "Acetone", "1", "t"),
+        ),
+    );
+    let out = interdict(&["screen", &day2, "--json", "--record"], &data);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    let message = lines[0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 2, field id:") && message.contains("2025-06-16"),
+        "{message}"
+    );
+    assert_eq!(lines[1]["id"], "D2");
+    let db = rusqlite::Connection::open(data.join("interdict.sqlite3")).unwrap();
+    let ids: Vec<String> = db
+        .prepare("SELECT declaration_id FROM alr_ledger ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, ["D1", "D2"], "the clashing line is not recorded");
+
+    // An entry an old version wrote with `inf` as `null`.
+    db.execute(
+        "UPDATE alr_ledger SET body = replace(body, '\"quantity_kg\":1000.0', '\"quantity_kg\":null') WHERE declaration_id = 'D2'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let out = interdict(&["screen", &day1, "--json"], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot be read"), "{}", stderr(&out));
+    let out = interdict(&["lists", "status", "--json"], &data);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let ledger = json_lines(&out)
+        .into_iter()
+        .find(|l| l["name"] == "alr_ledger")
+        .unwrap();
+    assert_eq!(ledger["unreadable"], 1, "{ledger}");
+}
+
 /// `screen FILE --out FILE` would overwrite its own input: refused, the input untouched.
 #[test]
 fn screen_refuses_to_write_over_its_input() {

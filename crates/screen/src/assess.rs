@@ -388,7 +388,7 @@ impl<'a> Screener<'a> {
     pub fn finish(&self, mut p: Prepared, ledger: &mut AlrLedger) -> Assessment {
         let id = p.assessment.id.clone();
         // A declaration recorded by an earlier run is already in the totals.
-        let recorded = ledger.is_recorded(&id);
+        let recorded = ledger.is_recorded(p.importer_country.as_str(), &id);
         for check in &p.alr.checks {
             if let Some(flag) = alr::exceeded(check, p.importer_country, p.date, ledger, recorded) {
                 p.assessment.flags.push(flag);

@@ -3,6 +3,10 @@
 //! A declaration's "earlier imports" are those recorded in the data directory by earlier runs and
 //! those earlier in this run, with a date on or before its own. The ledger is consulted and
 //! updated in input order only, so the totals are the same whatever the parallelism.
+//!
+//! A declaration is known by its importing country and id: re-screening the same declaration
+//! (same date) counts it once, and a different declaration under an id already recorded for
+//! that country on another day is an [`IdClash`], reported instead of silently not counted.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -22,6 +26,28 @@ pub struct LedgerEntry {
     pub quantity_kg: f64,
 }
 
+impl LedgerEntry {
+    /// Reads one stored entry, refusing what could poison the totals: unreadable JSON, an
+    /// empty id, country or substance, a year that is not the date's, a quantity that is not a
+    /// finite number in `0..=MAX_QUANTITY` kg (an `inf` stored as `null` by an old version).
+    pub fn read_stored(body: &str) -> Result<LedgerEntry, String> {
+        let e: LedgerEntry =
+            serde_json::from_str(body).map_err(|e| format!("not a ledger entry ({e})"))?;
+        if e.declaration_id.is_empty() || e.country.is_empty() || e.substance.is_empty() {
+            return Err("an empty declaration id, country or substance".into());
+        }
+        if e.year != e.date.year {
+            return Err(format!("year {} but date {}", e.year, e.date));
+        }
+        if !(e.quantity_kg.is_finite()
+            && (0.0..=interdict_core::MAX_QUANTITY).contains(&e.quantity_kg))
+        {
+            return Err(format!("quantity {} kg", e.quantity_kg));
+        }
+        Ok(e)
+    }
+}
+
 type Key = (String, String, i32);
 
 /// The imports earlier runs recorded, as totals by key and date: built once per context version
@@ -30,19 +56,54 @@ type Key = (String, String, i32);
 #[derive(Debug, Default)]
 pub struct RecordedImports {
     totals: HashMap<Key, BTreeMap<Date, f64>>,
-    ids: HashSet<String>,
+    /// (importing country, declaration id) → the date it was recorded with.
+    ids: HashMap<(String, String), Date>,
+    /// (importing country, declaration id, substance) already counted.
+    entries: HashSet<(String, String, String)>,
+}
+
+/// A declaration whose id was recorded for the same importing country by an earlier run on
+/// another date: a different declaration, so counting it (or not) would make the totals wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{id}` was recorded for {country} by an earlier run as a declaration of {recorded}; this one is dated {date}. Declaration ids are unique per importing country over time: give this declaration its own id")]
+pub struct IdClash {
+    pub id: String,
+    pub country: String,
+    pub recorded: Date,
+    pub date: Date,
+}
+
+impl IdClash {
+    /// The store key of a ledger entry: one per importing country, declaration and substance.
+    pub fn entry_key(entry: &LedgerEntry) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}",
+            entry.country, entry.declaration_id, entry.substance
+        )
+    }
 }
 
 impl RecordedImports {
     pub fn new(recorded: Vec<LedgerEntry>) -> RecordedImports {
         let mut out = RecordedImports::default();
         for e in recorded {
+            let entry = (
+                e.country.clone(),
+                e.declaration_id.clone(),
+                e.substance.clone(),
+            );
+            // The same entry twice (ledgers of earlier versions) counts once.
+            if !out.entries.insert(entry) {
+                continue;
+            }
+            out.ids
+                .entry((e.country.clone(), e.declaration_id))
+                .or_insert(e.date);
             *out.totals
                 .entry((e.country, e.substance, e.year))
                 .or_default()
                 .entry(e.date)
                 .or_default() += e.quantity_kg;
-            out.ids.insert(e.declaration_id);
         }
         out
     }
@@ -123,9 +184,14 @@ impl AlrLedger {
         total
     }
 
-    /// Counts a declaration's import, unless an earlier run already recorded it.
+    /// Counts a declaration's import, unless an earlier run already recorded it (for this
+    /// importing country and substance).
     pub fn add(&mut self, id: &str, country: &str, substance: &str, date: Date, quantity_kg: f64) {
-        if self.recorded.ids.contains(id) {
+        if self.recorded.entries.contains(&(
+            country.to_string(),
+            id.to_string(),
+            substance.to_string(),
+        )) {
             return;
         }
         let key = (country.to_string(), substance.to_string(), date.year);
@@ -161,8 +227,25 @@ impl AlrLedger {
     }
 
     /// Whether an earlier run recorded this declaration (then it is already in the totals).
-    pub fn is_recorded(&self, id: &str) -> bool {
-        self.recorded.ids.contains(id)
+    pub fn is_recorded(&self, country: &str, id: &str) -> bool {
+        self.recorded
+            .ids
+            .contains_key(&(country.to_string(), id.to_string()))
+    }
+
+    /// The clash, if an earlier run recorded this id for this importing country with another
+    /// date. Checked before a declaration is screened, so it gets an error record instead.
+    pub fn clash(&self, country: &str, id: &str, date: Date) -> Option<IdClash> {
+        let recorded = *self
+            .recorded
+            .ids
+            .get(&(country.to_string(), id.to_string()))?;
+        (recorded != date).then(|| IdClash {
+            id: id.to_string(),
+            country: country.to_string(),
+            recorded,
+            date,
+        })
     }
 }
 
@@ -190,6 +273,48 @@ mod tests {
             .map(|e| e.declaration_id.as_str())
             .collect();
         assert_eq!(ids, ["D-2"], "only imports not recorded before are new");
+    }
+
+    /// Issue 18: ids are unique per importing country over time. The same declaration again
+    /// (same date) is counted once; another date under a recorded id is a clash; the same id
+    /// for another importing country is another declaration; a second substance of a recorded
+    /// declaration is still counted once each.
+    #[test]
+    fn recorded_ids_clash_only_across_dates_of_one_importing_country() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let entry = |country: &str, substance: &str| LedgerEntry {
+            declaration_id: "D-1".into(),
+            country: country.into(),
+            substance: substance.into(),
+            year: 2025,
+            date: d("2025-01-10"),
+            quantity_kg: 60.0,
+        };
+        let ledger = AlrLedger::new(vec![entry("MX", "p2p"), entry("MX", "p2p")], false);
+        assert_eq!(ledger.prior("MX", "p2p", 2025, d("2025-12-31")), 60.0);
+        assert_eq!(ledger.clash("MX", "D-1", d("2025-01-10")), None);
+        assert_eq!(ledger.clash("GT", "D-1", d("2025-03-01")), None);
+        let clash = ledger.clash("MX", "D-1", d("2025-03-01")).unwrap();
+        assert_eq!(clash.recorded, d("2025-01-10"));
+        assert!(
+            clash.to_string().contains("unique per importing country"),
+            "{clash}"
+        );
+
+        let mut ledger = AlrLedger::new(vec![entry("MX", "p2p")], true);
+        ledger.add("D-1", "MX", "p2p", d("2025-01-10"), 60.0);
+        ledger.add("D-1", "MX", "safrole", d("2025-01-10"), 5.0);
+        ledger.add("D-1", "GT", "p2p", d("2025-01-10"), 7.0);
+        let new: Vec<(&str, &str)> = ledger
+            .new_entries()
+            .iter()
+            .map(|e| (e.country.as_str(), e.substance.as_str()))
+            .collect();
+        assert_eq!(new, [("MX", "safrole"), ("GT", "p2p")]);
+        assert_eq!(
+            IdClash::entry_key(&entry("MX", "p2p")),
+            "MX\u{1f}D-1\u{1f}p2p"
+        );
     }
 
     #[test]

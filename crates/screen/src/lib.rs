@@ -37,4 +37,4 @@ pub use declaration::{
 pub use evidence::{Evidence, MatchedOn, PartyRole};
 pub use flag::{Flag, Severity};
 pub use interdict_core::Date;
-pub use ledger::{AlrLedger, LedgerEntry, RecordedImports};
+pub use ledger::{AlrLedger, IdClash, LedgerEntry, RecordedImports};

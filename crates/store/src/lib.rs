@@ -67,7 +67,7 @@ pub use location::{Location, DB_FILE};
 pub use migrate::{Migrated, SCHEMA_VERSION};
 pub use pens::{AuthorityKeyRow, PenFilter, PenRow};
 pub use pool::PoolStats;
-pub use snapshots::Snapshot;
+pub use snapshots::{LedgerRow, Snapshot};
 pub use subscriptions::{DeliveryRow, SubscriptionRow};
 pub use tx::Tx;
 
@@ -497,7 +497,7 @@ impl Database {
     /// [`Tx::record_ledger`] in its own write transaction.
     pub fn record_ledger(
         &self,
-        entries: &[(String, String)],
+        entries: &[LedgerRow],
         recorded_at: &str,
     ) -> Result<usize, StoreError> {
         self.write(|tx| tx.record_ledger(entries, recorded_at))

@@ -37,6 +37,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     6 "incidents_audit" "0006_incidents_audit.sql",
     7 "pens_labels" "0007_pens_labels.sql",
     8 "subscriptions" "0008_subscriptions.sql",
+    9 "ledger_entry_key" "0009_ledger_entry_key.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -48,6 +49,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     6 "incidents_audit" "0006_incidents_audit.sql",
     7 "pens_labels" "0007_pens_labels.sql",
     8 "subscriptions" "0008_subscriptions.sql",
+    9 "ledger_entry_key" "0009_ledger_entry_key.sql",
 );
 
 /// The schema version this build writes and understands.

@@ -4,6 +4,16 @@
 use crate::sql::{Sql, Value};
 use crate::{StoreError, Tx};
 
+/// One recorded import as the ledger stores it: its key (unique: the application makes it
+/// from the importing country, declaration id and substance), the declaration id (for
+/// reading by id) and the entry as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub key: String,
+    pub declaration_id: String,
+    pub body: String,
+}
+
 /// A versioned import: which list, from where, when, with which checksum.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -166,11 +176,11 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Records screened imports (id, JSON body); an id recorded before is left as it was, so
-    /// screening the same file twice does not count its imports twice. Returns how many were new.
+    /// Records screened imports; a key recorded before is left as it was, so screening the
+    /// same file twice does not count its imports twice. Returns how many were new.
     pub fn record_ledger(
         &mut self,
-        entries: &[(String, String)],
+        entries: &[LedgerRow],
         recorded_at: &str,
     ) -> Result<usize, StoreError> {
         let operation = "record imports (alr_ledger)";
@@ -178,15 +188,20 @@ impl Tx<'_> {
         let mut added = 0;
         for chunk in entries.chunks(ROWS_PER_INSERT) {
             let sql = multi_row_insert(
-                "alr_ledger (declaration_id, body, recorded_at)",
-                3,
+                "alr_ledger (entry_key, declaration_id, body, recorded_at)",
+                4,
                 chunk.len(),
-                "ON CONFLICT (declaration_id) DO NOTHING",
+                "ON CONFLICT (entry_key) DO NOTHING",
             );
             let params: Vec<Value<'_>> = chunk
                 .iter()
-                .flat_map(|(id, body)| {
-                    [Value::Text(id), Value::Text(body), Value::Text(recorded_at)]
+                .flat_map(|row| {
+                    [
+                        Value::Text(&row.key),
+                        Value::Text(&row.declaration_id),
+                        Value::Text(&row.body),
+                        Value::Text(recorded_at),
+                    ]
                 })
                 .collect();
             added += self.execute(operation, &sql, &params)? as usize;

@@ -154,6 +154,18 @@ fn records(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Ledger rows whose key is the declaration id, as rows of earlier versions are.
+fn ledger_rows(items: &[(&str, &str)]) -> Vec<interdict_store::LedgerRow> {
+    items
+        .iter()
+        .map(|(id, body)| interdict_store::LedgerRow {
+            key: id.to_string(),
+            declaration_id: id.to_string(),
+            body: body.to_string(),
+        })
+        .collect()
+}
+
 fn country(code: &str) -> Option<CountryCode> {
     Some(CountryCode::parse(code).unwrap())
 }
@@ -280,7 +292,7 @@ fn migrates_data_directories_of_the_first_builds_forward() {
             assert_eq!(db.ledger().unwrap(), vec!["{\"n\":1}".to_string()]);
             assert_eq!(
                 db.record_ledger(
-                    &records(&[("D1", "{}"), ("D2", "{\"n\":2}")]),
+                    &ledger_rows(&[("D1", "{}"), ("D2", "{\"n\":2}")]),
                     "2026-01-01T00:00:00Z"
                 )
                 .unwrap(),
@@ -392,13 +404,16 @@ fn the_ledger_counts_each_declaration_once_in_order() {
     each_backend("ledger", |f| {
         let db = f.open();
         assert_eq!(
-            db.record_ledger(&records(&[("b", "{\"b\":1}"), ("a", "{\"a\":1}")]), "t1")
-                .unwrap(),
+            db.record_ledger(
+                &ledger_rows(&[("b", "{\"b\":1}"), ("a", "{\"a\":1}")]),
+                "t1"
+            )
+            .unwrap(),
             2
         );
         assert_eq!(
             db.record_ledger(
-                &records(&[("a", "{\"a\":2}"), ("c", "{\"c\":1}"), ("c", "{\"c\":2}")]),
+                &ledger_rows(&[("a", "{\"a\":2}"), ("c", "{\"c\":1}"), ("c", "{\"c\":2}")]),
                 "t2"
             )
             .unwrap(),
@@ -870,7 +885,10 @@ fn concurrent_writers_lose_no_update() {
                                     .and_then(|v| v.parse().ok())
                                     .unwrap_or(0);
                                 tx.meta_set("counter", &(n + 1).to_string())?;
-                                tx.record_ledger(&records(&[(&format!("{s}-{t}-{i}"), "{}")]), "t")
+                                tx.record_ledger(
+                                    &ledger_rows(&[(&format!("{s}-{t}-{i}"), "{}")]),
+                                    "t",
+                                )
                             })
                             .unwrap_or_else(|e| {
                                 panic!("server {s}, thread {t}, increment {i}: {e}")

@@ -205,6 +205,8 @@ pub fn status(ctx: &Context) -> Result<u8> {
         .iter()
         .map(|s| state(&s.name, s.record_count))
         .collect();
+    // The ALR ledger of recorded imports: every entry read back the way screening reads it.
+    let (ledger, damaged_ledger) = interdict_app::screening::read_ledger(&db)?;
     let mut out = io::stdout().lock();
     if ctx.json {
         for (s, state) in rows.iter().zip(&states) {
@@ -237,6 +239,35 @@ pub fn status(ctx: &Context) -> Result<u8> {
             ]);
         }
         out.write_all(t.render().as_bytes())?;
+    }
+    let ledger_state = match damaged_ledger.first() {
+        None => "ok".to_string(),
+        Some((at, why)) => format!(
+            "corrupt: {} entries unreadable (entry {at}: {why})",
+            damaged_ledger.len()
+        ),
+    };
+    let ledger_held = !(ledger.is_empty() && damaged_ledger.is_empty());
+    if ctx.json && ledger_held {
+        writeln!(
+            out,
+            "{}",
+            json!({"name": "alr_ledger", "records": ledger.len() + damaged_ledger.len(),
+                   "unreadable": damaged_ledger.len(), "state": ledger_state})
+        )?;
+    } else if ledger_held && !ctx.json {
+        writeln!(
+            out,
+            "ALR ledger: {} recorded imports, {ledger_state}",
+            ledger.len() + damaged_ledger.len()
+        )?;
+    }
+    if !damaged_ledger.is_empty() {
+        bail!(
+            "{} recorded imports in the ALR ledger of {} cannot be read; screening leaves them out of the ALR totals",
+            damaged_ledger.len(),
+            ctx.database_location()
+        );
     }
     if let Err(e) = &stored {
         bail!(

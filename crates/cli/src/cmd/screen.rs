@@ -169,6 +169,14 @@ pub fn screen(ctx: &Context, args: &ScreenArgs) -> Result<u8> {
             ctx.database_location()
         )
     })?;
+    if !session.damaged_ledger.is_empty() && !ctx.quiet {
+        let (first, why) = &session.damaged_ledger[0];
+        eprintln!(
+            "warning: {} recorded import(s) in the ALR ledger of {} cannot be read and are left out of the totals (entry {first}: {why}); `interdict lists status` lists them",
+            session.damaged_ledger.len(),
+            ctx.database_location()
+        );
+    }
     let mut ledger = session.ledger(args.record);
     let index = session.index;
     let watchlist = (index.entity_count() > 0).then_some(&index);
