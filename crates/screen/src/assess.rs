@@ -82,6 +82,11 @@ pub struct Assessment {
     pub flags: Vec<Flag>,
     pub substances: Vec<SubstanceOut>,
     pub parties: Vec<PartyOut>,
+    /// What was not examined and why (a structure past the engine's limits, SMILES past
+    /// [`MAX_STRUCTURES_PER_DESCRIPTION`]): a result that looked at less than the whole
+    /// description says so instead of reading as a clean answer. Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A declaration assessed on its own; [`Screener::finish`] adds what depends on earlier ones.
@@ -202,22 +207,33 @@ impl<'a> Screener<'a> {
     /// definitions, designer precursors). Empty, at no cost, for ordinary descriptions.
     /// At most [`MAX_STRUCTURES_PER_DESCRIPTION`] distinct SMILES are classified, so a
     /// description of SMILES costs a bounded amount (each is bounded by the engine's limits).
-    fn structures_in(&self, text: &str) -> Vec<interdict_structure::Classification> {
+    /// A structure refused by a size limit, and SMILES past the per-description limit, are
+    /// not silently dropped: each gets a note on the result (the second value).
+    fn structures_in(&self, text: &str) -> (Vec<interdict_structure::Classification>, Vec<String>) {
         let mut words: Vec<&str> = Vec::new();
+        let mut notes = Vec::new();
+        let mut left_out = 0usize;
         for w in text
             .split_whitespace()
             .map(|w| w.trim_end_matches([',', ';']))
             .filter(|w| interdict_structure::looks_like_smiles(w))
         {
-            if !words.contains(&w) {
-                words.push(w);
+            if words.contains(&w) {
+                continue;
             }
             if words.len() == MAX_STRUCTURES_PER_DESCRIPTION {
-                break;
+                left_out += 1;
+            } else {
+                words.push(w);
             }
         }
+        if left_out > 0 {
+            notes.push(format!(
+                "{left_out} more SMILES in the goods description were not classified: at most {MAX_STRUCTURES_PER_DESCRIPTION} structures per description are"
+            ));
+        }
         if words.is_empty() {
-            return Vec::new();
+            return (Vec::new(), notes);
         }
         let engine = self.structures.get_or_init(|| {
             interdict_structure::Engine::new(
@@ -227,14 +243,24 @@ impl<'a> Screener<'a> {
         });
         let Ok(engine) = engine else {
             self.unclassified_structures.fetch_add(1, Ordering::Relaxed);
-            return Vec::new();
+            return (Vec::new(), notes);
         };
         // `looks_like_smiles` is a cheap guess: a word the toolkit cannot read is not a
-        // structure, and the description is still screened by its words.
-        words
-            .into_iter()
-            .filter_map(|w| engine.classify_smiles(w).ok())
-            .collect()
+        // structure, and the description is still screened by its words. A structure past a
+        // size limit is one, though, and the officer is told it was not classified.
+        let mut out = Vec::new();
+        for w in words {
+            match engine.classify_smiles(w) {
+                Ok(c) => out.push(c),
+                Err(e @ interdict_structure::ChemError::TooLarge(_)) => notes.push(format!(
+                    "a structure in the goods description ({} characters, `{}`) was not classified: {e}; the description was screened by its words",
+                    w.chars().count(),
+                    interdict_core::text::clip(w, 40)
+                )),
+                Err(_) => {}
+            }
+        }
+        (out, notes)
     }
 
     fn screen_party(&self, name: &str, country: Option<&str>) -> Arc<Vec<PartyHit>> {
@@ -264,7 +290,7 @@ impl<'a> Screener<'a> {
         let declared = d.cas_number.as_deref().map(Cas::parse);
         let declared_cas = declared.as_ref().and_then(|r| r.as_ref().ok().copied());
         let ident = self.identify(&d.goods_description, declared_cas);
-        let structures = self.structures_in(&d.goods_description);
+        let (structures, notes) = self.structures_in(&d.goods_description);
 
         // Substances: from the description (words, CAS numbers, SMILES) and the declared CAS.
         let found = substances::find(self.registry, &ident, &structures, declared_cas);
@@ -374,6 +400,7 @@ impl<'a> Screener<'a> {
             flags,
             substances,
             parties,
+            notes,
         };
         self.score(&mut assessment);
         Prepared {
@@ -498,6 +525,43 @@ mod flag_tests {
         let s = screener(&ix);
         let a = s.finish(s.prepare(&decl(&[])), &mut AlrLedger::default());
         assert_eq!((a.risk.score, a.risk.level), (0, Level::None));
+    }
+
+    /// Issue 18: a structure past a size limit (1,002 atoms) or SMILES past the
+    /// per-description limit are not dropped silently: the result carries a note.
+    #[test]
+    fn structures_past_the_limits_are_noted_on_the_result() {
+        let ix = index();
+        let s = screener(&ix);
+        let ring = format!("C1{}C1", "C".repeat(1000));
+        let a = s.finish(
+            s.prepare(&decl(&[(
+                "goods_description",
+                &format!("resin {ring} 5 kg"),
+            )])),
+            &mut AlrLedger::default(),
+        );
+        assert_eq!(a.notes.len(), 1, "{:?}", a.notes);
+        assert!(
+            a.notes[0].contains("was not classified: structure too large"),
+            "{:?}",
+            a.notes
+        );
+        let many: Vec<String> = (0..MAX_STRUCTURES_PER_DESCRIPTION + 2)
+            .map(|i| format!("CC(=O)O{}", "C".repeat(i)))
+            .collect();
+        let a = s.finish(
+            s.prepare(&decl(&[("goods_description", &many.join(" "))])),
+            &mut AlrLedger::default(),
+        );
+        assert!(
+            a.notes.iter().any(|n| n.starts_with("2 more SMILES")),
+            "{:?}",
+            a.notes
+        );
+        let plain = s.finish(s.prepare(&decl(&[])), &mut AlrLedger::default());
+        assert!(plain.notes.is_empty());
+        assert!(!serde_json::to_string(&plain).unwrap().contains("notes"));
     }
 
     #[test]

@@ -368,11 +368,14 @@ struct Summary {
     errors: u64,
     by_level: BTreeMap<Level, u64>,
     by_flag: BTreeMap<&'static str, u64>,
+    /// Results that say part of the declaration was not examined (`notes`).
+    noted: u64,
 }
 
 impl Summary {
     fn add(&mut self, a: &Assessment) {
         self.screened += 1;
+        self.noted += u64::from(!a.notes.is_empty());
         *self.by_level.entry(a.risk.level).or_default() += 1;
         let mut seen: Vec<&str> = Vec::new();
         for f in &a.flags {
@@ -391,6 +394,12 @@ impl Summary {
             elapsed.as_secs_f64(),
             self.errors
         );
+        if self.noted > 0 {
+            s.push_str(&format!(
+                "{} results carry notes on what was not examined (a structure past the limits); `--json` shows them\n",
+                self.noted
+            ));
+        }
         let levels: Vec<String> = [
             Level::Critical,
             Level::High,
