@@ -28,6 +28,11 @@ pub fn empty_input(ctx: &Context, path: &std::path::Path) -> bool {
     if path.as_os_str() == "-" {
         return false;
     }
+    // Only a regular file can be looked into without consuming it: a pipe or FIFO
+    // (`--input <(cmd)`) would lose what was read here.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };

@@ -460,3 +460,62 @@ fn clear_errors_for_careless_inputs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--name"), "{}", stderr(&out));
 }
+
+/// Class "a failure must not take the rest with it": `compare-names` (like `match-party`)
+/// reads its input a window at a time and writes each window's answers before reading on,
+/// so results reach the output while the input is still arriving (here through a FIFO that
+/// stays open) and memory holds one window, not the file.
+#[test]
+fn name_comparisons_stream_their_answers_before_the_input_ends() {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pairs.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args([
+            "compare-names",
+            "--input",
+            &fifo.display().to_string(),
+            "--json",
+        ])
+        .env("INTERDICT_DATA", dir.path().join("data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The writer keeps the FIFO open until told to close it (a thread: opening a FIFO waits
+    // for its reader, and a binary that failed early would never come).
+    let (close_tx, close_rx) = std::sync::mpsc::channel::<()>();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut input = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        writeln!(input, "name1,name2,schema").unwrap();
+        for i in 0..5000 {
+            writeln!(input, "Mohammed Al Hassan {i},Muhammad al-Hasan {i},Person").unwrap();
+        }
+        input.flush().unwrap();
+        let _ = close_rx.recv();
+    });
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok);
+        let _ = tx.send(first);
+        lines.count()
+    });
+    // A guard against a hang, not a speed check: with the input still open, an answer can
+    // only arrive if it was written before the end of the input.
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("no answer while the input was still open: the input is read whole first")
+        .expect("the binary ended without an answer");
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(first.get("score").is_some(), "{first}");
+    close_tx.send(()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
