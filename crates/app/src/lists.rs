@@ -44,6 +44,67 @@ pub fn parse(list: &ListText<'_>) -> Result<ParsedList, ImportError> {
     })
 }
 
+/// The snapshot an import would replace, as the shells report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replaced {
+    pub name: String,
+    pub source: String,
+    pub records: usize,
+    pub imported_at: String,
+}
+
+/// The rule every import of a snapshot (watchlists, ALRs, PENs) follows before it replaces a
+/// loaded one, in the CLI and the API alike: a file that yields no records, or fewer than
+/// half the records of the snapshot it would replace, is refused unless the caller allows it
+/// (`--allow-shrink`, `?allow_shrink=true`): an empty file, an HTML error page or a cut
+/// download must not silently empty the set screening relies on. Returns the snapshot that
+/// will be replaced, to say so; the refusal is a conflict that names both counts.
+pub fn check_shrink(
+    db: &Database,
+    kind: &str,
+    name: &str,
+    source: &str,
+    new_count: usize,
+    allow_shrink: bool,
+) -> Result<Option<Replaced>, AppError> {
+    let previous = db
+        .snapshots(kind)?
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| Replaced {
+            name: s.name,
+            source: s.source,
+            records: s.record_count.max(0) as usize,
+            imported_at: s.imported_at,
+        });
+    let old = previous.as_ref().map_or(0, |s| s.records);
+    let shrinks = new_count == 0 || new_count.saturating_mul(2) < old;
+    if shrinks && !allow_shrink {
+        let what = match &previous {
+            Some(p) => format!(
+                "the loaded snapshot of `{name}` ({old} records from {}, imported {})",
+                p.source, p.imported_at
+            ),
+            None => format!("`{name}`, which has no snapshot yet"),
+        };
+        return Err(AppError::Conflict(format!(
+            "{source} yields {new_count} records and would replace {what}; not imported. An empty file, an error page or a cut download looks like this: check the file, or allow the shrink (--allow-shrink, ?allow_shrink=true) to replace it anyway"
+        )));
+    }
+    Ok(previous)
+}
+
+/// Whether a list name is acceptable: 1 to 100 printable characters.
+pub fn check_list_name(name: &str) -> Result<(), AppError> {
+    if name.trim().is_empty() || name.chars().any(char::is_control) || name.len() > 100 {
+        return Err(AppError::invalid(
+            "name",
+            "a list name needs 1 to 100 printable characters",
+        ));
+    }
+    Ok(())
+}
+
 /// What an import stored.
 pub struct Imported {
     pub snapshot: Snapshot,

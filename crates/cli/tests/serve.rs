@@ -339,6 +339,36 @@ fn exercise(db: Db) {
         get(&s, "/api/v1/lists", &tokens["viewer"]).json()["items"][0]["name"],
         json!("coalition")
     );
+    // The same shrink rule as the CLI: a header-only file (an error page, a cut download)
+    // would empty the list: 409 naming both counts, the list untouched, unless allowed.
+    let header = watchlist
+        .split(|&b| b == b'\n')
+        .next()
+        .map(|h| [h, b"\n"].concat())
+        .unwrap();
+    let shrink = post(
+        &s,
+        "/api/v1/lists/import?format=csv&name=coalition",
+        &admin_token,
+        "text/csv",
+        &header,
+    );
+    assert_eq!(shrink.status, 409, "{}", shrink.body);
+    assert!(shrink.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("yields 0 records"));
+    let records =
+        |s: &_| get(s, "/api/v1/lists", &tokens["viewer"]).json()["items"][0]["records"].clone();
+    assert_ne!(records(&s), json!(0));
+    let allowed = post(
+        &s,
+        "/api/v1/lists/import?format=csv&name=scratch&allow_shrink=true",
+        &admin_token,
+        "text/csv",
+        &header,
+    );
+    assert_eq!(allowed.status, 201, "{}", allowed.body);
     let name = "Hubei Amarvel Biotech Co Ltd";
     let api = post_json(
         &s,

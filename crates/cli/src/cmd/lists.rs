@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
+use interdict_app::lists::Replaced;
 use interdict_app::lists::{self, ListText};
 use interdict_watchlist::import::Format;
 use interdict_watchlist::{Entity, Index};
@@ -58,10 +59,7 @@ pub fn parse_list(format: Format, path: &Path) -> Result<(Vec<Entity>, String)> 
     Ok((parsed.entities, parsed.checksum))
 }
 
-/// `interdict lists import`.
-/// The rule every import follows before it replaces a loaded snapshot: a file that yields no
-/// records, or fewer than half the records of the snapshot it would replace, is refused unless
-/// the user allows it (`--allow-shrink`). Returns the snapshot that will be replaced, to say so.
+/// [`lists::check_shrink`] for a file given on the command line.
 pub fn guard_replacement(
     db: &interdict_app::Database,
     kind: &str,
@@ -70,32 +68,14 @@ pub fn guard_replacement(
     new_count: usize,
     allow_shrink: bool,
 ) -> Result<Option<Replaced>> {
-    let previous = db
-        .snapshots(kind)?
-        .into_iter()
-        .find(|s| s.name == name)
-        .map(|s| Replaced {
-            name: s.name,
-            source: s.source,
-            records: s.record_count.max(0) as usize,
-            imported_at: s.imported_at,
-        });
-    let old = previous.as_ref().map_or(0, |s| s.records);
-    let shrinks = new_count == 0 || new_count.saturating_mul(2) < old;
-    if shrinks && !allow_shrink {
-        let what = match &previous {
-            Some(p) => format!(
-                "the loaded snapshot of `{name}` ({old} records from {}, imported {})",
-                p.source, p.imported_at
-            ),
-            None => format!("`{name}`, which has no snapshot yet"),
-        };
-        bail!(
-            "{} yields {new_count} records and would replace {what}; not imported. An empty file, an error page or a cut download looks like this: check the file, or pass --allow-shrink to replace it anyway",
-            source.display()
-        );
-    }
-    Ok(previous)
+    Ok(lists::check_shrink(
+        db,
+        kind,
+        name,
+        &source.display().to_string(),
+        new_count,
+        allow_shrink,
+    )?)
 }
 
 /// Says what an import replaced.
@@ -106,14 +86,6 @@ pub fn say_replaced(ctx: &Context, previous: Option<&Replaced>) {
             p.name, p.records, p.source, p.imported_at
         );
     }
-}
-
-/// The snapshot an import replaces.
-pub struct Replaced {
-    name: String,
-    source: String,
-    records: usize,
-    imported_at: String,
 }
 
 pub fn import(
@@ -127,9 +99,7 @@ pub fn import(
         bail!("unknown format `{format}` (expected ofac-sdn, un-xml, ftm or csv)");
     };
     let name = name.unwrap_or(format.default_list_name());
-    if name.trim().is_empty() || name.chars().any(char::is_control) || name.len() > 100 {
-        bail!("--name: a list name needs 1 to 100 printable characters");
-    }
+    lists::check_list_name(name).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let (entities, checksum) = parse_list(format, path).with_context(|| {
         format!(
             "{} was not imported; the previous snapshot of `{name}` is unchanged",

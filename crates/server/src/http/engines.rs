@@ -532,6 +532,11 @@ pub struct ImportParams {
     pub format: String,
     /// The list's name (default: from the format).
     pub name: Option<String>,
+    /// Replace the loaded snapshot even when the file yields no records or fewer than half
+    /// of its records (refused with 409 otherwise: an empty file or an error page must not
+    /// silently empty a list screening relies on).
+    #[serde(default)]
+    pub allow_shrink: bool,
 }
 
 /// Imports a watchlist file (the body) as the new snapshot of its list (coalition admin);
@@ -541,7 +546,9 @@ pub struct ImportParams {
     request_body(content((String = "text/csv"), (String = "application/xml"), (String = "application/x-ndjson"))),
     responses((status = 201, description = "Imported", body = crate::http::docs::ImportDoc),
               (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
-              (status = 403, body = crate::http::docs::ErrorDoc), (status = 413, body = crate::http::docs::ErrorDoc)))]
+              (status = 403, body = crate::http::docs::ErrorDoc),
+              (status = 409, description = "The file yields no records or fewer than half of the loaded snapshot's (see allow_shrink)", body = crate::http::docs::ErrorDoc),
+              (status = 413, body = crate::http::docs::ErrorDoc)))]
 pub async fn import_list(
     state: St,
     rid: RequestId,
@@ -559,6 +566,8 @@ pub async fn import_list(
         .name
         .clone()
         .unwrap_or_else(|| format.default_list_name().to_string());
+    interdict_app::lists::check_list_name(&name).map_err(|e| crate::error::from_app(e, &rid.0))?;
+    let allow_shrink = p.allow_shrink;
     let text = body.text()?.to_string();
     let now = interdict_core::rfc3339(state.now());
     let app = state.app.clone();
@@ -574,6 +583,14 @@ pub async fn import_list(
                 field: "body".into(),
                 message: e.to_string(),
             })?;
+        interdict_app::lists::check_shrink(
+            &app.db,
+            interdict_app::lists::KIND,
+            &name,
+            "the request body",
+            parsed.entities.len(),
+            allow_shrink,
+        )?;
         let imported = interdict_app::lists::import(
             &app.db,
             Some(&actor),
