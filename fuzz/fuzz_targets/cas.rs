@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
             parsed.as_ref().ok().copied()
         );
         if let Err(e) = parsed {
-            assert!(e.to_string().len() < 400, "the value is clipped in the error");
+            assert!(
+                e.to_string().len() < 400,
+                "the value is clipped in the error"
+            );
         }
     }
 });

@@ -23,7 +23,10 @@ fn alr_round_trip(rows: &[AlrRow]) {
     // Issue 18: one row per key, bounded quantities.
     let mut keys = std::collections::HashSet::new();
     for row in rows {
-        assert!(keys.insert((row.country, row.cas, row.year)), "duplicate ALR key accepted");
+        assert!(
+            keys.insert((row.country, row.cas, row.year)),
+            "duplicate ALR key accepted"
+        );
         assert!(row.quantity_kg.is_finite() && row.quantity_kg <= interdict_core::MAX_QUANTITY);
     }
     for row in rows {
@@ -40,7 +43,10 @@ fn alr_round_trip(rows: &[AlrRow]) {
 fn pen_round_trip(pens: &[Pen]) {
     let mut references = std::collections::HashSet::new();
     for pen in pens {
-        assert!(references.insert(pen.reference.clone()), "duplicate PEN reference accepted");
+        assert!(
+            references.insert(pen.reference.clone()),
+            "duplicate PEN reference accepted"
+        );
         assert!(pen.quantity_kg.is_finite() && pen.quantity_kg <= interdict_core::MAX_QUANTITY);
     }
     for pen in pens {

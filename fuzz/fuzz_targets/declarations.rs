@@ -10,6 +10,26 @@ use interdict_screen::{DeclarationReader, InputFormat, MAX_FIELD_BYTES};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // One line splitting everywhere: a stream read with capped reads splits as the text does
+    // (LF, CRLF, lone CR), and a capped read keeps at most its cap.
+    if let Ok(text) = std::str::from_utf8(data) {
+        let whole: Vec<&str> = interdict_core::lines::numbered(text)
+            .map(|(_, l)| l)
+            .collect();
+        let mut reader = std::io::BufReader::with_capacity(7, data);
+        let mut buf = Vec::new();
+        let mut streamed = Vec::new();
+        while let Ok((n, length)) =
+            interdict_core::lines::read_line_capped(&mut reader, &mut buf, 64)
+        {
+            if n == 0 {
+                break;
+            }
+            assert!(buf.len() <= 64 && buf.len() == length.min(64));
+            streamed.push(length);
+        }
+        assert_eq!(whole.iter().map(|l| l.len()).collect::<Vec<_>>(), streamed);
+    }
     for format in [InputFormat::Csv, InputFormat::JsonLines] {
         for item in DeclarationReader::new(data, format).take(10_000) {
             match item {
@@ -29,7 +49,11 @@ fuzz_target!(|data: &[u8]| {
                             || e.message.starts_with(&format!("{at},")),
                         "{e:?}"
                     );
-                    assert!(e.message.len() <= MAX_FIELD_BYTES + 400, "{}", e.message.len());
+                    assert!(
+                        e.message.len() <= MAX_FIELD_BYTES + 400,
+                        "{}",
+                        e.message.len()
+                    );
                 }
             }
         }

@@ -28,7 +28,17 @@ impl Choices<'_> {
 }
 
 const SIZES: [usize; 10] = [0, 1, 2, 3, 5, 26, 52, 53, 1000, usize::MAX];
-const REALS: [f64; 9] = [0.0, 0.05, 0.5, 1.0, 2.58, -1.0, 1e300, f64::NAN, f64::INFINITY];
+const REALS: [f64; 9] = [
+    0.0,
+    0.05,
+    0.5,
+    1.0,
+    2.58,
+    -1.0,
+    1e300,
+    f64::NAN,
+    f64::INFINITY,
+];
 
 fuzz_target!(|data: &[u8]| {
     let mut c = Choices(data);
@@ -54,7 +64,13 @@ fuzz_target!(|data: &[u8]| {
         weights_threshold: c.maybe(&REALS),
         p_threshold_trend: c.maybe(&REALS),
         trend: c.maybe(&[true, false]),
-        limit54: c.maybe(&[(5.0, 4), (0.0, 1), (-1.0, 4), (f64::NAN, 0), (1e9, usize::MAX)]),
+        limit54: c.maybe(&[
+            (5.0, 4),
+            (0.0, 1),
+            (-1.0, 4),
+            (f64::NAN, 0),
+            (1e9, usize::MAX),
+        ]),
         no_periods: c.maybe(&SIZES),
         past_weeks_not_included: c.maybe(&SIZES),
         threshold_method: c.maybe(&[

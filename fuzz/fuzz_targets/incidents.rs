@@ -8,7 +8,8 @@
 use interdict_domain::incident::{self, read_import_csv, read_import_json_lines};
 use libfuzzer_sys::fuzz_target;
 
-const CSV_HEADER: &str = "id,date,country,substance,type,quantity,distribution,share_with,tlp,parties\n";
+const CSV_HEADER: &str =
+    "id,date,country,substance,type,quantity,distribution,share_with,tlp,parties\n";
 
 fn check(lines: &[incident::ImportInput]) {
     let mut last = 0;

@@ -20,7 +20,10 @@ fn fixture() -> &'static (SigningKey, KeySet, String) {
             importing_country: "MX".into(),
             substance_id: Some("npp".into()),
             cas: Some("39742-60-4".into()),
-            quantity: LabelQuantity { value: 500.0, unit: "kg".into() },
+            quantity: LabelQuantity {
+                value: 500.0,
+                unit: "kg".into(),
+            },
             exporter: "Hubei".into(),
             importer: "Quimica".into(),
             issued_at: "2026-12-01T00:00:00Z".into(),
@@ -53,7 +56,11 @@ fuzz_target!(|data: &[u8]| {
     }
     // The same bytes spliced into the real label's payload or signature.
     let mut parts = label.splitn(3, '.');
-    let (p, pl, sig) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    let (p, pl, sig) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
     for spliced in [format!("{p}.{text}.{sig}"), format!("{p}.{pl}.{text}")] {
         let v = verify(&spliced, keys, "2026-12-02T00:00:00Z");
         if v.valid {
@@ -62,7 +69,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = KeySet::from_json(text);
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-        if let Ok(input) = serde_json::from_value::<interdict_domain::pen::PenInput>(value.clone()) {
+        if let Ok(input) = serde_json::from_value::<interdict_domain::pen::PenInput>(value.clone())
+        {
             let cn = interdict_core::CountryCode::parse("CN").expect("CN");
             if let Err(e) = input.check(cn) {
                 assert!(!e.field.is_empty());

@@ -48,19 +48,33 @@ fn grow(text: &str, shape: u8) -> Cow<'_, str> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [shape_a, shape_b, rest @ ..] = data else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let [shape_a, shape_b, rest @ ..] = data else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     // Two names split at the first newline; the second defaults to a fixed listed name.
-    let (a, b) = text.split_once('\n').unwrap_or((text, "Hsi Chin-p'ing (HK) Trading Co., Ltd."));
+    let (a, b) = text
+        .split_once('\n')
+        .unwrap_or((text, "Hsi Chin-p'ing (HK) Trading Co., Ltd."));
     let (a, b) = (grow(a, *shape_a), grow(b, *shape_b));
     let (fa, fb) = (NameForm::new(&a), NameForm::new(&b));
     // The typed check agrees with the byte limit.
     if a.len() > MAX_NAME_BYTES {
-        assert!(matches!(NameForm::try_new(&a), Err(NameError::TooLong { .. })));
+        assert!(matches!(
+            NameForm::try_new(&a),
+            Err(NameError::TooLong { .. })
+        ));
     }
     // Names at the limits cost milliseconds each: compared under one schema, so the fuzzer still
     // runs many inputs; short names under all of them.
-    let schemas = [Schema::Person, Schema::Organization, Schema::Vessel, Schema::Unknown];
+    let schemas = [
+        Schema::Person,
+        Schema::Organization,
+        Schema::Vessel,
+        Schema::Unknown,
+    ];
     let grown = shape_a % 4 != 0 || shape_b % 4 != 0;
     let schemas = if grown {
         &schemas[usize::from(*shape_b) % 4..][..1]
@@ -69,12 +83,24 @@ fuzz_target!(|data: &[u8]| {
     };
     for &schema in schemas {
         let c = compare(&fa, &fb, schema);
-        assert!((0.0..=1.0).contains(&c.score), "score {} for {a:?} / {b:?}", c.score);
+        assert!(
+            (0.0..=1.0).contains(&c.score),
+            "score {} for {a:?} / {b:?}",
+            c.score
+        );
         // The explanation quotes each name once, shortened, and their words: bounded too
         // (transliteration writes at most a few letters a byte).
-        assert!(c.explanation.len() <= 24 * MAX_NAME_BYTES + 64 * MAX_NAME_WORDS, "{}", c.explanation.len());
+        assert!(
+            c.explanation.len() <= 24 * MAX_NAME_BYTES + 64 * MAX_NAME_WORDS,
+            "{}",
+            c.explanation.len()
+        );
         if a.len() > MAX_NAME_BYTES || b.len() > MAX_NAME_BYTES {
-            assert!(c.explanation.contains("was compared shortened"), "{}", c.explanation);
+            assert!(
+                c.explanation.contains("was compared shortened"),
+                "{}",
+                c.explanation
+            );
         }
     }
     let mut index = Index::new();
@@ -83,13 +109,25 @@ fuzz_target!(|data: &[u8]| {
         vec![Entity {
             id: "1".into(),
             schema: Schema::Unknown,
-            names: vec![b.to_string(), "MAO Tse-tung".into(), "GRUPO W, S.A. DE C.V.".into()],
+            names: vec![
+                b.to_string(),
+                "MAO Tse-tung".into(),
+                "GRUPO W, S.A. DE C.V.".into(),
+            ],
             countries: vec![],
             programs: vec![],
             notes: String::new(),
         }],
     );
-    for hit in index.search(&Query { name: &a, country: Some("CN"), schema: Schema::Unknown }, 0.0, 3) {
+    for hit in index.search(
+        &Query {
+            name: &a,
+            country: Some("CN"),
+            schema: Schema::Unknown,
+        },
+        0.0,
+        3,
+    ) {
         assert!(hit.matched_name.len() <= MAX_NAME_BYTES);
     }
 });

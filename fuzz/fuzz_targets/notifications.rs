@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
         let cn = CountryCode::parse("CN").expect("CN");
         match filing.check(cn) {
             Ok(checked) => {
-                assert_eq!(Date::parse(filing.dispatch_date.trim()), Ok(checked.dispatch_date));
+                assert_eq!(
+                    Date::parse(filing.dispatch_date.trim()),
+                    Ok(checked.dispatch_date)
+                );
                 assert_eq!(checked.point_of_exit.country(), cn);
                 assert_eq!(checked.point_of_entry.country(), filing.importing_country);
                 assert!(checked.arrival_date >= checked.dispatch_date);
@@ -49,7 +52,10 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => {
                 assert!(!e.field.is_empty(), "an error names its field");
                 assert!(!e.message.is_empty());
-                assert!(e.message.len() < 600, "errors never echo a long value whole");
+                assert!(
+                    e.message.len() < 600,
+                    "errors never echo a long value whole"
+                );
             }
         }
     }

@@ -583,6 +583,12 @@ impl<'r> Identifier<'r> {
         }
     }
 
+    /// The folding identification reads a text as: [`interdict_core::text::fold_known`] with
+    /// the registry's names as what is known, so `НРР` reads NPP.
+    pub fn fold<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        interdict_core::text::fold_known(text, |word| self.key_index.contains_key(&compact(word)))
+    }
+
     /// The same engine with another reporting threshold.
     pub fn with_threshold(mut self, threshold: f32) -> Self {
         self.threshold = threshold;
@@ -614,9 +620,7 @@ impl<'r> Identifier<'r> {
     /// declaration's `cas_number`): a declared number of a known uncontrolled chemical outranks
     /// a typo match of the words, as one written in the text does.
     pub fn identify_declared(&self, text: &str, declared: Option<Cas>) -> Identification<'r> {
-        let text = interdict_core::text::fold_known(cut_at(text, MAX_TEXT_BYTES), |word| {
-            self.key_index.contains_key(&compact(word))
-        });
+        let text = self.fold(cut_at(text, MAX_TEXT_BYTES));
         SCRATCH.with(|s| self.identify_with(&text, declared, &mut s.borrow_mut()))
     }
 
