@@ -28,7 +28,7 @@ pub struct Session {
     pub recorded: Vec<LedgerEntry>,
     /// Recorded imports that could not be read (position from 1, reason), left out of the
     /// totals: one damaged entry must not stop every later run. Shells warn about them.
-    pub damaged_ledger: Vec<(usize, String)>,
+    pub damaged_ledger: Vec<Damaged>,
 }
 
 impl Session {
@@ -65,9 +65,12 @@ pub fn load(db: &Database, extra: Extra) -> Result<Session, AppError> {
     })
 }
 
+/// A recorded import that cannot be read: its position in the ledger (from 1) and why.
+pub type Damaged = (usize, String);
+
 /// The recorded imports that can be read, and the position (from 1) and reason of each one
 /// that cannot ([`LedgerEntry::read_stored`]).
-pub fn read_ledger(db: &Database) -> Result<(Vec<LedgerEntry>, Vec<(usize, String)>), AppError> {
+pub fn read_ledger(db: &Database) -> Result<(Vec<LedgerEntry>, Vec<Damaged>), AppError> {
     let mut good = Vec::new();
     let mut damaged = Vec::new();
     for (i, body) in db.ledger()?.iter().enumerate() {
