@@ -33,7 +33,9 @@ export async function render(root) {
           h('td', {}, r.risk ? String(r.risk.score) : '—'),
           h('td', {}, r.error ? r.error.message : (r.flags || []).length ? h('ul', { class: 'flags' }, r.flags.map((f) => h('li', {},
             h('details', {}, h('summary', {}, h('code', { class: `sev-${f.severity}` }, f.code), ' ', f.message),
-              h('pre', {}, JSON.stringify(f.evidence ?? {}, null, 2)))))) : t('screen.noflags')),
+              h('pre', {}, JSON.stringify(f.evidence ?? {}, null, 2)))))) : t('screen.noflags'),
+            // What was not examined (a structure past the limits): never read as a clean answer.
+            (r.notes || []).length ? h('ul', { class: 'notes' }, r.notes.map((n) => h('li', {}, h('strong', {}, t('screen.note')), ' ', n))) : ''),
           h('td', {}, (r.substances || []).map((x) => h('div', {}, h('a', { href: `#/substance/${encodeURIComponent(x.substance_id || x.cas || '')}` }, x.name || x.cas), x.controls?.length ? ` · ${x.controls.join(', ')}` : ''))))))));
   };
   levelSel.addEventListener('change', show);
