@@ -720,7 +720,10 @@ fn walk(db: Db) {
     assert_eq!(placed.status, 201, "{}", placed.body);
     let placed_id = placed.json()["id"].as_str().expect("an id").to_string();
     p.go(&format!("#/incident/{placed_id}"));
-    p.wait("document.querySelector('#inc-map svg circle.pin')");
+    // Wait for this incident's page, not the previous one's pin still on screen.
+    p.wait(&format!(
+        "location.hash.endsWith('{placed_id}') && document.querySelector('#inc-map svg circle.pin')?.dataset.lat === '20.5'"
+    ));
     assert_eq!(
         p.eval("[document.querySelector('#inc-map circle.pin').dataset.lat, document.querySelector('#inc-map circle.pin').dataset.lon].map(Number)"),
         json!([20.5, -103.25])
