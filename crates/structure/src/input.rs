@@ -76,38 +76,17 @@ impl<R: std::io::BufRead> RecordReader<R> {
         }
     }
 
-    /// The next line without its end (cut at [`MAX_LINE`] bytes), or `None` at the end of input.
+    /// The next line without its end (cut at [`MAX_LINE`] bytes), or `None` at the end of
+    /// input. Lines end at LF, CRLF or a lone CR, as in every reader of the project
+    /// ([`interdict_core::lines`]).
     fn next_line(&mut self) -> std::io::Result<Option<String>> {
         let mut buf = Vec::new();
-        let mut read_any = false;
-        loop {
-            let available = match self.reader.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if available.is_empty() {
-                break;
-            }
-            read_any = true;
-            let (chunk, used, ended) = match available.iter().position(|&b| b == b'\n') {
-                Some(i) => (&available[..i], i + 1, true),
-                None => (available, available.len(), false),
-            };
-            let room = MAX_LINE.saturating_sub(buf.len());
-            buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            self.reader.consume(used);
-            if ended {
-                break;
-            }
-        }
-        if !read_any {
+        let (consumed, _) =
+            interdict_core::lines::read_line_capped(&mut self.reader, &mut buf, MAX_LINE)?;
+        if consumed == 0 {
             return Ok(None);
         }
         self.line += 1;
-        while matches!(buf.last(), Some(b'\r')) {
-            buf.pop();
-        }
         Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
     }
 
@@ -371,6 +350,26 @@ mod tests {
         assert_eq!(recs[1].name.as_deref(), Some("benzene ring"));
         assert_eq!(recs[2].text, RawText::Smiles("C1CC(".into()));
         assert_eq!(recs[2].line, 5);
+    }
+
+    /// Issue 18: lone CR and CRLF line ends split records as LF does, with the same numbers.
+    #[test]
+    fn lone_cr_and_crlf_line_ends_read_as_lf() {
+        let lf = "# comment\nCCO ethanol\n\nc1ccccc1\tbenzene ring\nC1CC(\n";
+        for text in [lf.replace('\n', "\r"), lf.replace('\n', "\r\n")] {
+            let recs = read_smi(&text);
+            let got: Vec<(usize, Option<&str>)> =
+                recs.iter().map(|r| (r.line, r.name.as_deref())).collect();
+            assert_eq!(
+                got,
+                [(2, Some("ethanol")), (4, Some("benzene ring")), (5, None)]
+            );
+        }
+        let sdf = "first\n  x\n\n  0  0  0  0  0  0            999 V2000\nM  END\n$$$$\nsecond\n\n\n  0  0\nM  END\n$$$$\n";
+        let recs = read_sdf(&sdf.replace('\n', "\r"));
+        let got: Vec<(usize, Option<&str>)> =
+            recs.iter().map(|r| (r.line, r.name.as_deref())).collect();
+        assert_eq!(got, [(1, Some("first")), (7, Some("second"))]);
     }
 
     #[test]
