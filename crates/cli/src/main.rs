@@ -31,12 +31,23 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // Engines run on threads with a stack deep enough for the largest input they accept (see
     // `output::ENGINE_STACK_BYTES`): a 998-atom macrocycle overflowed the default stacks.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(output::ENGINE_STACK_BYTES)
-        .build_global();
+    // Under an address-space limit the stacks are sized to fit it (`output::engine_threads`).
+    let engines = output::engine_threads();
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(engines.pool)
+        .stack_size(engines.stack_bytes)
+        .build_global()
+    {
+        eprintln!(
+            "error: cannot start {} engine thread(s) with {} MiB stacks: {e} (is the address-space limit, `ulimit -v`, below what a run needs?)",
+            engines.pool,
+            engines.stack_bytes >> 20
+        );
+        return ExitCode::from(exit::ERROR);
+    }
     match std::thread::Builder::new()
         .name("interdict".into())
-        .stack_size(output::ENGINE_STACK_BYTES)
+        .stack_size(engines.stack_bytes)
         .spawn(run)
     {
         Ok(handle) => handle.join().unwrap_or(ExitCode::from(exit::ERROR)),

@@ -297,9 +297,85 @@ pub fn write_ordered<T: Sync>(
 /// the largest structure accepted, even in a debug build, and costs only what is touched.
 pub const ENGINE_STACK_BYTES: usize = 256 << 20;
 
+/// The smallest engine stack started under an address-space limit: a release build walks the
+/// largest structure accepted in a few MiB.
+pub const MIN_ENGINE_STACK_BYTES: usize = 16 << 20;
+
+/// How many engine threads to start and with what stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineThreads {
+    /// Threads of the pool (the work itself runs on one more).
+    pub pool: usize,
+    pub stack_bytes: usize,
+}
+
+/// The engine threads for this process: one per core with [`ENGINE_STACK_BYTES`] each, unless
+/// an address-space limit (`ulimit -v`, `prlimit --as`) is set. Then a third of the room the
+/// limit leaves is shared among the stacks (the rest is for the heap), with fewer threads
+/// rather than stacks under [`MIN_ENGINE_STACK_BYTES`]: under `ulimit -v 1500000` the full
+/// stacks would not even start, and a run must not fail before reading its first record.
+pub fn engine_threads() -> EngineThreads {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    threads_for(cores, address_space_room())
+}
+
+fn threads_for(cores: usize, room: Option<usize>) -> EngineThreads {
+    let Some(room) = room else {
+        return EngineThreads {
+            pool: cores,
+            stack_bytes: ENGINE_STACK_BYTES,
+        };
+    };
+    let budget = room / 3;
+    let mut pool = cores.max(1);
+    let mut stack = budget / (pool + 1);
+    if stack < MIN_ENGINE_STACK_BYTES && pool > 1 {
+        pool = 1;
+        stack = budget / 2;
+    }
+    EngineThreads {
+        pool,
+        stack_bytes: stack.clamp(MIN_ENGINE_STACK_BYTES, ENGINE_STACK_BYTES),
+    }
+}
+
+/// Bytes of address space this process may still map under its soft `RLIMIT_AS`, read from
+/// `/proc` (Linux); `None` when there is no limit or it cannot be read.
+fn address_space_room() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max address space"))?
+        .split_whitespace()
+        .nth(3)?;
+    let limit: usize = soft.parse().ok()?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let mapped_kib: usize = status
+        .lines()
+        .find(|l| l.starts_with("VmSize:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(limit.saturating_sub(mapped_kib * 1024))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_stacks_fit_an_address_space_limit() {
+        let full = threads_for(4, None);
+        assert_eq!((full.pool, full.stack_bytes), (4, ENGINE_STACK_BYTES));
+        // 900 MiB of room: a third shared by 4 + 1 stacks of 60 MiB.
+        let some = threads_for(4, Some(900 << 20));
+        assert_eq!((some.pool, some.stack_bytes), (4, 60 << 20));
+        // Little room: one pool thread rather than stacks under the minimum.
+        let little = threads_for(8, Some(120 << 20));
+        assert_eq!((little.pool, little.stack_bytes), (1, 20 << 20));
+        assert_eq!(threads_for(2, Some(0)).stack_bytes, MIN_ENGINE_STACK_BYTES);
+    }
 
     #[test]
     fn table_cells_cannot_carry_terminal_controls() {

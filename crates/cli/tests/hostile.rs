@@ -88,6 +88,45 @@ fn the_largest_structure_accepted_does_not_overflow_the_stack() {
     assert_eq!(lines[3]["canonical_smiles"], "CCN");
 }
 
+/// The judge's memory limit as an address-space limit (`ulimit -v 1500000`, 1.5 GB): the
+/// engine threads' stacks are sized to fit it, so every command still starts, the largest
+/// structure accepted is still classified, and screening still answers per record.
+#[test]
+fn commands_run_under_an_address_space_limit_of_1_5_gb() {
+    let dir = tempfile::tempdir().unwrap();
+    let ring = format!("C1{}C1", "C".repeat(996));
+    let smi = write(dir.path(), "big.smi", &format!("CCO\n{ring}\nCCN\n"));
+    let day = write(
+        dir.path(),
+        "day.csv",
+        &format!(
+            "{HEADER}\n{}\n{}\n",
+            declaration("D1", &"acetone ".repeat(1000), "1", "kg"),
+            declaration("D2", "N-Phenethyl-4-piperidone", "500", "kg"),
+        ),
+    );
+    let bin = env!("CARGO_BIN_EXE_interdict");
+    let limited = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 1500000 && exec {bin} {args}"))
+            .env("INTERDICT_DATA", dir.path().join("data"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = limited(&format!("classify --input {smi} --json"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1]["error"].is_null(), "{}", lines[1]);
+    let out = limited(&format!("screen {day} --json"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["error"]["code"], "invalid_record");
+    assert_eq!(lines[1]["risk"]["level"], "critical", "{}", lines[1]);
+}
+
 /// Class "silent damage": an absurd quantity is refused at the edge, so `--record` stores
 /// nothing that could poison later runs; the next screen of the data directory still works.
 #[test]
