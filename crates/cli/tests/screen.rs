@@ -227,7 +227,7 @@ fn shipment_countries_controls_first_and_class_forms_reported() {
             "Tramadol hydrochloride 100 mg tablets",
         ),
         line("T-2", "IN", "NG", "EG", "tramadol 225mg"),
-        line("K-1", "CN", "MY", "", "Ketamine HCl"),
+        line("K-1", "CN", "IN", "", "Ketamine HCl"),
         line("K-2", "DE", "FR", "", "Ketamine HCl"),
         line(
             "S-1",
@@ -274,7 +274,10 @@ fn shipment_countries_controls_first_and_class_forms_reported() {
     // CN → IN: India's NDPS Act, the importing country's, before the US schedule.
     let f = flag(0, "CONTROLLED_DRUG");
     assert_eq!(controls(&f)[0], "IN-NDPS-PSYCHOTROPIC");
-    assert_eq!(f["evidence"]["shipment_controls"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        f["evidence"]["shipment_controls"].as_array().unwrap().len(),
+        1
+    );
     let message = f["message"].as_str().unwrap();
     let india = message.find("India NDPS Act").expect(message);
     assert!(india < message.find("US-CSA").expect(message), "{message}");
@@ -297,6 +300,7 @@ fn shipment_countries_controls_first_and_class_forms_reported() {
         [
             "IN-NDPS-PSYCHOTROPIC",
             "NG-NAFDAC-TRAMADOL",
+            "NG-NAFDAC-NATIONALLY-CONTROLLED",
             "EG-LAW-182-1960-TABLE-1",
             "US-CSA-SCHEDULE-IV"
         ]
@@ -307,15 +311,20 @@ fn shipment_countries_controls_first_and_class_forms_reported() {
         .iter()
         .map(|c| c["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["exporting", "importing", "transit"]);
+    assert_eq!(roles, ["exporting", "importing", "importing", "transit"]);
 
-    // Ketamine from China: China's Class I first; between countries the registry knows no
-    // national control of, only what it has (no invented listing).
+    // Ketamine CN → IN: China's Class I (exporting), India's NDPS listing (importing), then the
+    // rest; between countries the registry knows no national control of, the data order (no
+    // invented listing).
     let f = flag(2, "CONTROLLED_DRUG");
-    assert_eq!(controls(&f)[0], "CN-PSYCHOTROPIC-CLASS-I");
+    assert_eq!(
+        controls(&f)[..2],
+        ["CN-PSYCHOTROPIC-CLASS-I", "IN-NDPS-PSYCHOTROPIC"]
+    );
     assert_eq!(f["evidence"]["shipment_controls"][0]["role"], "exporting");
+    assert_eq!(f["evidence"]["shipment_controls"][1]["role"], "importing");
     let f = flag(3, "CONTROLLED_DRUG");
-    assert_eq!(controls(&f), ["US-CSA-SCHEDULE-III", "CN-PSYCHOTROPIC-CLASS-I"]);
+    assert_eq!(controls(&f)[0], "US-CSA-SCHEDULE-III");
     assert!(
         f["evidence"]["shipment_controls"]
             .as_array()

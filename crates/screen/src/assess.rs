@@ -782,6 +782,7 @@ mod flag_tests {
             json!([
                 "IN-NDPS-PSYCHOTROPIC",
                 "NG-NAFDAC-TRAMADOL",
+                "NG-NAFDAC-NATIONALLY-CONTROLLED",
                 "EG-LAW-182-1960-TABLE-1",
                 "US-CSA-SCHEDULE-IV"
             ])
