@@ -347,7 +347,7 @@ fn shipment_countries_controls_first_and_class_forms_reported() {
         us[0]["message"]
             .as_str()
             .unwrap()
-            .contains("a salt of the fentanyl-related substance"),
+            .contains("a salt of this fentanyl-related substance"),
         "{}",
         us[0]["message"]
     );

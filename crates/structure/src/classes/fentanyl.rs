@@ -593,12 +593,16 @@ pub fn assess_us(g: &Graph, form: &InputForm) -> Outcome {
 /// which is the fentanyl-related substance the salt, isomer or mixture is of.
 fn paragraph_1(g: &Graph, form: &InputForm) -> Option<(Vec<usize>, String)> {
     let salt = !form.form.salt.is_empty();
-    let what = match (salt, form.stereo) {
-        (true, true) => "a salt of an isomer",
-        (true, false) => "a salt",
-        (false, true) => "an isomer",
+    // What the input is, and the words of (e)(1) that take it in.
+    let (what, words) = match (salt, form.stereo) {
+        (true, true) => ("a salt of an isomer of", "the salts of isomers"),
+        (true, false) => ("a salt of", "the salts"),
+        (false, true) => ("an isomer of", "the isomers"),
         (false, false) if form.form.other.is_empty() => return None,
-        (false, false) => "a mixture or preparation",
+        (false, false) => (
+            "a mixture or preparation containing",
+            "any mixture or preparation which contains any quantity",
+        ),
     };
     let mut parts = Vec::new();
     if salt {
@@ -609,21 +613,18 @@ fn paragraph_1(g: &Graph, form: &InputForm) -> Option<(Vec<usize>, String)> {
     }
     if form.stereo {
         parts.push(
-            "drawn with its stereochemistry, one of the isomers of the connectivity judged under paragraph (2)"
+            "drawn with its stereochemistry; paragraph (2) is judged on its connectivity"
                 .to_string(),
         );
     }
     if !form.form.other.is_empty() {
-        parts.push(format!(
-            "also contains {}, so it is a mixture or preparation which contains the substance",
-            form.form.other.join(", ")
-        ));
+        parts.push(format!("it also contains {}", form.form.other.join(", ")));
     }
     let atoms: Vec<usize> = (0..g.len()).filter(|&a| g.z(a) != H).collect();
     Some((
         atoms.clone(),
         format!(
-            "the input is {what} of the fentanyl-related substance so judged ({}), which paragraph (1) places with it ({})",
+            "the input is {what} this fentanyl-related substance ({}), and paragraph (1) covers {words} of one ({})",
             parts.join("; "),
             atom_list(&atoms)
         ),
