@@ -213,8 +213,9 @@ Each structure is standardised (largest organic fragment, neutralised), then:
               reported under not_covered, never as inside)
   not_covered definitions whose parent skeleton is present but whose text excludes the
               structure, and why (e.g. benzyl in place of phenethyl); 'undecided' when the
-              text cannot decide it (clauses not retrieved, or China's list of piperidine
-              groups ending in 等, 'and other such')
+              text cannot decide it (clauses not retrieved, such as the esters and ethers
+              of the 2018 US temporary order; or China's list of piperidine groups ending
+              in 等, 'and other such')
   similar     nearest listed structures by Morgan fingerprint (radius 2, 2048 bits) Tanimoto
   designer_precursor_of
               listed substances one or two backwards steps away: ester hydrolysis, removal of

@@ -64,9 +64,11 @@ const PIPERIDINE_KINDS: [Kind; 10] = [
     Kind::Nitro,
 ];
 
-/// Piperidine kinds also accepted under the broader words: an alkoxyl is an ether.
+/// Piperidine kinds, read with the texts' broader words: an acetyloxy group is an ester (a
+/// propionyloxy already is `Ester`; the nitazene text's separate word "acetyloxy" is why the
+/// kinds tell them apart).
 fn piperidine_kind_ok(kind: Kind) -> bool {
-    PIPERIDINE_KINDS.contains(&kind)
+    PIPERIDINE_KINDS.contains(&kind) || kind == Kind::Acetyloxy
 }
 
 /// A clause that applies, the atoms that satisfy it, and the sentence saying so.
@@ -198,6 +200,32 @@ struct Common {
     /// the text does not say how far that reaches, so there it is a question for a lawyer.
     unlisted_piperidine: Vec<String>,
 }
+
+/// Whether `sub`, hanging off `atom`, is attached through an oxygen bearing a carbon: the ester
+/// or the ether of a hydroxyl on that atom (which it is, in words). US (B) names hydroxyl on the
+/// phenethyl group but not ester or ether; the 2018 temporary order's summary covers the
+/// "esters, ethers" of fentanyl-related substances, (e)(1) of the HALT Act does not
+/// (`ORDER_2018`), so such a structure is undecided, not outside.
+fn ester_or_ether_of_hydroxyl(g: &Graph, atom: usize, sub: &Substituent) -> Option<&'static str> {
+    // The attaching oxygen, with one other heavy neighbour, a carbon: O–C(=O)–R is the ester of
+    // the hydroxyl, O–R the ether, whatever R is.
+    sub.atoms.iter().find_map(|&o| {
+        if g.z(o) != O
+            || !g.neighbors(o).any(|n| n == atom)
+            || g.neighbors(o).filter(|&n| g.z(n) != H).count() != 2
+        {
+            return None;
+        }
+        let c = g.neighbors(o).find(|&n| n != atom && g.z(n) == C)?;
+        let carbonyl = g
+            .neighbor_bonds(c)
+            .any(|(n, order)| n != o && order == 2 && g.z(n) == O);
+        Some(if carbonyl { "an ester" } else { "an ether" })
+    })
+}
+
+/// Why US (e) cannot decide an ester or ether of a hydroxyl (B) or (C) allows.
+const ORDER_2018: &str = "the text that would decide it was not retrieved: the 2018 temporary scheduling order placed fentanyl-related substances \"and their isomers, esters, ethers, salts and salts of isomers, esters, and ethers\" in schedule I (83 FR 5188, summary; its regulatory text, 21 CFR 1308.11(h)(30), was not retrieved), while (e)(1) of the HALT Act names salts and isomers only";
 
 impl Common {
     /// The common findings under a definition's clause labels for [acyl, aryl, piperidine].
@@ -402,7 +430,7 @@ fn examine_phenethyl_us(
     s: &Skeleton,
     first: usize,
     blocked: &[bool],
-) -> Result<Vec<Found>, String> {
+) -> Result<(Vec<Found>, Vec<String>), String> {
     let sp3_chain_carbon = |a: usize| {
         g.z(a) == C
             && !g.in_ring(a)
@@ -441,13 +469,15 @@ fn examine_phenethyl_us(
     Err(last_error)
 }
 
+/// The phenethyl chain and ring as US (A)/(B) read them: the clauses found, and the esters or
+/// ethers of a chain hydroxyl, which (B) does not name and the 2018 order's summary does.
 fn examine_chain(
     g: &Graph,
     first: usize,
     second: usize,
     ring_atom: usize,
     blocked_common: &[bool],
-) -> Result<Vec<Found>, String> {
+) -> Result<(Vec<Found>, Vec<String>), String> {
     let Some(r) = only_ring(g, ring_atom) else {
         return Err(format!(
             "the ring of the phenethyl group (at atom {ring_atom}) is part of a fused or bridged ring system, not a monocycle"
@@ -466,11 +496,23 @@ fn examine_chain(
         blocked[a] = true;
     }
     let mut found = Vec::new();
+    let mut esters = Vec::new();
     for chain_atom in [first, second] {
         let subs = groups(g, chain_atom, &blocked).ok_or_else(|| {
             "a group on the phenethyl chain is bonded back into the skeleton".to_string()
         })?;
         for sub in subs {
+            let derivative = (!PHENETHYL_KINDS.contains(&sub.kind))
+                .then(|| ester_or_ether_of_hydroxyl(g, chain_atom, &sub))
+                .flatten();
+            if let Some(derivative) = derivative {
+                esters.push(format!(
+                    "the phenethyl chain carries {} at atom {chain_atom} ({}), {derivative} of the hydroxyl (B) names",
+                    sub.kind.word(),
+                    atom_list(&sub.atoms)
+                ));
+                continue;
+            }
             if !PHENETHYL_KINDS.contains(&sub.kind) {
                 return Err(format!(
                     "the phenethyl chain carries {} at atom {chain_atom} ({}), not one of alkyl, alkenyl, alkoxyl, hydroxyl, halo, haloalkyl, amino or nitro",
@@ -498,7 +540,7 @@ fn examine_chain(
                 &sub,
             ));
         }
-        return Ok(found);
+        return Ok((found, esters));
     }
     // (A): a monocycle other than benzene, or a benzene substituted beyond (B)'s kinds.
     let mut atoms = g.rings[r].clone();
@@ -516,7 +558,7 @@ fn examine_chain(
             atom_list(&atoms)
         ),
     ));
-    Ok(found)
+    Ok((found, esters))
 }
 
 /// US (B): a listed kind of group on the phenethyl group, at `place`.
@@ -550,7 +592,8 @@ const PREAMBLE: &str =
 /// when the text leaves a modification open, what it is.
 struct Verdict {
     findings: Findings,
-    open: Option<String>,
+    /// The modification the text leaves open, and why it cannot decide it.
+    open: Option<(String, &'static str)>,
 }
 
 impl From<Findings> for Verdict {
@@ -574,7 +617,8 @@ pub fn assess_us(g: &Graph, form: &InputForm) -> Outcome {
         let Some(first) = common.n_substituent else {
             return Err("the piperidine nitrogen carries hydrogen, not the phenethyl group (a nor-compound)".into());
         };
-        for (clause, atoms, sentence) in examine_phenethyl_us(g, s, first, &common.blocked)? {
+        let (found, esters) = examine_phenethyl_us(g, s, first, &common.blocked)?;
+        for (clause, atoms, sentence) in found {
             findings.add(clause, &atoms, sentence);
         }
         // (e)(1) only widens a structure that (e)(2) already takes in: fentanyl's own salts are
@@ -583,6 +627,12 @@ pub fn assess_us(g: &Graph, form: &InputForm) -> Outcome {
             if let Some((atoms, sentence)) = paragraph_1(g, form) {
                 findings.add("1", &atoms, sentence);
             }
+        }
+        if !esters.is_empty() {
+            return Ok(Verdict {
+                findings,
+                open: Some((esters.join("; "), ORDER_2018)),
+            });
         }
         Ok(findings.into())
     })
@@ -658,9 +708,12 @@ pub fn assess_cn(g: &Graph, form: &InputForm) -> Outcome {
             );
         }
         let open = (!common.unlisted_piperidine.is_empty()).then(|| {
-            format!(
-                "{}; clause 3 names its groups followed by 等 (\"and other such\"), and the text does not say whether that reaches this group",
-                common.unlisted_piperidine.join("; ")
+            (
+                format!(
+                    "{}; clause 3 names its groups followed by 等 (\"and other such\"), and the text does not say whether that reaches this group",
+                    common.unlisted_piperidine.join("; ")
+                ),
+                OPEN_LIST,
             )
         });
         Ok(Verdict { findings, open })
@@ -714,13 +767,13 @@ fn assess_with(
         match result {
             Ok(Verdict {
                 findings,
-                open: Some(open),
+                open: Some((open, question)),
             }) => {
                 reasons.push(format!("{open}: this cannot be decided from the text"));
                 undecided = undecided.or(Some(Undecided {
                     checked: findings.sentences(),
                     unretrieved: open,
-                    question: OPEN_LIST,
+                    question,
                 }));
             }
             Ok(Verdict { findings, .. }) if findings.is_empty() => unmodified = true,
