@@ -577,19 +577,32 @@ fn chinese_answer_for_a_listed_fentanyl_names_the_existing_catalogue_rule() {
 fn us_esters_and_ethers_of_a_hydroxyl_are_undecided_with_the_2018_order_named() {
     let engine = engine();
     for (smiles, derivative) in [
-        ("CCC(=O)N(c1ccccc1)C1CCN(CC(OC(C)=O)c2ccccc2)CC1", "an ester"),
-        ("CCC(=O)N(c1ccccc1)C1CCN(CC(OC(=O)c3ccccc3)c2ccccc2)CC1", "an ester"),
-        ("CCC(=O)N(c1ccccc1)C1CCN(CC(Oc3ccccc3)c2ccccc2)CC1", "an ether"),
+        (
+            "CCC(=O)N(c1ccccc1)C1CCN(CC(OC(C)=O)c2ccccc2)CC1",
+            "an ester",
+        ),
+        (
+            "CCC(=O)N(c1ccccc1)C1CCN(CC(OC(=O)c3ccccc3)c2ccccc2)CC1",
+            "an ester",
+        ),
+        (
+            "CCC(=O)N(c1ccccc1)C1CCN(CC(Oc3ccccc3)c2ccccc2)CC1",
+            "an ether",
+        ),
     ] {
         let r = engine.classify_smiles(smiles).expect("parses");
-        assert!(r.classes.iter().all(|m| m.definition != "us-frs"), "{smiles}");
+        assert!(
+            r.classes.iter().all(|m| m.definition != "us-frs"),
+            "{smiles}"
+        );
         let u = near_miss(&r, "us-frs")
             .undecided
             .as_ref()
             .unwrap_or_else(|| panic!("{smiles}: undecided"));
         assert!(u.question.contains("83 FR 5188"), "{}", u.question);
         assert!(
-            u.unretrieved.contains(&format!("{derivative} of the hydroxyl")),
+            u.unretrieved
+                .contains(&format!("{derivative} of the hydroxyl")),
             "{smiles}: {}",
             u.unretrieved
         );
