@@ -205,12 +205,17 @@ Each structure is standardised (largest organic fragment, neutralised), then:
               a stereoisomer (or isotopologue) counts when the listing covers isomers
               or names no stereo
   classes     class-wide legal definitions, with the clauses that apply and the atoms that
-              satisfy them: us-frs (21 U.S.C. 812(c) Sch. I(e), HALT Fentanyl Act 2025),
-              cn-fentanyl-2019 (China, 1 May 2019), uk-nitazene-2025 (SI 2024/1361, clauses
+              satisfy them: us-frs (21 U.S.C. 812(c) Sch. I(e), HALT Fentanyl Act 2025;
+              clauses A-E of (e)(2), and 1 when the input is a salt, isomer or mixture of
+              such a substance, as (e)(1) provides), cn-fentanyl-2019 (China, 1 May 2019,
+              conditions 1-4 of the Chinese text), uk-nitazene-2025 (SI 2024/1361, clauses
               (i)-(ii); later clauses were not retrieved, so structures needing them are
               reported under not_covered, never as inside)
   not_covered definitions whose parent skeleton is present but whose text excludes the
-              structure, and why (e.g. benzyl in place of phenethyl)
+              structure, and why (e.g. benzyl in place of phenethyl); 'undecided' when the
+              text cannot decide it (clauses not retrieved, such as the esters and ethers
+              of the 2018 US temporary order; or China's list of piperidine groups ending
+              in 等, 'and other such')
   similar     nearest listed structures by Morgan fingerprint (radius 2, 2048 bits) Tanimoto
   designer_precursor_of
               listed substances one or two backwards steps away: ester hydrolysis, removal of

@@ -205,3 +205,160 @@ fn json_lines_input_and_recorded_imports_count_towards_the_alr() {
         .expect("60 + 60 > 100");
     assert_eq!(alr_flag["evidence"]["earlier_imports_kg"], 60.0);
 }
+
+/// The controls of the countries of the shipment come first, in words with their entry and
+/// source; a structure inside the US class as a salt carries paragraph (e)(1), and one China's
+/// open list leaves undecided is held (issue 20).
+#[test]
+fn shipment_countries_controls_first_and_class_forms_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |id: &str, from: &str, to: &str, transit: &str, goods: &str| {
+        format!(
+            "{{\"id\":\"{id}\",\"date\":\"2026-03-02\",\"exporter_name\":\"X\",\"exporter_country\":\"{from}\",\"importer_name\":\"Y\",\"importer_country\":\"{to}\",\"transit_countries\":\"{transit}\",\"goods_description\":\"{goods}\",\"quantity\":50}}\n"
+        )
+    };
+    let input = dir.path().join("d.jsonl");
+    let text = [
+        line(
+            "T-1",
+            "CN",
+            "IN",
+            "",
+            "Tramadol hydrochloride 100 mg tablets",
+        ),
+        line("T-2", "IN", "NG", "EG", "tramadol 225mg"),
+        line("K-1", "CN", "IN", "", "Ketamine HCl"),
+        line("K-2", "DE", "FR", "", "Ketamine HCl"),
+        line(
+            "S-1",
+            "CN",
+            "MX",
+            "",
+            "CCCCCCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1.Cl",
+        ),
+        line(
+            "S-2",
+            "CN",
+            "MX",
+            "",
+            "CCC(=O)N(c1ccccc1)C1(c2ccccc2)CCN(CCc2ccccc2)CC1",
+        ),
+    ]
+    .concat();
+    std::fs::write(&input, text).unwrap();
+    let out = interdict(&["screen", input.to_str().unwrap()], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = json_lines(&out);
+    let flag = |i: usize, code: &str| -> serde_json::Value {
+        results[i]["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{}: no {code}: {}", results[i]["id"], results[i]))
+            .clone()
+    };
+    let controls = |f: &serde_json::Value| -> Vec<String> {
+        f["evidence"]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // CN → IN: India's NDPS Act, the importing country's, before the US schedule.
+    let f = flag(0, "CONTROLLED_DRUG");
+    assert_eq!(controls(&f)[0], "IN-NDPS-PSYCHOTROPIC");
+    assert_eq!(
+        f["evidence"]["shipment_controls"].as_array().unwrap().len(),
+        1
+    );
+    let message = f["message"].as_str().unwrap();
+    let india = message.find("India NDPS Act").expect(message);
+    assert!(india < message.find("US-CSA").expect(message), "{message}");
+    assert!(message.contains("Schedule entry 110Y"), "{message}");
+    assert!(message.contains("importing country IN"), "{message}");
+    let shipment = &f["evidence"]["shipment_controls"][0];
+    assert_eq!(shipment["role"], "importing");
+    assert!(
+        shipment["source"]
+            .as_str()
+            .unwrap()
+            .contains("S.O. 1761(E)"),
+        "{shipment}"
+    );
+
+    // IN → NG via EG: exporting, importing, then transit.
+    let f = flag(1, "CONTROLLED_DRUG");
+    assert_eq!(
+        controls(&f),
+        [
+            "IN-NDPS-PSYCHOTROPIC",
+            "NG-NAFDAC-TRAMADOL",
+            "NG-NAFDAC-NATIONALLY-CONTROLLED",
+            "EG-LAW-182-1960-TABLE-1",
+            "US-CSA-SCHEDULE-IV"
+        ]
+    );
+    let roles: Vec<&str> = f["evidence"]["shipment_controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["exporting", "importing", "importing", "transit"]);
+
+    // Ketamine CN → IN: China's Class I (exporting), India's NDPS listing (importing), then the
+    // rest; between countries the registry knows no national control of, the data order (no
+    // invented listing).
+    let f = flag(2, "CONTROLLED_DRUG");
+    assert_eq!(
+        controls(&f)[..2],
+        ["CN-PSYCHOTROPIC-CLASS-I", "IN-NDPS-PSYCHOTROPIC"]
+    );
+    assert_eq!(f["evidence"]["shipment_controls"][0]["role"], "exporting");
+    assert_eq!(f["evidence"]["shipment_controls"][1]["role"], "importing");
+    let f = flag(3, "CONTROLLED_DRUG");
+    assert_eq!(controls(&f)[0], "US-CSA-SCHEDULE-III");
+    assert!(
+        f["evidence"]["shipment_controls"]
+            .as_array()
+            .is_none_or(|a| a.is_empty()),
+        "{f}"
+    );
+
+    // A hydrochloride of an unlisted fentanyl-related substance: inside with (e)(1).
+    let us: Vec<serde_json::Value> = results[4]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CLASS_ANALOG" && f["evidence"]["definition"] == "us-frs")
+        .cloned()
+        .collect();
+    assert_eq!(us.len(), 1, "{}", results[4]);
+    assert_eq!(us[0]["severity"], "critical");
+    assert_eq!(us[0]["evidence"]["clauses"], serde_json::json!(["1", "E"]));
+    assert!(
+        us[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a salt of this fentanyl-related substance"),
+        "{}",
+        us[0]["message"]
+    );
+
+    // 4-phenylfentanyl: outside the closed US list, undecided under China's 等: held.
+    let f = flag(5, "CLASS_ANALOG");
+    assert_eq!(f["evidence"]["definition"], "cn-fentanyl-2019");
+    assert_eq!(f["severity"], "high");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("等") && message.contains("legal confirmation needed"),
+        "{message}"
+    );
+}

@@ -846,16 +846,25 @@ mod flag_tests {
             json!([
                 "IN-NDPS-PSYCHOTROPIC",
                 "NG-NAFDAC-TRAMADOL",
+                "NG-NAFDAC-NATIONALLY-CONTROLLED",
                 "EG-LAW-182-1960-TABLE-1",
                 "US-CSA-SCHEDULE-IV"
             ])
         );
         assert_eq!(ev(f)["shipment_controls"][0]["role"], "exporting");
         assert!(
-            f.message
-                .contains("IN-NDPS-PSYCHOTROPIC (exporting country IN)"),
+            f.message.contains(
+                "is controlled: India NDPS Act, Schedule of psychotropic substances, Schedule entry 110Y (psychotropic substance) (IN-NDPS-PSYCHOTROPIC, exporting country IN)"
+            ),
             "{}",
             f.message
+        );
+        assert!(
+            ev(f)["shipment_controls"][0]["source"]
+                .as_str()
+                .is_some_and(|s| s.contains("S.O. 1761(E)")),
+            "{}",
+            ev(f)
         );
         let a = run(&[
             ("goods_description", "Ketamine hydrochloride"),

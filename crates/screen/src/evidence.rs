@@ -54,13 +54,20 @@ pub struct ControlledSubstance {
     pub confidence: f64,
 }
 
-/// A control of a listed substance in force in a country of the shipment.
+/// A control of a listed substance in force in a country of the shipment, with what the officer
+/// needs to act on it: the list's name, the entry, and where the registry has it from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShipmentControl {
     pub list: String,
     pub country: String,
     /// `exporting`, `importing` or `transit`.
     pub role: &'static str,
+    /// The list's name (`India NDPS Act, Schedule of psychotropic substances`).
+    pub name: String,
+    /// The entry on the list (`Schedule entry 110Y (psychotropic substance)`).
+    pub entry: String,
+    /// The registry's source for this listing (`data/controls.csv`, column `source`).
+    pub source: String,
 }
 
 /// How the goods were found to be inside a class: by their words or by a structure.

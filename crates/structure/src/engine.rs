@@ -144,11 +144,67 @@ fn separately_scheduled(
                 entry.entry.split(" (").next().unwrap_or(&entry.entry),
                 substance.name,
                 entry.entry,
-                m.clauses.join(", ")
+                m.clauses
+                    .iter()
+                    .filter(|c| *c != "1")
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             undecided: None,
         });
         false
+    });
+}
+
+/// China's 2019 announcement: "已列入《麻醉药品和精神药品品种目录》和《非药用类麻醉药品和精神药品管制品种增补目录》
+/// 的芬太尼类物质依原有目录予以管制" — fentanyl substances already in those catalogues stay
+/// controlled under them. A listed substance the registry knows on a Chinese drug list (a list id
+/// `CN-…` other than the precursor catalogue) is reported as controlled under that listing, not
+/// under the class; one listed only elsewhere stays inside the class, and the answer says that
+/// the registry holds no Chinese catalogue listing of it.
+fn listed_in_china(
+    listed: &[Listed],
+    classes: &mut Vec<crate::classes::ClassMatch>,
+    not_covered: &mut Vec<crate::classes::NotCovered>,
+) {
+    if listed.is_empty() {
+        return;
+    }
+    let chinese = listed.iter().find_map(|l| {
+        l.controls
+            .iter()
+            .find(|c| c.list.starts_with("CN-") && !c.list.starts_with("CN-PRECURSOR"))
+            .map(|c| (l, c))
+    });
+    let names: Vec<&str> = listed.iter().map(|l| l.name.as_str()).collect();
+    classes.retain_mut(|m| {
+        if m.definition != crate::classes::CN_FENTANYL_2019.id {
+            return true;
+        }
+        match chinese {
+            Some((substance, entry)) => {
+                not_covered.push(crate::classes::NotCovered {
+                    definition: m.definition,
+                    reason: format!(
+                        "structurally inside; controlled under its existing listing ({}, {}): the announcement keeps fentanyl substances already listed under their lists (依原有目录予以管制); {} (its structure meets clauses {})",
+                        entry.list,
+                        entry.entry,
+                        substance.name,
+                        m.clauses.join(", ")
+                    ),
+                    undecided: None,
+                });
+                false
+            }
+            None => {
+                m.explanation.push_str(&format!(
+                    " {} is itself listed, but the registry holds no Chinese catalogue listing of it: the announcement keeps fentanyl substances already in 《麻醉药品和精神药品品种目录》 or the 增补目录 under those lists (依原有目录予以管制), so if it is in one of them, that listing, not the class, is its basis in China.",
+                    names.join(", ")
+                ));
+                true
+            }
+        }
     });
 }
 
@@ -368,7 +424,11 @@ impl Engine {
         if let Some(key) = &inchikey {
             self.add_listed_by_inchikey(&mut listed, &canonical, key);
         }
-        let (mut classes, mut not_covered) = classes::assess(&std.graph);
+        let form = classes::InputForm {
+            form: &std.form,
+            stereo: canonical.contains(['@', '/', '\\']),
+        };
+        let (mut classes, mut not_covered) = classes::assess(&std.graph, &form);
         let fingerprint = std.structure.morgan()?;
         let similar = self.similar(&fingerprint);
         let mut designer_precursor_of = if listed.is_empty() {
@@ -405,6 +465,7 @@ impl Engine {
             }
         }
         separately_scheduled(&listed, &mut classes, &mut not_covered);
+        listed_in_china(&listed, &mut classes, &mut not_covered);
         Ok(Classification {
             input,
             name,
@@ -565,6 +626,46 @@ mod tests {
             ..Options::default()
         };
         Engine::new(Registry::builtin(), options).expect("registry structures parse")
+    }
+
+    /// A listed substance the registry holds on a Chinese drug list is reported under that
+    /// listing, not under the 2019 class (依原有目录予以管制); a Chinese precursor listing does not
+    /// count, and one listed only elsewhere stays inside with the rule named.
+    #[test]
+    fn a_chinese_drug_listing_outranks_the_2019_class() {
+        let engine = engine(InchikeyPolicy::Never);
+        let base = engine
+            .classify_smiles("CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1")
+            .expect("classified");
+        let with_list = |list: &str| {
+            let mut listed = base.listed.clone();
+            listed[0].controls = vec![ControlRef {
+                list: list.to_string(),
+                entry: "Category I".to_string(),
+            }];
+            let mut classes = base.classes.clone();
+            let mut not_covered = Vec::new();
+            listed_in_china(&listed, &mut classes, &mut not_covered);
+            (classes, not_covered)
+        };
+        let (classes, not_covered) = with_list("CN-NARCOTIC-DRUGS");
+        assert!(classes.iter().all(|m| m.definition != "cn-fentanyl-2019"));
+        let n = &not_covered[0];
+        assert_eq!(n.definition, "cn-fentanyl-2019");
+        assert!(
+            n.reason.starts_with(
+                "structurally inside; controlled under its existing listing (CN-NARCOTIC-DRUGS"
+            ),
+            "{}",
+            n.reason
+        );
+        let (classes, not_covered) = with_list("CN-PRECURSOR-CATEGORY-1");
+        assert!(not_covered.is_empty());
+        let cn = classes
+            .iter()
+            .find(|m| m.definition == "cn-fentanyl-2019")
+            .expect("still inside");
+        assert!(cn.explanation.contains("no Chinese catalogue listing"));
     }
 
     /// Regression: a `*` atom (an attachment point) has no InChIKey, and that error used to take

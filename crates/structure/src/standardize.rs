@@ -16,10 +16,49 @@ pub struct Standardized {
     pub graph: Graph,
     /// What was done, in words (empty when the input was already a single neutral parent).
     pub notes: Vec<String>,
+    /// What the input was beside its parent: what a definition covering "salts" or "mixtures"
+    /// needs to say which of its words the input falls under.
+    pub form: Form,
+}
+
+/// The form the parent came in: the US definition of fentanyl-related substances covers "any
+/// material, compound, mixture, or preparation which contains any quantity" of one, "or which
+/// contains the salts, isomers, and salts of isomers" (21 U.S.C. 812(c) Schedule I(e)(1)), so a
+/// class answer says which of those the input is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Form {
+    /// Counter-ions and acids removed, or charges neutralised (SMILES of what was removed, or the
+    /// charge): the input is a salt of the parent.
+    pub salt: Vec<String>,
+    /// Other fragments removed (water, a solvent, a second substance): the input is a mixture or
+    /// preparation that contains the parent.
+    pub other: Vec<String>,
+}
+
+/// Whether a removed fragment makes the parent a salt: it is charged (a counter-ion) or an acid
+/// (a hydrogen halide, or an O–H on an atom that also carries C=O, S=O, P=O or N=O: carboxylic,
+/// sulfuric, phosphoric, nitric acid), as in `fentanyl.HCl` or a citrate drawn neutral.
+fn is_salt_former(g: &Graph, component: &[usize]) -> bool {
+    if component.iter().any(|&a| g.atoms[a].charge != 0) {
+        return true;
+    }
+    let heavy: Vec<usize> = component.iter().copied().filter(|&a| g.z(a) != H).collect();
+    if let [only] = heavy.as_slice() {
+        return matches!(g.z(*only), 9 | 17 | 35 | 53);
+    }
+    heavy.iter().any(|&o| {
+        g.z(o) == O
+            && (g.atoms[o].hydrogens > 0 || g.neighbors(o).any(|n| g.z(n) == H))
+            && g.neighbors(o).any(|centre| {
+                g.neighbor_bonds(centre)
+                    .any(|(n, order)| n != o && order == 2 && g.z(n) == O)
+            })
+    })
 }
 
 pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
     let mut notes = Vec::new();
+    let mut form = Form::default();
     // An isotopically labelled form (fentanyl-d5, a 13C reference standard) is the same
     // controlled substance: the labels go, stereo stays.
     let isomeric = input.canonical_smiles(true)?;
@@ -35,12 +74,16 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
         let components = graph.components();
         if components.len() > 1 {
             let chosen = choose_parent(&graph, &components);
-            let removed: Vec<String> = components
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| i != chosen)
-                .map(|(_, c)| input.fragment_smiles(c).unwrap_or_else(|_| "?".into()))
-                .collect();
+            let mut removed = Vec::new();
+            for (_, c) in components.iter().enumerate().filter(|&(i, _)| i != chosen) {
+                let smiles = input.fragment_smiles(c).unwrap_or_else(|_| "?".into());
+                if is_salt_former(&graph, c) {
+                    form.salt.push(smiles.clone());
+                } else {
+                    form.other.push(smiles.clone());
+                }
+                removed.push(smiles);
+            }
             notes.push(format!(
                 "kept the largest organic fragment; removed {}",
                 removed.join(", ")
@@ -58,6 +101,7 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
             structure,
             graph,
             notes,
+            form,
         }),
         Some((edited, changed, changes)) => {
             // In the toolkit, keeping stereo; if it cannot (an anion whose neutral form is
@@ -74,10 +118,15 @@ pub fn standardize(input: Structure) -> Result<Standardized, ChemError> {
             };
             let g = neutral.graph()?;
             notes.push(format!("neutralised {}{stereo_note}", changes.join(", ")));
+            // A protonated base or an acid's anion is the salt form even with no counter-ion drawn.
+            if form.salt.is_empty() {
+                form.salt.push(format!("charge ({})", changes.join(", ")));
+            }
             Ok(Standardized {
                 structure: neutral,
                 graph: g,
                 notes,
+                form,
             })
         }
     }

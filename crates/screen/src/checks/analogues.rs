@@ -131,8 +131,11 @@ pub(crate) fn check(
                 FlagCode::ClassAnalog,
                 Severity::High,
                 format!(
-                    "the structure {} has the skeleton of {} but {}; checked: {checked}. The clauses that would decide it were not retrieved: legal confirmation needed, hold the goods",
-                    c.canonical_smiles, n.definition, u.unretrieved
+                    "the structure {} has the skeleton of {} but {}; checked: {checked}. {}: legal confirmation needed, hold the goods",
+                    c.canonical_smiles,
+                    n.definition,
+                    u.unretrieved,
+                    upper_first(u.question)
                 ),
                 ClassAnalog::Undecided {
                     smiles: c.input.clone(),
@@ -187,4 +190,13 @@ pub(crate) fn check(
         out.classes.push(class.to_string());
     }
     out
+}
+
+/// The sentence with its first letter in capitals.
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

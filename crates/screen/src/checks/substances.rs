@@ -99,10 +99,14 @@ pub(crate) fn shipment_controls(
             let binds = list.jurisdiction == country
                 || (list.jurisdiction == "EU" && EU_MEMBERS.contains(&country));
             if binds && !out.iter().any(|c| c.list == id) {
+                let control = s.controls.iter().find(|c| c.list == id);
                 out.push(ShipmentControl {
                     list: id.to_string(),
                     country: country.to_string(),
                     role,
+                    name: list.name.clone(),
+                    entry: control.map(|c| c.entry.clone()).unwrap_or_default(),
+                    source: control.map(|c| c.source.clone()).unwrap_or_default(),
                 });
             }
         }
@@ -126,10 +130,18 @@ pub(crate) fn controlled(registry: &Registry, d: &Declaration, found: &[Found<'_
                     controls.push(id);
                 }
             }
+            // A control of a country of the shipment is named in words, with its entry: the
+            // officer reads the law that binds this shipment, not only an identifier.
             let named: Vec<String> = controls
                 .iter()
                 .map(|id| match national.iter().find(|c| c.list == *id) {
-                    Some(c) => format!("{id} ({} country {})", c.role, c.country),
+                    Some(c) if c.entry.is_empty() => {
+                        format!("{} ({id}, {} country {})", c.name, c.role, c.country)
+                    }
+                    Some(c) => format!(
+                        "{}, {} ({id}, {} country {})",
+                        c.name, c.entry, c.role, c.country
+                    ),
                     None => id.to_string(),
                 })
                 .collect();

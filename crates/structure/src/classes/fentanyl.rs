@@ -28,8 +28,14 @@
 //! substituent kinds are those of `substituent.rs`. Every atom of the structure must be accounted
 //! for by the skeleton or by a group some clause allows: anything else takes it outside.
 
-use super::{atom_list, outside, Definition, Findings, Outcome, CN_FENTANYL_2019, US_FRS};
+use super::{
+    atom_list, outside, Definition, Findings, InputForm, NotCovered, Outcome, Undecided,
+    CN_FENTANYL_2019, US_FRS,
+};
 use crate::graph::{Graph, C, H, N, O};
+
+/// Why China's clause 3 cannot decide a group it does not name.
+const OPEN_LIST: &str = "the text leaves it open (a list ending in 等, \"and other such\")";
 use crate::substituent::{classify, Kind, Substituent};
 
 /// Substituent kinds of US (B): on the phenethyl group.
@@ -58,9 +64,11 @@ const PIPERIDINE_KINDS: [Kind; 10] = [
     Kind::Nitro,
 ];
 
-/// Piperidine kinds also accepted under the broader words: an alkoxyl is an ether.
+/// Piperidine kinds, read with the texts' broader words: an acetyloxy group is an ester (a
+/// propionyloxy already is `Ester`; the nitazene text's separate word "acetyloxy" is why the
+/// kinds tell them apart).
 fn piperidine_kind_ok(kind: Kind) -> bool {
-    PIPERIDINE_KINDS.contains(&kind)
+    PIPERIDINE_KINDS.contains(&kind) || kind == Kind::Acetyloxy
 }
 
 /// A clause that applies, the atoms that satisfy it, and the sentence saying so.
@@ -186,7 +194,38 @@ struct Common {
     findings: Vec<(Clause, Vec<usize>, String)>,
     /// The substituent on the ring nitrogen, if any.
     n_substituent: Option<usize>,
+    /// Groups on the piperidine ring's carbons of a kind neither US (C) nor China's clause 3
+    /// names, in words. US (C) is a closed list ("…, amino, or nitro groups"), so one of these
+    /// takes a structure outside; China's clause 3 ends its list with 等 ("and other such"), and
+    /// the text does not say how far that reaches, so there it is a question for a lawyer.
+    unlisted_piperidine: Vec<String>,
 }
+
+/// Whether `sub`, hanging off `atom`, is attached through an oxygen bearing a carbon: the ester
+/// or the ether of a hydroxyl on that atom (which it is, in words). US (B) names hydroxyl on the
+/// phenethyl group but not ester or ether; the 2018 temporary order's summary covers the
+/// "esters, ethers" of fentanyl-related substances, (e)(1) of the HALT Act does not
+/// (`ORDER_2018`), so such a structure is undecided, not outside.
+fn ester_or_ether_of_hydroxyl(g: &Graph, atom: usize, sub: &Substituent) -> Option<&'static str> {
+    // The attaching oxygen, with one other heavy neighbour, a carbon: O–C(=O)–R is the ester of
+    // the hydroxyl, O–R the ether, whatever R is.
+    sub.atoms.iter().find_map(|&o| {
+        if g.z(o) != O
+            || !g.neighbors(o).any(|n| n == atom)
+            || g.neighbors(o).filter(|&n| g.z(n) != H).count() != 2
+        {
+            return None;
+        }
+        let c = g.neighbors(o).find(|&n| n != atom && g.z(n) == C)?;
+        let carbonyl = g
+            .neighbor_bonds(c)
+            .any(|(n, order)| n != o && order == 2 && g.z(n) == O);
+        Some(if carbonyl { "an ester" } else { "an ether" })
+    })
+}
+
+/// Why US (e) cannot decide an ester or ether of a hydroxyl (B) or (C) allows.
+const ORDER_2018: &str = "the text that would decide it was not retrieved: the 2018 temporary scheduling order placed fentanyl-related substances \"and their isomers, esters, ethers, salts and salts of isomers, esters, and ethers\" in schedule I (83 FR 5188, summary; its regulatory text, 21 CFR 1308.11(h)(30), was not retrieved), while (e)(1) of the HALT Act names salts and isomers only";
 
 impl Common {
     /// The common findings under a definition's clause labels for [acyl, aryl, piperidine].
@@ -334,6 +373,7 @@ fn examine_common(g: &Graph, s: &Skeleton) -> Result<Common, String> {
 
     // Piperidine ring substituents.
     let mut n_substituent = None;
+    let mut unlisted_piperidine = Vec::new();
     for &a in &s.ring {
         if a == s.ring_n {
             let subs: Vec<usize> = g
@@ -356,11 +396,14 @@ fn examine_common(g: &Graph, s: &Skeleton) -> Result<Common, String> {
         })?;
         for sub in subs {
             if !piperidine_kind_ok(sub.kind) {
-                return Err(format!(
+                // US (C) closes its list; China's clause 3 ends it with 等: each definition
+                // decides what this means (`Common::unlisted_piperidine`).
+                unlisted_piperidine.push(format!(
                     "the piperidine ring carries {} at atom {a} ({}), not one of alkyl, alkenyl, alkoxyl, ester, ether, hydroxyl, halo, haloalkyl, amino or nitro",
                     sub.kind.word(),
                     atom_list(&sub.atoms)
                 ));
+                continue;
             }
             findings.push((
                 Clause::Piperidine,
@@ -377,6 +420,7 @@ fn examine_common(g: &Graph, s: &Skeleton) -> Result<Common, String> {
         blocked,
         findings,
         n_substituent,
+        unlisted_piperidine,
     })
 }
 
@@ -386,7 +430,7 @@ fn examine_phenethyl_us(
     s: &Skeleton,
     first: usize,
     blocked: &[bool],
-) -> Result<Vec<Found>, String> {
+) -> Result<(Vec<Found>, Vec<String>), String> {
     let sp3_chain_carbon = |a: usize| {
         g.z(a) == C
             && !g.in_ring(a)
@@ -425,13 +469,15 @@ fn examine_phenethyl_us(
     Err(last_error)
 }
 
+/// The phenethyl chain and ring as US (A)/(B) read them: the clauses found, and the esters or
+/// ethers of a chain hydroxyl, which (B) does not name and the 2018 order's summary does.
 fn examine_chain(
     g: &Graph,
     first: usize,
     second: usize,
     ring_atom: usize,
     blocked_common: &[bool],
-) -> Result<Vec<Found>, String> {
+) -> Result<(Vec<Found>, Vec<String>), String> {
     let Some(r) = only_ring(g, ring_atom) else {
         return Err(format!(
             "the ring of the phenethyl group (at atom {ring_atom}) is part of a fused or bridged ring system, not a monocycle"
@@ -450,11 +496,23 @@ fn examine_chain(
         blocked[a] = true;
     }
     let mut found = Vec::new();
+    let mut esters = Vec::new();
     for chain_atom in [first, second] {
         let subs = groups(g, chain_atom, &blocked).ok_or_else(|| {
             "a group on the phenethyl chain is bonded back into the skeleton".to_string()
         })?;
         for sub in subs {
+            let derivative = (!PHENETHYL_KINDS.contains(&sub.kind))
+                .then(|| ester_or_ether_of_hydroxyl(g, chain_atom, &sub))
+                .flatten();
+            if let Some(derivative) = derivative {
+                esters.push(format!(
+                    "the phenethyl chain carries {} at atom {chain_atom} ({}), {derivative} of the hydroxyl (B) names",
+                    sub.kind.word(),
+                    atom_list(&sub.atoms)
+                ));
+                continue;
+            }
             if !PHENETHYL_KINDS.contains(&sub.kind) {
                 return Err(format!(
                     "the phenethyl chain carries {} at atom {chain_atom} ({}), not one of alkyl, alkenyl, alkoxyl, hydroxyl, halo, haloalkyl, amino or nitro",
@@ -482,7 +540,7 @@ fn examine_chain(
                 &sub,
             ));
         }
-        return Ok(found);
+        return Ok((found, esters));
     }
     // (A): a monocycle other than benzene, or a benzene substituted beyond (B)'s kinds.
     let mut atoms = g.rings[r].clone();
@@ -500,7 +558,7 @@ fn examine_chain(
             atom_list(&atoms)
         ),
     ));
-    Ok(found)
+    Ok((found, esters))
 }
 
 /// US (B): a listed kind of group on the phenethyl group, at `place`.
@@ -530,23 +588,106 @@ fn describe_atom(g: &Graph, a: usize) -> String {
 const PREAMBLE: &str =
     "4-Anilidopiperidine skeleton of fentanyl found (piperidine ring, amide nitrogen, acyl carbonyl).";
 
-/// US fentanyl-related substances, 21 U.S.C. 812(c) Schedule I(e)(2)(A)–(E).
-pub fn assess_us(g: &Graph) -> Outcome {
+/// What one skeleton reading comes to when nothing takes it outside: the clauses found, and,
+/// when the text leaves a modification open, what it is.
+struct Verdict {
+    findings: Findings,
+    /// The modification the text leaves open, and why it cannot decide it.
+    open: Option<(String, &'static str)>,
+}
+
+impl From<Findings> for Verdict {
+    fn from(findings: Findings) -> Verdict {
+        Verdict {
+            findings,
+            open: None,
+        }
+    }
+}
+
+/// US fentanyl-related substances, 21 U.S.C. 812(c) Schedule I(e): the modifications of
+/// (e)(2)(A)–(E), and (e)(1)'s salts, isomers, salts of isomers and mixtures of a structure
+/// inside them.
+pub fn assess_us(g: &Graph, form: &InputForm) -> Outcome {
     assess_with(g, &US_FRS, |g, s, common| {
+        if let Some(first) = common.unlisted_piperidine.first() {
+            return Err(first.clone());
+        }
         let mut findings = common.findings_as(["E", "D", "C"]);
         let Some(first) = common.n_substituent else {
             return Err("the piperidine nitrogen carries hydrogen, not the phenethyl group (a nor-compound)".into());
         };
-        for (clause, atoms, sentence) in examine_phenethyl_us(g, s, first, &common.blocked)? {
+        let (found, esters) = examine_phenethyl_us(g, s, first, &common.blocked)?;
+        for (clause, atoms, sentence) in found {
             findings.add(clause, &atoms, sentence);
         }
-        Ok(findings)
+        // (e)(1) only widens a structure that (e)(2) already takes in: fentanyl's own salts are
+        // fentanyl, controlled by name.
+        if !findings.is_empty() {
+            if let Some((atoms, sentence)) = paragraph_1(g, form) {
+                findings.add("1", &atoms, sentence);
+            }
+        }
+        if !esters.is_empty() {
+            return Ok(Verdict {
+                findings,
+                open: Some((esters.join("; "), ORDER_2018)),
+            });
+        }
+        Ok(findings.into())
     })
 }
 
+/// (e)(1): the input is a salt, an isomer drawn with its stereo, a salt of one, or a mixture or
+/// preparation that contains the structure judged under (e)(2). Its atoms are the whole parent,
+/// which is the fentanyl-related substance the salt, isomer or mixture is of.
+fn paragraph_1(g: &Graph, form: &InputForm) -> Option<(Vec<usize>, String)> {
+    let salt = !form.form.salt.is_empty();
+    // What the input is, and the words of (e)(1) that take it in.
+    let (what, words) = match (salt, form.stereo) {
+        (true, true) => ("a salt of an isomer of", "the salts of isomers"),
+        (true, false) => ("a salt of", "the salts"),
+        (false, true) => ("an isomer of", "the isomers"),
+        (false, false) if form.form.other.is_empty() => return None,
+        (false, false) => (
+            "a mixture or preparation containing",
+            "any mixture or preparation which contains any quantity",
+        ),
+    };
+    let mut parts = Vec::new();
+    if salt {
+        parts.push(format!(
+            "salt-forming part removed: {}",
+            form.form.salt.join(", ")
+        ));
+    }
+    if form.stereo {
+        parts.push(
+            "drawn with its stereochemistry; paragraph (2) is judged on its connectivity"
+                .to_string(),
+        );
+    }
+    if !form.form.other.is_empty() {
+        parts.push(format!("it also contains {}", form.form.other.join(", ")));
+    }
+    let atoms: Vec<usize> = (0..g.len()).filter(|&a| g.z(a) != H).collect();
+    Some((
+        atoms.clone(),
+        format!(
+            "the input is {what} this fentanyl-related substance ({}), and paragraph (1) covers {words} of one ({})",
+            parts.join("; "),
+            atom_list(&atoms)
+        ),
+    ))
+}
+
 /// China's 2019 fentanyl class, clauses 1–4.
-pub fn assess_cn(g: &Graph) -> Outcome {
-    assess_with(g, &CN_FENTANYL_2019, |g, s, common| {
+/// The 2019 text names no salts or isomers (unlike US (e)(1)): a salt is judged on its parent
+/// and the answer says that the text is silent on the form, rather than adding a clause it lacks.
+/// Its clause 3 ends the list of piperidine groups with 等: a group of another kind leaves the
+/// structure undecided (held, with what could be checked), not outside.
+pub fn assess_cn(g: &Graph, form: &InputForm) -> Outcome {
+    let outcome = assess_with(g, &CN_FENTANYL_2019, |g, s, common| {
         let mut findings = common.findings_as(["1", "2", "3"]);
         let Some(first) = common.n_substituent else {
             return Err(
@@ -566,8 +707,26 @@ pub fn assess_cn(g: &Graph) -> Outcome {
                 ),
             );
         }
-        Ok(findings)
-    })
+        let open = (!common.unlisted_piperidine.is_empty()).then(|| {
+            (
+                format!(
+                    "{}; clause 3 names its groups followed by 等 (\"and other such\"), and the text does not say whether that reaches this group",
+                    common.unlisted_piperidine.join("; ")
+                ),
+                OPEN_LIST,
+            )
+        });
+        Ok(Verdict { findings, open })
+    });
+    match outcome {
+        Outcome::Inside(mut m) if form.is_other_form() => {
+            m.explanation.push_str(
+                " The input is a salt, an isomer or a mixture: the 2019 announcement names no salts or isomers, so it was judged on its parent structure.",
+            );
+            Outcome::Inside(m)
+        }
+        other => other,
+    }
 }
 
 /// CH2–CH2–C6H5 and nothing else.
@@ -594,7 +753,7 @@ fn is_plain_phenethyl(g: &Graph, first: usize, branch: &[usize]) -> bool {
 fn assess_with(
     g: &Graph,
     def: &Definition,
-    judge: impl Fn(&Graph, &Skeleton, &Common) -> Result<Findings, String>,
+    judge: impl Fn(&Graph, &Skeleton, &Common) -> Result<Verdict, String>,
 ) -> Outcome {
     let skeletons = find_skeletons(g);
     if skeletons.is_empty() {
@@ -602,13 +761,38 @@ fn assess_with(
     }
     let mut reasons = Vec::new();
     let mut unmodified = false;
+    let mut undecided = None;
     for s in &skeletons {
         let result = examine_common(g, s).and_then(|common| judge(g, s, &common));
         match result {
-            Ok(findings) if findings.is_empty() => unmodified = true,
-            Ok(findings) => return Outcome::Inside(findings.into_match(def, PREAMBLE)),
+            Ok(Verdict {
+                findings,
+                open: Some((open, question)),
+            }) => {
+                reasons.push(format!("{open}: this cannot be decided from the text"));
+                undecided = undecided.or(Some(Undecided {
+                    checked: findings.sentences(),
+                    unretrieved: open,
+                    question,
+                }));
+            }
+            Ok(Verdict { findings, .. }) if findings.is_empty() => unmodified = true,
+            Ok(Verdict { findings, .. }) => {
+                return Outcome::Inside(findings.into_match(def, PREAMBLE))
+            }
             Err(reason) => reasons.push(reason),
         }
+    }
+    if let Some(u) = undecided {
+        reasons.dedup();
+        return Outcome::Outside(NotCovered {
+            definition: def.id,
+            reason: format!(
+                "4-anilidopiperidine skeleton found, but {}",
+                reasons.join("; and in another reading, ")
+            ),
+            undecided: Some(u),
+        });
     }
     if unmodified {
         return outside(

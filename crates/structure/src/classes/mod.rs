@@ -11,6 +11,7 @@ use serde::Serialize;
 use interdict_registry::Registry;
 
 use crate::graph::Graph;
+use crate::standardize::Form;
 
 mod fentanyl;
 mod nitazene;
@@ -35,6 +36,7 @@ pub const US_FRS: Definition = Definition {
     citation: "21 U.S.C. 812(c) Schedule I(e), added by the HALT Fentanyl Act, Public Law 119-26 (16 July 2025)",
     source: "https://www.congress.gov/119/plaws/publ26/PLAW-119publ26.htm",
     clauses: &[
+        ("1", "Unless specifically exempted or unless listed in another schedule, any material, compound, mixture, or preparation which contains any quantity of a fentanyl-related substance, or which contains the salts, isomers, and salts of isomers of a fentanyl-related substance whenever the existence of such salts, isomers, and salts of isomers is possible within the specific chemical designation."),
         ("A", "By replacement of the phenyl portion of the phenethyl group by any monocycle, whether or not further substituted in or on the monocycle."),
         ("B", "By substitution in or on the phenethyl group with alkyl, alkenyl, alkoxyl, hydroxyl, halo, haloalkyl, amino, or nitro groups."),
         ("C", "By substitution in or on the piperidine ring with alkyl, alkenyl, alkoxyl, ester, ether, hydroxyl, halo, haloalkyl, amino, or nitro groups."),
@@ -102,8 +104,32 @@ pub struct NotCovered {
 pub struct Undecided {
     /// The clauses checked and satisfied, with what satisfies them (`(i) the ethanamine …`).
     pub checked: Vec<String>,
-    /// The modification no retrieved clause covers.
+    /// The modification no retrieved clause covers (or that the text leaves open).
     pub unretrieved: String,
+    /// Why the text cannot decide it: its deciding clauses were not retrieved
+    /// ([`UNRETRIEVED`]), or its words leave the modification open (China's clause 3, a list
+    /// ending in 等).
+    pub question: &'static str,
+}
+
+/// The deciding clauses of the definition were not retrieved.
+pub const UNRETRIEVED: &str = "the clauses that would decide it were not retrieved";
+
+/// What the input was beside the structure the clauses are applied to: a salt, a stereoisomer,
+/// a mixture. Definitions whose text covers these forms say so (US (e)(1)); the others say that
+/// their text is silent.
+#[derive(Clone, Copy, Debug)]
+pub struct InputForm<'a> {
+    pub form: &'a Form,
+    /// The standardised structure carries stereo (a chirality or a double-bond geometry).
+    pub stereo: bool,
+}
+
+impl InputForm<'_> {
+    /// Anything other than one neutral parent drawn without stereo.
+    pub(crate) fn is_other_form(&self) -> bool {
+        self.stereo || !self.form.salt.is_empty() || !self.form.other.is_empty()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -124,13 +150,13 @@ pub fn family(definition: &str) -> Option<&'static str> {
         .map(|class| class.id.as_str())
 }
 
-/// Every definition applied to one standardised structure.
-pub fn assess(g: &Graph) -> (Vec<ClassMatch>, Vec<NotCovered>) {
+/// Every definition applied to one standardised structure, in the form the input came in.
+pub fn assess(g: &Graph, form: &InputForm) -> (Vec<ClassMatch>, Vec<NotCovered>) {
     let mut inside = Vec::new();
     let mut outside = Vec::new();
     for outcome in [
-        fentanyl::assess_us(g),
-        fentanyl::assess_cn(g),
+        fentanyl::assess_us(g, form),
+        fentanyl::assess_cn(g, form),
         nitazene::assess_uk(g),
     ] {
         match outcome {

@@ -19,7 +19,7 @@
 //! chain. A structure needing any of those is reported as not decidable from the known text, with
 //! the modification named, never as inside.
 
-use super::{atom_list, outside, Findings, Outcome, Undecided, UK_NITAZENE_2025};
+use super::{atom_list, outside, Findings, Outcome, Undecided, UK_NITAZENE_2025, UNRETRIEVED};
 use crate::graph::{Graph, C, H, N};
 use crate::substituent::{classify, Kind};
 
@@ -135,6 +135,7 @@ pub fn assess_uk(g: &Graph) -> Outcome {
             undecided = Some(Undecided {
                 checked: Vec::new(),
                 unretrieved: r.clone(),
+                question: UNRETRIEVED,
             });
         }
     }
@@ -329,6 +330,7 @@ fn judge(g: &Graph, s: &Skeleton) -> Result<super::ClassMatch, Rejection> {
             undecided: Some(Undecided {
                 checked: findings.sentences(),
                 unretrieved: unknown.join(", "),
+                question: UNRETRIEVED,
             }),
         });
     }
