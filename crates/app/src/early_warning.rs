@@ -189,7 +189,7 @@ pub(crate) fn with_feed<T>(
     scope: &Scope,
     work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let (_, max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
+    let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
     let mut feeds = app
         .feeds
         .0
