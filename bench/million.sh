@@ -152,7 +152,7 @@ print(f"search over all {len(lat)} requests: p50 {pct(lat, 50):.1f} ms")
 row("incident search p99", pct(lat, 99), 50, "ms")
 
 flows = {}
-for q in ["", "?substance=acetic%20anhydride", "?class=fentanyl-precursor", "?source=incident",
+for q in ["", "?substance=acetic%20anhydride", "?class=fentanyl-precursor", "?source=incidents",
           "?from=2026-06-01&to=2026-11-30"]:
     xs = [call("GET", f"/api/v1/flows{q}")[0] for _ in range(5)]
     flows[q] = max(xs)

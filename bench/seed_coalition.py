@@ -108,7 +108,8 @@ def main():
 
         total = a.pens_per_year * a.years
         path = os.path.join(tmp, "pens.csv")
-        statuses = ["no_objection"] * 14 + ["pending", "objection", "withdrawn", "expired", "shipped", "shipped"]
+        # What `pens import` reads (the screening ledger's statuses).
+        statuses = ["no_objection"] * 14 + ["pending", "objection", "withdrawn"]
         with open(path, "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["reference", "date", "exporter_country", "importer_country", "exporter_name",

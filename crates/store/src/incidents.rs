@@ -292,6 +292,10 @@ impl Tx<'_> {
         let scope = self.caller_scope(operation)?;
         let limit = limit.min(10_000);
         let indexed_text = filter.text.as_deref().filter(|t| t.chars().count() >= 3);
+        // On SQLite a country's index (in sequence order) finds the newest rows of a country
+        // faster than the words' index when both are asked: the words are checked on them.
+        let indexed_text = indexed_text
+            .filter(|_| self.backend() == crate::Backend::Postgres || filter.country.is_none());
         let mut out = match (indexed_text, self.backend()) {
             (Some(text), crate::Backend::Postgres) => {
                 // Candidates in growing chunks, newest first, until the page is full or none
@@ -434,10 +438,21 @@ impl Tx<'_> {
         } else {
             "i.seq"
         };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {from} WHERE {} ORDER BY {order} DESC LIMIT {limit}",
-            conditions.join(" AND "),
-        );
+        let sql = if order == "i.seq" && self.backend() == crate::Backend::Sqlite {
+            // The page's sequence numbers first, then its rows: SQLite sorts what it selects,
+            // and over a date range (an index in date order) that was every matching row
+            // with its body; this way only the numbers, found in the index alone.
+            format!(
+                "SELECT {COLUMNS} FROM incidents i WHERE i.seq IN (SELECT i.seq FROM incidents i \
+                 WHERE {} ORDER BY i.seq DESC LIMIT {limit}) ORDER BY i.seq DESC",
+                conditions.join(" AND "),
+            )
+        } else {
+            format!(
+                "SELECT {COLUMNS} FROM {from} WHERE {} ORDER BY {order} DESC LIMIT {limit}",
+                conditions.join(" AND "),
+            )
+        };
         let mut params = vec![
             Value::Text(&scope.organisation_id),
             Value::OptText(country.as_deref()),

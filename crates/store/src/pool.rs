@@ -165,8 +165,17 @@ fn open_sqlite(
     set_wal(&conn).map_err(fail)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(fail)?;
+    // Reads through a memory map of the file instead of a read() per page into each
+    // connection's small page cache: searches that check thousands of rows (a date range,
+    // a rare word) at a million incidents took 2-3 times longer without it (bench/million.sh).
+    conn.pragma_update_and_check(None, "mmap_size", SQLITE_MMAP_BYTES, |_| Ok(()))
+        .map_err(fail)?;
     Ok(conn)
 }
+
+/// The most of the database file SQLite maps into memory (address space, not resident memory:
+/// the pages are the file's, shared with the operating system's cache).
+const SQLITE_MMAP_BYTES: i64 = 4 << 30;
 
 /// Switches the file to WAL unless it is already. The switch needs the file to itself, and
 /// SQLite answers "busy" at once, without its busy handler, when another connection (a second
