@@ -9,7 +9,7 @@
 //! member learns of a rise from records it cannot read. Overdoses and drug-checking results
 //! form their own series (`health:` keys) beside the seizures.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use interdict_core::{Date, IsoWeek};
@@ -34,9 +34,9 @@ pub(crate) struct Feed {
     last_seq: i64,
     last_update: i64,
     incidents: Vec<FeedIncident>,
-    /// The positions in `incidents` of each substance key and `class:<class>`, so the
-    /// incidents behind an alert are looked for among those of its series only.
-    by_series: HashMap<String, Vec<usize>>,
+    /// The positions in `incidents` of each substance key and `class:<class>`, by day, so the
+    /// incidents behind an alert are looked for among those of its series and weeks only.
+    by_series: HashMap<String, BTreeMap<i64, Vec<usize>>>,
     /// The weekly series and the detectors' results so far, kept up with each new incident.
     state: AlertState,
     /// One per incident, for the needs indicators.
@@ -237,15 +237,13 @@ pub(crate) fn with_feed<T>(
             for input in detector_inputs(row, &record)? {
                 let at = feed.incidents.len();
                 let d = &input.detector;
-                feed.by_series
-                    .entry(d.substance.clone())
-                    .or_default()
-                    .push(at);
+                let mut index = |key: String| {
+                    let days = feed.by_series.entry(key).or_default();
+                    days.entry(d.day).or_default().push(at);
+                };
+                index(d.substance.clone());
                 for c in &d.classes {
-                    feed.by_series
-                        .entry(format!("class:{c}"))
-                        .or_default()
-                        .push(at);
+                    index(format!("class:{c}"));
                 }
                 feed.state.add(d);
                 feed.incidents.push(input);
@@ -287,12 +285,12 @@ fn alert_key(a: &Alert) -> String {
 fn behind(a: &Alert, feed: &Feed) -> Vec<String> {
     let class = a.substance.strip_prefix("class:");
     let incidents = &feed.incidents;
-    let of_series = feed
-        .by_series
-        .get(&a.substance)
-        .map_or(&[][..], Vec::as_slice);
-    let mut ids: Vec<&str> = of_series
-        .iter()
+    let Some(days) = feed.by_series.get(&a.substance) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<&str> = days
+        .range(a.onset_day..a.last_day.saturating_add(7).max(a.onset_day))
+        .flat_map(|(_, at)| at)
         .map(|&at| &incidents[at])
         .filter(|i| {
             let d = &i.detector;
