@@ -292,10 +292,9 @@ impl Tx<'_> {
         let scope = self.caller_scope(operation)?;
         let limit = limit.min(10_000);
         let indexed_text = filter.text.as_deref().filter(|t| t.chars().count() >= 3);
-        // On SQLite a country's index (in sequence order) finds the newest rows of a country
-        // faster than the words' index when both are asked: the words are checked on them.
-        let indexed_text = indexed_text
-            .filter(|_| self.backend() == crate::Backend::Postgres || filter.country.is_none());
+        // A country's index (in sequence order) finds the newest rows of a country faster
+        // than the words' index when both are asked: the words are checked on those rows.
+        let indexed_text = indexed_text.filter(|_| filter.country.is_none());
         let mut out = match (indexed_text, self.backend()) {
             (Some(text), crate::Backend::Postgres) => {
                 // Candidates in growing chunks, newest first, until the page is full or none

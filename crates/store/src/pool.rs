@@ -110,7 +110,7 @@ impl Connector {
                 open_sqlite(file, *read_only, location).map(Conn::Sqlite)
             }
             Connector::Postgres { config } => {
-                let client = config.connect(postgres::NoTls).map_err(|e| {
+                let mut client = config.connect(postgres::NoTls).map_err(|e| {
                     match postgres_error(&e, "connect", location) {
                         // Any failure to connect (refused, timed out, authentication) leaves the
                         // database out of reach: the server should say `unavailable`.
@@ -125,6 +125,13 @@ impl Connector {
                         other => other,
                     }
                 })?;
+                // No JIT compilation: the platform's statements are short, and PostgreSQL
+                // compiled searches whose estimated cost (row-level security, LIMIT) passed its
+                // threshold, 15-100 ms each, longer than the query (bench/million.sh). A server
+                // without JIT (before 11) refuses the setting; it then has nothing to turn off.
+                if let Err(e) = client.batch_execute("SET jit = off") {
+                    tracing::debug!(error = %e, "PostgreSQL: jit left as configured");
+                }
                 Ok(Conn::Postgres {
                     client: Box::new(client),
                     statements: StatementCache::default(),

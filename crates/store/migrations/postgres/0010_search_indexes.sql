@@ -38,3 +38,8 @@ BEGIN
         USING pattern, below, n;
 END
 $$;
+
+-- A country's incidents newest first, read in the index's order: with an index of the country
+-- alone the planner walked the whole table backwards when a country's incidents were old ones.
+CREATE INDEX incidents_country_seq ON incidents (country, seq);
+DROP INDEX incidents_country;
