@@ -1029,6 +1029,23 @@ fn expected_ids(rows: &[IncidentRow], scope: &Scope) -> std::collections::BTreeS
         .collect()
 }
 
+/// The ids a search finds in pages of 7, each page from the cursor of the one before.
+fn paged_ids(db: &Database, scope: &Scope, filter: &IncidentFilter) -> Vec<String> {
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = db
+            .read_as(scope, |tx| tx.search_incidents(filter, before, 7))
+            .unwrap();
+        let full = page.len() == 7;
+        before = page.last().map(|(seq, _)| *seq);
+        paged.extend(page.into_iter().map(|(_, r)| r.id));
+        if !full {
+            return paged;
+        }
+    }
+}
+
 #[test]
 fn the_visibility_of_searches_is_the_policys_on_every_combination() {
     each_backend("visibility", |f| {
@@ -1048,21 +1065,7 @@ fn the_visibility_of_searches_is_the_policys_on_every_combination() {
             assert_eq!(seen.len(), found.len(), "{}: a row twice", f.backend);
             assert_eq!(seen, expected, "{}: search as {scope:?}", f.backend);
             // Pages of 7, by cursor: full pages, the same rows.
-            let mut paged = Vec::new();
-            let mut before = None;
-            loop {
-                let page = db
-                    .read_as(&scope, |tx| {
-                        tx.search_incidents(&IncidentFilter::default(), before, 7)
-                    })
-                    .unwrap();
-                let full = page.len() == 7;
-                before = page.last().map(|(seq, _)| *seq);
-                paged.extend(page.into_iter().map(|(_, r)| r.id));
-                if !full {
-                    break;
-                }
-            }
+            let paged = paged_ids(&db, &scope, &IncidentFilter::default());
             assert_eq!(
                 paged
                     .iter()
@@ -1379,19 +1382,7 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
                     keys.sort();
                     assert_eq!(r.substance_keys, keys, "{}: {}", f.backend, r.id);
                 }
-                let mut paged = Vec::new();
-                let mut before = None;
-                loop {
-                    let page = db
-                        .read_as(&scope, |tx| tx.search_incidents(filter, before, 7))
-                        .unwrap();
-                    let full = page.len() == 7;
-                    before = page.last().map(|(seq, _)| *seq);
-                    paged.extend(page.into_iter().map(|(_, r)| r.id));
-                    if !full {
-                        break;
-                    }
-                }
+                let paged = paged_ids(&db, &scope, filter);
                 assert_eq!(paged, expected, "{}: {filter:?} paged", f.backend);
             }
         }
