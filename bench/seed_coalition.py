@@ -2,7 +2,7 @@
 """A coalition of realistic size for the load test (issue 19), written through the CLI only.
 
     bench/seed_coalition.py BIN DATABASE TOKENS_OUT [--countries 50] [--incidents 100000]
-                            [--pens-per-year 30000] [--years 3]
+                            [--pens-per-year 30000] [--years 3] [--routes 0.0]
 
 DATABASE is a data directory or a postgres:// URL (as `interdict --database`). Makes the
 secretariat, four organisations per member country (competent authority, customs, police,
@@ -11,7 +11,9 @@ customs, police and health organisations for the last YEARS years under every di
 and YEARS x PENS_PER_YEAR pre-export notifications between the members (imported as
 notifications filed outside the platform, `interdict pens import`). Writes the tokens as JSON
 to TOKENS_OUT: {"admin": ..., "officers": [{"email", "country", "kind", "token"}, ...]}.
-Deterministic (fixed seed). Loopback and local files only.
+With --routes P, a share P of the seizures names an origin country (and one in four of those
+a transit country), so they are flows too (bench/million.sh). Deterministic (fixed seed).
+Loopback and local files only.
 """
 import argparse, csv, datetime, json, os, random, subprocess, sys, tempfile, time
 
@@ -46,6 +48,7 @@ def main():
     ap.add_argument("--incidents", type=int, default=100_000)
     ap.add_argument("--pens-per-year", type=int, default=30_000)
     ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--routes", type=float, default=0.0)
     a = ap.parse_args()
     rnd = random.Random(20261202)
     countries = COUNTRIES[: a.countries]
@@ -88,6 +91,11 @@ def main():
                                           f"{rnd.randrange(10**6)}"}
                     if dist == "countries":
                         rec["share_with"] = rnd.sample([c for c in countries if c != o["country"]], 3)
+                    if rec["type"] == "seizure" and a.routes and rnd.random() < a.routes:
+                        rec["origin_country"] = rnd.choice([c for c in countries if c != o["country"]])
+                        if rnd.random() < 0.25:
+                            rec["transit_countries"] = [rnd.choice(
+                                [c for c in countries if c not in (o["country"], rec["origin_country"])])]
                     if rec["type"] == "seizure":
                         rec["substances"][0]["quantity"] = {"value": round(rnd.lognormvariate(1, 2), 3), "unit": "kg"}
                     f.write(json.dumps(rec) + "\n")
@@ -100,7 +108,8 @@ def main():
 
         total = a.pens_per_year * a.years
         path = os.path.join(tmp, "pens.csv")
-        statuses = ["no_objection"] * 14 + ["pending", "objection", "withdrawn", "expired", "shipped", "shipped"]
+        # What `pens import` reads (the screening ledger's statuses).
+        statuses = ["no_objection"] * 14 + ["pending", "objection", "withdrawn"]
         with open(path, "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["reference", "date", "exporter_country", "importer_country", "exporter_name",

@@ -9,13 +9,13 @@
 //! member learns of a rise from records it cannot read. Overdoses and drug-checking results
 //! form their own series (`health:` keys) beside the seizures.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use interdict_core::{Date, IsoWeek};
 use interdict_domain::sharing::Scope;
 use interdict_domain::Actor;
-use interdict_ews::{Alert, AlertKind, Detector, Incident};
+use interdict_ews::{Alert, AlertKind, AlertState, Detector, Incident};
 use interdict_store::{IncidentFilter, IncidentRow};
 use serde_json::{json, Value};
 
@@ -34,9 +34,16 @@ pub(crate) struct Feed {
     last_seq: i64,
     last_update: i64,
     incidents: Vec<FeedIncident>,
+    /// The positions in `incidents` of each substance key and `class:<class>`, by day, so the
+    /// incidents behind an alert are looked for among those of its series and weeks only.
+    by_series: HashMap<String, BTreeMap<i64, Vec<usize>>>,
+    /// The weekly series and the detectors' results so far, kept up with each new incident.
+    state: AlertState,
     /// One per incident, for the needs indicators.
     pub(crate) summaries: Vec<Summary>,
     computed: Option<(String, Vec<Value>)>,
+    /// The flows of the feed's incidents (see [`crate::flows`]).
+    pub(crate) flows: crate::flows::FeedFlows,
 }
 
 /// What the needs indicators and the flows read of an incident.
@@ -189,7 +196,7 @@ pub(crate) fn with_feed<T>(
     scope: &Scope,
     work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let (_, max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
+    let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
     let mut feeds = app
         .feeds
         .0
@@ -227,10 +234,24 @@ pub(crate) fn with_feed<T>(
             let record: Value = serde_json::from_str(&row.body)
                 .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
             feed.summaries.push(summary(row, &record));
-            feed.incidents.extend(detector_inputs(row, &record)?);
+            for input in detector_inputs(row, &record)? {
+                let at = feed.incidents.len();
+                let d = &input.detector;
+                let mut index = |key: String| {
+                    let days = feed.by_series.entry(key).or_default();
+                    days.entry(d.day).or_default().push(at);
+                };
+                index(d.substance.clone());
+                for c in &d.classes {
+                    index(format!("class:{c}"));
+                }
+                feed.state.add(d);
+                feed.incidents.push(input);
+            }
         }
         feed.last_seq = max_seq;
         feed.computed = None;
+        feed.flows.clear_answers();
     }
     work(feed)
 }
@@ -261,10 +282,16 @@ fn alert_key(a: &Alert) -> String {
 
 /// The incidents behind an alert: those of its series from its onset on (coalition-wide only
 /// the ones shared with the coalition), newest first, at most 200.
-fn behind(a: &Alert, incidents: &[FeedIncident]) -> Vec<String> {
+fn behind(a: &Alert, feed: &Feed) -> Vec<String> {
     let class = a.substance.strip_prefix("class:");
-    let mut ids: Vec<&str> = incidents
-        .iter()
+    let incidents = &feed.incidents;
+    let Some(days) = feed.by_series.get(&a.substance) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<&str> = days
+        .range(a.onset_day..a.last_day.saturating_add(7).max(a.onset_day))
+        .flat_map(|(_, at)| at)
+        .map(|&at| &incidents[at])
         .filter(|i| {
             let d = &i.detector;
             let in_series = match class {
@@ -287,13 +314,13 @@ fn behind(a: &Alert, incidents: &[FeedIncident]) -> Vec<String> {
     ids.into_iter().map(str::to_string).collect()
 }
 
-fn alert_json(a: &Alert, incidents: &[FeedIncident]) -> Value {
+fn alert_json(a: &Alert, feed: &Feed) -> Value {
     let kind = match a.kind {
         AlertKind::Aberration => "aberration",
         AlertKind::FirstDetection => "first_detection",
     };
     let health = a.substance.starts_with("health:") || a.substance.starts_with("class:health:");
-    let ids = behind(a, incidents);
+    let ids = behind(a, feed);
     let from = Date::from_day_number(a.onset_day).to_string();
     let (param, value) = match a.substance.strip_prefix("class:") {
         Some(c) => ("class", c.trim_start_matches("health:").to_string()),
@@ -346,19 +373,17 @@ pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Va
                 return Ok(alerts.clone());
             }
         }
-        let detector_inputs: Vec<Incident> =
-            feed.incidents.iter().map(|i| i.detector.clone()).collect();
-        let found = interdict_ews::alerts_with_fallback(
-            &detector_inputs,
-            &primary,
-            Some(&fallback),
-            query.since.map(|d| d.day_number()),
-        )
-        .map_err(|e| AppError::invalid("method", e))?;
-        let out: Vec<Value> = found
-            .iter()
-            .map(|a| alert_json(a, &feed.incidents))
-            .collect();
+        // Only the weeks the new incidents touched are judged again (AlertState); the answer
+        // is the one a recomputation over every incident gives.
+        let found = feed
+            .state
+            .alerts(
+                &primary,
+                Some(&fallback),
+                query.since.map(|d| d.day_number()),
+            )
+            .map_err(|e| AppError::invalid("method", e))?;
+        let out: Vec<Value> = found.iter().map(|a| alert_json(a, feed)).collect();
         feed.computed = Some((cache_key, out.clone()));
         Ok(out)
     })

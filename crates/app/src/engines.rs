@@ -67,6 +67,8 @@ pub struct App {
     pub(crate) audit_tree: Mutex<interdict_audit::Tree>,
     /// The incidents each organisation may see, for its alerts (see [`crate::early_warning`]).
     pub(crate) feeds: crate::early_warning::Feeds,
+    /// The notifications' flow records per organisation (see [`crate::flows`]).
+    pub(crate) flow_caches: crate::flows::FlowCaches,
 }
 
 /// How long a check of the context's version stands. An import on this process is seen at
@@ -93,6 +95,7 @@ impl App {
             audit_key: OnceLock::new(),
             audit_tree: Mutex::new(interdict_audit::Tree::new()),
             feeds: crate::early_warning::Feeds::default(),
+            flow_caches: crate::flows::FlowCaches::default(),
         }
     }
 

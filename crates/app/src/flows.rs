@@ -11,7 +11,10 @@ use interdict_flows::{Controls, Filter, FlowRecord, Relatives};
 use interdict_store::PenFilter;
 use serde_json::Value;
 
-use crate::early_warning::with_feed;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::early_warning::{with_feed, Feed};
 use crate::{App, AppError};
 
 /// What a flows request asks for.
@@ -38,12 +41,56 @@ pub fn centroids() -> Value {
     )
 }
 
-/// The flow records of what `scope` may see, and the relatives among their substances (an
-/// unlisted ester, salt, protected form or designer precursor → its listed parent).
-fn records(app: &App, scope: &Scope) -> Result<(Vec<FlowRecord>, Relatives), AppError> {
+/// The notifications' flow records per organisation, with the notifications' version they were
+/// read at: a flows request reads and parses every visible notification only after one changed.
+#[derive(Default)]
+pub(crate) struct FlowCaches(Mutex<HashMap<String, PenRecords>>);
+
+type PenRecords = ((i64, i64), Arc<Vec<FlowRecord>>);
+
+/// The incidents' flow records of one organisation's feed, made as its incidents arrive, and the
+/// flows answers over them (by query, with the notifications' version they were computed at).
+/// The feed clears the answers when an incident arrives and drops all this when one changed.
+#[derive(Default)]
+pub(crate) struct FeedFlows {
+    upto: usize,
+    records: Vec<FlowRecord>,
+    relatives: Relatives,
+    answers: HashMap<String, ((i64, i64), Value)>,
+}
+
+impl FeedFlows {
+    pub(crate) fn clear_answers(&mut self) {
+        self.answers.clear();
+    }
+}
+
+/// The flow records of the notifications `scope` may see, from the cache while no notification
+/// changed. The version is read first, so a record cached under a version is never older than it.
+fn pen_records(app: &App, scope: &Scope) -> Result<PenRecords, AppError> {
+    let version = app.db.read(|tx| tx.pens_version())?;
+    let cached = |caches: &HashMap<String, PenRecords>| {
+        caches
+            .get(&scope.organisation_id)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, r)| r.clone())
+    };
+    let poisoned = || AppError::Unavailable("flow caches poisoned".into());
+    if let Some(records) = cached(&*app.flow_caches.0.lock().map_err(|_| poisoned())?) {
+        return Ok((version, records));
+    }
+    let records = Arc::new(read_pen_records(app, scope)?);
+    app.flow_caches
+        .0
+        .lock()
+        .map_err(|_| poisoned())?
+        .insert(scope.organisation_id.clone(), (version, records.clone()));
+    Ok((version, records))
+}
+
+fn read_pen_records(app: &App, scope: &Scope) -> Result<Vec<FlowRecord>, AppError> {
     let registry = app.registry();
     let mut out = Vec::new();
-    let mut relatives = Relatives::new();
     let pens = app.db.read_as(scope, |tx| {
         tx.search_pens(&PenFilter::default(), None, usize::MAX)
     })?;
@@ -90,52 +137,68 @@ fn records(app: &App, scope: &Scope) -> Result<(Vec<FlowRecord>, Relatives), App
             listed,
         });
     }
-    with_feed(app, scope, |feed| {
-        for inc in &feed.summaries {
-            let country = |c: &str| CountryCode::parse(c).ok();
-            let Some(from) = inc.origin.as_deref().and_then(country) else {
-                continue;
-            };
-            let Some(to) = inc
-                .destination
-                .as_deref()
-                .or(Some(inc.country.as_str()))
-                .and_then(country)
-            else {
-                continue;
-            };
-            if from == to {
-                continue;
-            }
-            let via: Vec<CountryCode> = inc.transit.iter().filter_map(|c| country(c)).collect();
-            for s in &inc.substances {
-                if let (Some(parent), false) = (&s.parent, s.listed) {
-                    relatives.insert(s.key.clone(), parent.clone());
-                }
-                out.push(FlowRecord {
-                    id: inc.id.clone(),
-                    source: Source::Incident,
-                    from,
-                    to,
-                    via: via.clone(),
-                    day: inc.day,
-                    quantity_kg: s.kg,
-                    substance: s.key.clone(),
-                    substance_name: s.name.clone(),
-                    classes: s.classes.clone(),
-                    listed: s.listed,
-                });
-            }
-        }
-        Ok(())
-    })?;
-    Ok((out, relatives))
+    Ok(out)
 }
 
-/// `GET /api/v1/flows`: edges and nodes of what the caller may see.
+/// Makes the flow records of the feed's incidents that arrived since the last call.
+fn catch_up(feed: &mut Feed) {
+    let flows = &mut feed.flows;
+    for inc in &feed.summaries[flows.upto..] {
+        let country = |c: &str| CountryCode::parse(c).ok();
+        let Some(from) = inc.origin.as_deref().and_then(country) else {
+            continue;
+        };
+        let Some(to) = inc
+            .destination
+            .as_deref()
+            .or(Some(inc.country.as_str()))
+            .and_then(country)
+        else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let via: Vec<CountryCode> = inc.transit.iter().filter_map(|c| country(c)).collect();
+        for s in &inc.substances {
+            if let (Some(parent), false) = (&s.parent, s.listed) {
+                flows.relatives.insert(s.key.clone(), parent.clone());
+            }
+            flows.records.push(FlowRecord {
+                id: inc.id.clone(),
+                source: Source::Incident,
+                from,
+                to,
+                via: via.clone(),
+                day: inc.day,
+                quantity_kg: s.kg,
+                substance: s.key.clone(),
+                substance_name: s.name.clone(),
+                classes: s.classes.clone(),
+                listed: s.listed,
+            });
+        }
+    }
+    flows.upto = feed.summaries.len();
+}
+
+/// The flow records of what `scope` may see, and the relatives among their substances (an
+/// unlisted ester, salt, protected form or designer precursor → its listed parent).
+fn records(app: &App, scope: &Scope) -> Result<(Vec<FlowRecord>, Relatives), AppError> {
+    let (_, pens) = pen_records(app, scope)?;
+    with_feed(app, scope, |feed| {
+        catch_up(feed);
+        let mut out = pens.as_ref().clone();
+        out.extend(feed.flows.records.iter().cloned());
+        Ok((out, feed.flows.relatives.clone()))
+    })
+}
+
+/// `GET /api/v1/flows`: edges and nodes of what the caller may see. The answer is kept per
+/// query until an incident or notification arrives or changes.
 pub fn flows(app: &App, actor: &Actor, q: &FlowQuery) -> Result<Value, AppError> {
     let scope = scope_of(actor)?;
-    let (records, _) = records(app, &scope)?;
+    let (version, pens) = pen_records(app, &scope)?;
     let filter = Filter {
         substance: q
             .substance
@@ -146,9 +209,26 @@ pub fn flows(app: &App, actor: &Actor, q: &FlowQuery) -> Result<Value, AppError>
         to_day: q.to.map(Date::day_number),
         source: q.source,
     };
-    let chosen: Vec<FlowRecord> = filter.apply(&records).into_iter().cloned().collect();
-    let out = interdict_flows::flows(&chosen);
-    serde_json::to_value(out).map_err(|e| AppError::Unavailable(format!("writing the flows: {e}")))
+    let key = format!("{q:?}");
+    with_feed(app, &scope, |feed| {
+        catch_up(feed);
+        if let Some((v, answer)) = feed.flows.answers.get(&key) {
+            if *v == version {
+                return Ok(answer.clone());
+            }
+        }
+        let chosen: Vec<FlowRecord> = filter
+            .apply(&pens)
+            .into_iter()
+            .chain(filter.apply(&feed.flows.records))
+            .cloned()
+            .collect();
+        let out = interdict_flows::flows(&chosen);
+        let answer = serde_json::to_value(out)
+            .map_err(|e| AppError::Unavailable(format!("writing the flows: {e}")))?;
+        feed.flows.answers.insert(key, (version, answer.clone()));
+        Ok(answer)
+    })
 }
 
 /// The day a listed substance was last brought under control (its most recent listing with a

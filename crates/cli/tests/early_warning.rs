@@ -294,3 +294,58 @@ fn internal_webhook_addresses_are_refused_by_default() {
         assert_eq!(a.json()["error"]["details"]["field"], "url");
     }
 }
+
+/// The alerts a running server keeps up after an import (only the weeks it touched judged
+/// again) are the alerts a server computing everything afresh over the same data gives.
+#[test]
+fn alerts_kept_up_after_imports_equal_a_fresh_servers() {
+    let db = Db::sqlite();
+    admin_init(&db);
+    let mx = add_user(
+        &db,
+        &add_org(&db, "Aduanas", "MX", "customs"),
+        "o@aduanas.test",
+        "officer",
+    );
+    let s = start_with(&db, &[]);
+    let subs = ["fentanyl", "cocaine", "isotonitazene", "protonitazene"];
+    let record = |w: i64, k: i64, tag: &str| {
+        json!({"type": if k % 7 == 0 { "overdose" } else { "seizure" }, "date": day(7 * w + k % 5),
+            "substances": [{"text": subs[((w + k) % 4) as usize]}],
+            "distribution": if k % 3 == 0 { "coalition" } else { "country" }, "tlp": "green",
+            "reference": format!("{tag}-{w}-{k}")})
+    };
+    // 70 steady weeks.
+    let base: Vec<Value> = (0..70)
+        .flat_map(|w| (0..2 + w % 3).map(move |k| (w, k)))
+        .map(|(w, k)| record(w, k, "base"))
+        .collect();
+    import(&s, &mx, &base);
+    let before = alerts(&s, &mx);
+    // A rise in the last weeks, then new weeks past the end, each import followed by a read.
+    let rise: Vec<Value> = (66..70)
+        .flat_map(|w| (0..9).map(move |k| (w, k)))
+        .map(|(w, k)| record(w, k, "rise"))
+        .collect();
+    import(&s, &mx, &rise);
+    let after_rise = alerts(&s, &mx);
+    assert_ne!(before, after_rise, "the rise changes the alerts");
+    let later: Vec<Value> = (70..73)
+        .flat_map(|w| (0..10).map(move |k| (w, k)))
+        .map(|(w, k)| record(w, k, "later"))
+        .collect();
+    import(&s, &mx, &later);
+    let kept = request(&s, "GET", "/api/v1/alerts", Some(&mx), None).json();
+    assert!(
+        kept["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "aberration"),
+        "{kept:#}"
+    );
+    drop(s);
+    let fresh = start_with(&db, &[]);
+    let again = request(&fresh, "GET", "/api/v1/alerts", Some(&mx), None).json();
+    assert_eq!(kept, again);
+}

@@ -176,4 +176,53 @@ fn flows_follow_what_each_caller_may_see() {
             .any(|k| k["from"] == "IN" && k["to"] == "MX"),
         "{c}"
     );
+
+    // The answers are kept per query and organisation: after more incidents and a notification
+    // arrive, the kept ones must equal those of a server that
+    // computes everything afresh over the same data.
+    let queries = [
+        "",
+        "?source=incidents",
+        "?substance=ephedrine",
+        "?class=amphetamine-precursor",
+    ];
+    for token in [&mx, &mx_customs, &nl] {
+        for q in queries {
+            flows(token, q);
+        }
+    }
+    let mut more = String::new();
+    for k in 0..3 {
+        more.push_str(&json!({"type": "seizure", "date": date(1 + k), "origin_country": "IN", "destination_country": "MX",
+            "substances": [{"text": "ephedrine", "quantity": {"value": 7, "unit": "kg"}}],
+            "distribution": "coalition", "reference": format!("in-more-{k}")}).to_string());
+        more.push('\n');
+    }
+    let a = request(
+        &s,
+        "POST",
+        "/api/v1/incidents:import",
+        Some(&mx_customs),
+        Some(("application/x-ndjson", more.as_bytes())),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(post(&s, "/api/v1/pens", &cn, &filing).status, 201);
+    let kept: Vec<Value> = [&mx, &mx_customs, &nl]
+        .iter()
+        .flat_map(|t| queries.iter().map(|q| flows(t, q)))
+        .collect();
+    assert_eq!(edge(&kept[1], "IN", "MX").unwrap()["incidents"], 8);
+    assert_eq!(edge(&kept[0], "CN", "MX").unwrap()["notifications"], 3);
+    drop(s);
+    let fresh = start(&db);
+    for (n, t) in [&mx, &mx_customs, &nl].iter().enumerate() {
+        for (k, q) in queries.iter().enumerate() {
+            let again = request(&fresh, "GET", &format!("/api/v1/flows{q}"), Some(t), None).json();
+            assert_eq!(
+                kept[n * queries.len() + k],
+                again,
+                "flows{q} kept and afresh"
+            );
+        }
+    }
 }

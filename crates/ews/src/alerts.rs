@@ -4,7 +4,7 @@
 //! A persisting rise is one alert (at the week it began, with the peak so far), not one per week.
 //! First detections are reported only from `since` on: what came before is history.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use interdict_core::{iso_week_label, week_start};
 use rayon::prelude::*;
@@ -113,88 +113,227 @@ pub fn alerts_with_fallback(
     fallback: Option<&Detector>,
     since_day: Option<i64>,
 ) -> Result<Vec<Alert>, EwsError> {
-    let Some(weeks) = Weeks::spanned_by(incidents, since_day) else {
-        return Ok(Vec::new());
-    };
-    let watch_from = (weeks.monitor_from() as i64 - LOOKBACK_WEEKS).max(1) as usize;
-    let series_list: Vec<((String, String), Series)> =
-        weekly_series(incidents, &weeks).into_iter().collect();
-    // Series are independent: watched in parallel, gathered in series order (the answer is
-    // the same whatever the number of threads).
-    let per_series: Vec<Vec<Alert>> = series_list
-        .par_iter()
-        .map(|((key, region), series)| -> Result<Vec<Alert>, EwsError> {
-            let mut out = Vec::new();
-            let found = Found {
-                key,
-                region,
-                name: &series.name,
-            };
-            out.extend(first_detection(&found, &series.counts, &weeks));
-            let mut used = detector;
-            // Watched from the window's start first; only a series whose first watched week is
-            // already raised (an alarm, or a count well above what was expected) is watched again
-            // from the lookback, to find where its episode began — most series cost the window.
-            let window_from = weeks.monitor_from();
-            let mut points = monitor(detector, &series.counts, window_from)?;
-            if points.is_none() {
-                if let Some(f) = fallback {
-                    used = f;
-                    points = monitor(f, &series.counts, window_from)?;
-                }
+    let mut state = AlertState::default();
+    state.extend(incidents);
+    state.alerts(detector, fallback, since_day)
+}
+
+/// The weekly series of a growing set of incidents and the detector results already computed
+/// over them, so that alerts after new incidents cost the new weeks only: the platform keeps one
+/// per organisation and adds what each import brought (issue 19: 10,000 more incidents at 1M
+/// update the alerts in under a second).
+///
+/// The answer is the same as [`alerts_with_fallback`] over every incident added (that function
+/// is this state, filled at once): EARS and Farrington judge week `t` from the counts up to `t`
+/// alone (and Farrington from its number of years `b`), so a week's result is kept until a count
+/// at or before it changes, or `b` changes with the series' length. CUSUM and GLR accumulate
+/// over their range, so they are computed afresh each time.
+#[derive(Default)]
+pub struct AlertState {
+    /// Monday of week index 0 (the first week with an incident), and of the last such week.
+    span: Option<(i64, i64)>,
+    series: BTreeMap<(String, String), SeriesState>,
+    /// The member substances of each class per region (for [`drop_single_member_classes`]).
+    members: BTreeMap<(String, String), BTreeSet<String>>,
+    incidents: usize,
+}
+
+/// One weekly series (the counts of a substance or class in a region) and its computed weeks.
+struct SeriesState {
+    name: String,
+    /// Counts by week index from the state's first week; shorter than the span until computed.
+    counts: Vec<f64>,
+    /// Points computed, by the detector's settings (with Farrington's `b`), by 1-based week.
+    points: HashMap<String, BTreeMap<usize, Point>>,
+}
+
+impl SeriesState {
+    /// Counts changed from 0-based week `i` on: the points of weeks `i + 1` (1-based) and later
+    /// looked at them.
+    fn changed_from(&mut self, i: usize) {
+        for cached in self.points.values_mut() {
+            cached.split_off(&(i + 1));
+        }
+    }
+}
+
+impl AlertState {
+    /// Incidents added so far.
+    pub fn len(&self) -> usize {
+        self.incidents
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.incidents == 0
+    }
+
+    pub fn extend<'a>(&mut self, incidents: impl IntoIterator<Item = &'a Incident>) {
+        for inc in incidents {
+            self.add(inc);
+        }
+    }
+
+    /// Counts one more incident in its series.
+    pub fn add(&mut self, inc: &Incident) {
+        let monday = week_start(inc.day);
+        let first = match self.span {
+            None => {
+                self.span = Some((monday, monday));
+                monday
             }
-            // The level before the lookback (up to 8 weeks), against which a rise that the
-            // detector's baseline has since absorbed still shows.
-            let end = watch_from.saturating_sub(1).min(series.counts.len());
-            let before = &series.counts[end.saturating_sub(8)..end];
-            let level = if before.is_empty() {
-                0.5
+            Some((first, last)) if monday < first => {
+                // Every index moves: the series are shifted and their points computed again.
+                let shift = ((first - monday) / 7) as usize;
+                for s in self.series.values_mut() {
+                    let mut counts = vec![0.0; shift];
+                    counts.append(&mut s.counts);
+                    s.counts = counts;
+                    s.points.clear();
+                }
+                self.span = Some((monday, last));
+                monday
+            }
+            Some((first, last)) => {
+                self.span = Some((first, last.max(monday)));
+                first
+            }
+        };
+        self.incidents += 1;
+        let w = ((monday - first) / 7) as usize;
+        let mut keys: Vec<(String, String)> =
+            vec![(inc.substance.clone(), inc.substance_name.clone())];
+        for c in &inc.classes {
+            keys.push((format!("class:{c}"), format!("{c} (class)")));
+            for region in [inc.country.as_str(), "ALL"] {
+                self.members
+                    .entry((format!("class:{c}"), region.to_string()))
+                    .or_default()
+                    .insert(inc.substance.clone());
+            }
+        }
+        for (key, name) in keys {
+            let regions: &[&str] = if inc.coalition {
+                &[inc.country.as_str(), "ALL"]
             } else {
-                (before.iter().sum::<f64>() / before.len() as f64).max(0.5)
+                &[inc.country.as_str()]
             };
-            let raised_at_start = points.as_ref().and_then(|p| p.first()).is_some_and(|p| {
-                p.alarm == Some(true)
-                    || (p.expected.is_finite()
-                        && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
-                    || p.observed >= SUSTAINED_RATIO * level
-            });
-            if raised_at_start && watch_from < window_from {
-                if let Some(earlier) = monitor(used, &series.counts, watch_from)? {
-                    points = Some(earlier);
+            for region in regions {
+                let entry = self
+                    .series
+                    .entry((key.clone(), region.to_string()))
+                    .or_insert_with(|| SeriesState {
+                        name: name.clone(),
+                        counts: Vec::new(),
+                        points: HashMap::new(),
+                    });
+                if entry.counts.len() <= w {
+                    entry.counts.resize(w + 1, 0.0);
                 }
+                entry.counts[w] += 1.0;
+                entry.changed_from(w);
             }
-            let Some(points) = points else {
-                return Ok(out);
-            };
-            let chart: Vec<ChartPoint> = points
-                .iter()
-                .map(|p| ChartPoint {
-                    week: iso_week_label(weeks.monday(p.t - 1)),
-                    observed: p.observed,
-                    expected: p.expected.is_finite().then_some(p.expected),
-                    upperbound: p.upperbound.is_finite().then_some(p.upperbound),
-                    alarm: p.alarm == Some(true),
-                })
-                .collect();
-            let window_start = weeks.monitor_from();
-            out.extend(
-                episodes(&points)
-                    .into_iter()
-                    .filter(|e| e.last().is_some_and(|p| p.t >= window_start))
-                    .map(|episode| {
-                        let mut a = aberration(&found, episode, &weeks, used);
-                        a.ongoing = episode.last().is_some_and(|p| p.t == series.counts.len());
-                        a.points = chart.clone();
-                        a
-                    }),
-            );
-            Ok(out)
-        })
-        .collect::<Result<_, _>>()?;
-    let mut out: Vec<Alert> = per_series.into_iter().flatten().collect();
-    drop_single_member_classes(&mut out, incidents);
-    rank(&mut out);
-    Ok(out)
+        }
+    }
+
+    /// The alerts over every incident added, most urgent first (see [`alerts_with_fallback`]).
+    pub fn alerts(
+        &mut self,
+        detector: &Detector,
+        fallback: Option<&Detector>,
+        since_day: Option<i64>,
+    ) -> Result<Vec<Alert>, EwsError> {
+        let Some((first, last)) = self.span else {
+            return Ok(Vec::new());
+        };
+        let weeks = Weeks {
+            first,
+            count: ((last - first) / 7 + 1) as usize,
+            since: week_start(since_day.unwrap_or(last - 7 * 11)),
+        };
+        let watch_from = (weeks.monitor_from() as i64 - LOOKBACK_WEEKS).max(1) as usize;
+        // Series are independent: watched in parallel, gathered in series order (the answer is
+        // the same whatever the number of threads).
+        let per_series: Vec<Vec<Alert>> = self
+            .series
+            .par_iter_mut()
+            .map(|((key, region), series)| -> Result<Vec<Alert>, EwsError> {
+                // Weeks after a series' last incident are weeks without one.
+                series.counts.resize(weeks.count, 0.0);
+                let SeriesState {
+                    name,
+                    counts,
+                    points: cache,
+                } = series;
+                let counts: &[f64] = counts;
+                let mut out = Vec::new();
+                let found = Found { key, region, name };
+                out.extend(first_detection(&found, counts, &weeks));
+                let mut used = detector;
+                // Watched from the window's start first; only a series whose first watched week
+                // is already raised (an alarm, or a count well above what was expected) is
+                // watched again from the lookback, to find where its episode began — most
+                // series cost the window.
+                let window_from = weeks.monitor_from();
+                let mut points = monitor_cached(detector, counts, window_from, cache)?;
+                if points.is_none() {
+                    if let Some(f) = fallback {
+                        used = f;
+                        points = monitor_cached(f, counts, window_from, cache)?;
+                    }
+                }
+                // The level before the lookback (up to 8 weeks), against which a rise that the
+                // detector's baseline has since absorbed still shows.
+                let end = watch_from.saturating_sub(1).min(counts.len());
+                let before = &counts[end.saturating_sub(8)..end];
+                let level = if before.is_empty() {
+                    0.5
+                } else {
+                    (before.iter().sum::<f64>() / before.len() as f64).max(0.5)
+                };
+                let raised_at_start = points.as_ref().and_then(|p| p.first()).is_some_and(|p| {
+                    p.alarm == Some(true)
+                        || (p.expected.is_finite()
+                            && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
+                        || p.observed >= SUSTAINED_RATIO * level
+                });
+                if raised_at_start && watch_from < window_from {
+                    if let Some(earlier) = monitor_cached(used, counts, watch_from, cache)? {
+                        points = Some(earlier);
+                    }
+                }
+                let Some(points) = points else {
+                    return Ok(out);
+                };
+                let chart: Vec<ChartPoint> = points
+                    .iter()
+                    .map(|p| ChartPoint {
+                        week: iso_week_label(weeks.monday(p.t - 1)),
+                        observed: p.observed,
+                        expected: p.expected.is_finite().then_some(p.expected),
+                        upperbound: p.upperbound.is_finite().then_some(p.upperbound),
+                        alarm: p.alarm == Some(true),
+                    })
+                    .collect();
+                let window_start = weeks.monitor_from();
+                out.extend(
+                    episodes(&points)
+                        .into_iter()
+                        .filter(|e| e.last().is_some_and(|p| p.t >= window_start))
+                        .map(|episode| {
+                            let mut a = aberration(&found, episode, &weeks, used);
+                            a.ongoing = episode.last().is_some_and(|p| p.t == counts.len());
+                            a.points = chart.clone();
+                            a
+                        }),
+                );
+                Ok(out)
+            })
+            .collect::<Result<_, _>>()?;
+        let mut out: Vec<Alert> = per_series.into_iter().flatten().collect();
+        drop_single_member_classes(&mut out, &self.members);
+        rank(&mut out);
+        Ok(out)
+    }
 }
 
 /// The weeks the incidents span, and where monitoring starts.
@@ -208,22 +347,6 @@ struct Weeks {
 }
 
 impl Weeks {
-    /// `None` without incidents.
-    fn spanned_by(incidents: &[Incident], since_day: Option<i64>) -> Option<Weeks> {
-        let first = incidents.iter().map(|i| week_start(i.day)).min()?;
-        let last = incidents.iter().map(|i| week_start(i.day)).max()?;
-        Some(Weeks {
-            first,
-            count: ((last - first) / 7 + 1) as usize,
-            since: week_start(since_day.unwrap_or(last - 7 * 11)),
-        })
-    }
-
-    /// 0-based index of the week of `day`.
-    fn index(&self, day: i64) -> usize {
-        ((week_start(day) - self.first) / 7) as usize
-    }
-
     /// Monday of the week at 0-based index `i`.
     fn monday(&self, i: usize) -> i64 {
         self.first + 7 * i as i64
@@ -233,42 +356,6 @@ impl Weeks {
     fn monitor_from(&self) -> usize {
         (((self.since - self.first) / 7).max(0) as usize) + 1
     }
-}
-
-/// One weekly series: the counts of a substance or class in a region.
-struct Series {
-    name: String,
-    counts: Vec<f64>,
-}
-
-/// Series per (key, region): key a substance or `class:<name>`, region a country or `ALL`.
-fn weekly_series(incidents: &[Incident], weeks: &Weeks) -> BTreeMap<(String, String), Series> {
-    let mut series: BTreeMap<(String, String), Series> = BTreeMap::new();
-    for inc in incidents {
-        let w = weeks.index(inc.day);
-        let mut keys: Vec<(String, String)> =
-            vec![(inc.substance.clone(), inc.substance_name.clone())];
-        for c in &inc.classes {
-            keys.push((format!("class:{c}"), format!("{c} (class)")));
-        }
-        for (key, name) in keys {
-            let regions: &[&str] = if inc.coalition {
-                &[inc.country.as_str(), "ALL"]
-            } else {
-                &[inc.country.as_str()]
-            };
-            for region in regions {
-                let entry = series
-                    .entry((key.clone(), region.to_string()))
-                    .or_insert_with(|| Series {
-                        name: name.clone(),
-                        counts: vec![0.0; weeks.count],
-                    });
-                entry.counts[w] += 1.0;
-            }
-        }
-    }
-    series
 }
 
 /// What a series is of, for its alerts.
@@ -338,14 +425,65 @@ fn first_detection(found: &Found, y: &[f64], weeks: &Weeks) -> Option<Alert> {
     })
 }
 
+/// How a detector runs over one series: its settings, adapted to the history the series has.
+#[derive(Debug)]
+enum Plan {
+    Ears(EarsMethod, EarsControl),
+    /// With `b` lowered to the years the series has.
+    Farrington(FarringtonControl),
+    Glr(GlrControl),
+    Cusum(CusumControl),
+}
+
+impl Plan {
+    /// Whether the result of a week depends only on the counts up to it (and the settings), so
+    /// that it can be kept between calls; CUSUM and GLR accumulate over their range.
+    fn per_week(&self) -> bool {
+        matches!(self, Plan::Ears(..) | Plan::Farrington(_))
+    }
+
+    /// The points of weeks `from..=to` (1-based).
+    fn run(&self, y: &[f64], from: usize, to: usize) -> Result<Vec<Point>, EwsError> {
+        match self {
+            Plan::Ears(method, control) => ears(
+                y,
+                *method,
+                &EarsControl {
+                    range: Some((from, to)),
+                    ..*control
+                },
+            ),
+            Plan::Farrington(control) => farrington(
+                y,
+                None,
+                &FarringtonControl {
+                    range: (from, to),
+                    ..*control
+                },
+            ),
+            Plan::Glr(control) => glrnb(
+                y,
+                &GlrControl {
+                    range: (from, to),
+                    ..*control
+                },
+            ),
+            Plan::Cusum(control) => cusum(
+                y,
+                &CusumControl {
+                    range: (from, to),
+                    ..*control
+                },
+            ),
+        }
+    }
+}
+
 /// The detector over the weeks of `y` from `monitor_from` (1-based) on, starting later where the
-/// series lacks the history the method needs; `None` when the series cannot be monitored.
-fn monitor(
-    detector: &Detector,
-    y: &[f64],
-    monitor_from: usize,
-) -> Result<Option<Vec<Point>>, EwsError> {
-    let points = match detector {
+/// series lacks the history the method needs: the first week and the plan; `None` when the
+/// series cannot be monitored.
+fn plan(detector: &Detector, y: &[f64], monitor_from: usize) -> Option<(usize, Plan)> {
+    match detector {
         Detector::Ears(method, control) => {
             let lag = match method {
                 EarsMethod::C1 => control.baseline,
@@ -354,16 +492,18 @@ fn monitor(
             };
             let from = monitor_from.max(lag.saturating_add(1));
             if from > y.len() {
-                return Ok(None);
+                return None;
             }
-            ears(
-                y,
-                *method,
-                &EarsControl {
-                    range: Some((from, y.len())),
-                    ..*control
-                },
-            )?
+            Some((
+                from,
+                Plan::Ears(
+                    *method,
+                    EarsControl {
+                        range: None,
+                        ..*control
+                    },
+                ),
+            ))
         }
         Detector::Farrington(template) => {
             let w = template.w;
@@ -371,53 +511,81 @@ fn monitor(
                 .b
                 .min(y.len().saturating_sub(w.saturating_add(1)) / 52);
             if b == 0 {
-                return Ok(None);
+                return None;
             }
             // b ≤ len / 52 here, so this cannot overflow.
             let from = monitor_from.max(52 * b + w + 1);
             if from > y.len() {
-                return Ok(None);
+                return None;
             }
-            let control = FarringtonControl {
-                range: (from, y.len()),
-                b,
-                ..*template
-            };
-            farrington(y, None, &control)?
+            Some((
+                from,
+                Plan::Farrington(FarringtonControl {
+                    range: (0, 0),
+                    b,
+                    ..*template
+                }),
+            ))
         }
         Detector::Glr(template) => {
             let from = monitor_from.max(template.harmonics.saturating_mul(2).saturating_add(3));
             if from > y.len() || y[..from - 1].iter().all(|&v| v == 0.0) {
-                return Ok(None);
+                return None;
             }
-            glrnb(
-                y,
-                &GlrControl {
-                    range: (from, y.len()),
-                    ..*template
-                },
-            )?
+            Some((from, Plan::Glr(template.clone())))
         }
         Detector::Cusum(template) => {
             let from = monitor_from.max(2);
             if from > y.len() {
-                return Ok(None);
+                return None;
             }
             let m = y[..from - 1].iter().sum::<f64>() / (from - 1) as f64;
             if m <= 0.0 {
-                return Ok(None); // no baseline level to standardise against
+                return None; // no baseline level to standardise against
             }
-            cusum(
-                y,
-                &CusumControl {
-                    range: (from, y.len()),
+            Some((
+                from,
+                Plan::Cusum(CusumControl {
                     m: Some(m),
-                    ..*template
-                },
-            )?
+                    ..template.clone()
+                }),
+            ))
         }
+    }
+}
+
+/// The points of the detector over `y` from `monitor_from` on (see [`plan`]), taking the weeks
+/// already in `cache` and keeping the ones computed.
+fn monitor_cached(
+    detector: &Detector,
+    y: &[f64],
+    monitor_from: usize,
+    cache: &mut HashMap<String, BTreeMap<usize, Point>>,
+) -> Result<Option<Vec<Point>>, EwsError> {
+    let Some((from, plan)) = plan(detector, y, monitor_from) else {
+        return Ok(None);
     };
-    Ok(Some(points))
+    let to = y.len();
+    if !plan.per_week() {
+        return plan.run(y, from, to).map(Some);
+    }
+    let kept = cache.entry(format!("{plan:?}")).or_default();
+    // The runs of weeks not computed yet, each computed in one call.
+    let mut t = from;
+    while t <= to {
+        if kept.contains_key(&t) {
+            t += 1;
+            continue;
+        }
+        let start = t;
+        while t <= to && !kept.contains_key(&t) {
+            t += 1;
+        }
+        for p in plan.run(y, start, t - 1)? {
+            kept.insert(p.t, p);
+        }
+    }
+    Ok(Some(kept.range(from..=to).map(|(_, p)| *p).collect()))
 }
 
 /// The episodes: a run of alarm weeks, continued while the count stays at least
@@ -490,18 +658,10 @@ fn aberration(found: &Found, episode: &[Point], weeks: &Weeks, detector: &Detect
 
 /// A class with a single member substance in a region has the same series as that member:
 /// its alerts would repeat the member's, so they are dropped.
-fn drop_single_member_classes(out: &mut Vec<Alert>, incidents: &[Incident]) {
-    let mut members: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
-    for inc in incidents {
-        for c in &inc.classes {
-            for region in [inc.country.as_str(), "ALL"] {
-                members
-                    .entry((format!("class:{c}"), region.to_string()))
-                    .or_default()
-                    .insert(&inc.substance);
-            }
-        }
-    }
+fn drop_single_member_classes(
+    out: &mut Vec<Alert>,
+    members: &BTreeMap<(String, String), BTreeSet<String>>,
+) {
     out.retain(|a| {
         !a.substance.starts_with("class:")
             || members
@@ -615,5 +775,90 @@ mod tests {
         let found = alerts(&incidents, &det, Some(start)).unwrap();
         assert!(found.iter().any(|a| a.region == "MX"));
         assert!(found.iter().all(|a| a.region != "ALL"), "{found:?}");
+    }
+
+    /// Deterministic pseudo-random numbers for the test's incidents (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// Three years of incidents over a few substances (two of a class) and countries, with a
+    /// rise in the last weeks, and batches arriving later: old weeks, the latest weeks, new
+    /// weeks past the end, and one before the first week.
+    fn history(rng: &mut Rng, n: usize, from_day: i64, days: u64) -> Vec<Incident> {
+        let subs: [(&str, &[&str]); 4] = [
+            ("fentanyl", &["opioid"]),
+            ("carfentanil", &["opioid"]),
+            ("cocaine", &[]),
+            ("ketamine", &[]),
+        ];
+        (0..n)
+            .map(|_| {
+                let (s, classes) = subs[rng.below(4) as usize];
+                let mut i = inc(
+                    from_day + rng.below(days) as i64,
+                    ["MX", "US", "NL"][rng.below(3) as usize],
+                    s,
+                    classes,
+                );
+                i.coalition = rng.below(4) != 0;
+                i
+            })
+            .collect()
+    }
+
+    #[test]
+    fn alerts_kept_up_incrementally_equal_a_full_recomputation() {
+        let start = days_from_civil(2023, 1, 2);
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut all = history(&mut rng, 6000, start, 3 * 364);
+        // A rise of fentanyl in MX over the last five weeks.
+        all.extend(
+            (0..120).map(|k| inc(start + 3 * 364 - 35 + k % 35, "MX", "fentanyl", &["opioid"])),
+        );
+        let noufaily = Detector::new(crate::Method::Farrington, &crate::Overrides::noufaily())
+            .expect("noufaily settings");
+        let ears = Detector::Ears(EarsMethod::C2, EarsControl::default());
+        let batches = [
+            history(&mut rng, 300, start + 3 * 364 - 21, 21), // the latest weeks
+            history(&mut rng, 200, start + 100, 300),         // old weeks
+            history(&mut rng, 250, start + 3 * 364, 30),      // weeks past the end
+            history(&mut rng, 40, start - 60, 30),            // before the first week
+        ];
+        let mut state = AlertState::default();
+        state.extend(&all);
+        let show = |a: &[Alert]| format!("{a:?}");
+        for since in [None, Some(start + 3 * 364 - 200)] {
+            let kept = state.alerts(&noufaily, Some(&ears), since).unwrap();
+            let full = alerts_with_fallback(&all, &noufaily, Some(&ears), since).unwrap();
+            assert_eq!(show(&kept), show(&full));
+        }
+        let mut seen_aberration = false;
+        for batch in batches {
+            all.extend(batch.iter().cloned());
+            state.extend(&batch);
+            for since in [None, Some(start + 3 * 364 - 200)] {
+                let kept = state.alerts(&noufaily, Some(&ears), since).unwrap();
+                let full = alerts_with_fallback(&all, &noufaily, Some(&ears), since).unwrap();
+                assert!(!full.is_empty());
+                seen_aberration |= full.iter().any(|a| a.kind == AlertKind::Aberration);
+                assert_eq!(show(&kept), show(&full), "after {} incidents", all.len());
+            }
+            // Other detectors through the same state: EARS alone, and CUSUM (not kept per week).
+            let cusum = Detector::new(crate::Method::Cusum, &crate::Overrides::default())
+                .expect("cusum settings");
+            for d in [&ears, &cusum] {
+                let kept = state.alerts(d, None, None).unwrap();
+                assert_eq!(show(&kept), show(&alerts(&all, d, None).unwrap()));
+            }
+        }
+        assert!(seen_aberration, "the test's data has a rise to find");
+        assert_eq!(state.len(), all.len());
     }
 }

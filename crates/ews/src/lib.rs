@@ -25,8 +25,8 @@ mod glm;
 mod glr;
 
 pub use alerts::{
-    alerts, alerts_with_fallback, Alert, AlertKind, ChartPoint, Incident, LOOKBACK_WEEKS,
-    SUSTAINED_RATIO,
+    alerts, alerts_with_fallback, Alert, AlertKind, AlertState, ChartPoint, Incident,
+    LOOKBACK_WEEKS, SUSTAINED_RATIO,
 };
 pub use cusum::{cusum, CusumControl, Transform};
 pub use detector::{Detector, Method, Overrides};

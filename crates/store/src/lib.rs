@@ -64,7 +64,7 @@ pub use identity::{LoginThrottle, TokenInfo};
 pub use incidents::{AttachmentRow, IncidentFilter, IncidentRow};
 pub use interdict_domain::sharing::Scope;
 pub use location::{Location, DB_FILE};
-pub use migrate::{Migrated, SCHEMA_VERSION};
+pub use migrate::{migration_versions, Migrated, SCHEMA_VERSION};
 pub use pens::{AuthorityKeyRow, PenFilter, PenRow};
 pub use pool::PoolStats;
 pub use snapshots::{LedgerRow, Snapshot};

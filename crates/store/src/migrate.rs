@@ -38,6 +38,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     7 "pens_labels" "0007_pens_labels.sql",
     8 "subscriptions" "0008_subscriptions.sql",
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
+    10 "search_indexes" "0010_search_indexes.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -50,10 +51,16 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     7 "pens_labels" "0007_pens_labels.sql",
     8 "subscriptions" "0008_subscriptions.sql",
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
+    10 "search_indexes" "0010_search_indexes.sql",
 );
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = SQLITE.len() as i64;
+
+/// The versions a database at [`SCHEMA_VERSION`] has recorded, in order.
+pub fn migration_versions() -> Vec<i64> {
+    SQLITE.iter().map(|m| m.version).collect()
+}
 
 const _: () = assert!(
     SQLITE.len() == POSTGRES.len(),

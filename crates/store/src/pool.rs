@@ -110,7 +110,7 @@ impl Connector {
                 open_sqlite(file, *read_only, location).map(Conn::Sqlite)
             }
             Connector::Postgres { config } => {
-                let client = config.connect(postgres::NoTls).map_err(|e| {
+                let mut client = config.connect(postgres::NoTls).map_err(|e| {
                     match postgres_error(&e, "connect", location) {
                         // Any failure to connect (refused, timed out, authentication) leaves the
                         // database out of reach: the server should say `unavailable`.
@@ -125,6 +125,13 @@ impl Connector {
                         other => other,
                     }
                 })?;
+                // No JIT compilation: the platform's statements are short, and PostgreSQL
+                // compiled searches whose estimated cost (row-level security, LIMIT) passed its
+                // threshold, 15-100 ms each, longer than the query (bench/million.sh). A server
+                // without JIT (before 11) refuses the setting; it then has nothing to turn off.
+                if let Err(e) = client.batch_execute("SET jit = off") {
+                    tracing::debug!(error = %e, "PostgreSQL: jit left as configured");
+                }
                 Ok(Conn::Postgres {
                     client: Box::new(client),
                     statements: StatementCache::default(),
@@ -165,8 +172,17 @@ fn open_sqlite(
     set_wal(&conn).map_err(fail)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(fail)?;
+    // Reads through a memory map of the file instead of a read() per page into each
+    // connection's small page cache: searches that check thousands of rows (a date range,
+    // a rare word) at a million incidents took 2-3 times longer without it (bench/million.sh).
+    conn.pragma_update_and_check(None, "mmap_size", SQLITE_MMAP_BYTES, |_| Ok(()))
+        .map_err(fail)?;
     Ok(conn)
 }
+
+/// The most of the database file SQLite maps into memory (address space, not resident memory:
+/// the pages are the file's, shared with the operating system's cache).
+const SQLITE_MMAP_BYTES: i64 = 4 << 30;
 
 /// Switches the file to WAL unless it is already. The switch needs the file to itself, and
 /// SQLite answers "busy" at once, without its busy handler, when another connection (a second

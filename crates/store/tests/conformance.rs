@@ -272,7 +272,7 @@ fn migrates_data_directories_of_the_first_builds_forward() {
             .unwrap();
         assert_eq!(
             recorded,
-            (1..=SCHEMA_VERSION).collect::<Vec<_>>(),
+            interdict_store::migration_versions(),
             "from version {legacy_version}"
         );
         if legacy_version == 3 {
@@ -1047,6 +1047,23 @@ fn expected_ids(rows: &[IncidentRow], scope: &Scope) -> std::collections::BTreeS
         .collect()
 }
 
+/// The ids a search finds in pages of 7, each page from the cursor of the one before.
+fn paged_ids(db: &Database, scope: &Scope, filter: &IncidentFilter) -> Vec<String> {
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = db
+            .read_as(scope, |tx| tx.search_incidents(filter, before, 7))
+            .unwrap();
+        let full = page.len() == 7;
+        before = page.last().map(|(seq, _)| *seq);
+        paged.extend(page.into_iter().map(|(_, r)| r.id));
+        if !full {
+            return paged;
+        }
+    }
+}
+
 #[test]
 fn the_visibility_of_searches_is_the_policys_on_every_combination() {
     each_backend("visibility", |f| {
@@ -1066,21 +1083,7 @@ fn the_visibility_of_searches_is_the_policys_on_every_combination() {
             assert_eq!(seen.len(), found.len(), "{}: a row twice", f.backend);
             assert_eq!(seen, expected, "{}: search as {scope:?}", f.backend);
             // Pages of 7, by cursor: full pages, the same rows.
-            let mut paged = Vec::new();
-            let mut before = None;
-            loop {
-                let page = db
-                    .read_as(&scope, |tx| {
-                        tx.search_incidents(&IncidentFilter::default(), before, 7)
-                    })
-                    .unwrap();
-                let full = page.len() == 7;
-                before = page.last().map(|(seq, _)| *seq);
-                paged.extend(page.into_iter().map(|(_, r)| r.id));
-                if !full {
-                    break;
-                }
-            }
+            let paged = paged_ids(&db, &scope, &IncidentFilter::default());
             assert_eq!(
                 paged
                     .iter()
@@ -1241,4 +1244,185 @@ fn row_level_security_hides_other_countries_rows_from_a_query_without_filter() {
     assert_eq!(read(&owner), (1, Some(b"hello".to_vec())));
     assert_eq!(read(&fr), (0, None));
     assert_eq!(read(&police), (0, None));
+}
+
+/// Incidents of varied words, places, dates, types and substances under every distribution,
+/// for the search filters: 240 of them, inserted by their owners. The words include what LIKE
+/// and the trigram indexes could read differently: `%`, `_`, `\`, quotes, non-ASCII letters,
+/// words of one and two characters.
+fn seed_searchable_incidents(db: &Database, members: &[Organisation]) -> Vec<IncidentRow> {
+    let owners = [&members[0], &members[2], &members[6]];
+    let words = [
+        "container at port 4839",
+        "parcel at postal hub 12",
+        "truck at border crossing 483920",
+        "courier 100% pure",
+        "a_b label on drum",
+        "back\\slash in a note",
+        "o'neil \"quoted\" shipment",
+        "münchen übergabe",
+        "x",
+        "ab",
+    ];
+    let countries = ["MX", "US", "DE", "NG"];
+    let kinds = ["seizure", "overdose", "drug_checking"];
+    let keys = ["fentanyl", "cocaine", "class:nitazene", "cas:108-24-7"];
+    let mut out = Vec::new();
+    for n in 0..240usize {
+        let owner = owners[n % 3];
+        let sharing = Sharing {
+            owner_organisation: owner.id.clone(),
+            owner_country: owner.country,
+            distribution: Distribution::ALL[(n / 3) % Distribution::ALL.len()],
+            share_with: if n % 5 == 0 {
+                vec![CountryCode::parse("US").unwrap()]
+            } else {
+                vec![]
+            },
+            tlp: Tlp::Amber,
+            personal_data_distribution: Distribution::Organisation,
+        };
+        let mut row = incident_row(&format!("INC-S-{n:03}"), sharing);
+        row.search_text = format!(
+            "{} {}",
+            words[n % words.len()],
+            words[(n / 7) % words.len()]
+        );
+        row.country = CountryCode::parse(countries[(n / 2) % countries.len()]).unwrap();
+        row.kind = kinds[(n / 11) % kinds.len()].into();
+        row.date = format!("2025-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
+        row.substance_keys = vec![
+            keys[n % keys.len()].into(),
+            keys[(n / 13) % keys.len()].into(),
+        ];
+        row.substance_keys.dedup();
+        db.write_as(&Scope::of_organisation(owner), |tx| {
+            tx.insert_incident(&row)
+        })
+        .unwrap_or_else(|e| panic!("insert {}: {e}", row.id));
+        out.push(row);
+    }
+    out
+}
+
+/// What a search should find, by the rule written plainly over the rows.
+fn plainly_matches(row: &IncidentRow, filter: &IncidentFilter) -> bool {
+    (filter.substance_keys.is_empty()
+        || filter
+            .substance_keys
+            .iter()
+            .any(|k| row.substance_keys.contains(k)))
+        && filter.country.is_none_or(|c| row.country == c)
+        && filter.kind.as_ref().is_none_or(|k| &row.kind == k)
+        && filter.from.as_ref().is_none_or(|d| &row.date >= d)
+        && filter.to.as_ref().is_none_or(|d| &row.date <= d)
+        && filter
+            .text
+            .as_ref()
+            .is_none_or(|t| row.search_text.contains(t.as_str()))
+}
+
+#[test]
+fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_page() {
+    each_backend("search_filters", |f| {
+        let db = f.open();
+        let members = sharing_members(&db);
+        let rows = seed_searchable_incidents(&db, &members);
+        let text = |t: &str| IncidentFilter {
+            text: Some(t.into()),
+            ..IncidentFilter::default()
+        };
+        let mut filters = vec![IncidentFilter::default()];
+        for t in [
+            "container",
+            "postal hub",
+            "483920",
+            "4839",
+            "100%",
+            "% p",
+            "a_b",
+            "_",
+            "\\",
+            "back\\s",
+            "o'neil",
+            "\"quoted\"",
+            "über",
+            "münchen",
+            "x",
+            "ab",
+            "at",
+            "zzz",
+            "hub 12 parcel",
+        ] {
+            filters.push(text(t));
+        }
+        filters.push(IncidentFilter {
+            substance_keys: vec!["fentanyl".into(), "class:nitazene".into()],
+            country: Some(CountryCode::parse("MX").unwrap()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            text: Some("port".into()),
+            kind: Some("overdose".into()),
+            from: Some("2025-03-01".into()),
+            to: Some("2025-09-30".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            text: Some("crossing".into()),
+            substance_keys: vec!["cocaine".into()],
+            country: Some(CountryCode::parse("US").unwrap()),
+            ..IncidentFilter::default()
+        });
+        for scope in [
+            Scope::of_organisation(&members[0]),
+            Scope::of_organisation(&members[3]),
+            Scope::of_organisation(&members[6]),
+        ] {
+            for filter in &filters {
+                let expected: Vec<String> = rows
+                    .iter()
+                    .rev()
+                    .filter(|r| {
+                        sharing::reaches(&r.sharing, r.sharing.distribution, &scope).allowed
+                    })
+                    .filter(|r| plainly_matches(r, filter))
+                    .map(|r| r.id.clone())
+                    .collect();
+                let all = db
+                    .read_as(&scope, |tx| tx.search_incidents(filter, None, 1000))
+                    .unwrap();
+                let found: Vec<String> = all.iter().map(|(_, r)| r.id.clone()).collect();
+                assert_eq!(found, expected, "{}: {filter:?} as {scope:?}", f.backend);
+                for (_, r) in &all {
+                    let stored = rows.iter().find(|x| x.id == r.id).unwrap();
+                    let mut keys = stored.substance_keys.clone();
+                    keys.sort();
+                    assert_eq!(r.substance_keys, keys, "{}: {}", f.backend, r.id);
+                }
+                let paged = paged_ids(&db, &scope, filter);
+                assert_eq!(paged, expected, "{}: {filter:?} paged", f.backend);
+            }
+        }
+        // A changed text is found by its new words only (the index follows updates).
+        let mut changed = rows[0].clone();
+        changed.search_text = "relabelled drum".into();
+        changed.updated_at = 5;
+        db.write_as(&Scope::of_organisation(&members[0]), |tx| {
+            tx.update_incident(&changed)
+        })
+        .unwrap();
+        let scope = Scope::of_organisation(&members[0]);
+        let ids = |t: &str| -> Vec<String> {
+            db.read_as(&scope, |tx| tx.search_incidents(&text(t), None, 1000))
+                .unwrap()
+                .into_iter()
+                .map(|(_, r)| r.id)
+                .collect()
+        };
+        assert_eq!(ids("relabelled"), vec![changed.id.clone()]);
+        assert!(!ids("container at port 4839 container").contains(&changed.id));
+        let version = db.read(|tx| tx.incidents_version()).unwrap();
+        assert_eq!(version.1, 5, "{}: the latest change", f.backend);
+    });
 }
