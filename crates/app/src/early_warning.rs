@@ -42,8 +42,8 @@ pub(crate) struct Feed {
     /// One per incident, for the needs indicators.
     pub(crate) summaries: Vec<Summary>,
     computed: Option<(String, Vec<Value>)>,
-    /// The flows of the feed's incidents (see [`crate::flows`]).
-    pub(crate) flows: crate::flows::FeedFlows,
+    /// The flows of the feed's incidents (read by `crate::flows`).
+    pub(crate) flows: FeedFlows,
 }
 
 /// What the needs indicators and the flows read of an incident.
@@ -422,4 +422,21 @@ pub fn alerts(app: &App, actor: &Actor, query: &AlertQuery) -> Result<Value, App
         "series_weeks": weeks,
         "incidents_considered": incidents,
     }))
+}
+
+/// The incidents' flow records of one organisation's feed, made as its incidents arrive, and the
+/// flows answers over them (by query, with the notifications' version they were computed at).
+/// The feed clears the answers when an incident arrives and drops all this when one changed.
+#[derive(Default)]
+pub(crate) struct FeedFlows {
+    pub(crate) upto: usize,
+    pub(crate) records: Vec<interdict_flows::FlowRecord>,
+    pub(crate) relatives: interdict_flows::Relatives,
+    pub(crate) answers: std::collections::HashMap<String, ((i64, i64), serde_json::Value)>,
+}
+
+impl FeedFlows {
+    pub(crate) fn clear_answers(&mut self) {
+        self.answers.clear();
+    }
 }

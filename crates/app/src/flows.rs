@@ -48,23 +48,6 @@ pub(crate) struct FlowCaches(Mutex<HashMap<String, PenRecords>>);
 
 type PenRecords = ((i64, i64), Arc<Vec<FlowRecord>>);
 
-/// The incidents' flow records of one organisation's feed, made as its incidents arrive, and the
-/// flows answers over them (by query, with the notifications' version they were computed at).
-/// The feed clears the answers when an incident arrives and drops all this when one changed.
-#[derive(Default)]
-pub(crate) struct FeedFlows {
-    upto: usize,
-    records: Vec<FlowRecord>,
-    relatives: Relatives,
-    answers: HashMap<String, ((i64, i64), Value)>,
-}
-
-impl FeedFlows {
-    pub(crate) fn clear_answers(&mut self) {
-        self.answers.clear();
-    }
-}
-
 /// The flow records of the notifications `scope` may see, from the cache while no notification
 /// changed. The version is read first, so a record cached under a version is never older than it.
 fn pen_records(app: &App, scope: &Scope) -> Result<PenRecords, AppError> {
