@@ -112,7 +112,7 @@ pub fn record_imports(
         .map(|e| {
             serde_json::to_string(e)
                 .map(|body| interdict_store::LedgerRow {
-                    key: interdict_screen::IdClash::entry_key(e),
+                    key: e.store_key(),
                     declaration_id: e.declaration_id.clone(),
                     body,
                 })

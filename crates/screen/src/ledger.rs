@@ -27,6 +27,15 @@ pub struct LedgerEntry {
 }
 
 impl LedgerEntry {
+    /// The key the ledger stores this entry under: one per importing country, declaration
+    /// and substance.
+    pub fn store_key(&self) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}",
+            self.country, self.declaration_id, self.substance
+        )
+    }
+
     /// Reads one stored entry, refusing what could poison the totals: unreadable JSON, an
     /// empty id, country or substance, a year that is not the date's, a quantity that is not a
     /// finite number in `0..=MAX_QUANTITY` kg (an `inf` stored as `null` by an old version).
@@ -71,16 +80,6 @@ pub struct IdClash {
     pub country: String,
     pub recorded: Date,
     pub date: Date,
-}
-
-impl IdClash {
-    /// The store key of a ledger entry: one per importing country, declaration and substance.
-    pub fn entry_key(entry: &LedgerEntry) -> String {
-        format!(
-            "{}\u{1f}{}\u{1f}{}",
-            entry.country, entry.declaration_id, entry.substance
-        )
-    }
 }
 
 impl RecordedImports {
@@ -311,10 +310,7 @@ mod tests {
             .map(|e| (e.country.as_str(), e.substance.as_str()))
             .collect();
         assert_eq!(new, [("MX", "safrole"), ("GT", "p2p")]);
-        assert_eq!(
-            IdClash::entry_key(&entry("MX", "p2p")),
-            "MX\u{1f}D-1\u{1f}p2p"
-        );
+        assert_eq!(entry("MX", "p2p").store_key(), "MX\u{1f}D-1\u{1f}p2p");
     }
 
     #[test]
