@@ -191,8 +191,13 @@ impl Page {
         self.eval(&expr)
     }
 
+    /// Goes to a page and waits until it is drawn for that address (typing into the page
+    /// before would be lost when the page is drawn again).
     fn go(&mut self, hash: &str) {
         self.eval(&format!("location.hash = {hash:?}; true"));
+        self.wait(&format!(
+            "document.getElementById('main').dataset.rendered === location.hash && location.hash === {hash:?}"
+        ));
     }
 
     fn fill(&mut self, selector: &str, value: &str) {
@@ -559,7 +564,16 @@ fn walk(db: Db) {
         .decode(parts[1])
         .expect("payload");
     let text = String::from_utf8(payload.clone()).expect("UTF-8");
-    let changed = text.replace("500", "900");
+    // Only the quantity changes: a "500" elsewhere (in the key id, say) would make the label
+    // fail for another reason than the one this step checks.
+    let quantity_at = text.find("\"quantity\":").expect("a quantity");
+    let quantity_end = quantity_at + text[quantity_at..].find('}').expect("quantity object");
+    let changed = format!(
+        "{}{}{}",
+        &text[..quantity_at],
+        text[quantity_at..quantity_end].replace("500", "900"),
+        &text[quantity_end..]
+    );
     assert_ne!(text, changed, "the quantity is in the payload");
     payload = changed.into_bytes();
     let forged = format!(

@@ -103,6 +103,9 @@ async function render() {
     const root = h('div', { class: `page page-${page}` });
     main.replaceChildren(root);
     await mod.render(root, { page, arg });
+    // Which address the page on screen was drawn for: a script (or a test) that changes the
+    // address waits for this before it types, so a late render cannot wipe what it typed.
+    if (n === rendering) main.dataset.rendered = location.hash;
   } catch (e) {
     main.replaceChildren(errorBox(e));
   }
