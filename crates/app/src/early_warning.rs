@@ -2,21 +2,26 @@
 //! `interdict alerts` over the incidents each organisation may see, kept current as incidents
 //! arrive.
 //!
-//! Per organisation a feed holds the incidents its scope reaches, already resolved to
-//! substances; a new request reads only the incidents added since (keyset by sequence number),
-//! and the whole feed is read again only when an existing incident changed (its sharing may
-//! have). Coalition-wide series count only records shared with the whole coalition, so no
-//! member learns of a rise from records it cannot read. Overdoses and drug-checking results
-//! form their own series (`health:` keys) beside the seizures.
+//! Every incident is read from the store and parsed once, into the platform's base feed (in
+//! sequence order; a later request reads only the incidents added since, and the whole base is
+//! read again only when an existing incident changed, as its sharing may have). Each
+//! organisation's feed is cut from the base in memory by `sharing::reaches` over each
+//! incident's sharing — the rule the store's queries mirror — and holds the detectors' state
+//! over what it may see. Organisations build their feeds side by side (one lock each), and no
+//! lock is held while the store is read, so a slow first build of one organisation's feed never
+//! holds back another's answer or a pooled connection. Coalition-wide series count only records
+//! shared with the whole coalition, so no member learns of a rise from records it cannot read.
+//! Overdoses and drug-checking results form their own series (`health:` keys) beside the
+//! seizures.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use interdict_core::{Date, IsoWeek};
-use interdict_domain::sharing::Scope;
+use interdict_domain::sharing::{self, Scope, Sharing};
 use interdict_domain::Actor;
 use interdict_ews::{Alert, AlertKind, AlertState, Detector, Incident};
-use interdict_store::{IncidentFilter, IncidentRow};
+use interdict_store::IncidentRow;
 use serde_json::{json, Value};
 
 use crate::{App, AppError};
@@ -31,19 +36,37 @@ struct FeedIncident {
 /// The incidents one organisation may see, resolved, and the alerts last computed over them.
 #[derive(Default)]
 pub(crate) struct Feed {
-    last_seq: i64,
-    last_update: i64,
-    incidents: Vec<FeedIncident>,
+    /// The base generation it was cut from (a new one when an incident changed).
+    generation: u64,
+    /// How many of the base's incidents it has looked at.
+    upto: usize,
+    incidents: Vec<Arc<FeedIncident>>,
     /// The positions in `incidents` of each substance key and `class:<class>`, by day, so the
     /// incidents behind an alert are looked for among those of its series and weeks only.
     by_series: HashMap<String, BTreeMap<i64, Vec<usize>>>,
     /// The weekly series and the detectors' results so far, kept up with each new incident.
     state: AlertState,
     /// One per incident, for the needs indicators.
-    pub(crate) summaries: Vec<Summary>,
+    pub(crate) summaries: Vec<Arc<Summary>>,
     computed: Option<(String, Vec<Value>)>,
     /// The flows of the feed's incidents (read by `crate::flows`).
     pub(crate) flows: FeedFlows,
+}
+
+/// One stored incident, parsed once for every organisation's feed.
+struct BaseIncident {
+    sharing: Sharing,
+    summary: Arc<Summary>,
+    inputs: Vec<Arc<FeedIncident>>,
+}
+
+/// Every stored incident, parsed, in sequence order: what the organisations' feeds are cut from.
+#[derive(Clone, Default)]
+struct Base {
+    generation: u64,
+    last_seq: i64,
+    last_update: i64,
+    incidents: Vec<Arc<BaseIncident>>,
 }
 
 /// What the needs indicators and the flows read of an incident.
@@ -73,9 +96,89 @@ pub(crate) struct SubstanceSummary {
     pub(crate) parent: Option<String>,
 }
 
-/// The feeds of the organisations that asked, by organisation id.
+/// The platform's base feed and the feeds of the organisations that asked, by organisation id.
 #[derive(Default)]
-pub struct Feeds(Mutex<HashMap<String, Feed>>);
+pub struct Feeds {
+    /// The latest base; replaced whole (readers keep the one they took).
+    base: Mutex<Arc<Base>>,
+    /// Held while the store is read for the base, so it is read once, not by every request
+    /// that finds it behind.
+    refreshing: Mutex<()>,
+    by_organisation: Mutex<HashMap<String, Arc<Mutex<Feed>>>>,
+}
+
+fn poisoned() -> AppError {
+    AppError::Unavailable("alert feeds poisoned".into())
+}
+
+impl Feeds {
+    fn current(&self) -> Result<Arc<Base>, AppError> {
+        Ok(self.base.lock().map_err(|_| poisoned())?.clone())
+    }
+
+    /// The base with every incident up to `max_seq` and no change after `last_update` (the
+    /// store's version, read by the caller first), reading from the store only what it lacks.
+    fn base(&self, app: &App, max_seq: i64, last_update: i64) -> Result<Arc<Base>, AppError> {
+        let fresh = |b: &Base| b.last_update == last_update && b.last_seq >= max_seq;
+        let base = self.current()?;
+        if fresh(&base) {
+            return Ok(base);
+        }
+        let _reading = self.refreshing.lock().map_err(|_| poisoned())?;
+        let base = self.current()?;
+        if fresh(&base) {
+            return Ok(base);
+        }
+        let mut next = if base.last_update == last_update {
+            (*base).clone()
+        } else {
+            Base {
+                generation: base.generation + 1,
+                last_update,
+                ..Base::default()
+            }
+        };
+        loop {
+            let page = app
+                .db
+                .read(|tx| tx.incidents_unscoped_after(next.last_seq, PAGE))?;
+            let n = page.len();
+            for (seq, row) in page {
+                let record: Value = serde_json::from_str(&row.body)
+                    .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
+                next.incidents.push(Arc::new(BaseIncident {
+                    summary: Arc::new(summary(&row, &record)),
+                    inputs: detector_inputs(&row, &record)?
+                        .into_iter()
+                        .map(Arc::new)
+                        .collect(),
+                    sharing: row.sharing,
+                }));
+                next.last_seq = next.last_seq.max(seq);
+            }
+            if n < PAGE {
+                break;
+            }
+        }
+        next.last_seq = next.last_seq.max(max_seq);
+        let next = Arc::new(next);
+        *self.base.lock().map_err(|_| poisoned())? = next.clone();
+        Ok(next)
+    }
+
+    /// The feed of one organisation (made empty on its first request).
+    fn of(&self, organisation_id: &str) -> Result<Arc<Mutex<Feed>>, AppError> {
+        let mut all = self.by_organisation.lock().map_err(|_| poisoned())?;
+        Ok(all.entry(organisation_id.to_string()).or_default().clone())
+    }
+
+    /// Reads every stored incident into the base, so the first request after a start does not
+    /// wait for it (the server calls this in the background as it starts).
+    pub fn warm(&self, app: &App) -> Result<usize, AppError> {
+        let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
+        Ok(self.base(app, max_seq, last_update)?.incidents.len())
+    }
+}
 
 /// How many incidents one read of a feed takes.
 const PAGE: usize = 5_000;
@@ -182,6 +285,11 @@ fn detector_inputs(row: &IncidentRow, record: &Value) -> Result<Vec<FeedIncident
     Ok(out)
 }
 
+/// Reads every stored incident into the platform's base feed (see [`Feeds::warm`]); how many.
+pub fn warm_feeds(app: &App) -> Result<usize, AppError> {
+    app.feeds.warm(app)
+}
+
 /// What an alert request asks for.
 #[derive(Clone, Debug, Default)]
 pub struct AlertQuery {
@@ -189,71 +297,58 @@ pub struct AlertQuery {
     pub since: Option<Date>,
 }
 
-/// Brings `actor`'s feed up to date (reading only what was added since, unless something
-/// changed) and runs `work` over it.
+/// Brings the feed of `scope`'s organisation up to date (adding what it may see of the
+/// incidents stored since, or cutting it again from a new base after a change) and runs `work`
+/// over it.
 pub(crate) fn with_feed<T>(
     app: &App,
     scope: &Scope,
     work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
-    let mut feeds = app
-        .feeds
-        .0
-        .lock()
-        .map_err(|_| AppError::Unavailable("alert feeds poisoned".into()))?;
-    let feed = feeds.entry(scope.organisation_id.clone()).or_default();
-    if last_update != feed.last_update {
+    let base = app.feeds.base(app, max_seq, last_update)?;
+    let feed = app.feeds.of(&scope.organisation_id)?;
+    let mut feed = feed.lock().map_err(|_| poisoned())?;
+    if feed.generation != base.generation {
         *feed = Feed {
-            last_update,
+            generation: base.generation,
             ..Feed::default()
         };
     }
-    if max_seq > feed.last_seq {
-        let mut added = Vec::new();
-        let mut before = None;
-        loop {
-            let filter = IncidentFilter {
-                after_seq: Some(feed.last_seq),
-                ..IncidentFilter::default()
-            };
-            let page = app
-                .db
-                .read_as(scope, |tx| tx.search_incidents(&filter, before, PAGE))?;
-            let n = page.len();
-            for (seq, row) in page {
-                before = Some(seq);
-                added.push((seq, row));
+    if feed.upto < base.incidents.len() {
+        let mut added = false;
+        for incident in &base.incidents[feed.upto..] {
+            let sharing = &incident.sharing;
+            if !sharing::reaches(sharing, sharing.distribution, scope).allowed {
+                continue;
             }
-            if n < PAGE {
-                break;
-            }
-        }
-        added.sort_by_key(|(seq, _)| *seq);
-        for (_, row) in &added {
-            let record: Value = serde_json::from_str(&row.body)
-                .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
-            feed.summaries.push(summary(row, &record));
-            for input in detector_inputs(row, &record)? {
+            added = true;
+            feed.summaries.push(incident.summary.clone());
+            for input in &incident.inputs {
                 let at = feed.incidents.len();
                 let d = &input.detector;
-                let mut index = |key: String| {
-                    let days = feed.by_series.entry(key).or_default();
+                let mut index = |key: &str| {
+                    let days = match feed.by_series.get_mut(key) {
+                        Some(days) => days,
+                        None => feed.by_series.entry(key.to_string()).or_default(),
+                    };
                     days.entry(d.day).or_default().push(at);
                 };
-                index(d.substance.clone());
+                index(&d.substance);
                 for c in &d.classes {
-                    index(format!("class:{c}"));
+                    index(&format!("class:{c}"));
                 }
                 feed.state.add(d);
-                feed.incidents.push(input);
+                feed.incidents.push(input.clone());
             }
         }
-        feed.last_seq = max_seq;
-        feed.computed = None;
-        feed.flows.clear_answers();
+        feed.upto = base.incidents.len();
+        if added {
+            feed.computed = None;
+            feed.flows.clear_answers();
+        }
     }
-    work(feed)
+    work(&mut feed)
 }
 
 /// The detectors of the platform: the Noufaily-improved Farrington where a series has a year
@@ -394,27 +489,19 @@ pub fn alerts(app: &App, actor: &Actor, query: &AlertQuery) -> Result<Value, App
     let scope = crate::error::scope_of(actor)?;
     let items = alerts_for(app, &scope, query)?;
     let (weeks, incidents) = {
-        let feeds = app
-            .feeds
-            .0
-            .lock()
-            .map_err(|_| AppError::Unavailable("alert feeds poisoned".into()))?;
-        feeds
-            .get(&scope.organisation_id)
-            .map(|f| {
-                let days: Vec<i64> = f.incidents.iter().map(|i| i.detector.day).collect();
-                let first = days.iter().min().copied();
-                let last = days.iter().max().copied();
-                let weeks = match (first, last) {
-                    (Some(a), Some(b)) => json!({
-                        "first": IsoWeek::containing(a).to_string(),
-                        "last": IsoWeek::containing(b).to_string(),
-                    }),
-                    _ => Value::Null,
-                };
-                (weeks, f.incidents.len())
-            })
-            .unwrap_or((Value::Null, 0))
+        let feed = app.feeds.of(&scope.organisation_id)?;
+        let f = feed.lock().map_err(|_| poisoned())?;
+        let days = f.incidents.iter().map(|i| i.detector.day);
+        let first = days.clone().min();
+        let last = days.max();
+        let weeks = match (first, last) {
+            (Some(a), Some(b)) => json!({
+                "first": IsoWeek::containing(a).to_string(),
+                "last": IsoWeek::containing(b).to_string(),
+            }),
+            _ => Value::Null,
+        };
+        (weeks, f.incidents.len())
     };
     Ok(json!({
         "items": items,

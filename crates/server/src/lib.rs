@@ -242,6 +242,7 @@ pub async fn serve(listen: SocketAddr, state: AppState) -> anyhow::Result<()> {
     tracing::info!(%addr, "serving");
     spawn_deadline_clock(state.clone());
     webhooks::spawn(state.clone());
+    spawn_feed_warmup(state.clone());
     eprintln!("interdict: serving on http://{addr}");
     let drain_limit = state.settings.request_timeout + std::time::Duration::from_secs(5);
     let app = router(state);
@@ -304,6 +305,23 @@ pub const DEADLINE_TICK: std::time::Duration = std::time::Duration::from_secs(30
 /// whose deadline passed unanswered become `expired` or `no_objection` by silence, whether or
 /// not anyone is looking. Several servers on one database may run it: each move re-reads the
 /// notification in its transaction.
+/// Reads the stored incidents into the alert feeds' base in the background, so the first
+/// alerts, flows or needs request after a start does not wait for the whole store to be read.
+fn spawn_feed_warmup(state: AppState) {
+    let app = state.app.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        match interdict_app::early_warning::warm_feeds(&app) {
+            Ok(n) => tracing::info!(
+                incidents = n,
+                ms = started.elapsed().as_millis() as u64,
+                "alert feeds read"
+            ),
+            Err(e) => tracing::warn!(error = %e, "alert feeds: could not read the incidents"),
+        }
+    });
+}
+
 fn spawn_deadline_clock(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DEADLINE_TICK);

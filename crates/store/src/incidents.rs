@@ -67,6 +67,14 @@ const COLUMNS: &str =
      i.tlp, i.personal_data_distribution, i.type, i.date, i.country, i.reference, i.search_text, \
      i.body, i.created_at, i.updated_at";
 
+/// Where a search on PostgreSQL takes its candidate rows from.
+enum Candidates {
+    /// The `LIKE` pattern of the words (`interdict_text_candidates`).
+    Words(String),
+    /// The substance keys, separated by U+001F (`interdict_substance_candidates`).
+    Substances(String),
+}
+
 /// The visibility rule as SQL over `incidents i`, with the caller's organisation, country and
 /// secretariat flag bound as `$1`, `$2`, `$3`. Kept beside `sharing::reaches`; a test of this
 /// crate checks them against each other on every combination.
@@ -210,7 +218,9 @@ impl Tx<'_> {
             if seen.insert(key.as_str()) {
                 self.execute(
                     "index an incident's substances (incident_substances)",
-                    "INSERT INTO incident_substances (incident_id, key) VALUES ($1, $2)",
+                    // The incident's sequence number and date beside the key (migration 11).
+                    "INSERT INTO incident_substances (incident_id, key, incident_seq, date)
+                     SELECT $1, $2, i.seq, i.date FROM incidents i WHERE i.id = $1",
                     &[Value::Text(id), Value::Text(key)],
                 )?;
             }
@@ -295,28 +305,51 @@ impl Tx<'_> {
         // A country's index (in sequence order) finds the newest rows of a country faster
         // than the words' index when both are asked: the words are checked on those rows.
         let indexed_text = indexed_text.filter(|_| filter.country.is_none());
-        let mut out = match (indexed_text, self.backend()) {
-            (Some(text), crate::Backend::Postgres) => {
+        // On PostgreSQL, candidates by the words or else by the substance, found by the
+        // owner's functions of migrations 10 and 11 (row-level security keeps the planner
+        // from their indexes in a caller's transaction).
+        let candidates = match (indexed_text, self.backend()) {
+            (Some(text), crate::Backend::Postgres) => Some(Candidates::Words(like_pattern(text))),
+            (None, crate::Backend::Postgres)
+                if !filter.substance_keys.is_empty() && filter.country.is_none() =>
+            {
+                Some(Candidates::Substances(filter.substance_keys.join("\u{1f}")))
+            }
+            _ => None,
+        };
+        let mut out = match (candidates, indexed_text) {
+            (Some(candidates), _) => {
                 // Candidates in growing chunks, newest first, until the page is full or none
                 // are left.
-                let pattern = like_pattern(text);
                 let mut out: Vec<(i64, IncidentRow)> = Vec::new();
                 let mut below = before.unwrap_or(i64::MAX);
                 let mut chunk = (limit * 4).max(200);
                 while out.len() < limit {
-                    let candidates: Vec<i64> = self
-                        .query(
+                    let candidates: Vec<i64> = match &candidates {
+                        Candidates::Words(pattern) => self.query(
                             operation,
                             "SELECT seq FROM interdict_text_candidates($1, $2, $3)",
                             &[
-                                Value::Text(&pattern),
+                                Value::Text(pattern),
                                 Value::Int(below),
                                 Value::Int(chunk as i64),
                             ],
-                        )?
-                        .into_iter()
-                        .map(|mut r| r.int(0))
-                        .collect::<Result<_, _>>()?;
+                        )?,
+                        Candidates::Substances(keys) => self.query(
+                            operation,
+                            "SELECT seq FROM interdict_substance_candidates($1, $2, $3, $4, $5)",
+                            &[
+                                Value::Text(keys),
+                                Value::OptText(filter.from.as_deref()),
+                                Value::OptText(filter.to.as_deref()),
+                                Value::Int(below),
+                                Value::Int(chunk as i64),
+                            ],
+                        )?,
+                    }
+                    .into_iter()
+                    .map(|mut r| r.int(0))
+                    .collect::<Result<_, _>>()?;
                     let Some(&last) = candidates.last() else {
                         break;
                     };
@@ -345,11 +378,12 @@ impl Tx<'_> {
                 }
                 out
             }
-            (Some(text), crate::Backend::Sqlite) => {
+            // SQLite: the FTS5 index of migration 10 drives the statement itself.
+            (None, Some(text)) => {
                 let phrase = format!("\"{}\"", text.replace('"', "\"\""));
                 self.search_page(&scope, filter, Some(phrase), None, before, limit)?
             }
-            (None, _) => self.search_page(&scope, filter, None, None, before, limit)?,
+            (None, None) => self.search_page(&scope, filter, None, None, before, limit)?,
         };
         self.fill_substance_keys(&mut out)?;
         Ok(out)
@@ -518,6 +552,27 @@ impl Tx<'_> {
             .into_iter()
             .map(|r| incident_from(r).map(|(_, row)| row))
             .collect()
+    }
+
+    /// Up to `limit` incidents with a sequence number above `after_seq`, in sequence order,
+    /// whoever owns them, with their sharing: for the platform's own caches (the alert feeds),
+    /// which answer a caller only through `interdict_domain::sharing::reaches` over each row's
+    /// sharing — the rule this module's SQL mirrors — never for a caller directly.
+    pub fn incidents_unscoped_after(
+        &mut self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM incidents i WHERE i.seq > $1 ORDER BY i.seq LIMIT $2");
+        self.query(
+            "read incidents in sequence order (incidents)",
+            &sql,
+            &[Value::Int(after_seq), Value::Int(limit.min(100_000) as i64)],
+        )?
+        .into_iter()
+        .map(incident_from)
+        .collect()
     }
 
     /// The ids of incidents this transaction can see **without the application's filter**:

@@ -39,6 +39,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     8 "subscriptions" "0008_subscriptions.sql",
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
     10 "search_indexes" "0010_search_indexes.sql",
+    11 "substance_candidates" "0011_substance_candidates.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -52,6 +53,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     8 "subscriptions" "0008_subscriptions.sql",
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
     10 "search_indexes" "0010_search_indexes.sql",
+    11 "substance_candidates" "0011_substance_candidates.sql",
 );
 
 /// The schema version this build writes and understands.

@@ -1361,6 +1361,28 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
             country: Some(CountryCode::parse("MX").unwrap()),
             ..IncidentFilter::default()
         });
+        // A substance without a country: on PostgreSQL the candidates come from the
+        // substance index of migration 11, alone, over dates, with other filters.
+        filters.push(IncidentFilter {
+            substance_keys: vec!["cocaine".into()],
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            substance_keys: vec!["fentanyl".into(), "class:nitazene".into()],
+            from: Some("2025-03-01".into()),
+            to: Some("2025-09-30".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            substance_keys: vec!["cocaine".into(), "fentanyl".into()],
+            kind: Some("seizure".into()),
+            from: Some("2025-06-01".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            substance_keys: vec!["no-such-key".into()],
+            ..IncidentFilter::default()
+        });
         filters.push(IncidentFilter {
             text: Some("port".into()),
             kind: Some("overdose".into()),
@@ -1407,6 +1429,8 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
         // A changed text is found by its new words only (the index follows updates).
         let mut changed = rows[0].clone();
         changed.search_text = "relabelled drum".into();
+        changed.date = "2031-01-15".into();
+        changed.substance_keys = vec!["cas:7647-01-0".into()];
         changed.updated_at = 5;
         db.write_as(&Scope::of_organisation(&members[0]), |tx| {
             tx.update_incident(&changed)
@@ -1422,6 +1446,35 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
         };
         assert_eq!(ids("relabelled"), vec![changed.id.clone()]);
         assert!(!ids("container at port 4839 container").contains(&changed.id));
+        // Its new substance and date are found (the substance index follows updates), its old
+        // ones no longer.
+        let by_substance = |keys: &[&str], from: Option<&str>| -> Vec<String> {
+            let filter = IncidentFilter {
+                substance_keys: keys.iter().map(|k| k.to_string()).collect(),
+                from: from.map(str::to_string),
+                ..IncidentFilter::default()
+            };
+            db.read_as(&scope, |tx| tx.search_incidents(&filter, None, 1000))
+                .unwrap()
+                .into_iter()
+                .map(|(_, r)| r.id)
+                .collect()
+        };
+        assert_eq!(
+            by_substance(&["cas:7647-01-0"], Some("2031-01-01")),
+            vec![changed.id.clone()],
+            "{}",
+            f.backend
+        );
+        assert!(!by_substance(
+            &rows[0]
+                .substance_keys
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            None
+        )
+        .contains(&changed.id));
         let version = db.read(|tx| tx.incidents_version()).unwrap();
         assert_eq!(version.1, 5, "{}: the latest change", f.backend);
     });
