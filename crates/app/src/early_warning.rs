@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use interdict_core::{Date, IsoWeek};
 use interdict_domain::sharing::{self, Scope, Sharing};
 use interdict_domain::Actor;
-use interdict_ews::{Alert, AlertKind, AlertState, Detector, Incident};
+use interdict_ews::{Alert, AlertKind, AlertState, Detector, Incident, PointMemo};
 use interdict_store::IncidentRow;
 use serde_json::{json, Value};
 
@@ -105,6 +105,14 @@ pub struct Feeds {
     /// that finds it behind.
     refreshing: Mutex<()>,
     by_organisation: Mutex<HashMap<String, Arc<Mutex<Feed>>>>,
+    /// The detectors' weekly results, shared between the organisations' feeds: most of their
+    /// series hold the same counts (every coalition-wide one; a foreign country's for the
+    /// organisations of one country), and each is computed once.
+    memo: PointMemo,
+    /// Held while the detectors run over a feed: they use every core already, and one feed
+    /// after another lets each find the weeks the previous one computed in `memo`, where
+    /// feeds computed side by side would each compute them.
+    detecting: Mutex<()>,
 }
 
 fn poisoned() -> AppError {
@@ -470,14 +478,17 @@ pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Va
         }
         // Only the weeks the new incidents touched are judged again (AlertState); the answer
         // is the one a recomputation over every incident gives.
+        let detecting = app.feeds.detecting.lock().map_err(|_| poisoned())?;
         let found = feed
             .state
-            .alerts(
+            .alerts_sharing(
                 &primary,
                 Some(&fallback),
                 query.since.map(|d| d.day_number()),
+                Some(&app.feeds.memo),
             )
             .map_err(|e| AppError::invalid("method", e))?;
+        drop(detecting);
         let out: Vec<Value> = found.iter().map(|a| alert_json(a, feed)).collect();
         feed.computed = Some((cache_key, out.clone()));
         Ok(out)

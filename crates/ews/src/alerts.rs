@@ -5,6 +5,8 @@
 //! First detections are reported only from `since` on: what came before is history.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
 
 use interdict_core::{iso_week_label, week_start};
 use rayon::prelude::*;
@@ -242,6 +244,21 @@ impl AlertState {
         fallback: Option<&Detector>,
         since_day: Option<i64>,
     ) -> Result<Vec<Alert>, EwsError> {
+        self.alerts_sharing(detector, fallback, since_day, None)
+    }
+
+    /// As [`AlertState::alerts`], taking the weeks' results from `memo` where another state
+    /// with the same counts computed them already, and leaving its own there. The platform
+    /// keeps one state per organisation, and most of their series hold the same counts (every
+    /// coalition-wide series, and a foreign country's series for the organisations of one
+    /// country), so each is computed once rather than once per organisation.
+    pub fn alerts_sharing(
+        &mut self,
+        detector: &Detector,
+        fallback: Option<&Detector>,
+        since_day: Option<i64>,
+        memo: Option<&PointMemo>,
+    ) -> Result<Vec<Alert>, EwsError> {
         let Some((first, last)) = self.span else {
             return Ok(Vec::new());
         };
@@ -274,11 +291,11 @@ impl AlertState {
                 // watched again from the lookback, to find where its episode began — most
                 // series cost the window.
                 let window_from = weeks.monitor_from();
-                let mut points = monitor_cached(detector, counts, window_from, cache)?;
+                let mut points = monitor_cached(detector, counts, window_from, cache, memo)?;
                 if points.is_none() {
                     if let Some(f) = fallback {
                         used = f;
-                        points = monitor_cached(f, counts, window_from, cache)?;
+                        points = monitor_cached(f, counts, window_from, cache, memo)?;
                     }
                 }
                 // The level before the lookback (up to 8 weeks), against which a rise that the
@@ -297,7 +314,7 @@ impl AlertState {
                         || p.observed >= SUSTAINED_RATIO * level
                 });
                 if raised_at_start && watch_from < window_from {
-                    if let Some(earlier) = monitor_cached(used, counts, watch_from, cache)? {
+                    if let Some(earlier) = monitor_cached(used, counts, watch_from, cache, memo)? {
                         points = Some(earlier);
                     }
                 }
@@ -561,6 +578,7 @@ fn monitor_cached(
     y: &[f64],
     monitor_from: usize,
     cache: &mut HashMap<String, BTreeMap<usize, Point>>,
+    memo: Option<&PointMemo>,
 ) -> Result<Option<Vec<Point>>, EwsError> {
     let Some((from, plan)) = plan(detector, y, monitor_from) else {
         return Ok(None);
@@ -569,8 +587,18 @@ fn monitor_cached(
     if !plan.per_week() {
         return plan.run(y, from, to).map(Some);
     }
-    let kept = cache.entry(format!("{plan:?}")).or_default();
+    let settings = format!("{plan:?}");
+    let kept = cache.entry(settings.clone()).or_default();
+    if let Some(memo) = memo {
+        let missing: Vec<usize> = (from..=to).filter(|t| !kept.contains_key(t)).collect();
+        if !missing.is_empty() {
+            for p in memo.get(&settings, y, &missing) {
+                kept.insert(p.t, p);
+            }
+        }
+    }
     // The runs of weeks not computed yet, each computed in one call.
+    let mut computed = Vec::new();
     let mut t = from;
     while t <= to {
         if kept.contains_key(&t) {
@@ -583,9 +611,81 @@ fn monitor_cached(
         }
         for p in plan.run(y, start, t - 1)? {
             kept.insert(p.t, p);
+            computed.push(p);
         }
     }
+    if let Some(memo) = memo {
+        memo.put(&settings, y, &computed);
+    }
     Ok(Some(kept.range(from..=to).map(|(_, p)| *p).collect()))
+}
+
+/// Weeks' results shared between [`AlertState`]s, by the detector's settings and the counts
+/// up to the week: EARS and Farrington judge week `t` from `y[..t]` alone, so two series whose
+/// counts agree up to `t` have the same result there. Keyed by two independent 64-bit hashes
+/// of the settings and the counts (a false match needs both to collide); emptied when it
+/// reaches [`PointMemo::MAX_POINTS`], so its memory is bounded.
+#[derive(Default)]
+pub struct PointMemo {
+    points: Mutex<HashMap<(u64, u64, usize), Point>>,
+}
+
+impl PointMemo {
+    /// About 100 bytes each: some 200 MB at most.
+    pub const MAX_POINTS: usize = 2_000_000;
+
+    /// The key of every week `t` in `weeks` (1-based, ascending): hashes of the settings and
+    /// `y[..t]`.
+    fn keys(settings: &str, y: &[f64], weeks: &[usize]) -> Vec<(u64, u64, usize)> {
+        let mut a = DefaultHasher::new();
+        let mut b = DefaultHasher::new();
+        0x51_7c_c1_b7_27_22_0a_95u64.hash(&mut b);
+        settings.hash(&mut a);
+        settings.hash(&mut b);
+        let mut out = Vec::with_capacity(weeks.len());
+        let mut fed = 0;
+        for &t in weeks {
+            for v in &y[fed..t.min(y.len())] {
+                v.to_bits().hash(&mut a);
+                v.to_bits().hash(&mut b);
+            }
+            fed = t.min(y.len());
+            out.push((a.clone().finish(), b.clone().finish(), t));
+        }
+        out
+    }
+
+    fn get(&self, settings: &str, y: &[f64], weeks: &[usize]) -> Vec<Point> {
+        let keys = Self::keys(settings, y, weeks);
+        let Ok(points) = self.points.lock() else {
+            return Vec::new();
+        };
+        keys.iter().filter_map(|k| points.get(k).copied()).collect()
+    }
+
+    fn put(&self, settings: &str, y: &[f64], computed: &[Point]) {
+        if computed.is_empty() {
+            return;
+        }
+        let weeks: Vec<usize> = computed.iter().map(|p| p.t).collect();
+        let keys = Self::keys(settings, y, &weeks);
+        let Ok(mut points) = self.points.lock() else {
+            return;
+        };
+        if points.len() + keys.len() > Self::MAX_POINTS {
+            points.clear();
+        }
+        points.extend(keys.into_iter().zip(computed.iter().copied()));
+    }
+
+    /// Weeks' results held.
+    pub fn len(&self) -> usize {
+        self.points.lock().map(|p| p.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The episodes: a run of alarm weeks, continued while the count stays at least
@@ -860,5 +960,46 @@ mod tests {
         }
         assert!(seen_aberration, "the test's data has a rise to find");
         assert_eq!(state.len(), all.len());
+    }
+
+    #[test]
+    fn states_sharing_a_memo_answer_what_each_alone_answers() {
+        let start = days_from_civil(2023, 1, 2);
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let common = history(&mut rng, 4000, start, 3 * 364);
+        let noufaily = Detector::new(crate::Method::Farrington, &crate::Overrides::noufaily())
+            .expect("noufaily settings");
+        let ears = Detector::Ears(EarsMethod::C2, EarsControl::default());
+        let show = |a: &[Alert]| format!("{a:?}");
+        let memo = PointMemo::default();
+        // Three organisations: two see the same incidents, the third more (a rise in MX the
+        // others may not read), so some of its series share counts with theirs and some not.
+        let mut third = common.clone();
+        third.extend(
+            (0..90).map(|k| inc(start + 3 * 364 - 28 + k % 28, "MX", "fentanyl", &["opioid"])),
+        );
+        for seen in [&common, &common, &third] {
+            let mut state = AlertState::default();
+            state.extend(seen.iter());
+            let shared = state
+                .alerts_sharing(&noufaily, Some(&ears), None, Some(&memo))
+                .unwrap();
+            let alone = alerts_with_fallback(seen, &noufaily, Some(&ears), None).unwrap();
+            assert_eq!(show(&shared), show(&alone));
+        }
+        assert!(!memo.is_empty(), "the weeks' results were shared");
+        // Later incidents in one state: the weeks they touched are judged afresh, the memo
+        // still gives what a state alone gives.
+        let mut state = AlertState::default();
+        state.extend(common.iter());
+        let later = history(&mut rng, 300, start + 3 * 364 - 21, 21);
+        state.extend(later.iter());
+        let mut all = common.clone();
+        all.extend(later);
+        let shared = state
+            .alerts_sharing(&noufaily, Some(&ears), None, Some(&memo))
+            .unwrap();
+        let alone = alerts_with_fallback(&all, &noufaily, Some(&ears), None).unwrap();
+        assert_eq!(show(&shared), show(&alone));
     }
 }

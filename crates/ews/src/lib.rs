@@ -25,7 +25,7 @@ mod glm;
 mod glr;
 
 pub use alerts::{
-    alerts, alerts_with_fallback, Alert, AlertKind, AlertState, ChartPoint, Incident,
+    alerts, alerts_with_fallback, Alert, AlertKind, AlertState, ChartPoint, Incident, PointMemo,
     LOOKBACK_WEEKS, SUSTAINED_RATIO,
 };
 pub use cusum::{cusum, CusumControl, Transform};
