@@ -3,8 +3,8 @@
 //! arrive.
 //!
 //! Every incident is read from the store and parsed once, into the platform's base feed (in
-//! sequence order; a later request reads only the incidents added since, and the whole base is
-//! read again only when an existing incident changed, as its sharing may have). Each
+//! sequence order; a later request reads only the incidents added since, and the incidents
+//! changed since, by the store's numbering of changes, as their sharing may have). Each
 //! organisation's feed is cut from the base in memory by `sharing::reaches` over each
 //! incident's sharing — the rule the store's queries mirror — and holds the detectors' state
 //! over what it may see. Organisations build their feeds side by side (one lock each), and no
@@ -55,9 +55,25 @@ pub(crate) struct Feed {
 
 /// One stored incident, parsed once for every organisation's feed.
 struct BaseIncident {
+    seq: i64,
     sharing: Sharing,
     summary: Arc<Summary>,
     inputs: Vec<Arc<FeedIncident>>,
+}
+
+/// One stored incident, parsed for the base.
+fn base_incident(seq: i64, row: IncidentRow) -> Result<BaseIncident, AppError> {
+    let record: Value = serde_json::from_str(&row.body)
+        .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
+    Ok(BaseIncident {
+        seq,
+        summary: Arc::new(summary(&row, &record)),
+        inputs: detector_inputs(&row, &record)?
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
+        sharing: row.sharing,
+    })
 }
 
 /// Every stored incident, parsed, in sequence order: what the organisations' feeds are cut from.
@@ -65,7 +81,8 @@ struct BaseIncident {
 struct Base {
     generation: u64,
     last_seq: i64,
-    last_update: i64,
+    /// The number of the latest change of a stored incident it holds.
+    last_change: i64,
     incidents: Vec<Arc<BaseIncident>>,
 }
 
@@ -124,10 +141,10 @@ impl Feeds {
         Ok(self.base.lock().map_err(|_| poisoned())?.clone())
     }
 
-    /// The base with every incident up to `max_seq` and no change after `last_update` (the
+    /// The base with every incident up to `max_seq` and every change up to `last_change` (the
     /// store's version, read by the caller first), reading from the store only what it lacks.
-    fn base(&self, app: &App, max_seq: i64, last_update: i64) -> Result<Arc<Base>, AppError> {
-        let fresh = |b: &Base| b.last_update == last_update && b.last_seq >= max_seq;
+    fn base(&self, app: &App, max_seq: i64, last_change: i64) -> Result<Arc<Base>, AppError> {
+        let fresh = |b: &Base| b.last_change == last_change && b.last_seq >= max_seq;
         let base = self.current()?;
         if fresh(&base) {
             return Ok(base);
@@ -137,12 +154,27 @@ impl Feeds {
         if fresh(&base) {
             return Ok(base);
         }
-        let mut next = if base.last_update == last_update {
+        let mut next = if base.last_change == last_change {
             (*base).clone()
+        } else if base.last_change < last_change && !base.incidents.is_empty() {
+            // Incidents changed: only they are read again, in place (their sharing, dates or
+            // substances may be new), and every organisation's feed is cut again.
+            let mut next = (*base).clone();
+            next.generation += 1;
+            next.last_change = last_change;
+            let since = base.last_change;
+            let changed = app.db.read(|tx| tx.incidents_changed_unscoped(since))?;
+            for (seq, row) in changed {
+                if let Ok(at) = next.incidents.binary_search_by_key(&seq, |i| i.seq) {
+                    next.incidents[at] = Arc::new(base_incident(seq, row)?);
+                }
+            }
+            next
         } else {
+            // The first read, or the store went back (a restored backup): all of it.
             Base {
                 generation: base.generation + 1,
-                last_update,
+                last_change,
                 ..Base::default()
             }
         };
@@ -152,16 +184,7 @@ impl Feeds {
                 .read(|tx| tx.incidents_unscoped_after(next.last_seq, PAGE))?;
             let n = page.len();
             for (seq, row) in page {
-                let record: Value = serde_json::from_str(&row.body)
-                    .map_err(|e| AppError::corrupt(format!("incident {}", row.id), e))?;
-                next.incidents.push(Arc::new(BaseIncident {
-                    summary: Arc::new(summary(&row, &record)),
-                    inputs: detector_inputs(&row, &record)?
-                        .into_iter()
-                        .map(Arc::new)
-                        .collect(),
-                    sharing: row.sharing,
-                }));
+                next.incidents.push(Arc::new(base_incident(seq, row)?));
                 next.last_seq = next.last_seq.max(seq);
             }
             if n < PAGE {
@@ -183,8 +206,8 @@ impl Feeds {
     /// Reads every stored incident into the base, so the first request after a start does not
     /// wait for it (the server calls this in the background as it starts).
     pub fn warm(&self, app: &App) -> Result<usize, AppError> {
-        let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
-        Ok(self.base(app, max_seq, last_update)?.incidents.len())
+        let (max_seq, last_change) = app.db.read(|tx| tx.incidents_version())?;
+        Ok(self.base(app, max_seq, last_change)?.incidents.len())
     }
 }
 
@@ -313,8 +336,8 @@ pub(crate) fn with_feed<T>(
     scope: &Scope,
     work: impl FnOnce(&mut Feed) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let (max_seq, last_update) = app.db.read(|tx| tx.incidents_version())?;
-    let base = app.feeds.base(app, max_seq, last_update)?;
+    let (max_seq, last_change) = app.db.read(|tx| tx.incidents_version())?;
+    let base = app.feeds.base(app, max_seq, last_change)?;
     let feed = app.feeds.of(&scope.organisation_id)?;
     let mut feed = feed.lock().map_err(|_| poisoned())?;
     if feed.generation != base.generation {

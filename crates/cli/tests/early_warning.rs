@@ -349,3 +349,92 @@ fn alerts_kept_up_after_imports_equal_a_fresh_servers() {
     let again = request(&fresh, "GET", "/api/v1/alerts", Some(&mx), None).json();
     assert_eq!(kept, again);
 }
+
+/// A change of an incident's sharing reaches the alerts at once, on both backends: records
+/// widened to the coalition are counted for another country, narrowed again they are not —
+/// also when the changes fall within one second (changes are known by their time in seconds).
+#[test]
+fn alerts_follow_changes_of_sharing_within_the_same_second() {
+    let mut dbs = vec![Db::sqlite()];
+    dbs.extend(common::postgres("ews_changes"));
+    for db in dbs {
+        let backend = db.backend();
+        admin_init(&db);
+        let mx = add_user(
+            &db,
+            &add_org(&db, "Aduanas", "MX", "customs"),
+            "o@aduanas.test",
+            "officer",
+        );
+        let us = add_user(
+            &db,
+            &add_org(&db, "CBP", "US", "customs"),
+            "o@cbp.test",
+            "officer",
+        );
+        let s = start_with(&db, &[]);
+        let lines: Vec<Value> = (0..30)
+            .map(|w| {
+                json!({"type": "seizure", "date": day(7 * w), "substances": [{"text": "fentanyl"}],
+                "distribution": "country", "tlp": "green", "reference": format!("mx-{w}")})
+            })
+            .collect();
+        import(&s, &mx, &lines);
+        let considered = |token: &str| {
+            let a = request(&s, "GET", "/api/v1/alerts", Some(token), None);
+            assert_eq!(a.status, 200, "{}", a.body);
+            a.json()["incidents_considered"].as_u64().unwrap()
+        };
+        assert_eq!(
+            considered(&us),
+            0,
+            "[{backend}] nothing of Mexico's reaches the US"
+        );
+        assert_eq!(considered(&mx), 30);
+        let found = request(&s, "GET", "/api/v1/incidents?limit=100", Some(&mx), None).json();
+        let ids: Vec<String> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), 30);
+        let share = |id: &str, distribution: &str| {
+            let body = json!({"distribution": distribution}).to_string();
+            let a = request(
+                &s,
+                "PATCH",
+                &format!("/api/v1/incidents/{id}"),
+                Some(&mx),
+                Some(("application/json", body.as_bytes())),
+            );
+            assert_eq!(a.status, 200, "[{backend}] {}", a.body);
+        };
+        for id in &ids[..10] {
+            share(id, "coalition");
+        }
+        assert_eq!(
+            considered(&us),
+            10,
+            "[{backend}] widened: the US counts them"
+        );
+        // Narrowed and widened again in quick succession, each followed by a read: every
+        // step shows, whichever second it falls in.
+        for (n, id) in ids[..10].iter().enumerate() {
+            share(id, "country");
+            assert_eq!(
+                considered(&us),
+                9 - n as u64,
+                "[{backend}] narrowed {}",
+                n + 1
+            );
+        }
+        share(&ids[3], "coalition");
+        assert_eq!(considered(&us), 1, "[{backend}] one widened again");
+        assert_eq!(
+            considered(&mx),
+            30,
+            "[{backend}] Mexico keeps seeing all of its own"
+        );
+    }
+}

@@ -180,7 +180,9 @@ impl Tx<'_> {
             operation,
             "UPDATE incidents SET distribution = $2, share_with = $3, tlp = $4,
                  personal_data_distribution = $5, type = $6, date = $7, country = $8,
-                 search_text = $9, body = $10, updated_at = $11
+                 search_text = $9, body = $10, updated_at = $11,
+                 change_seq = (SELECT COALESCE(MAX(c.change_seq), 0) + 1 FROM incidents c
+                               WHERE c.change_seq > 0)
              WHERE id = $1 AND owner_organisation = $12",
             &[
                 Value::Text(&row.id),
@@ -527,15 +529,16 @@ impl Tx<'_> {
     }
 
     /// The version of the incidents for caches kept by the platform itself: the highest
-    /// sequence number, and the time of the latest change of an existing incident (an appended
-    /// incident moves the first; a changed one, the second). Two index look-ups (the primary
-    /// key, and the partial index of changed incidents of migration 10), not a count of every
-    /// row: alert feeds and flows ask before every answer.
+    /// sequence number, and the number of the latest change of an existing incident (an
+    /// appended incident moves the first; a changed one, the second: changes are numbered from
+    /// 1, one after another, by [`Tx::update_incident`]). Two index look-ups (the primary key,
+    /// and the partial index of changed incidents of migration 11), not a count of every row:
+    /// alert feeds and flows ask before every answer.
     pub fn incidents_version(&mut self) -> Result<(i64, i64), StoreError> {
         let mut rows = self.query(
             "read the incidents' version (incidents)",
             "SELECT (SELECT COALESCE(MAX(seq), 0) FROM incidents),
-                 (SELECT COALESCE(MAX(updated_at), 0) FROM incidents WHERE updated_at > created_at)",
+                 (SELECT COALESCE(MAX(change_seq), 0) FROM incidents WHERE change_seq > 0)",
             &[],
         )?;
         match rows.pop() {
@@ -569,6 +572,25 @@ impl Tx<'_> {
             "read incidents in sequence order (incidents)",
             &sql,
             &[Value::Int(after_seq), Value::Int(limit.min(100_000) as i64)],
+        )?
+        .into_iter()
+        .map(incident_from)
+        .collect()
+    }
+
+    /// The incidents changed after change number `since` (see [`Tx::incidents_version`]), in
+    /// sequence order, whoever owns them: for the platform's own caches, as
+    /// [`Tx::incidents_unscoped_after`] (through the partial index of migration 11).
+    pub fn incidents_changed_unscoped(
+        &mut self,
+        since: i64,
+    ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM incidents i WHERE i.change_seq > $1 ORDER BY i.seq");
+        self.query(
+            "read changed incidents (incidents)",
+            &sql,
+            &[Value::Int(since)],
         )?
         .into_iter()
         .map(incident_from)

@@ -85,7 +85,7 @@ pub enum Access {
 }
 
 /// How many times [`Database::write`] runs a transaction that keeps losing races on PostgreSQL.
-/// A re-run holds the write lane alone (see [`Database::write`]), so only a writer outside
+/// Every write holds the write lane alone (see [`Database::write`]), so only a writer outside
 /// Interdict (a migration, someone at `psql`) can beat it again; the bound is for that case,
 /// with jittered exponential back-off from the third try. Beyond it the caller gets
 /// [`StoreError::Unavailable`].
@@ -289,13 +289,17 @@ impl Database {
     /// which loses a race is aborted by the server; it is then rolled back and `work` runs
     /// again on a fresh snapshot, up to [`WRITE_ATTEMPTS`] times — which is why `work` is
     /// `FnMut` and must not have effects outside the transaction. So that a hot row cannot
-    /// starve a writer, every write transaction first locks the *write lane* (migration 5):
-    /// shared on a first try, so writers run in parallel; exclusively on a re-run, which then
-    /// waits for the running writers, makes new ones queue behind it, takes its snapshot only
-    /// then, and runs alone across every server sharing the database — it cannot lose to them
-    /// again. Contention thus costs one re-run, not a lottery (the re-run does wait for the
-    /// writers already running, a long import included). On SQLite, writers take the
-    /// file's write lock at `BEGIN` and run one at a time, so nothing is re-run.
+    /// starve a writer, every write transaction first locks the *write lane* (migration 5)
+    /// exclusively: it waits for the running writer, makes new ones queue behind it, takes its
+    /// snapshot only then, and runs alone across every server sharing the database, so it
+    /// cannot lose a race to them. Writers used to share the lane on a first try, but every
+    /// change appends to the audit log in its transaction, and all of them read and extend its
+    /// tail: concurrent writers all lost to the first and ran again alone, so under load
+    /// (`bench/load.sh`, 64 connections) sharing cost a wasted try per write and a storm of
+    /// re-runs; one at a time from the start is what they came to anyway. A re-run now only
+    /// follows a race lost to a writer outside Interdict (a migration, someone at `psql`).
+    /// Plain reads are never blocked. On SQLite, writers take the file's write lock at
+    /// `BEGIN` and run one at a time, so nothing is re-run.
     ///
     /// Never call `write` from inside `work`: that would be a second, independent transaction,
     /// waiting for the first to finish (on SQLite forever).
@@ -352,7 +356,7 @@ impl Database {
         loop {
             let outcome = {
                 let _writer = self.sqlite_writer();
-                self.attempt(true, attempt > 1, scope, &mut work)?
+                self.attempt(true, scope, &mut work)?
             };
             match outcome {
                 Attempt::Done(value) => return Ok(value),
@@ -400,7 +404,7 @@ impl Database {
                 reason: "a read transaction ran twice".into(),
             })),
         };
-        match self.attempt(false, false, scope, &mut once)? {
+        match self.attempt(false, scope, &mut once)? {
             Attempt::Done(value) => Ok(value),
             Attempt::LostRace(e) | Attempt::Failed(e) => Err(e),
         }
@@ -411,7 +415,6 @@ impl Database {
     fn attempt<T, E>(
         &self,
         writable: bool,
-        alone: bool,
         scope: Option<&Scope>,
         work: &mut impl FnMut(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<Attempt<T, E>, E>
@@ -421,7 +424,7 @@ impl Database {
         let mut pooled = self.inner.pool.get()?;
         let conn = pooled.conn().ok_or_else(|| self.lost_connection("begin"))?;
         let (clean, unavailable, result) =
-            match Tx::begin(conn, writable, alone, scope, &self.inner.location) {
+            match Tx::begin(conn, writable, scope, &self.inner.location) {
                 // Out of reach or not writable: a fresh connection next time, not this one.
                 Err(e) => {
                     let unavailable = matches!(e, StoreError::Unavailable { .. });

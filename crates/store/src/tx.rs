@@ -50,12 +50,11 @@ impl<'c> Tx<'c> {
     /// PostgreSQL `REPEATABLE READ READ ONLY` — one consistent snapshot, and a read-only
     /// transaction at that level is never aborted for serialization.
     ///
-    /// A PostgreSQL write transaction first locks the write lane (migration 5): shared, or
-    /// exclusively when `alone` (a re-run after a lost race), before its snapshot is taken.
+    /// A PostgreSQL write transaction first locks the write lane (migration 5) exclusively,
+    /// before its snapshot is taken (see `Database::write`).
     pub(crate) fn begin(
         conn: &'c mut Conn,
         writable: bool,
-        alone: bool,
         scope: Option<&Scope>,
         location: &'c str,
     ) -> Result<Tx<'c>, StoreError> {
@@ -89,11 +88,7 @@ impl<'c> Tx<'c> {
                     .start()
                     .map_err(|e| postgres_error(&e, operation, location))?;
                 if writable {
-                    let lane = if alone {
-                        "LOCK TABLE write_lane IN EXCLUSIVE MODE"
-                    } else {
-                        "LOCK TABLE write_lane IN SHARE MODE"
-                    };
+                    let lane = "LOCK TABLE write_lane IN EXCLUSIVE MODE";
                     tx.batch_execute(lane)
                         .map_err(|e| postgres_error(&e, "enter the write lane", location))?;
                 }
