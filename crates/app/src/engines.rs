@@ -69,6 +69,9 @@ pub struct App {
     pub(crate) feeds: crate::early_warning::Feeds,
     /// The notifications' flow records per organisation (see [`crate::flows`]).
     pub(crate) flow_caches: crate::flows::FlowCaches,
+    /// Held while notifications are moved at their deadline, so that requests arriving during
+    /// a sweep wait for it rather than each moving the same notifications again.
+    pub(crate) sweeping: Mutex<()>,
 }
 
 /// How long a check of the context's version stands. An import on this process is seen at
@@ -96,6 +99,7 @@ impl App {
             audit_tree: Mutex::new(interdict_audit::Tree::new()),
             feeds: crate::early_warning::Feeds::default(),
             flow_caches: crate::flows::FlowCaches::default(),
+            sweeping: Mutex::new(()),
         }
     }
 

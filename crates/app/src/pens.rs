@@ -1077,49 +1077,42 @@ pub fn sweep_deadlines(app: &App, now: i64) -> Result<Vec<String>, AppError> {
     if due.is_empty() {
         return Ok(Vec::new());
     }
+    // One sweep at a time; the next one finds what this one moved.
+    let _sweeping = app
+        .sweeping
+        .lock()
+        .map_err(|_| AppError::Unavailable("the deadline sweep is poisoned".into()))?;
+    let due = app.db.read(|tx| tx.pens_past_deadline(&day))?;
     let mut moved = Vec::new();
-    for stale in due {
-        let done = app.db.write(|tx| {
-            // Read again inside the transaction: another server may have moved it.
-            let Some(row) = tx.pen_unscoped(&stale.id)? else {
-                return Ok(None);
-            };
-            let Ok(status) = row.status.parse::<PenStatus>() else {
-                return Ok(None);
-            };
-            if !status.awaits_reply() || row.reply_deadline >= day {
-                return Ok(None);
+    // Many at once after a long pause (a server stopped over a holiday, an import of old
+    // notifications): up to SWEEP_BATCH moved per transaction; a batch that meets a conflict
+    // is moved one by one, so one notification moved elsewhere does not hold back the rest.
+    for batch in due.chunks(SWEEP_BATCH) {
+        let together = app.db.write(|tx| {
+            let mut ids = Vec::new();
+            for stale in batch {
+                if let Some(id) = move_at_deadline(app, tx, &stale.id, &day, now)? {
+                    ids.push(id);
+                }
             }
-            let policy = policy_in(tx, row.exporting_country, row.importing_country)?;
-            let action = match policy.silence_means {
-                SilenceMeans::Expired => PenAction::Expire,
-                SilenceMeans::NoObjection => PenAction::ClearBySilence,
-            };
-            let to = pen::transition(status, &action).map_err(AppError::Conflict)?;
-            let mut record = parse_body(&row)?;
-            let details = json!({
-                "reply_deadline": row.reply_deadline,
-                "silence_means": policy.silence_means.as_str(),
-            });
-            apply(
-                app,
-                tx,
-                &row,
-                &mut record,
-                &action,
-                None,
-                status,
-                to,
-                details,
-                now,
-            )
-            .map(|_| Some(row.id.clone()))
+            Ok::<_, AppError>(ids)
         });
-        match done {
-            Ok(Some(id)) => moved.push(id),
-            Ok(None) => {}
-            // Moved by someone else between the read and the write: fine.
-            Err(AppError::Conflict(_)) => {}
+        match together {
+            Ok(ids) => moved.extend(ids),
+            Err(AppError::Conflict(_)) => {
+                for stale in batch {
+                    match app
+                        .db
+                        .write(|tx| move_at_deadline(app, tx, &stale.id, &day, now))
+                    {
+                        Ok(Some(id)) => moved.push(id),
+                        Ok(None) => {}
+                        // Moved by someone else between the read and the write: fine.
+                        Err(AppError::Conflict(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             Err(e) => return Err(e),
         }
     }
@@ -1128,6 +1121,54 @@ pub fn sweep_deadlines(app: &App, now: i64) -> Result<Vec<String>, AppError> {
         app.context_changed();
     }
     Ok(moved)
+}
+
+/// How many notifications one transaction of the deadline sweep moves.
+const SWEEP_BATCH: usize = 200;
+
+/// Moves one notification whose reply deadline passed (expired, or cleared by silence, as its
+/// corridor's policy says), if it still awaits a reply: its id then.
+fn move_at_deadline(
+    app: &App,
+    tx: &mut interdict_store::Tx<'_>,
+    id: &str,
+    day: &str,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    // Read again inside the transaction: another server may have moved it.
+    let Some(row) = tx.pen_unscoped(id)? else {
+        return Ok(None);
+    };
+    let Ok(status) = row.status.parse::<PenStatus>() else {
+        return Ok(None);
+    };
+    if !status.awaits_reply() || row.reply_deadline.as_str() >= day {
+        return Ok(None);
+    }
+    let policy = policy_in(tx, row.exporting_country, row.importing_country)?;
+    let action = match policy.silence_means {
+        SilenceMeans::Expired => PenAction::Expire,
+        SilenceMeans::NoObjection => PenAction::ClearBySilence,
+    };
+    let to = pen::transition(status, &action).map_err(AppError::Conflict)?;
+    let mut record = parse_body(&row)?;
+    let details = json!({
+        "reply_deadline": row.reply_deadline,
+        "silence_means": policy.silence_means.as_str(),
+    });
+    apply(
+        app,
+        tx,
+        &row,
+        &mut record,
+        &action,
+        None,
+        status,
+        to,
+        details,
+        now,
+    )
+    .map(|_| Some(row.id.clone()))
 }
 
 /// Sets a corridor's policy (a secretariat admin).

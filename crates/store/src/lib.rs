@@ -103,10 +103,12 @@ struct Inner {
     /// For messages: the SQLite file, or the URL without its password.
     location: String,
     read_only: bool,
-    /// SQLite has one write lock per file; this process's writers queue here instead of
-    /// polling for it through the busy handler (other processes still wait through the busy
-    /// timeout). Guards no data, so a panic while holding it leaves nothing to repair.
-    sqlite_writer: Option<Mutex<()>>,
+    /// Writers run one at a time (SQLite's write lock; PostgreSQL's write lane, taken
+    /// exclusively): this process's writers queue here, before taking a pooled connection,
+    /// so that writers waiting their turn do not hold the connections readers need (and on
+    /// SQLite do not poll through the busy handler). Other processes still wait at the lock
+    /// or the lane. Guards no data, so a panic while holding it leaves nothing to repair.
+    writer: Mutex<()>,
     /// Transactions re-run after losing a race, since open (for metrics).
     retries: std::sync::atomic::AtomicU64,
 }
@@ -175,7 +177,7 @@ impl Database {
                 backend,
                 location: location.to_string(),
                 read_only,
-                sqlite_writer: (backend == Backend::Sqlite).then(|| Mutex::new(())),
+                writer: Mutex::new(()),
                 retries: Default::default(),
             }),
         };
@@ -216,7 +218,7 @@ impl Database {
                 operation: "migrate",
             });
         }
-        let _writer = self.sqlite_writer();
+        let _writer = self.writer();
         let mut pooled = self.inner.pool.get()?;
         let conn = pooled
             .conn()
@@ -270,11 +272,11 @@ impl Database {
         }
     }
 
-    fn sqlite_writer(&self) -> Option<MutexGuard<'_, ()>> {
+    fn writer(&self) -> MutexGuard<'_, ()> {
         self.inner
-            .sqlite_writer
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `work` in one write transaction: committed if it returns `Ok`, rolled back if it
@@ -355,7 +357,7 @@ impl Database {
         let mut attempt = 1;
         loop {
             let outcome = {
-                let _writer = self.sqlite_writer();
+                let _writer = self.writer();
                 self.attempt(true, scope, &mut work)?
             };
             match outcome {
