@@ -205,7 +205,7 @@ impl Feeds {
 
     /// Reads every stored incident into the base, so the first request after a start does not
     /// wait for it (the server calls this in the background as it starts).
-    pub fn warm(&self, app: &App) -> Result<usize, AppError> {
+    pub(crate) fn warm(&self, app: &App) -> Result<usize, AppError> {
         let (max_seq, last_change) = app.db.read(|tx| tx.incidents_version())?;
         Ok(self.base(app, max_seq, last_change)?.incidents.len())
     }

@@ -550,10 +550,23 @@ impl Tx<'_> {
     /// Every incident as stored (without its substance keys), in creation order, whoever owns
     /// it: for the platform's own checks (`audit verify`), never for a caller.
     pub fn incidents_unscoped(&mut self) -> Result<Vec<IncidentRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM incidents i ORDER BY i.seq");
-        self.query("read every incident (incidents)", &sql, &[])?
+        let rows = self.unscoped("read every incident (incidents)", "", "", &[])?;
+        Ok(rows.into_iter().map(|(_, row)| row).collect())
+    }
+
+    /// Incidents whoever owns them, in sequence order, `WHERE` `condition` (or all) with
+    /// `tail` after the order: the platform's own reads, never a caller's.
+    fn unscoped(
+        &mut self,
+        operation: &'static str,
+        condition: &str,
+        tail: &str,
+        params: &[Value<'_>],
+    ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents i {condition} ORDER BY i.seq {tail}");
+        self.query(operation, &sql, params)?
             .into_iter()
-            .map(|r| incident_from(r).map(|(_, row)| row))
+            .map(incident_from)
             .collect()
     }
 
@@ -566,16 +579,12 @@ impl Tx<'_> {
         after_seq: i64,
         limit: usize,
     ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM incidents i WHERE i.seq > $1 ORDER BY i.seq LIMIT $2");
-        self.query(
+        self.unscoped(
             "read incidents in sequence order (incidents)",
-            &sql,
+            "WHERE i.seq > $1",
+            "LIMIT $2",
             &[Value::Int(after_seq), Value::Int(limit.min(100_000) as i64)],
-        )?
-        .into_iter()
-        .map(incident_from)
-        .collect()
+        )
     }
 
     /// The incidents changed after change number `since` (see [`Tx::incidents_version`]), in
@@ -585,16 +594,12 @@ impl Tx<'_> {
         &mut self,
         since: i64,
     ) -> Result<Vec<(i64, IncidentRow)>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM incidents i WHERE i.change_seq > $1 ORDER BY i.seq");
-        self.query(
+        self.unscoped(
             "read changed incidents (incidents)",
-            &sql,
+            "WHERE i.change_seq > $1",
+            "",
             &[Value::Int(since)],
-        )?
-        .into_iter()
-        .map(incident_from)
-        .collect()
+        )
     }
 
     /// The ids of incidents this transaction can see **without the application's filter**:
