@@ -2,8 +2,9 @@
 //! resolved (substances through the registry and the structure engine, parties through the
 //! watchlists, equipment recognised), stored with what was reported and what it resolved to,
 //! and read back only by those its sharing reaches — with personal data left out for those
-//! who may read the record but not it. Every change, and every read of an amber or red record
-//! or of personal data, is audited in the same transaction.
+//! who may read the record but not it. Every change is audited in its transaction; every read
+//! of an amber or red record or of personal data is audited before it is answered, in a write
+//! transaction that checks the record is still as read (see `read_audited`).
 
 use interdict_core::CountryCode;
 use interdict_domain::incident::{self, IncidentInput, SubstanceForm};
@@ -392,24 +393,101 @@ fn read_is_audited(actor: &Actor, sharing: &Sharing, record: &Value) -> bool {
 /// One incident, if the caller may read it (otherwise `not_found`, as if it did not exist).
 pub fn get(app: &App, actor: &Actor, id: &str, now: i64) -> Result<IncidentAnswer, AppError> {
     let scope = scope_of(actor)?;
-    app.db.write_as(&scope, |tx| {
+    read_audited(app, &scope, actor, "read", now, |tx| {
         let Some(found) = tx.incident(id)? else {
             return Err(not_found(id));
         };
         let record = parse_body(&found)?;
+        let mut disclosed = Vec::new();
         if read_is_audited(actor, &found.sharing, &record) {
-            audit::append(
-                tx,
-                actor,
-                "read",
-                &audit::incident_resource(id),
-                Some(&found.sharing.owner_organisation),
-                &record,
-                now,
-            )?;
+            disclosed.push(Disclosed::of(&found, &record));
         }
-        Ok(answer(actor, &found.sharing, record))
+        Ok((answer(actor, &found.sharing, record), disclosed))
     })
+}
+
+/// An incident a read disclosed that the audit log must name: as it was read.
+struct Disclosed {
+    id: String,
+    owner_organisation: String,
+    /// The stored body as read, compared with the stored one when the entry is appended.
+    body: String,
+    record: Value,
+}
+
+impl Disclosed {
+    fn of(row: &IncidentRow, record: &Value) -> Self {
+        Disclosed {
+            id: row.id.clone(),
+            owner_organisation: row.sharing.owner_organisation.clone(),
+            body: row.body.clone(),
+            record: record.clone(),
+        }
+    }
+}
+
+/// Runs an audited read (amber and red records, personal data) without holding the write lane
+/// for the read itself: `read` runs in a read transaction and names the incidents it disclosed;
+/// their entries are then appended in a short write transaction, which first checks that each
+/// is still as it was read. (A change committed in between would leave a later entry with an
+/// older content's hash, and `audit verify` compares each record with its last entry.) If one
+/// changed, `read` runs again inside a write transaction with its entries, as one. Nothing is
+/// answered before its entries are committed. Searches used to run whole in the write lane, so
+/// under load every search queued behind every other (`bench/load.sh`, BENCHMARKS.md).
+fn read_audited<T>(
+    app: &App,
+    scope: &Scope,
+    actor: &Actor,
+    action: &str,
+    now: i64,
+    mut read: impl FnMut(&mut interdict_store::Tx<'_>) -> Result<(T, Vec<Disclosed>), AppError>,
+) -> Result<T, AppError> {
+    let (value, disclosed) = app.db.read_as(scope, |tx| read(tx))?;
+    if disclosed.is_empty() {
+        return Ok(value);
+    }
+    let appended = app.db.write_as(scope, |tx| {
+        let ids: Vec<&str> = disclosed.iter().map(|d| d.id.as_str()).collect();
+        let stored = tx.incident_bodies(&ids)?;
+        if disclosed.iter().any(|d| stored.get(&d.id) != Some(&d.body)) {
+            return Ok(false);
+        }
+        append_disclosed(tx, actor, action, &disclosed, now)?;
+        Ok::<_, AppError>(true)
+    })?;
+    if appended {
+        return Ok(value);
+    }
+    tracing::debug!(
+        action,
+        "a record changed while it was read; reading it again in the write transaction"
+    );
+    app.db.write_as(scope, |tx| {
+        let (value, disclosed) = read(tx)?;
+        append_disclosed(tx, actor, action, &disclosed, now)?;
+        Ok(value)
+    })
+}
+
+fn append_disclosed(
+    tx: &mut interdict_store::Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    disclosed: &[Disclosed],
+    now: i64,
+) -> Result<(), AppError> {
+    for d in disclosed {
+        audit::append(
+            tx,
+            actor,
+            action,
+            &audit::incident_resource(&d.id),
+            Some(&d.owner_organisation),
+            &d.record,
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 fn not_found(id: &str) -> AppError {
@@ -672,23 +750,16 @@ pub fn search(
 ) -> Result<Page, AppError> {
     let scope = scope_of(actor)?;
     let filter = filter_of(app, params)?;
-    let rows = app.db.write_as(&scope, |tx| {
+    let rows = read_audited(app, &scope, actor, "read", now, |tx| {
         let rows = tx.search_incidents(&filter, before, limit + 1)?;
+        let mut disclosed = Vec::new();
         for (_, found) in rows.iter().take(limit) {
             let record = parse_body(found)?;
             if read_is_audited(actor, &found.sharing, &record) {
-                audit::append(
-                    tx,
-                    actor,
-                    "read",
-                    &audit::incident_resource(&found.id),
-                    Some(&found.sharing.owner_organisation),
-                    &record,
-                    now,
-                )?;
+                disclosed.push(Disclosed::of(found, &record));
             }
         }
-        Ok::<_, AppError>(rows)
+        Ok((rows, disclosed))
     })?;
     let next = (rows.len() > limit).then(|| rows[limit - 1].0);
     let items = rows
@@ -730,8 +801,9 @@ pub fn export(
         })?,
     };
     let receiving = Scope::of_organisation(&recipient);
-    app.db.write_as(&scope, |tx| {
+    read_audited(app, &scope, actor, "export", now, |tx| {
         let mut out = Vec::new();
+        let mut disclosed = Vec::new();
         let mut before = None;
         loop {
             let rows = tx.search_incidents(&filter, before, 1000)?;
@@ -754,26 +826,18 @@ pub fn export(
                     without_personal_data(&record)
                 };
                 if s.tlp.read_is_audited() || (personal && incident::has_personal_data(&record)) {
-                    audit::append(
-                        tx,
-                        actor,
-                        "export",
-                        &audit::incident_resource(&found.id),
-                        Some(&s.owner_organisation),
-                        &record,
-                        now,
-                    )?;
+                    disclosed.push(Disclosed::of(found, &record));
                 }
                 out.push(answer);
                 if out.len() >= MAX_EXPORT {
-                    return Ok(out);
+                    return Ok((out, disclosed));
                 }
             }
             if rows.len() < 1000 {
                 break;
             }
         }
-        Ok(out)
+        Ok((out, disclosed))
     })
 }
 

@@ -488,3 +488,108 @@ fn tampering_is_caught_on_postgresql() {
         tamper(db);
     }
 }
+
+/// Audited reads are answered from a read transaction and their entries appended in a short
+/// write transaction after it; a change committed in between must not leave the record's last
+/// entry with an older content's hash (`audit verify` compares each record with its last
+/// entry). Officers re-weigh an amber seizure while others read it and search for it, at once,
+/// many times: every answered read is in the log, once, and the log verifies.
+fn reads_racing_changes(db: Db) {
+    admin_init(&db);
+    let org_id = add_org(&db, "Aduanas", "MX", "customs");
+    let token = add_user(&db, &org_id, "officer@aduanas.test", "officer");
+    let s = start(&db);
+    let auth = Some(token.as_str());
+    let body = json!({"type": "seizure", "date": "2025-03-01", "tlp": "amber",
+        "description": "12 kg of cocaine in bananas"})
+    .to_string();
+    let a = request(
+        &s,
+        "POST",
+        "/api/v1/incidents",
+        auth,
+        Some(("application/json", body.as_bytes())),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().expect("an id").to_string();
+    let answered_reads = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for n in 0..40 {
+                let patch = json!({"description": format!("{n} kg, re-weighed")}).to_string();
+                let a = request(
+                    &s,
+                    "PATCH",
+                    &format!("/api/v1/incidents/{id}"),
+                    auth,
+                    Some(("application/json", patch.as_bytes())),
+                );
+                assert_eq!(a.status, 200, "{}", a.body);
+            }
+        });
+        for reader in 0..3 {
+            let (s, id, answered_reads) = (&s, &id, &answered_reads);
+            scope.spawn(move || {
+                for n in 0..60 {
+                    let path = if (n + reader) % 2 == 0 {
+                        format!("/api/v1/incidents/{id}")
+                    } else {
+                        "/api/v1/incidents?q=re-weighed".to_string()
+                    };
+                    let a = request(s, "GET", &path, auth, None);
+                    assert_eq!(a.status, 200, "{path}: {}", a.body);
+                    let v = a.json();
+                    let shown = match v["items"].as_array() {
+                        Some(items) => items.iter().filter(|i| i["id"] == json!(id)).count(),
+                        None => usize::from(v["id"] == json!(id)),
+                    };
+                    answered_reads.fetch_add(shown, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    drop(s);
+    let report = assert_verifies(&db, "after reads raced changes");
+    let entries: Vec<Value> = db
+        .raw_query(
+            "SELECT entry FROM audit_entries WHERE resource = $1 ORDER BY seq",
+            &[&format!("incidents/{id}")],
+        )
+        .into_iter()
+        .map(|row| serde_json::from_str(&row[0]).expect("an entry"))
+        .collect();
+    // Each read names the content of the record as the change before it in the log left it.
+    let mut content = None;
+    let mut reads = 0;
+    for entry in &entries {
+        if entry["action"] == json!("read") {
+            assert_eq!(
+                Some(&entry["record_hash"]),
+                content,
+                "a read logged with another content than the log's last change: {entry}"
+            );
+            reads += 1;
+        } else {
+            content = Some(&entry["record_hash"]);
+        }
+    }
+    assert_eq!(
+        reads,
+        answered_reads.load(std::sync::atomic::Ordering::Relaxed),
+        "one entry per answered read ({report})"
+    );
+    assert!(reads >= 100, "the incident was read: {reads}");
+    assert_eq!(entries.len() - reads, 41, "created once, changed 40 times");
+}
+
+#[test]
+fn reads_racing_changes_leave_a_log_that_verifies_on_sqlite() {
+    reads_racing_changes(Db::sqlite());
+}
+
+#[test]
+fn reads_racing_changes_leave_a_log_that_verifies_on_postgresql() {
+    if let Some(db) = postgres("audit_race") {
+        reads_racing_changes(db);
+    }
+}

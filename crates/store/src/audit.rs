@@ -29,17 +29,22 @@ impl Tx<'_> {
     ) -> Result<i64, StoreError> {
         let operation = "append to the audit log (audit_entries)";
         self.require_writable(operation)?;
-        let seq = match self
-            .query(
-                operation,
-                "SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries",
-                &[],
-            )?
-            .into_iter()
-            .next()
-        {
-            Some(mut r) => r.int(0)?,
-            None => 0,
+        // The transaction writes alone (the write lane; SQLite's write lock), so after its
+        // first entry the next number is known without asking again.
+        let seq = match self.next_audit_seq {
+            Some(seq) => seq,
+            None => match self
+                .query(
+                    operation,
+                    "SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries",
+                    &[],
+                )?
+                .into_iter()
+                .next()
+            {
+                Some(mut r) => r.int(0)?,
+                None => 0,
+            },
         };
         let json = entry(seq);
         self.execute(
@@ -52,6 +57,7 @@ impl Tx<'_> {
                 Value::Text(&json),
             ],
         )?;
+        self.next_audit_seq = Some(seq + 1);
         Ok(seq)
     }
 

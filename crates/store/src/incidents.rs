@@ -254,6 +254,39 @@ impl Tx<'_> {
         Ok(Some(incident))
     }
 
+    /// The stored bodies of those of these incidents the caller may read, by id (one it may
+    /// not read, or that is gone, is absent). An audited read answered from a read
+    /// transaction compares them, in the short write transaction appending its entries, with
+    /// the bodies it read: equal, nothing it disclosed changed in between.
+    pub fn incident_bodies(
+        &mut self,
+        ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let operation = "read incidents' bodies (incidents)";
+        let scope = self.caller_scope(operation)?;
+        let country = scope.country.as_ref().map(|c| c.as_str());
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders = (0..chunk.len())
+                .map(|i| format!("${}", i + 4))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT i.id, i.body FROM incidents i WHERE i.id IN ({placeholders}) AND {VISIBLE}"
+            );
+            let mut params = vec![
+                Value::Text(&scope.organisation_id),
+                Value::OptText(country),
+                Value::Bool(scope.secretariat),
+            ];
+            params.extend(chunk.iter().map(|id| Value::Text(id)));
+            for mut row in self.query(operation, &sql, &params)? {
+                out.insert(row.text(0)?, row.text(1)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The incident of the caller's organisation with this reference, if any.
     pub fn incident_by_reference(
         &mut self,

@@ -33,6 +33,8 @@ pub struct Tx<'c> {
     pub(crate) unavailable: bool,
     /// The caller on whose behalf this transaction runs (`None`: the platform itself).
     pub(crate) scope: Option<Scope>,
+    /// The sequence number this transaction's next audit entry takes, once it has appended one.
+    pub(crate) next_audit_seq: Option<i64>,
 }
 
 enum TxInner<'c> {
@@ -126,6 +128,7 @@ impl<'c> Tx<'c> {
             lost_race: false,
             unavailable: false,
             scope: scope.cloned(),
+            next_audit_seq: None,
         })
     }
 
