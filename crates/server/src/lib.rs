@@ -317,7 +317,19 @@ fn spawn_feed_warmup(state: AppState) {
                 ms = started.elapsed().as_millis() as u64,
                 "alert feeds read"
             ),
-            Err(e) => tracing::warn!(error = %e, "alert feeds: could not read the incidents"),
+            Err(e) => {
+                tracing::warn!(error = %e, "alert feeds: could not read the incidents");
+                return;
+            }
+        }
+        let started = Instant::now();
+        match interdict_app::early_warning::warm_alerts(&app) {
+            Ok(n) => tracing::info!(
+                organisations = n,
+                ms = started.elapsed().as_millis() as u64,
+                "alert detectors run once per country"
+            ),
+            Err(e) => tracing::warn!(error = %e, "alert detectors: could not warm them"),
         }
     });
 }
