@@ -20,7 +20,9 @@ mod precursor;
 mod standardize;
 mod substituent;
 
-pub use chem::{ChemError, Fingerprint, Structure, MAX_ATOMS, MAX_RING_BONDS, MAX_SMILES_LEN};
+pub use chem::{
+    ChemError, Fingerprint, Structure, MAX_ATOMS, MAX_RING_BONDS, MAX_SMILES_LEN, MAX_WILDCARDS,
+};
 pub use classes::{family, ClassMatch, Definition, NotCovered, Undecided, DEFINITIONS};
 pub use engine::{
     Classification, ControlRef, Engine, InchikeyPolicy, Listed, Options, PrecursorRelation,
