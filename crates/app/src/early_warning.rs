@@ -126,10 +126,57 @@ pub struct Feeds {
     /// series hold the same counts (every coalition-wide one; a foreign country's for the
     /// organisations of one country), and each is computed once.
     memo: PointMemo,
-    /// Held while the detectors run over a feed: they use every core already, and one feed
+    /// Entered while the detectors run over a feed: they use every core already, and one feed
     /// after another lets each find the weeks the previous one computed in `memo`, where
     /// feeds computed side by side would each compute them.
-    detecting: Mutex<()>,
+    detecting: DetectorLane,
+}
+
+/// One feed's detectors at a time, requests in the order they came, and the background
+/// warm-up ([`warm_alerts`]) only while no request waits: a request's wait is the requests
+/// before it, not the warm-up's whole round nor whichever waiter the mutex happened to wake
+/// (under load a plain mutex let some requests wait past the request limit).
+#[derive(Default)]
+struct DetectorLane {
+    /// The next ticket to hand out and the ticket being served.
+    tickets: Mutex<(u64, u64)>,
+    turn: std::sync::Condvar,
+}
+
+/// A turn in the [`DetectorLane`]; the next ticket is served when it is dropped.
+struct LaneTurn<'a>(&'a DetectorLane);
+
+impl DetectorLane {
+    /// Waits for a turn after every request that came before.
+    fn enter(&self) -> Result<LaneTurn<'_>, AppError> {
+        let mut tickets = self.tickets.lock().map_err(|_| poisoned())?;
+        let mine = tickets.0;
+        tickets.0 += 1;
+        while tickets.1 != mine {
+            tickets = self.turn.wait(tickets).map_err(|_| poisoned())?;
+        }
+        Ok(LaneTurn(self))
+    }
+
+    /// A turn when nobody holds or waits for one; else waits until the lane is idle.
+    fn enter_when_idle(&self) -> Result<LaneTurn<'_>, AppError> {
+        let mut tickets = self.tickets.lock().map_err(|_| poisoned())?;
+        while tickets.0 != tickets.1 {
+            tickets = self.turn.wait(tickets).map_err(|_| poisoned())?;
+        }
+        tickets.0 += 1;
+        Ok(LaneTurn(self))
+    }
+}
+
+impl Drop for LaneTurn<'_> {
+    fn drop(&mut self) {
+        // A poisoned lock means a panic while the tickets were changed, which nothing does.
+        if let Ok(mut tickets) = self.0.tickets.lock() {
+            tickets.1 += 1;
+        }
+        self.0.turn.notify_all();
+    }
 }
 
 fn poisoned() -> AppError {
@@ -347,7 +394,7 @@ pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
         if asked {
             continue;
         }
-        alerts_for(app, &scope, &AlertQuery::default())?;
+        alerts_in_turn(app, &scope, &AlertQuery::default(), true)?;
         ran += 1;
         // Let the feed go unless a request holds it now (then it is that organisation's).
         let mut all = app.feeds.by_organisation.lock().map_err(|_| poisoned())?;
@@ -528,6 +575,17 @@ fn alert_json(a: &Alert, feed: &Feed) -> Value {
 /// The alerts over what `scope` may see: aberrations (one per episode, reported from its
 /// onset while any of its weeks falls in the window) and first detections, ranked.
 pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Value>, AppError> {
+    alerts_in_turn(app, scope, query, false)
+}
+
+/// [`alerts_for`], the detectors run in the request order of the lane, or (`background`) only
+/// when no request waits.
+fn alerts_in_turn(
+    app: &App,
+    scope: &Scope,
+    query: &AlertQuery,
+    background: bool,
+) -> Result<Vec<Value>, AppError> {
     let (primary, fallback) = detectors()?;
     let cache_key = format!("{:?}", query.since);
     with_feed(app, scope, |feed| {
@@ -538,7 +596,11 @@ pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Va
         }
         // Only the weeks the new incidents touched are judged again (AlertState); the answer
         // is the one a recomputation over every incident gives.
-        let detecting = app.feeds.detecting.lock().map_err(|_| poisoned())?;
+        let detecting = if background {
+            app.feeds.detecting.enter_when_idle()?
+        } else {
+            app.feeds.detecting.enter()?
+        };
         let found = feed
             .state
             .alerts_sharing(

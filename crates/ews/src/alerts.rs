@@ -459,6 +459,18 @@ impl Plan {
         matches!(self, Plan::Ears(..) | Plan::Farrington(_))
     }
 
+    /// How many weeks before week `t` its result reads, when that is bounded by the settings:
+    /// Farrington fits its model to the windows of ±w weeks around the same week 1..b years back
+    /// and the weeks between (`Baseline::build`), so nothing before `t − 52·b − w`; its time
+    /// covariate is the week's index, which the memo's key holds. `None`: the whole prefix is
+    /// taken as read (EARS is cheap enough that its results are shared by prefix alone).
+    fn reach(&self) -> Option<usize> {
+        match self {
+            Plan::Farrington(c) => c.b.checked_mul(52).and_then(|d| d.checked_add(c.w)),
+            _ => None,
+        }
+    }
+
     /// The points of weeks `from..=to` (1-based).
     fn run(&self, y: &[f64], from: usize, to: usize) -> Result<Vec<Point>, EwsError> {
         match self {
@@ -588,11 +600,12 @@ fn monitor_cached(
         return plan.run(y, from, to).map(Some);
     }
     let settings = format!("{plan:?}");
+    let reach = plan.reach();
     let kept = cache.entry(settings.clone()).or_default();
     if let Some(memo) = memo {
         let missing: Vec<usize> = (from..=to).filter(|t| !kept.contains_key(t)).collect();
         if !missing.is_empty() {
-            for p in memo.get(&settings, y, &missing) {
+            for p in memo.get(&settings, y, reach, &missing) {
                 kept.insert(p.t, p);
             }
         }
@@ -615,14 +628,15 @@ fn monitor_cached(
         }
     }
     if let Some(memo) = memo {
-        memo.put(&settings, y, &computed);
+        memo.put(&settings, y, reach, &computed);
     }
     Ok(Some(kept.range(from..=to).map(|(_, p)| *p).collect()))
 }
 
 /// Weeks' results shared between [`AlertState`]s, by the detector's settings and the counts
-/// up to the week: EARS and Farrington judge week `t` from `y[..t]` alone, so two series whose
-/// counts agree up to `t` have the same result there. Keyed by two independent 64-bit hashes
+/// the week's result reads: EARS and Farrington judge week `t` from `y[..t]` alone (Farrington
+/// from its last `52·b + w` weeks of that), so two series whose counts agree there have the
+/// same result at `t`. Keyed by two independent 64-bit hashes
 /// of the settings and the counts (a false match needs both to collide); emptied when it
 /// reaches [`PointMemo::MAX_POINTS`], so its memory is bounded.
 #[derive(Default)]
@@ -635,8 +649,17 @@ impl PointMemo {
     pub const MAX_POINTS: usize = 2_000_000;
 
     /// The key of every week `t` in `weeks` (1-based, ascending): hashes of the settings and
-    /// `y[..t]`.
-    fn keys(settings: &str, y: &[f64], weeks: &[usize]) -> Vec<(u64, u64, usize)> {
+    /// of the counts the week's result reads, `y[..t]`, or with a bounded `reach` (see
+    /// `Plan::reach`) only the `reach` weeks before `t` and `t` itself. So two series that
+    /// differ only further back share the week: an organisation's view of another country
+    /// differs from its neighbours' by a few records shared with it alone, most of them years
+    /// before the weeks the alerts judge.
+    fn keys(
+        settings: &str,
+        y: &[f64],
+        reach: Option<usize>,
+        weeks: &[usize],
+    ) -> Vec<(u64, u64, usize)> {
         let mut a = DefaultHasher::new();
         let mut b = DefaultHasher::new();
         0x51_7c_c1_b7_27_22_0a_95u64.hash(&mut b);
@@ -645,30 +668,41 @@ impl PointMemo {
         let mut out = Vec::with_capacity(weeks.len());
         let mut fed = 0;
         for &t in weeks {
-            for v in &y[fed..t.min(y.len())] {
+            let end = t.min(y.len());
+            if let Some(reach) = reach {
+                // Each week hashes its own window (the settings' hash is the common start).
+                let (mut a, mut b) = (a.clone(), b.clone());
+                for v in &y[end.saturating_sub(reach + 1)..end] {
+                    v.to_bits().hash(&mut a);
+                    v.to_bits().hash(&mut b);
+                }
+                out.push((a.finish(), b.finish(), t));
+                continue;
+            }
+            for v in &y[fed..end] {
                 v.to_bits().hash(&mut a);
                 v.to_bits().hash(&mut b);
             }
-            fed = t.min(y.len());
+            fed = end;
             out.push((a.clone().finish(), b.clone().finish(), t));
         }
         out
     }
 
-    fn get(&self, settings: &str, y: &[f64], weeks: &[usize]) -> Vec<Point> {
-        let keys = Self::keys(settings, y, weeks);
+    fn get(&self, settings: &str, y: &[f64], reach: Option<usize>, weeks: &[usize]) -> Vec<Point> {
+        let keys = Self::keys(settings, y, reach, weeks);
         let Ok(points) = self.points.lock() else {
             return Vec::new();
         };
         keys.iter().filter_map(|k| points.get(k).copied()).collect()
     }
 
-    fn put(&self, settings: &str, y: &[f64], computed: &[Point]) {
+    fn put(&self, settings: &str, y: &[f64], reach: Option<usize>, computed: &[Point]) {
         if computed.is_empty() {
             return;
         }
         let weeks: Vec<usize> = computed.iter().map(|p| p.t).collect();
-        let keys = Self::keys(settings, y, &weeks);
+        let keys = Self::keys(settings, y, reach, &weeks);
         let Ok(mut points) = self.points.lock() else {
             return;
         };
@@ -988,6 +1022,30 @@ mod tests {
             assert_eq!(show(&shared), show(&alone));
         }
         assert!(!memo.is_empty(), "the weeks' results were shared");
+        // Views that differ from the third only before the weeks judged: far back (before
+        // Farrington's reach, so every week's result comes from the memo and none is added),
+        // and a year back (in the reference windows of the weeks judged: those are judged
+        // afresh, and a memo keyed too narrowly would answer the third's results).
+        let held = memo.len();
+        for (back, expect_new) in [(3 * 364 - 14, false), (364 + 14, true)] {
+            let mut seen = third.clone();
+            seen.extend((0..40).map(|k| {
+                inc(
+                    start + 3 * 364 - back + k % 7,
+                    "MX",
+                    "fentanyl",
+                    &["opioid"],
+                )
+            }));
+            let mut state = AlertState::default();
+            state.extend(seen.iter());
+            let shared = state
+                .alerts_sharing(&noufaily, Some(&ears), None, Some(&memo))
+                .unwrap();
+            let alone = alerts_with_fallback(&seen, &noufaily, Some(&ears), None).unwrap();
+            assert_eq!(show(&shared), show(&alone), "{back} days back");
+            assert_eq!(memo.len() > held, expect_new, "{back} days back");
+        }
         // Later incidents in one state: the weeks they touched are judged afresh, the memo
         // still gives what a state alone gives.
         let mut state = AlertState::default();

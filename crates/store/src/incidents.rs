@@ -73,6 +73,9 @@ enum Candidates {
     Words(String),
     /// The substance keys, separated by U+001F (`interdict_substance_candidates`).
     Substances(String),
+    /// Every filter a row's columns answer, a country, type or dates among them
+    /// (`interdict_filter_candidates`).
+    Filters,
 }
 
 /// The visibility rule as SQL over `incidents i`, with the caller's organisation, country and
@@ -220,9 +223,10 @@ impl Tx<'_> {
             if seen.insert(key.as_str()) {
                 self.execute(
                     "index an incident's substances (incident_substances)",
-                    // The incident's sequence number and date beside the key (migration 11).
-                    "INSERT INTO incident_substances (incident_id, key, incident_seq, date)
-                     SELECT $1, $2, i.seq, i.date FROM incidents i WHERE i.id = $1",
+                    // The incident's sequence number and date (migration 11) and country
+                    // (migration 12) beside the key.
+                    "INSERT INTO incident_substances (incident_id, key, incident_seq, date, country)
+                     SELECT $1, $2, i.seq, i.date, i.country FROM incidents i WHERE i.id = $1",
                     &[Value::Text(id), Value::Text(key)],
                 )?;
             }
@@ -350,8 +354,19 @@ impl Tx<'_> {
             {
                 Some(Candidates::Substances(filter.substance_keys.join("\u{1f}")))
             }
+            (None, crate::Backend::Postgres)
+                if filter.country.is_some()
+                    || filter.kind.is_some()
+                    || filter.from.is_some()
+                    || filter.to.is_some() =>
+            {
+                Some(Candidates::Filters)
+            }
             _ => None,
         };
+        let keys = filter.substance_keys.join("\u{1f}");
+        let pattern = filter.text.as_deref().map(like_pattern);
+        let country = filter.country.as_ref().map(|c| c.as_str());
         let mut out = match (candidates, indexed_text) {
             (Some(candidates), _) => {
                 // Candidates in growing chunks, newest first, until the page is full or none
@@ -377,6 +392,22 @@ impl Tx<'_> {
                                 Value::Text(keys),
                                 Value::OptText(filter.from.as_deref()),
                                 Value::OptText(filter.to.as_deref()),
+                                Value::Int(below),
+                                Value::Int(chunk as i64),
+                            ],
+                        )?,
+                        Candidates::Filters => self.query(
+                            operation,
+                            "SELECT seq FROM interdict_filter_candidates($1, $2, $3, $4, $5, $6, \
+                             $7, $8, $9)",
+                            &[
+                                Value::OptText(pattern.as_deref()),
+                                Value::OptText(Some(keys.as_str()).filter(|k| !k.is_empty())),
+                                Value::OptText(country),
+                                Value::OptText(filter.kind.as_deref()),
+                                Value::OptText(filter.from.as_deref()),
+                                Value::OptText(filter.to.as_deref()),
+                                Value::OptInt(filter.after_seq),
                                 Value::Int(below),
                                 Value::Int(chunk as i64),
                             ],

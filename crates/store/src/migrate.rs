@@ -40,6 +40,7 @@ pub(crate) const SQLITE: &[Migration] = migrations!("sqlite":
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
     10 "search_indexes" "0010_search_indexes.sql",
     11 "substance_candidates" "0011_substance_candidates.sql",
+    12 "filter_candidates" "0012_filter_candidates.sql",
 );
 
 pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
@@ -54,6 +55,7 @@ pub(crate) const POSTGRES: &[Migration] = migrations!("postgres":
     9 "ledger_entry_key" "0009_ledger_entry_key.sql",
     10 "search_indexes" "0010_search_indexes.sql",
     11 "substance_candidates" "0011_substance_candidates.sql",
+    12 "filter_candidates" "0012_filter_candidates.sql",
 );
 
 /// The schema version this build writes and understands.

@@ -1353,6 +1353,14 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
             "at",
             "zzz",
             "hub 12 parcel",
+            // Phrases with a number: on PostgreSQL their candidates come from the number's
+            // stretch of the phrase (migration 12), the phrase checked on each.
+            "border crossing 483920",
+            "crossing 4839",
+            "at port 4839",
+            "port 4839 truck",
+            "hub 12",
+            "a_b label",
         ] {
             filters.push(text(t));
         }
@@ -1394,6 +1402,42 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
             text: Some("crossing".into()),
             substance_keys: vec!["cocaine".into()],
             country: Some(CountryCode::parse("US").unwrap()),
+            ..IncidentFilter::default()
+        });
+        // A country, type or dates without words or a substance alone, and with them: on
+        // PostgreSQL their candidates come from `interdict_filter_candidates` (migration 12).
+        let us = || Some(CountryCode::parse("US").unwrap());
+        filters.push(IncidentFilter {
+            country: us(),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            kind: Some("drug_checking".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            from: Some("2025-04-01".into()),
+            to: Some("2025-04-30".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            country: Some(CountryCode::parse("DE").unwrap()),
+            kind: Some("seizure".into()),
+            from: Some("2025-02-01".into()),
+            to: Some("2025-10-31".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            substance_keys: vec!["fentanyl".into(), "cas:108-24-7".into()],
+            country: us(),
+            kind: Some("overdose".into()),
+            from: Some("2025-02-01".into()),
+            text: Some("at".into()),
+            ..IncidentFilter::default()
+        });
+        filters.push(IncidentFilter {
+            country: Some(CountryCode::parse("NG").unwrap()),
+            text: Some("hub 12".into()),
             ..IncidentFilter::default()
         });
         for scope in [
