@@ -132,10 +132,9 @@ pub struct Feeds {
     detecting: DetectorLane,
 }
 
-/// One feed's detectors at a time, requests in the order they came, and the background
-/// warm-up ([`warm_alerts`]) only while no request waits: a request's wait is the requests
-/// before it, not the warm-up's whole round nor whichever waiter the mutex happened to wake
-/// (under load a plain mutex let some requests wait past the request limit).
+/// One feed's detectors at a time, requests in the order they came: a request's wait is the
+/// requests before it, not whichever waiter a mutex happened to wake (under load a plain mutex
+/// let some requests wait past the request limit).
 #[derive(Default)]
 struct DetectorLane {
     /// The next ticket to hand out and the ticket being served.
@@ -155,16 +154,6 @@ impl DetectorLane {
         while tickets.1 != mine {
             tickets = self.turn.wait(tickets).map_err(|_| poisoned())?;
         }
-        Ok(LaneTurn(self))
-    }
-
-    /// A turn when nobody holds or waits for one; else waits until the lane is idle.
-    fn enter_when_idle(&self) -> Result<LaneTurn<'_>, AppError> {
-        let mut tickets = self.tickets.lock().map_err(|_| poisoned())?;
-        while tickets.0 != tickets.1 {
-            tickets = self.turn.wait(tickets).map_err(|_| poisoned())?;
-        }
-        tickets.0 += 1;
         Ok(LaneTurn(self))
     }
 }
@@ -368,15 +357,23 @@ pub fn warm_feeds(app: &App) -> Result<usize, AppError> {
     app.feeds.warm(app)
 }
 
-/// Runs the detectors once over the feed of one organisation of each country (and of the
-/// secretariat), then lets those feeds go again; returns how many it ran. The detectors' weekly
-/// results stay in the shared memo, and most series of an organisation hold the counts of the
-/// others of its country (everything shared with the coalition or the country), so its first
+/// Runs the detectors once over what one organisation of each country (and the secretariat)
+/// may see, in a feed of its own that is dropped after; returns how many it ran. The detectors'
+/// weekly results stay in the shared memo, and most series of an organisation hold the counts of
+/// the others of its country (everything shared with the coalition or the country), so its first
 /// alerts request then judges only what its own records make different: by `bench/load.sh`'s
 /// seed, 0.2 s instead of 2-4 s for the first organisation of a country, which under load
-/// queued behind one another past the request limit. Memory keeps only the feeds of the
-/// organisations that asked. The server calls this in the background after [`warm_feeds`].
+/// queued behind one another past the request limit. The server calls this in the background
+/// after [`warm_feeds`]. It runs on one thread of its own, outside the detectors' lane and the
+/// organisations' feeds, so a request never waits for it (at a million incidents one country
+/// takes seconds), and it leaves the other cores to requests.
 pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
+    let (primary, fallback) = detectors()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "alerts-warm-up".into())
+        .build()
+        .map_err(|e| AppError::Unavailable(format!("alert warm-up thread: {e}")))?;
     let organisations = app.db.read(|tx| tx.organisations())?;
     let mut seen = std::collections::HashSet::new();
     let mut ran = 0;
@@ -385,22 +382,16 @@ pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
         if !seen.insert((scope.country, scope.secretariat)) {
             continue;
         }
-        let asked = app
-            .feeds
-            .by_organisation
-            .lock()
-            .map_err(|_| poisoned())?
-            .contains_key(&org.id);
-        if asked {
-            continue;
-        }
-        alerts_in_turn(app, &scope, &AlertQuery::default(), true)?;
+        let (max_seq, last_change) = app.db.read(|tx| tx.incidents_version())?;
+        let base = app.feeds.base(app, max_seq, last_change)?;
+        let mut feed = Feed::default();
+        catch_up(&mut feed, &base, &scope);
+        pool.install(|| {
+            feed.state
+                .alerts_sharing(&primary, Some(&fallback), None, Some(&app.feeds.memo))
+        })
+        .map_err(|e| AppError::invalid("method", e))?;
         ran += 1;
-        // Let the feed go unless a request holds it now (then it is that organisation's).
-        let mut all = app.feeds.by_organisation.lock().map_err(|_| poisoned())?;
-        if all.get(&org.id).is_some_and(|f| Arc::strong_count(f) == 1) {
-            all.remove(&org.id);
-        }
     }
     Ok(ran)
 }
@@ -424,6 +415,13 @@ pub(crate) fn with_feed<T>(
     let base = app.feeds.base(app, max_seq, last_change)?;
     let feed = app.feeds.of(&scope.organisation_id)?;
     let mut feed = feed.lock().map_err(|_| poisoned())?;
+    catch_up(&mut feed, &base, scope);
+    work(&mut feed)
+}
+
+/// Adds to `feed` what `scope` may see of the base's incidents it has not looked at (cutting
+/// it again when the base is a new generation).
+fn catch_up(feed: &mut Feed, base: &Base, scope: &Scope) {
     if feed.generation != base.generation {
         *feed = Feed {
             generation: base.generation,
@@ -463,7 +461,6 @@ pub(crate) fn with_feed<T>(
             feed.flows.clear_answers();
         }
     }
-    work(&mut feed)
 }
 
 /// The detectors of the platform: the Noufaily-improved Farrington where a series has a year
@@ -575,17 +572,6 @@ fn alert_json(a: &Alert, feed: &Feed) -> Value {
 /// The alerts over what `scope` may see: aberrations (one per episode, reported from its
 /// onset while any of its weeks falls in the window) and first detections, ranked.
 pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Value>, AppError> {
-    alerts_in_turn(app, scope, query, false)
-}
-
-/// [`alerts_for`], the detectors run in the request order of the lane, or (`background`) only
-/// when no request waits.
-fn alerts_in_turn(
-    app: &App,
-    scope: &Scope,
-    query: &AlertQuery,
-    background: bool,
-) -> Result<Vec<Value>, AppError> {
     let (primary, fallback) = detectors()?;
     let cache_key = format!("{:?}", query.since);
     with_feed(app, scope, |feed| {
@@ -596,11 +582,7 @@ fn alerts_in_turn(
         }
         // Only the weeks the new incidents touched are judged again (AlertState); the answer
         // is the one a recomputation over every incident gives.
-        let detecting = if background {
-            app.feeds.detecting.enter_when_idle()?
-        } else {
-            app.feeds.detecting.enter()?
-        };
+        let detecting = app.feeds.detecting.enter()?;
         let found = feed
             .state
             .alerts_sharing(

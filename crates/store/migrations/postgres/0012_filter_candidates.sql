@@ -114,3 +114,9 @@ BEGIN
         USING pattern, below, n;
 END
 $$;
+
+-- Searches by substance take their candidates from `interdict_filter_candidates` too: planned
+-- with the values, a substance without dates reads its newest rows in the index of key and
+-- sequence, where this function's plan, made for any dates, read every row of a common
+-- substance in the index of key and date and sorted them (150 ms for fentanyl at a million).
+DROP FUNCTION interdict_substance_candidates(TEXT, TEXT, TEXT, BIGINT, BIGINT);
