@@ -171,6 +171,25 @@ fn next_request_id() -> String {
     format!("{prefix}-{:06}", REQUESTS.fetch_add(1, Ordering::Relaxed))
 }
 
+/// A NUL character (`%00`) in the path or a query parameter, refused before any handler: no
+/// record holds one, and PostgreSQL refuses text with one, which reached the searches as an
+/// internal error (found by the SQL-injection test once it ran on PostgreSQL too).
+fn nul_in_uri(uri: &axum::http::Uri) -> Option<ApiError> {
+    if uri.path().contains("%00") {
+        return Some(ApiError::bad_request(
+            "path",
+            "the path holds a NUL character (%00)",
+        ));
+    }
+    let query = uri.query().filter(|q| q.contains("%00"))?;
+    let (name, _) = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))?;
+    Some(ApiError::bad_request(
+        &name,
+        format!("query parameter `{name}` holds a NUL character (%00)"),
+    ))
+}
+
 /// Around every request: its id, a tracing span carrying it, the time limit, metrics, and
 /// the security headers.
 async fn around_request(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -185,18 +204,24 @@ async fn around_request(State(state): State<AppState>, mut req: Request, next: N
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %id, %method, route = %route);
     let limit = state.settings.request_timeout;
-    let mut response =
-        match tokio::time::timeout(limit, next.run(req).instrument(span.clone())).await {
-            Ok(r) => r,
-            Err(_) => {
-                span.in_scope(|| tracing::warn!("request took longer than {limit:?}"));
-                ApiError::unavailable(format!(
-                    "the request took longer than {} s",
-                    limit.as_secs()
-                ))
-                .into_response()
-            }
-        };
+    let refused = nul_in_uri(req.uri());
+    let run = async move {
+        match refused {
+            Some(e) => e.into_response(),
+            None => next.run(req).await,
+        }
+    };
+    let mut response = match tokio::time::timeout(limit, run.instrument(span.clone())).await {
+        Ok(r) => r,
+        Err(_) => {
+            span.in_scope(|| tracing::warn!("request took longer than {limit:?}"));
+            ApiError::unavailable(format!(
+                "the request took longer than {} s",
+                limit.as_secs()
+            ))
+            .into_response()
+        }
+    };
     let status = response.status().as_u16();
     state.metrics.record(&route, status, started.elapsed());
     span.in_scope(|| {
