@@ -126,46 +126,10 @@ pub struct Feeds {
     /// series hold the same counts (every coalition-wide one; a foreign country's for the
     /// organisations of one country), and each is computed once.
     memo: PointMemo,
-    /// Entered while the detectors run over a feed: they use every core already, and one feed
+    /// Held while the detectors run over a feed: they use every core already, and one feed
     /// after another lets each find the weeks the previous one computed in `memo`, where
     /// feeds computed side by side would each compute them.
-    detecting: DetectorLane,
-}
-
-/// One feed's detectors at a time, requests in the order they came: a request's wait is the
-/// requests before it, not whichever waiter a mutex happened to wake (under load a plain mutex
-/// let some requests wait past the request limit).
-#[derive(Default)]
-struct DetectorLane {
-    /// The next ticket to hand out and the ticket being served.
-    tickets: Mutex<(u64, u64)>,
-    turn: std::sync::Condvar,
-}
-
-/// A turn in the [`DetectorLane`]; the next ticket is served when it is dropped.
-struct LaneTurn<'a>(&'a DetectorLane);
-
-impl DetectorLane {
-    /// Waits for a turn after every request that came before.
-    fn enter(&self) -> Result<LaneTurn<'_>, AppError> {
-        let mut tickets = self.tickets.lock().map_err(|_| poisoned())?;
-        let mine = tickets.0;
-        tickets.0 += 1;
-        while tickets.1 != mine {
-            tickets = self.turn.wait(tickets).map_err(|_| poisoned())?;
-        }
-        Ok(LaneTurn(self))
-    }
-}
-
-impl Drop for LaneTurn<'_> {
-    fn drop(&mut self) {
-        // A poisoned lock means a panic while the tickets were changed, which nothing does.
-        if let Ok(mut tickets) = self.0.tickets.lock() {
-            tickets.1 += 1;
-        }
-        self.0.turn.notify_all();
-    }
+    detecting: Mutex<()>,
 }
 
 fn poisoned() -> AppError {
@@ -357,23 +321,15 @@ pub fn warm_feeds(app: &App) -> Result<usize, AppError> {
     app.feeds.warm(app)
 }
 
-/// Runs the detectors once over what one organisation of each country (and the secretariat)
-/// may see, in a feed of its own that is dropped after; returns how many it ran. The detectors'
-/// weekly results stay in the shared memo, and most series of an organisation hold the counts of
-/// the others of its country (everything shared with the coalition or the country), so its first
+/// Runs the detectors once over the feed of one organisation of each country (and of the
+/// secretariat), then lets those feeds go again; returns how many it ran. The detectors' weekly
+/// results stay in the shared memo, and most series of an organisation hold the counts of the
+/// others of its country (everything shared with the coalition or the country), so its first
 /// alerts request then judges only what its own records make different: by `bench/load.sh`'s
 /// seed, 0.2 s instead of 2-4 s for the first organisation of a country, which under load
-/// queued behind one another past the request limit. The server calls this in the background
-/// after [`warm_feeds`]. It runs on one thread of its own, outside the detectors' lane and the
-/// organisations' feeds, so a request never waits for it (at a million incidents one country
-/// takes seconds), and it leaves the other cores to requests.
+/// queued behind one another past the request limit. Memory keeps only the feeds of the
+/// organisations that asked. The server calls this in the background after [`warm_feeds`].
 pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
-    let (primary, fallback) = detectors()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .thread_name(|_| "alerts-warm-up".into())
-        .build()
-        .map_err(|e| AppError::Unavailable(format!("alert warm-up thread: {e}")))?;
     let organisations = app.db.read(|tx| tx.organisations())?;
     let mut seen = std::collections::HashSet::new();
     let mut ran = 0;
@@ -382,16 +338,22 @@ pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
         if !seen.insert((scope.country, scope.secretariat)) {
             continue;
         }
-        let (max_seq, last_change) = app.db.read(|tx| tx.incidents_version())?;
-        let base = app.feeds.base(app, max_seq, last_change)?;
-        let mut feed = Feed::default();
-        catch_up(&mut feed, &base, &scope);
-        pool.install(|| {
-            feed.state
-                .alerts_sharing(&primary, Some(&fallback), None, Some(&app.feeds.memo))
-        })
-        .map_err(|e| AppError::invalid("method", e))?;
+        let asked = app
+            .feeds
+            .by_organisation
+            .lock()
+            .map_err(|_| poisoned())?
+            .contains_key(&org.id);
+        if asked {
+            continue;
+        }
+        alerts_for(app, &scope, &AlertQuery::default())?;
         ran += 1;
+        // Let the feed go unless a request holds it now (then it is that organisation's).
+        let mut all = app.feeds.by_organisation.lock().map_err(|_| poisoned())?;
+        if all.get(&org.id).is_some_and(|f| Arc::strong_count(f) == 1) {
+            all.remove(&org.id);
+        }
     }
     Ok(ran)
 }
@@ -415,13 +377,6 @@ pub(crate) fn with_feed<T>(
     let base = app.feeds.base(app, max_seq, last_change)?;
     let feed = app.feeds.of(&scope.organisation_id)?;
     let mut feed = feed.lock().map_err(|_| poisoned())?;
-    catch_up(&mut feed, &base, scope);
-    work(&mut feed)
-}
-
-/// Adds to `feed` what `scope` may see of the base's incidents it has not looked at (cutting
-/// it again when the base is a new generation).
-fn catch_up(feed: &mut Feed, base: &Base, scope: &Scope) {
     if feed.generation != base.generation {
         *feed = Feed {
             generation: base.generation,
@@ -461,6 +416,7 @@ fn catch_up(feed: &mut Feed, base: &Base, scope: &Scope) {
             feed.flows.clear_answers();
         }
     }
+    work(&mut feed)
 }
 
 /// The detectors of the platform: the Noufaily-improved Farrington where a series has a year
@@ -582,7 +538,7 @@ pub fn alerts_for(app: &App, scope: &Scope, query: &AlertQuery) -> Result<Vec<Va
         }
         // Only the weeks the new incidents touched are judged again (AlertState); the answer
         // is the one a recomputation over every incident gives.
-        let detecting = app.feeds.detecting.enter()?;
+        let detecting = app.feeds.detecting.lock().map_err(|_| poisoned())?;
         let found = feed
             .state
             .alerts_sharing(
