@@ -509,6 +509,16 @@ fn sql_injection_on_every_filter(db: Db) {
         }
     }
     assert!(tried > 300, "{tried} requests");
+    // A NUL in a body's text: refused saying where, on PostgreSQL too (it refuses such text).
+    let a = post_json(
+        &s,
+        "/api/v1/incidents",
+        &us_token,
+        json!({"type": "seizure", "date": "2025-04-01", "substances": [{"text": "fentanyl"}],
+               "description": "own-of-us \u{0} nul"}),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("NUL"), "{}", a.body);
     // The tables are all still there and the audit log verifies.
     assert_eq!(count("/api/v1/incidents"), Some(2));
     assert_eq!(

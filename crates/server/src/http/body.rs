@@ -79,6 +79,26 @@ impl RawBody {
     }
 }
 
+/// Where JSON text writes a NUL character (`\u0000` after an even run of backslashes: `\\u0000`
+/// is a backslash and the letters), as a byte offset. JSON cannot hold a raw one; PostgreSQL
+/// refuses text holding one, which made such a body an internal error there.
+fn escaped_nul(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(6).position(|w| w == b"\\u0000") {
+        let start = at + found;
+        let backslashes = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
+}
+
 /// Parses JSON as `T`; errors name the field path (`quantity.value`) or `body`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -92,6 +112,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, 
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         let field = if prefix.is_empty() { "body" } else { prefix };
         return Err(ApiError::bad_request(field, "expected a JSON object"));
+    }
+    if let Some(at) = escaped_nul(bytes) {
+        let field = if prefix.is_empty() { "body" } else { prefix };
+        return Err(ApiError::bad_request(
+            field,
+            format!(
+                "a string holds a NUL character (\\u0000) at byte {at}; no record may hold one"
+            ),
+        ));
     }
     // serde_json keeps its recursion limit (128 levels): a deeply nested body is refused with an
     // error instead of exhausting the stack.
@@ -159,5 +188,19 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
                 };
                 ApiError::bad_request(&field, message)
             })
+    }
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::escaped_nul;
+
+    #[test]
+    fn escaped_nuls_are_found_and_escaped_backslashes_are_not() {
+        assert_eq!(escaped_nul(br#"{"a":"x\u0000"}"#), Some(7));
+        assert_eq!(escaped_nul(br#"{"a":"x\\u0000"}"#), None);
+        assert_eq!(escaped_nul(br#"{"a":"\\\u0000"}"#), Some(8));
+        assert_eq!(escaped_nul(br#"{"a":"\u00001"}"#), Some(6));
+        assert_eq!(escaped_nul(br#"{"a":"u0000"}"#), None);
     }
 }
