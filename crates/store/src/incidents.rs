@@ -342,9 +342,9 @@ impl Tx<'_> {
         // A country's index (in sequence order) finds the newest rows of a country faster
         // than the words' index when both are asked: the words are checked on those rows.
         let indexed_text = indexed_text.filter(|_| filter.country.is_none());
-        // On PostgreSQL, candidates by the words or else by the substance, found by the
-        // owner's functions of migrations 10 and 11 (row-level security keeps the planner
-        // from their indexes in a caller's transaction).
+        // On PostgreSQL, candidates by every filter when a column filter is asked, else by the
+        // words alone, found by the owner's functions of migrations 12 and 10 (row-level
+        // security keeps the planner from their indexes in a caller's transaction).
         let columns_asked = !filter.substance_keys.is_empty()
             || filter.country.is_some()
             || filter.kind.is_some()
@@ -457,9 +457,14 @@ impl Tx<'_> {
             format!("${}", texts.len() + 3)
         };
         let from = match (fts_phrase, extra) {
-            (Some(phrase), _) => {
+            (Some(phrase), extra) => {
                 let p = next(&mut texts, phrase);
                 conditions.push(format!("incidents_text MATCH {p}"));
+                // (No caller gives both; the condition still holds if one does.)
+                if let Some((condition, value)) = extra {
+                    let p = next(&mut texts, value);
+                    conditions.push(condition.replace("$X", &p));
+                }
                 // CROSS JOIN keeps the index outermost: rows come newest first from it.
                 "incidents_text CROSS JOIN incidents i ON i.seq = incidents_text.rowid".to_string()
             }
