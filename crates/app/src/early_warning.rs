@@ -347,7 +347,13 @@ pub fn warm_alerts(app: &App) -> Result<usize, AppError> {
         if asked {
             continue;
         }
+        let started = std::time::Instant::now();
         alerts_for(app, &scope, &AlertQuery::default())?;
+        tracing::debug!(
+            country = scope.country.as_ref().map_or("secretariat", |c| c.as_str()),
+            ms = started.elapsed().as_millis() as u64,
+            "alert detectors warmed"
+        );
         ran += 1;
         // Let the feed go unless a request holds it now (then it is that organisation's).
         let mut all = app.feeds.by_organisation.lock().map_err(|_| poisoned())?;

@@ -259,6 +259,21 @@ impl AlertState {
         since_day: Option<i64>,
         memo: Option<&PointMemo>,
     ) -> Result<Vec<Alert>, EwsError> {
+        self.judge(detector, fallback, since_day, memo, true)
+    }
+
+    /// The alerts; with `screen`, a series is first judged from its first watched week and the
+    /// weeks that may raise an alarm (see [`may_alarm`]) alone, and its other weeks computed
+    /// only when it has an alarm or an episode may have begun before the window: the answer
+    /// without the screen at a fraction of its cost (tests compare the two).
+    fn judge(
+        &mut self,
+        detector: &Detector,
+        fallback: Option<&Detector>,
+        since_day: Option<i64>,
+        memo: Option<&PointMemo>,
+        screen: bool,
+    ) -> Result<Vec<Alert>, EwsError> {
         let Some((first, last)) = self.span else {
             return Ok(Vec::new());
         };
@@ -291,11 +306,22 @@ impl AlertState {
                 // watched again from the lookback, to find where its episode began — most
                 // series cost the window.
                 let window_from = weeks.monitor_from();
-                let mut points = monitor_cached(detector, counts, window_from, cache, memo)?;
+                // Most series of a coalition are sparse: a country's view of a foreign
+                // country's substance holds a few records a month, and Farrington raises no
+                // alarm on a week without a case nor below 5 cases in 4 weeks. Such a series is
+                // judged first from its first watched week (whether an episode may have begun
+                // before the window) and the weeks that may alarm; without an alarm there nor
+                // an episode looked for before the window, it has no aberration, whatever its
+                // other weeks' results (which only an alert's chart shows). On a country's
+                // first alerts request this leaves most of the Farrington fits undone.
+                let mut partial = screen && matches!(detector, Detector::Farrington(_));
+                let mut points =
+                    monitor_cached(detector, counts, window_from, partial, cache, memo)?;
                 if points.is_none() {
+                    partial = false;
                     if let Some(f) = fallback {
                         used = f;
-                        points = monitor_cached(f, counts, window_from, cache, memo)?;
+                        points = monitor_cached(f, counts, window_from, false, cache, memo)?;
                     }
                 }
                 // The level before the lookback (up to 8 weeks), against which a rise that the
@@ -313,10 +339,22 @@ impl AlertState {
                             && p.observed >= SUSTAINED_RATIO * p.expected.max(0.5))
                         || p.observed >= SUSTAINED_RATIO * level
                 });
+                let alarmed = points
+                    .as_ref()
+                    .is_some_and(|p| p.iter().any(|p| p.alarm == Some(true)));
+                if partial && !raised_at_start && !alarmed {
+                    return Ok(out);
+                }
                 if raised_at_start && watch_from < window_from {
-                    if let Some(earlier) = monitor_cached(used, counts, watch_from, cache, memo)? {
+                    if let Some(earlier) =
+                        monitor_cached(used, counts, watch_from, false, cache, memo)?
+                    {
                         points = Some(earlier);
+                        partial = false;
                     }
+                }
+                if partial {
+                    points = monitor_cached(used, counts, window_from, false, cache, memo)?;
                 }
                 let Some(points) = points else {
                     return Ok(out);
@@ -583,12 +621,26 @@ fn plan(detector: &Detector, y: &[f64], monitor_from: usize) -> Option<(usize, P
     }
 }
 
+/// Whether `detector` may raise an alarm at week `k` (1-based) of `y`. Only Farrington says
+/// no, by its own rule (`judge` in the Farrington module): never on a week without a case, nor
+/// with fewer than `limit54.0` cases in its last `limit54.1` weeks.
+fn may_alarm(detector: &Detector, y: &[f64], k: usize) -> bool {
+    let Detector::Farrington(c) = detector else {
+        return true;
+    };
+    let (cases, span) = c.limit54;
+    let start = k + 1 - span.min(k);
+    y[k - 1] != 0.0 && y[start - 1..k].iter().sum::<f64>() >= cases
+}
+
 /// The points of the detector over `y` from `monitor_from` on (see [`plan`]), taking the weeks
-/// already in `cache` and keeping the ones computed.
+/// already in `cache` and keeping the ones computed; with `screened`, only the first week's
+/// and those of the weeks that [`may_alarm`].
 fn monitor_cached(
     detector: &Detector,
     y: &[f64],
     monitor_from: usize,
+    screened: bool,
     cache: &mut HashMap<String, BTreeMap<usize, Point>>,
     memo: Option<&PointMemo>,
 ) -> Result<Option<Vec<Point>>, EwsError> {
@@ -596,30 +648,33 @@ fn monitor_cached(
         return Ok(None);
     };
     let to = y.len();
+    let screened = screened && plan.per_week();
+    let wanted = |t: usize| !screened || t == from || may_alarm(detector, y, t);
     if !plan.per_week() {
         return plan.run(y, from, to).map(Some);
     }
     let settings = format!("{plan:?}");
     let reach = plan.reach();
     let kept = cache.entry(settings.clone()).or_default();
+    let needed = |t: usize, kept: &BTreeMap<usize, Point>| !kept.contains_key(&t) && wanted(t);
     if let Some(memo) = memo {
-        let missing: Vec<usize> = (from..=to).filter(|t| !kept.contains_key(t)).collect();
+        let missing: Vec<usize> = (from..=to).filter(|&t| needed(t, kept)).collect();
         if !missing.is_empty() {
             for p in memo.get(&settings, y, reach, &missing) {
                 kept.insert(p.t, p);
             }
         }
     }
-    // The runs of weeks not computed yet, each computed in one call.
+    // The runs of weeks needed and not computed yet, each computed in one call.
     let mut computed = Vec::new();
     let mut t = from;
     while t <= to {
-        if kept.contains_key(&t) {
+        if !needed(t, kept) {
             t += 1;
             continue;
         }
         let start = t;
-        while t <= to && !kept.contains_key(&t) {
+        while t <= to && needed(t, kept) {
             t += 1;
         }
         for p in plan.run(y, start, t - 1)? {
@@ -994,6 +1049,69 @@ mod tests {
         }
         assert!(seen_aberration, "the test's data has a rise to find");
         assert_eq!(state.len(), all.len());
+    }
+
+    #[test]
+    fn screening_out_series_that_cannot_alarm_changes_no_alert() {
+        // A coalition-like view: a dense series, sparse ones in many countries (a few records
+        // a month), a sparse series that rises to an alarm in the window, and one whose rise
+        // began before the window (judged again from the lookback).
+        let start = days_from_civil(2023, 1, 2);
+        let end = start + 3 * 364;
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let mut seen = history(&mut rng, 3000, start, 3 * 364);
+        let countries = [
+            "AR", "BE", "CA", "DE", "EG", "FR", "GB", "IN", "JP", "KE", "PE", "TH",
+        ];
+        for (i, country) in countries.iter().enumerate() {
+            for k in 0..(40 + 10 * i as u64) {
+                let mut r = inc(
+                    start + rng.below(3 * 364) as i64,
+                    country,
+                    ["tramadol", "safrole", "ketamine"][(k % 3) as usize],
+                    &["sparse"],
+                );
+                r.coalition = k % 4 != 0;
+                seen.push(r);
+            }
+        }
+        seen.extend((0..9).map(|k| inc(end - 20 + k % 10, "KE", "safrole", &["sparse"])));
+        seen.extend((0..60).map(|k| inc(end - 7 * 20 + k * 2, "PE", "tramadol", &["sparse"])));
+        let noufaily = Detector::new(crate::Method::Farrington, &crate::Overrides::noufaily())
+            .expect("noufaily settings");
+        let ears = Detector::Ears(EarsMethod::C2, EarsControl::default());
+        let show = |a: &[Alert]| format!("{a:?}");
+        for since in [None, Some(end - 7 * 30), Some(end - 7 * 60)] {
+            let (screened_memo, full_memo) = (PointMemo::default(), PointMemo::default());
+            let mut state = AlertState::default();
+            state.extend(seen.iter());
+            let screened = state
+                .judge(&noufaily, Some(&ears), since, Some(&screened_memo), true)
+                .unwrap();
+            let mut state = AlertState::default();
+            state.extend(seen.iter());
+            let full = state
+                .judge(&noufaily, Some(&ears), since, Some(&full_memo), false)
+                .unwrap();
+            assert_eq!(show(&screened), show(&full), "since {since:?}");
+            let rose = |region: &str| {
+                full.iter().any(|a| {
+                    a.kind == AlertKind::Aberration
+                        && a.region == region
+                        && (a.substance == "safrole" || a.substance == "tramadol")
+                })
+            };
+            assert!(
+                rose("KE") || rose("PE"),
+                "the data has sparse rises to find"
+            );
+            assert!(
+                screened_memo.len() < full_memo.len(),
+                "the screen left fits undone: {} of {} weeks computed",
+                screened_memo.len(),
+                full_memo.len()
+            );
+        }
     }
 
     #[test]
