@@ -44,6 +44,34 @@ pub fn append(
     append_by(tx, by, action, resource, owner_organisation, record, now)
 }
 
+/// As [`append`] once per `(resource, owner organisation, record)` of `items`, in order, in as
+/// few statements as the store takes (an audited read's page of disclosed records).
+pub fn append_many(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    items: &[(&str, Option<&str>, &Value)],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let targets: Vec<(&str, Option<&str>)> = items.iter().map(|(r, o, _)| (*r, *o)).collect();
+    let at = interdict_core::rfc3339(now);
+    tx.append_audit_batch(&targets, |i, seq| {
+        let (resource, _, record) = items[i];
+        Entry {
+            seq: seq as u64,
+            at: at.clone(),
+            actor: interdict_audit::Actor {
+                user: actor.user.id.clone(),
+                organisation: actor.organisation.id.clone(),
+            },
+            action: action.to_string(),
+            resource: resource.to_string(),
+            record_hash: record_hash(record),
+        }
+        .canonical_json()
+    })
+}
+
 /// The entry itself: who (user and organisation ids), what, on which resource, and the hash
 /// of the record's canonical JSON.
 fn append_by(

@@ -476,17 +476,16 @@ fn append_disclosed(
     disclosed: &[Disclosed],
     now: i64,
 ) -> Result<(), AppError> {
-    for d in disclosed {
-        audit::append(
-            tx,
-            actor,
-            action,
-            &audit::incident_resource(&d.id),
-            Some(&d.owner_organisation),
-            &d.record,
-            now,
-        )?;
-    }
+    let resources: Vec<String> = disclosed
+        .iter()
+        .map(|d| audit::incident_resource(&d.id))
+        .collect();
+    let items: Vec<(&str, Option<&str>, &Value)> = disclosed
+        .iter()
+        .zip(&resources)
+        .map(|(d, r)| (r.as_str(), Some(d.owner_organisation.as_str()), &d.record))
+        .collect();
+    audit::append_many(tx, actor, action, &items, now)?;
     Ok(())
 }
 

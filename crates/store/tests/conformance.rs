@@ -1540,3 +1540,56 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
         );
     });
 }
+
+#[test]
+fn audit_entries_appended_in_a_batch_are_numbered_as_one_by_one() {
+    each_backend("audit_batch", |f| {
+        let db = f.open();
+        let owner = |i: usize| (i % 3 != 0).then(|| format!("org-{}", i % 7));
+        // More than one statement's worth, so the batch is cut and numbered across the cuts.
+        let n = 1_203;
+        let resources: Vec<String> = (0..n).map(|i| format!("incident:{i}")).collect();
+        let owners: Vec<Option<String>> = (0..n).map(owner).collect();
+        let seqs = db
+            .write(|tx| {
+                let first = tx.append_audit("org:a", None, |seq| format!("{{\"seq\":{seq}}}"))?;
+                assert_eq!(first, 0);
+                let targets: Vec<(&str, Option<&str>)> = resources
+                    .iter()
+                    .zip(&owners)
+                    .map(|(r, o)| (r.as_str(), o.as_deref()))
+                    .collect();
+                let seqs = tx.append_audit_batch(&targets, |i, seq| {
+                    format!("{{\"i\":{i},\"seq\":{seq}}}")
+                })?;
+                // The next single entry follows the batch in the same transaction.
+                let after =
+                    tx.append_audit("org:b", Some("org-x"), |seq| format!("{{\"seq\":{seq}}}"))?;
+                assert_eq!(after, n as i64 + 1);
+                assert!(tx
+                    .append_audit_batch(&[], |_, _| unreachable!())?
+                    .is_empty());
+                Ok::<_, StoreError>(seqs)
+            })
+            .unwrap();
+        assert_eq!(seqs, (1..=n as i64).collect::<Vec<_>>());
+        // And a later transaction numbers on from what is stored.
+        let next = db
+            .write(|tx| tx.append_audit_batch(&[("org:c", None)], |_, seq| format!("{seq}")))
+            .unwrap();
+        assert_eq!(next, vec![n as i64 + 2]);
+        let rows = db.read(|tx| tx.audit_entries(0, 10_000)).unwrap();
+        assert_eq!(rows.len(), n + 3);
+        for (k, row) in rows.iter().enumerate() {
+            assert_eq!(row.seq, k as i64);
+        }
+        for i in 0..n {
+            let row = &rows[i + 1];
+            assert_eq!(row.resource, resources[i]);
+            assert_eq!(row.owner_organisation, owners[i]);
+            assert_eq!(row.entry, format!("{{\"i\":{i},\"seq\":{}}}", i + 1));
+        }
+        assert_eq!(rows[n + 1].resource, "org:b");
+        assert_eq!(rows[n + 2].entry, format!("{}", n + 2));
+    });
+}
