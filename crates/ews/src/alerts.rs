@@ -1071,7 +1071,7 @@ mod tests {
                     ["tramadol", "safrole", "ketamine"][(k % 3) as usize],
                     &["sparse"],
                 );
-                r.coalition = k % 4 != 0;
+                r.coalition = !k.is_multiple_of(4);
                 seen.push(r);
             }
         }

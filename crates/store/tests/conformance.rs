@@ -1545,7 +1545,7 @@ fn searches_by_words_substance_place_and_date_find_what_the_rule_says_page_by_pa
 fn audit_entries_appended_in_a_batch_are_numbered_as_one_by_one() {
     each_backend("audit_batch", |f| {
         let db = f.open();
-        let owner = |i: usize| (i % 3 != 0).then(|| format!("org-{}", i % 7));
+        let owner = |i: usize| (!i.is_multiple_of(3)).then(|| format!("org-{}", i % 7));
         // More than one statement's worth, so the batch is cut and numbered across the cuts.
         let n = 1_203;
         let resources: Vec<String> = (0..n).map(|i| format!("incident:{i}")).collect();
