@@ -246,7 +246,7 @@ pub struct LabelParams {
 /// code as PNG with `?format=png`.
 #[utoipa::path(get, path = "/api/v1/pens/{id}/label", tag = "labels", security(("bearer" = []), ("session" = [])),
     params(("id" = String, Path, description = "The notification's id"), LabelParams),
-    responses((status = 200, body = Object), (status = 401, body = crate::http::docs::ErrorDoc),
+    responses((status = 200, body = Object), (status = 400, body = crate::http::docs::ErrorDoc), (status = 401, body = crate::http::docs::ErrorDoc),
               (status = 404, body = crate::http::docs::ErrorDoc), (status = 409, body = crate::http::docs::ErrorDoc)))]
 pub async fn label(
     state: St,
