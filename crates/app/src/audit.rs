@@ -54,26 +54,38 @@ pub fn append_many(
     now: i64,
 ) -> Result<Vec<i64>, StoreError> {
     let targets: Vec<(&str, Option<&str>)> = items.iter().map(|(r, o, _)| (*r, *o)).collect();
-    let at = interdict_core::rfc3339(now);
+    let by = (actor.user.id.as_str(), actor.organisation.id.as_str());
     tx.append_audit_batch(&targets, |i, seq| {
         let (resource, _, record) = items[i];
-        Entry {
-            seq: seq as u64,
-            at: at.clone(),
-            actor: interdict_audit::Actor {
-                user: actor.user.id.clone(),
-                organisation: actor.organisation.id.clone(),
-            },
-            action: action.to_string(),
-            resource: resource.to_string(),
-            record_hash: record_hash(record),
-        }
-        .canonical_json()
+        entry_json(seq, by, action, resource, record, now)
     })
 }
 
-/// The entry itself: who (user and organisation ids), what, on which resource, and the hash
-/// of the record's canonical JSON.
+/// An entry's canonical JSON: who (user and organisation ids), what, on which resource, and
+/// the hash of the record's canonical JSON.
+fn entry_json(
+    seq: i64,
+    (user, organisation): (&str, &str),
+    action: &str,
+    resource: &str,
+    record: &Value,
+    now: i64,
+) -> String {
+    Entry {
+        seq: seq as u64,
+        at: interdict_core::rfc3339(now),
+        actor: interdict_audit::Actor {
+            user: user.to_string(),
+            organisation: organisation.to_string(),
+        },
+        action: action.to_string(),
+        resource: resource.to_string(),
+        record_hash: record_hash(record),
+    }
+    .canonical_json()
+}
+
+/// The entry itself, appended in the caller's transaction.
 fn append_by(
     tx: &mut Tx<'_>,
     (user, organisation): (String, String),
@@ -83,17 +95,8 @@ fn append_by(
     record: &Value,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let hash = record_hash(record);
     tx.append_audit(resource, owner_organisation, |seq| {
-        Entry {
-            seq: seq as u64,
-            at: interdict_core::rfc3339(now),
-            actor: interdict_audit::Actor { user, organisation },
-            action: action.to_string(),
-            resource: resource.to_string(),
-            record_hash: hash,
-        }
-        .canonical_json()
+        entry_json(seq, (&user, &organisation), action, resource, record, now)
     })
 }
 

@@ -31,22 +31,12 @@ impl Tx<'_> {
         owner_organisation: Option<&str>,
         entry: impl FnOnce(i64) -> String,
     ) -> Result<i64, StoreError> {
-        let operation = "append to the audit log (audit_entries)";
-        self.require_writable(operation)?;
-        let seq = self.next_audit_number(operation)?;
-        let json = entry(seq);
-        self.execute(
-            operation,
-            "INSERT INTO audit_entries (seq, resource, owner_organisation, entry) VALUES ($1, $2, $3, $4)",
-            &[
-                Value::Int(seq),
-                Value::Text(resource),
-                Value::OptText(owner_organisation),
-                Value::Text(&json),
-            ],
-        )?;
-        self.next_audit_seq = Some(seq + 1);
-        Ok(seq)
+        // One entry is a batch of one: the same statement, numbered the same way.
+        let mut entry = Some(entry);
+        let seqs = self.append_audit_batch(&[(resource, owner_organisation)], |_, seq| {
+            entry.take().map_or_else(String::new, |make| make(seq))
+        })?;
+        Ok(seqs[0])
     }
 
     /// Appends one entry per `(resource, owner organisation)` of `targets`, in order, as
